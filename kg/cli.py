@@ -1,0 +1,220 @@
+"""The `kg` command: a thin layer over the library. Every command body calls one library function.
+
+Errors of the library become one line on stderr and exit status 2 (bad input); 1 means a failed check.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import KgError
+from .paths import default_store
+
+STORE_HELP = "Store folder (default: $KG_STORE or .kg/store)."
+
+
+def _store_option(f):
+    return click.option("--store", "store_location", default=None, metavar="STORE", help=STORE_HELP)(f)
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kg")
+def cli() -> None:
+    """actorgraph: a knowledge graph of actors and regions from organized-crime news.
+
+    \b
+    Start here:
+      kg build                                   # seeds/ into the store (.kg/store)
+      kg query --saved actors-by-region          # who operates where, with evidence
+      kg view -o graph.html                      # an offline network view
+      kg extract seeds/000_6bef111ac725a0fa.txt  # facts of one file, no store
+    """
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@_store_option
+def build(sources: tuple[Path, ...], store_location: str | None) -> None:
+    """Extract facts from articles and write them into the store.
+
+    SOURCES are .txt or .html files or folders of them (default: seeds/). Each article becomes a named
+    graph of its own; building it again replaces that graph, and an unchanged article is skipped.
+
+    \b
+    Examples:
+      kg build
+      kg build new-articles/ --store /data/kg
+      kg build seeds/000_6bef111ac725a0fa.txt
+    """
+    from .lexicon import default_lexicon
+    from .pipeline import build as run_build
+    from .store import open_store
+
+    try:
+        lexicon = default_lexicon()
+        store = open_store(store_location or default_store())
+        show = sys.stderr.isatty()
+        report = run_build(list(sources) or [Path("seeds")], store, lexicon,
+                           progress=(lambda p: click.echo(f"  reading {p}", err=True)) if show else None)
+    except KgError as exc:
+        _fail(exc)
+    for error in report.errors:
+        click.echo(f"Error: {error}", err=True)
+    click.echo(f"Built {len(report.built)} article(s), {len(report.unchanged)} unchanged, into "
+               f"{store.location}: {report.entities} entities, {report.facts} facts, {report.events} events.")
+    if report.errors:
+        sys.exit(2)
+
+
+@cli.command()
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["trig", "nq", "ttl", "jsonld", "graphml", "gexf"]),
+              required=True, help="trig/nq keep one named graph per article; ttl/jsonld merge them; "
+                                  "graphml/gexf are for Gephi and Cytoscape.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File to write.")
+def export(store_location: str | None, fmt: str, output: Path) -> None:
+    """Write the whole store to a file, sorted so the bytes are reproducible.
+
+    \b
+    Examples:
+      kg export --format trig -o exports/graph.trig
+      kg export --format nq -o all.nq
+      kg export --format graphml -o network.graphml
+    """
+    from .export import export_rdf
+    from .store import open_store
+
+    try:
+        store = open_store(store_location or default_store(), read_only=True)
+        if fmt in ("graphml", "gexf"):
+            from .network import export_network
+
+            count = export_network(store, fmt, output)
+        else:
+            count = export_rdf(store, fmt, output)
+    except KgError as exc:
+        _fail(exc)
+    click.echo(f"Wrote {count} {'edges' if fmt in ('graphml', 'gexf') else 'statements'} to {output}.")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@_store_option
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("--saved", metavar="NAME", help="Run a saved query of ontology/queries/ (see --list).")
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queries and what they answer.")
+@click.option("--bind", multiple=True, metavar="VAR=VALUE",
+              help="Bind a variable: name=\"Shining Path\" (a string) or entity=kgr:shining-path (an IRI).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True)
+def query(query: str | None, store_location: str | None, query_file: Path | None, saved: str | None,
+          list_saved: bool, bind: tuple[str, ...], fmt: str) -> None:
+    """Run SPARQL over all articles (their named graphs merged).
+
+    The prefixes kg: kgr: rdf: rdfs: skos: schema: prov: owl: xsd: wd: are predeclared.
+
+    \b
+    Examples:
+      kg query --list
+      kg query --saved actors-by-region
+      kg query --saved entity --bind name="Sendero Luminoso"
+      kg query 'SELECT ?g ?r WHERE { ?g kg:operatesIn ?r }' --format csv
+      kg query -f my-question.rq --format json
+    """
+    from .paths import ontology_dir
+    from .query import format_result, parse_bindings, run_query, saved_queries
+    from .store import open_store
+
+    try:
+        catalogue = saved_queries(ontology_dir())
+        if list_saved:
+            for item in catalogue.values():
+                click.echo(f"{item.name:24} {item.description}")
+            return
+        chosen = [x for x in (query, query_file, saved) if x]
+        if len(chosen) != 1:
+            raise click.UsageError("give exactly one of QUERY, -f FILE or --saved NAME")
+        if saved:
+            if saved not in catalogue:
+                raise KgError(f"no saved query '{saved}'; known: {', '.join(catalogue)}")
+            text = catalogue[saved].text
+        else:
+            text = query_file.read_text(encoding="utf-8") if query_file else query
+        store = open_store(store_location or default_store(), read_only=True)
+        result = run_query(store, text, parse_bindings(list(bind)))
+        click.echo(format_result(result, fmt), nl=False)
+    except KgError as exc:
+        _fail(exc)
+
+
+@cli.command()
+@_store_option
+@click.option("--focus", metavar="NAME", help="Centre on one entity (any of its names) ...")
+@click.option("--depth", type=click.IntRange(1, 5), default=2, show_default=True, help="... and its neighbours "
+              "up to this many hops.")
+@click.option("--article", metavar="ID", help="Only the facts of one article (its id: the file name).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="HTML file to write.")
+def view(store_location: str | None, focus: str | None, depth: int, article: str | None, output: Path) -> None:
+    """Write an interactive network view: one self-contained HTML file that works offline.
+
+    Hover or click an edge to read the sentences behind it; hover a node for its type, names and articles.
+
+    \b
+    Examples:
+      kg view -o exports/views/index.html
+      kg view --focus "Sendero Luminoso" --depth 1 -o shining-path.html
+      kg view --article 000_6bef111ac725a0fa -o seed.html
+    """
+    from .store import open_store
+    from .views import write_view
+
+    try:
+        store = open_store(store_location or default_store(), read_only=True)
+        stats = write_view(store, output, focus=focus, depth=depth, article=article)
+    except KgError as exc:
+        _fail(exc)
+    click.echo(f"Wrote {output}: {stats['nodes']} nodes, {stats['edges']} edges.")
+
+
+@cli.command("extract")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "ttl"]), default="jsonl", show_default=True)
+def extract_command(file: Path, fmt: str) -> None:
+    """Print the facts of one article with their evidence, without touching a store.
+
+    jsonl prints one JSON object per fact or event (sentence, offsets, rule); ttl prints the article's graph.
+
+    \b
+    Examples:
+      kg extract seeds/000_6bef111ac725a0fa.txt
+      kg extract page.html --format ttl
+    """
+    from .lexicon import default_lexicon
+    from .pipeline import extract_file
+    from .report import extraction_records, extraction_turtle
+
+    try:
+        lexicon = default_lexicon()
+        extraction = extract_file(file, lexicon)
+    except KgError as exc:
+        _fail(exc)
+    if fmt == "ttl":
+        click.echo(extraction_turtle(extraction, lexicon), nl=False)
+    else:
+        for record in extraction_records(extraction):
+            click.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
+
+
+def main() -> None:
+    cli(prog_name="kg")

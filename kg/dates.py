@@ -1,0 +1,148 @@
+"""Date expressions in a sentence, resolved against the article's publication date.
+
+"October 5" in an article of 11 Oct 2016 is 2016-10-05; "last year" is 2015; "in December 2020" is 2020-12.
+The words come from ontology/patterns/dates.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+__all__ = ["DateMention", "DateRules", "find_dates", "parse_day_month_year"]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression: offsets in the text searched, and its ISO value (YYYY, YYYY-MM or YYYY-MM-DD)."""
+
+    start: int
+    end: int
+    text: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DateRules:
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative_years: dict[str, int]
+    relative_months: dict[str, int]
+    relative_days: dict[str, int]
+    start_cues: tuple[str, ...]
+    end_cues: tuple[str, ...]
+    future_tolerance_days: int
+
+    @classmethod
+    def from_data(cls, data: dict) -> "DateRules":
+        months = {w.lower().rstrip("."): int(n) for n, words in data["months"].items() for w in words}
+        weekdays = {w.lower(): int(n) for n, words in data["weekdays"].items() for w in words}
+        return cls(months=months, weekdays=weekdays,
+                   relative_years={k.lower(): int(v) for k, v in data.get("relative_years", {}).items()},
+                   relative_months={k.lower(): int(v) for k, v in data.get("relative_months", {}).items()},
+                   relative_days={k.lower(): int(v) for k, v in data.get("relative_days", {}).items()},
+                   start_cues=tuple(data.get("start_cues", ())), end_cues=tuple(data.get("end_cues", ())),
+                   future_tolerance_days=int(data.get("future_tolerance_days", 31)))
+
+    def pattern(self) -> re.Pattern[str]:
+        return _compiled(self)
+
+
+_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _compiled(rules: DateRules) -> re.Pattern[str]:
+    key = id(rules)
+    if key not in _CACHE:
+        month = rf"(?P<{{g}}>{_alt(rules.months)})\.?"
+        parts = [
+            # October 5, 2016 / Oct. 5 2016 / October 5
+            rf"(?:{month.format(g='m1')}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d\d))?)",
+            # 5 October 2016 / 5 de octubre de 2016
+            rf"(?:(?P<d2>\d{{1,2}})\s+(?:de\s+)?{month.format(g='m2')}(?:,?\s+(?:de\s+|of\s+)?(?P<y2>(?:19|20)\d\d))?)",
+            # December 2020 / diciembre de 2020
+            rf"(?:{month.format(g='m3')}\s+(?:de\s+|of\s+)?(?P<y3>(?:19|20)\d\d))",
+            # in February (no day, no year)
+            rf"(?:(?<=\bin\s){month.format(g='m4')}(?!\s+\d))",
+            # on Monday
+            rf"(?:(?<=\bon\s)(?P<wd>{_alt(rules.weekdays)}))",
+            rf"(?P<ry>{_alt(rules.relative_years)})" if rules.relative_years else None,
+            rf"(?P<rm>{_alt(rules.relative_months)})" if rules.relative_months else None,
+            rf"(?P<rd>{_alt(rules.relative_days)})" if rules.relative_days else None,
+            # mid-2023, early 2024, in 2015
+            r"(?:(?:mid-|early\s+|late\s+)?(?P<y5>(?:19|20)\d\d)(?![\d-]))",
+        ]
+        body = "|".join(p for p in parts if p)
+        _CACHE[key] = re.compile(rf"(?<![\w-])(?:{body})(?!\w)", re.IGNORECASE)
+    return _CACHE[key]
+
+
+def _month_day(rules: DateRules, published: date | None, month: int, day: int, year: str | None) -> str | None:
+    if year:
+        try:
+            return date(int(year), month, day).isoformat()
+        except ValueError:
+            return None
+    if published is None:
+        return None
+    try:
+        guess = date(published.year, month, day)
+    except ValueError:
+        return None
+    if guess > published + timedelta(days=rules.future_tolerance_days):
+        guess = guess.replace(year=published.year - 1)
+    return guess.isoformat()
+
+
+def find_dates(text: str, rules: DateRules, published: date | None, offset: int = 0) -> list[DateMention]:
+    """Every date expression in `text`, with offsets shifted by `offset` (the sentence's start)."""
+    found: list[DateMention] = []
+    for m in rules.pattern().finditer(text):
+        value = _value(m, rules, published)
+        if value:
+            found.append(DateMention(offset + m.start(), offset + m.end(), m.group(0), value))
+    return found
+
+
+def _value(m: re.Match[str], rules: DateRules, published: date | None) -> str | None:
+    g = m.groupdict()
+    for mk, dk, yk in (("m1", "d1", "y1"), ("m2", "d2", "y2")):
+        if g.get(mk):
+            return _month_day(rules, published, rules.months[g[mk].lower().rstrip(".")], int(g[dk]), g.get(yk))
+    if g.get("m3"):
+        return f"{int(g['y3']):04d}-{rules.months[g['m3'].lower().rstrip('.')]:02d}"
+    if g.get("y5"):
+        return g["y5"]
+    if published is None:
+        return None
+    if g.get("m4"):
+        month = rules.months[g["m4"].lower().rstrip(".")]
+        year = published.year - 1 if month > published.month + 1 else published.year
+        return f"{year:04d}-{month:02d}"
+    if g.get("wd"):
+        back = (published.weekday() - rules.weekdays[g["wd"].lower()]) % 7
+        return (published - timedelta(days=back)).isoformat()
+    if g.get("ry"):
+        return f"{published.year + rules.relative_years[g['ry'].lower()]:04d}"
+    if g.get("rm"):
+        month_index = published.year * 12 + published.month - 1 + rules.relative_months[g["rm"].lower()]
+        return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+    if g.get("rd"):
+        return (published + timedelta(days=rules.relative_days[g["rd"].lower()])).isoformat()
+    return None
+
+
+def parse_day_month_year(text: str, rules: DateRules) -> date | None:
+    """A full date written as in bylines ("11 OCT 2016"), or None."""
+    m = rules.pattern().fullmatch(text.strip())
+    if not m or not (m.group("d2") and m.group("y2")):
+        return None
+    try:
+        return date(int(m.group("y2")), rules.months[m.group("m2").lower().rstrip(".")], int(m.group("d2")))
+    except ValueError:
+        return None

@@ -1,0 +1,215 @@
+"""Event rules (ontology/patterns/events.yaml): a trigger, then roles filled from the mentions around it,
+dates from the sentence's date expressions, and the direct facts an event implies (an arrest: `arrested`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import regex
+
+from .dates import find_dates
+from .errors import InvalidLexicon
+from .model import Event, Fact, Mention, Sentence
+from .relations import Masked, vetoed
+
+__all__ = ["EventRule", "compile_events", "find_events"]
+
+_ROLES = ("agent", "target", "place")
+_TOKEN = re.compile(r"⟦([A-Za-z]+)#(\d+)⟧")
+_PASSIVE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+\s+)?$")
+_BY = re.compile(r"^\s*(?:\S+\s+){0,2}?by\s+(⟦[A-Za-z]+#\d+⟧)")
+_LINK = re.compile(r"^(?:,|,? and|,? or|,? as well as) $")
+_DURATION = re.compile(r"(?i)\b(\d{1,3})[- ](day|week|month|year)s?\b")
+
+
+@dataclass(frozen=True)
+class Role:
+    side: str
+    types: frozenset[str]
+    by: bool
+    prefer: tuple[frozenset[str], ...]
+    many: bool
+
+
+@dataclass(frozen=True)
+class EventRule:
+    id: str
+    type: str
+    trigger: regex.Pattern
+    roles: dict[str, Role]
+    passive: tuple[str, ...]
+    require: tuple[str, ...]
+    require_any: tuple[str, ...]
+    implies: tuple[dict, ...]
+    checks: tuple[str, ...]
+    blockers: re.Pattern[str] | None
+    confidence: float
+    lasting: bool
+
+
+def _classes(names, ontology, where) -> frozenset[str]:
+    out: set[str] = set()
+    for name in names:
+        if name not in ontology.classes:
+            raise InvalidLexicon(f"{where}: unknown class '{name}'")
+        out.update(ontology.subclasses(name))
+    return frozenset(out)
+
+
+def compile_events(data: dict, ontology, cues) -> tuple[EventRule, ...]:
+    """Check and compile every event rule; a bad one names its id."""
+    rules = []
+    for index, spec in enumerate((data or {}).get("events", [])):
+        where = f"patterns/events.yaml: event {index + 1} ({spec.get('id', '?')})"
+        if not spec.get("id") or not spec.get("type") or not spec.get("trigger"):
+            raise InvalidLexicon(f"{where}: needs id, type and trigger")
+        if spec["type"] not in ontology.classes or not ontology.is_a(spec["type"], "Event"):
+            raise InvalidLexicon(f"{where}: '{spec['type']}' is not an Event class of kg.ttl")
+        roles = {}
+        for role in _ROLES:
+            if role in spec:
+                r = spec[role]
+                if r.get("side") not in ("before", "after"):
+                    raise InvalidLexicon(f"{where}: {role}.side must be before or after")
+                roles[role] = Role(r["side"], _classes(r.get("types", ["Actor"]), ontology, where),
+                                   bool(r.get("by", False)),
+                                   tuple(_classes([p], ontology, where) for p in r.get("prefer", [])),
+                                   bool(r.get("list", False)))
+        for check in spec.get("checks", []):
+            if check not in cues.sets:
+                raise InvalidLexicon(f"{where}: check '{check}' is not a cue set of patterns/cues.yaml")
+        for implied in spec.get("implies", []):
+            if implied.get("predicate") not in ontology.properties:
+                raise InvalidLexicon(f"{where}: implied predicate '{implied.get('predicate')}' is not in kg.ttl")
+        try:
+            trigger = regex.compile(spec["trigger"], regex.IGNORECASE)
+        except regex.error as exc:
+            raise InvalidLexicon(f"{where}: trigger: {exc}") from exc
+        blockers = spec.get("blockers")
+        rules.append(EventRule(
+            spec["id"], spec["type"], trigger, roles, tuple(spec.get("passive", ())), tuple(spec.get("require", ())),
+            tuple(spec.get("require_any", ())), tuple(spec.get("implies", ())), tuple(spec.get("checks", ())),
+            re.compile(r"(?i)\b(?:" + "|".join(re.escape(b) for b in blockers) + r")\b") if blockers else None,
+            float(spec.get("confidence", 0.7)), bool(spec.get("lasting", False))))
+    return tuple(rules)
+
+
+def _tokens(masked: Masked) -> list[tuple[int, int, str, int]]:
+    return [(m.start(), m.end(), m.group(1), int(m.group(2))) for m in _TOKEN.finditer(masked.text)]
+
+
+def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int]) -> list[int]:
+    tokens = [t for t in _tokens(masked) if t[2] in role.types and t[3] not in taken]
+    if role.by:
+        by = _BY.match(masked.text[end:])
+        if by:
+            token = _TOKEN.match(by.group(1))
+            if token and token.group(1) in role.types and int(token.group(2)) not in taken:
+                return [int(token.group(2))]
+    if side == "before":
+        candidates = [t for t in tokens if t[1] <= start][::-1]
+    else:
+        candidates = [t for t in tokens if t[0] >= end]
+    for group in role.prefer:
+        preferred = [t for t in candidates if t[2] in group]
+        if preferred:
+            candidates = preferred
+            break
+    if not candidates:
+        return []
+    chosen = [candidates[0]]
+    if role.many:
+        for token in tokens:
+            if token[0] > chosen[-1][1] and _LINK.match(masked.text[chosen[-1][1]:token[0]]):
+                chosen.append(token)
+    return [t[3] for t in chosen]
+
+
+def find_events(sentence: Sentence, masked: Masked, rules, lexicon, article) -> tuple[list[Event], list[Fact]]:
+    """Events of one sentence, and the direct facts they imply."""
+    events: list[Event] = []
+    facts: list[Fact] = []
+    dates = find_dates(sentence.text, lexicon.dates, article.published, offset=sentence.start)
+    for rule in rules:
+        if rule.blockers and rule.blockers.search(sentence.text):
+            continue
+        for trigger in rule.trigger.finditer(masked.text):
+            start, end = trigger.span()
+            if vetoed(masked.text, start, end, rule.checks, lexicon.cues):
+                continue
+            passive = bool(_PASSIVE.search(masked.text[:start]))
+            filled: dict[str, list[int]] = {}
+            taken: set[int] = set()
+            for name, role in sorted(rule.roles.items(), key=lambda kv: kv[0] != "place"):
+                side = role.side
+                if passive and name in rule.passive:
+                    side = "after" if side == "before" else "before"
+                filled[name] = _fill(role, side, start, end, masked, taken)
+                taken.update(filled[name])
+            if any(not filled.get(r) for r in rule.require):
+                continue
+            if rule.require_any and not any(filled.get(r) for r in rule.require_any):
+                continue
+            event = _event(rule, sentence, masked, filled, trigger.group(0), dates, lexicon.dates,
+                           masked.offsets[start] if start < len(masked.offsets) else sentence.start)
+            if event not in events:
+                events.append(event)
+                facts.extend(_implied(rule, event, sentence, masked, filled, lexicon))
+    return events, facts
+
+
+def _follows(cues: tuple[str, ...], lead: str) -> bool:
+    words = lead.split()
+    return any(words[-len(c.split()):] == c.lower().split() for c in cues)
+
+
+def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str, list[int]], trigger: str,
+           dates, date_rules, trigger_at: int) -> Event:
+    entity = lambda i: masked.mentions[i].entity  # noqa: E731
+    date = start_date = end_date = None
+    plain = []
+    for d in dates:
+        lead = sentence.text[max(0, d.start - sentence.start - 16):d.start - sentence.start].lower()
+        if rule.lasting and _follows(date_rules.start_cues, lead):
+            start_date = start_date or d.value
+        elif rule.lasting and _follows(date_rules.end_cues, lead):
+            end_date = end_date or d.value
+        else:
+            plain.append(d)
+    if plain:
+        date = min(plain, key=lambda d: abs(d.start - trigger_at)).value
+    duration = _DURATION.search(sentence.text) if rule.lasting else None
+    days = None
+    if duration:
+        unit = {"day": 1, "week": 7, "month": 30, "year": 365}[duration.group(2).lower()]
+        days = int(duration.group(1)) * unit
+    mentions = tuple(masked.mentions[i] for role in _ROLES for i in filled.get(role, []))
+    return Event(rule.type, sentence, rule.id, rule.confidence, trigger,
+                 agents=tuple(entity(i) for i in filled.get("agent", [])),
+                 targets=tuple(entity(i) for i in filled.get("target", [])),
+                 places=tuple(entity(i) for i in filled.get("place", [])), date=date, start_date=start_date,
+                 end_date=end_date, duration_days=days, mentions=mentions)
+
+
+def _implied(rule: EventRule, event: Event, sentence: Sentence, masked: Masked, filled: dict[str, list[int]],
+             lexicon) -> list[Fact]:
+    facts = []
+    for implied in rule.implies:
+        agent_types = implied.get("agent_types")
+        for s in filled.get(implied["subject"], []):
+            subj: Mention = masked.mentions[s]
+            if agent_types and not any(lexicon.ontology.is_a(_type_of(subj, masked), t) for t in agent_types):
+                continue
+            for o in filled.get(implied["object"], []):
+                obj: Mention = masked.mentions[o]
+                if subj.entity != obj.entity:
+                    facts.append(Fact(subj.entity, implied["predicate"], obj.entity, sentence, f"{rule.id}.implies",
+                                      rule.confidence, subject_mention=subj, object_mention=obj))
+    return facts
+
+
+def _type_of(mention: Mention, masked: Masked) -> str:
+    index = masked.mentions.index(mention)
+    return next(m.group(1) for m in _TOKEN.finditer(masked.text) if int(m.group(2)) == index)

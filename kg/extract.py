@@ -1,0 +1,78 @@
+"""Turn one article into facts with evidence: sentences -> matches -> resolved mentions -> facts and events.
+
+Pure over its inputs: the article and the lexicon go in, an `Extraction` comes out; no I/O.
+"""
+
+from __future__ import annotations
+
+from .events import find_events
+from .lexicon import Lexicon
+from .model import Article, Entity, Extraction, Fact, Mention, Sentence
+from .people import find_people
+from .relations import find_facts, mask
+from .resolve import resolve_mentions
+from .text import split_sentences
+
+__all__ = ["extract"]
+
+
+def extract(article: Article, lexicon: Lexicon) -> Extraction:
+    """Every mention, fact and event the curated rules find in the article's body and analysis."""
+    sentences = split_sentences(article, lexicon.layout.abbreviations)
+    hits, people = {}, {}
+    for sentence in sentences:
+        hits[sentence.index] = [_shift(h, sentence.start) for h in lexicon.names.find(sentence.text)]
+        people[sentence.index] = find_people(sentence.text, lexicon.people)
+    mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon)
+    result = Extraction(article=article, entities=dict(entities), mentions=mentions)
+    types = {entity_id: entity.type for entity_id, entity in entities.items()}
+    for sentence in sentences:
+        masked = mask(sentence, mentions, types, article.text)
+        for fact in find_facts(sentence, masked, lexicon.relations, lexicon, article.text):
+            (result.cited_outlets if fact.subject == "article" else result.facts).append(fact)
+        events, implied = find_events(sentence, masked, lexicon.events, lexicon, article)
+        result.events.extend(events)
+        result.facts.extend(implied)
+    result.facts.extend(_curated_chains(mentions, sentences, result.entities, lexicon))
+    result.facts = _unique(result.facts)
+    result.cited_outlets = _unique(result.cited_outlets)
+    return result
+
+
+def _shift(hit, offset: int):
+    return type(hit)(hit.start + offset, hit.end + offset, hit.kind, hit.refs)
+
+
+def _curated_chains(mentions: list[Mention], sentences: list[Sentence], entities: dict[str, Entity],
+                    lexicon: Lexicon) -> list[Fact]:
+    """A mentioned place brings its locatedIn chain from the gazetteer, cited to the sentence naming it."""
+    facts: list[Fact] = []
+    first: dict[str, Mention] = {}
+    for m in mentions:
+        first.setdefault(m.entity, m)
+    for entity_id, mention in first.items():
+        entity = entities[entity_id]
+        if not entity.curated or not lexicon.ontology.is_a(entity.type, "Region"):
+            continue
+        todo = [entity_id]
+        while todo:
+            current = lexicon.entities[todo.pop(0)]
+            for parent in current.located_in:
+                entities.setdefault(parent, lexicon.entities[parent])
+                facts.append(Fact(current.id, "locatedIn", parent, sentences[mention.sentence], "gazetteer.locatedIn",
+                                  1.0, subject_mention=mention if current.id == entity_id else None,
+                                  curated_source=current.source))
+                todo.append(parent)
+    return facts
+
+
+def _unique(facts: list[Fact]) -> list[Fact]:
+    """One fact per (subject, predicate, object, sentence, rule), first found kept."""
+    seen: set[tuple] = set()
+    out = []
+    for fact in facts:
+        key = (fact.subject, fact.predicate, fact.object, fact.sentence.index, fact.rule)
+        if key not in seen:
+            seen.add(key)
+            out.append(fact)
+    return out

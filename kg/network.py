@@ -1,0 +1,159 @@
+"""The store as a network of entities (networkx): nodes with classes and names, edges with their evidence.
+
+Views, analysis and the GraphML/GEXF exports all start from `load_network`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from .errors import KgError
+from .rdf import article_iri
+from .store import Store
+from .vocab import KG
+
+__all__ = ["Evidence", "load_network", "find_entity", "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
+
+CORE_PREDICATES = ("operatesIn", "locatedIn", "memberOf", "leaderOf", "involvedIn", "clashesWith", "allyOf",
+                   "arrested", "deployedTo")
+EVENT_ROLES = ("agent", "target", "place")
+
+_EDGES = """
+SELECT ?s ?p ?o ?sentence ?article ?headline ?date ?rule ?stext ?otext ?start WHERE {
+  ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ;
+     kg:startOffset ?start ; prov:wasDerivedFrom ?article ; kg:rule ?rule .
+  FILTER(isIRI(?o) && ?p != rdf:type)
+  OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext }
+  OPTIONAL { ?article schema:headline ?headline } OPTIONAL { ?article schema:datePublished ?date }
+}"""
+_EVENTS = """
+SELECT ?e ?role ?x ?sentence ?article ?headline ?date ?rule ?start WHERE {
+  ?a a kg:Assertion ; rdf:subject ?e ; rdf:predicate rdf:type ; kg:evidence ?sentence ; kg:startOffset ?start ;
+     prov:wasDerivedFrom ?article ; kg:rule ?rule .
+  VALUES ?role { kg:agent kg:target kg:place }
+  ?e ?role ?x .
+  OPTIONAL { ?article schema:headline ?headline } OPTIONAL { ?article schema:datePublished ?date }
+}"""
+_NODES = """
+SELECT ?e ?type ?label WHERE { ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kg:))) }"""
+_ALIASES = "SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
+_MENTIONS = "SELECT ?e ?article ?headline WHERE { ?article schema:mentions ?e . OPTIONAL { ?article schema:headline ?headline } }"
+_POSITIONS = "SELECT ?e ?title WHERE { ?e kg:holdsPosition ?title }"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One assertion behind an edge: the sentence and where it comes from."""
+
+    sentence: str
+    article: str
+    headline: str
+    date: str
+    rule: str
+    subject_text: str = ""
+    object_text: str = ""
+    start: int = 0
+
+
+@dataclass
+class _Edge:
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def _value(term) -> str:
+    return "" if term is None else term.value
+
+
+def _local(iri: str) -> str:
+    return iri[len(KG):] if iri.startswith(KG) else iri.rsplit("/", 1)[-1]
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+
+
+def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:
+    """Entities and events as nodes, facts and event roles as edges keyed by predicate, with evidence."""
+    graph = nx.MultiDiGraph()
+    edges: dict[tuple[str, str, str], _Edge] = {}
+    wanted = None
+    if article:
+        wanted = article_iri(article).value
+        if wanted not in store.named_graphs():
+            raise KgError(f"no article '{article}' in the store")
+    for row in store.query(_EDGES):
+        p = _local(_value(row["p"]))
+        if p not in CORE_PREDICATES or (wanted and _value(row["article"]) != wanted):
+            continue
+        key = (_value(row["s"]), p, _value(row["o"]))
+        edges.setdefault(key, _Edge()).evidence.append(Evidence(
+            _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
+            _value(row["rule"]), _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0)))
+    for row in store.query(_EVENTS):
+        if wanted and _value(row["article"]) != wanted:
+            continue
+        role = _local(_value(row["role"]))
+        key = (_value(row["e"]), role, _value(row["x"]))
+        edges.setdefault(key, _Edge()).evidence.append(Evidence(
+            _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
+            _value(row["rule"]), start=int(_value(row["start"]) or 0)))
+    info: dict[str, dict] = {}
+    for row in store.query(_NODES):
+        info.setdefault(_value(row["e"]), {"label": _value(row["label"]), "type": _local(_value(row["type"])),
+                                           "aliases": set(), "articles": {}, "positions": set()})
+    for row in store.query(_ALIASES):
+        if _value(row["e"]) in info:
+            info[_value(row["e"])]["aliases"].add(_value(row["alias"]))
+    for row in store.query(_MENTIONS):
+        if _value(row["e"]) in info:
+            info[_value(row["e"])]["articles"][_value(row["article"])] = _value(row["headline"])
+    for row in store.query(_POSITIONS):
+        if _value(row["e"]) in info:
+            info[_value(row["e"])]["positions"].add(_value(row["title"]))
+    for (s, p, o), edge in sorted(edges.items()):
+        for node in (s, o):
+            if node not in graph:
+                data = info.get(node, {"label": node.rsplit("/", 1)[-1], "type": "Entity", "aliases": set(),
+                                       "articles": {}, "positions": set()})
+                graph.add_node(node, label=data["label"], type=data["type"], aliases=sorted(data["aliases"]),
+                               articles=dict(sorted(data["articles"].items())),
+                               positions=sorted(data["positions"]))
+        evidence = sorted(set(edge.evidence), key=lambda e: (e.article, e.start, e.rule))
+        graph.add_edge(s, o, key=p, predicate=p, evidence=evidence)
+    return graph
+
+
+def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
+    """The node whose label or alias is `name` (case, accents and a leading 'the' ignored)."""
+    wanted = _fold(name)
+    wanted = wanted[4:] if wanted.startswith("the ") else wanted
+    matches = sorted(n for n, d in graph.nodes(data=True)
+                     if wanted in {_fold(x) for x in [d["label"], *d["aliases"]]} or _fold(n.rsplit("/", 1)[-1]) == wanted)
+    if not matches:
+        raise KgError(f"no entity named '{name}' has facts in the store")
+    return matches[0]
+
+
+def export_network(store: Store, fmt: str, out: str | Path) -> int:
+    """GraphML or GEXF with labels, classes and evidence counts, for Gephi and Cytoscape."""
+    graph = load_network(store)
+    flat = nx.MultiDiGraph()
+    for node, data in sorted(graph.nodes(data=True)):
+        flat.add_node(node, label=data["label"], type=data["type"], aliases="|".join(data["aliases"]),
+                      articles=len(data["articles"]))
+    for s, o, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        flat.add_edge(s, o, key=key, predicate=key, evidence=len(data["evidence"]),
+                      sentence=data["evidence"][0].sentence if data["evidence"] else "")
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "graphml":
+        nx.write_graphml(flat, out)
+    elif fmt == "gexf":
+        nx.write_gexf(flat, out)
+    else:
+        raise KgError(f"unknown network format '{fmt}'")
+    return flat.number_of_edges()

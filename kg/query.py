@@ -1,0 +1,110 @@
+"""SPARQL for analysts: run a query (text, file or saved), bind variables, print rows in a chosen format."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .store import Store
+from .vocab import PREFIXES
+
+__all__ = ["SavedQuery", "saved_queries", "run_query", "format_result", "parse_bindings", "FORMATS"]
+
+FORMATS = ("table", "csv", "tsv", "json")
+_SERIALIZERS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                "json": ox.QueryResultsFormat.JSON}
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query of ontology/queries/: its name, what it answers (its leading comment) and its text."""
+
+    name: str
+    description: str
+    text: str
+    path: Path
+
+
+def saved_queries(root: Path) -> dict[str, SavedQuery]:
+    out = {}
+    for path in sorted((root / "queries").glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        comment = []
+        for line in text.splitlines():
+            if line.startswith("#"):
+                comment.append(line.lstrip("# ").rstrip())
+            elif line.strip():
+                break
+        out[path.stem] = SavedQuery(path.stem, " ".join(c for c in comment if c).strip(), text, path)
+    return out
+
+
+def parse_bindings(pairs: list[str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    """`name=Shining Path` binds ?name to a string; `entity=kgr:shining-path` or `<iri>` to an IRI."""
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise QueryError(f"--bind {pair}: expected VAR=VALUE")
+        var, value = pair.split("=", 1)
+        var = var.strip().lstrip("?")
+        if value.startswith("<") and value.endswith(">"):
+            term = ox.NamedNode(value[1:-1])
+        elif re.match(r"^[a-z]+:\S+$", value) and value.split(":", 1)[0] in PREFIXES:
+            prefix, local = value.split(":", 1)
+            term = ox.NamedNode(PREFIXES[prefix] + local)
+        else:
+            term = ox.Literal(value)
+        out[ox.Variable(var)] = term
+    return out
+
+
+def run_query(store: Store, sparql: str, bindings: dict | None = None):
+    """Run SPARQL; a syntax error or an engine failure becomes a `QueryError` with the engine's message."""
+    try:
+        return store.query(sparql, substitutions=bindings or None)
+    except SyntaxError as exc:
+        raise QueryError(f"the query does not parse: {exc}") from exc
+    except (OSError, ValueError, TypeError) as exc:
+        raise QueryError(f"the query failed: {exc}") from exc
+
+
+def _short(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if term.value.startswith(iri):
+                return f"{prefix}:{term.value[len(iri):]}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return " ".join(term.value.split())
+
+
+def format_result(result, fmt: str = "table", max_width: int = 60) -> str:
+    """Rows as an aligned table (IRIs shortened), or standard SPARQL CSV, TSV or JSON results."""
+    if isinstance(result, ox.QueryBoolean):
+        return json.dumps({"head": {}, "boolean": bool(result)}) + "\n" if fmt == "json" else f"{bool(result)}\n"
+    if isinstance(result, ox.QueryTriples):
+        buffer = io.BytesIO()
+        ox.serialize(list(result), buffer, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        return buffer.getvalue().decode()
+    if fmt in _SERIALIZERS:
+        return result.serialize(format=_SERIALIZERS[fmt]).decode()
+    if fmt != "table":
+        raise QueryError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    names = [v.value for v in result.variables]
+    rows = [[_short(solution[name]) for name in names] for solution in result]
+    clip = lambda s: s if len(s) <= max_width else s[: max_width - 1] + "…"  # noqa: E731
+    rows = [[clip(c) for c in row] for row in rows]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"

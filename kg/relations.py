@@ -1,0 +1,194 @@
+"""Relation patterns (ontology/patterns/relations.yaml) run over sentences whose mentions became typed slots.
+
+"The VRAEM is ... a stronghold of the guerrilla group" is seen as
+"⟦GeographicArea#0⟧ is ... a stronghold of ⟦CriminalGroup#1⟧", so one pattern serves every group and place.
+Finding matches is separate from building facts; cue words (negation, hedges, past time) veto a match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import regex
+
+from .errors import InvalidLexicon
+from .model import Fact, Mention, Sentence
+
+__all__ = ["Masked", "RelationPattern", "compile_relations", "mask", "find_facts", "slot_regex", "vetoed"]
+
+_PLACEHOLDER = re.compile(r"\{(?:(?P<role>[sox]):(?P<types>[A-Za-z|]+)(?P<many>\+)?|(?P<title>title)|"
+                          r"gap(?::(?P<gap>\d+))?|skip(?::(?P<skip>\d+))?)\}")
+_TOKEN = re.compile(r"⟦[A-Za-z]+#(\d+)⟧")
+_THE = re.compile(r"(?i)(?:^|(?<=\s))the\s+$")
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A sentence with each mention replaced by `⟦Type#i⟧`, single-spaced, and a map back to offsets."""
+
+    text: str
+    offsets: tuple[int, ...]  # masked index -> absolute article offset
+    mentions: tuple[Mention, ...]
+
+    def original(self, start: int, end: int, article_text: str) -> str:
+        """The article's words behind a stretch of the masked text."""
+        if start >= end:
+            return ""
+        stop = self.offsets[end - 1] + 1
+        for m in _TOKEN.finditer(self.text, start, end):
+            if m.end() == end:
+                stop = self.mentions[int(m.group(1))].end
+        return article_text[self.offsets[start]:stop]
+
+
+def mask(sentence: Sentence, mentions: list[Mention], types: dict[str, str], text: str) -> Masked:
+    """Replace the sentence's mentions (with a "the" just before them) by typed slots."""
+    inside = [m for m in mentions if m.sentence == sentence.index]
+    out: list[str] = []
+    offsets: list[int] = []
+    position = sentence.start
+    for index, m in enumerate(inside):
+        chunk = text[position:m.start]
+        lead = _THE.search(chunk)
+        if lead:
+            chunk = chunk[:lead.start()]
+        _append_text(out, offsets, chunk, position)
+        token = f"⟦{types[m.entity]}#{index}⟧"
+        out.append(token)
+        offsets.extend([m.start] * len(token))
+        position = m.end
+    _append_text(out, offsets, text[position:sentence.end], position)
+    return Masked("".join(out), tuple(offsets), tuple(inside))
+
+
+def _append_text(out: list[str], offsets: list[int], chunk: str, base: int) -> None:
+    previous_space = bool(out) and out[-1].endswith(" ")
+    for i, ch in enumerate(chunk):
+        if ch.isspace():
+            if previous_space:
+                continue
+            ch = " "
+        previous_space = ch == " "
+        out.append(ch)
+        offsets.append(base + i)
+
+
+@dataclass(frozen=True)
+class RelationPattern:
+    id: str
+    predicate: str
+    regex: regex.Pattern
+    article_subject: bool
+    checks: tuple[str, ...]
+    confidence: float
+
+
+def slot_regex(types: str, ontology, name: str | None, many: bool = False) -> str:
+    """Regex for a typed slot: the named classes and their subclasses; `many` takes a coordinated list."""
+    classes: set[str] = set()
+    for wanted in types.split("|"):
+        if wanted not in ontology.classes:
+            raise InvalidLexicon(f"unknown class '{wanted}' in a placeholder")
+        classes.update(ontology.subclasses(wanted))
+    one = rf"⟦(?:{'|'.join(sorted(classes))})#\d+⟧"
+    body = rf"{one}(?:(?:,| and|, and| or|, or| as well as|, as well as| along with) {one})*" if many else one
+    return f"(?P<{name}>{body})" if name else f"(?:{body})"
+
+
+def compile_pattern(source: str, ontology, title_regex: str, where: str) -> regex.Pattern:
+    def replace(m: re.Match[str]) -> str:
+        if m.group("title"):
+            return f"(?P<title>{title_regex})"
+        if m.group("role"):
+            return slot_regex(m.group("types"), ontology, m.group("role"), bool(m.group("many")))
+        if m.group(0).startswith("{skip"):
+            return rf"(?: \S+){{0,{int(m.group('skip') or 4)}}}?"
+        return rf"(?: [^\s⟦⟧]+){{0,{int(m.group('gap') or 4)}}}?"
+
+    try:
+        return regex.compile(_PLACEHOLDER.sub(replace, source), regex.IGNORECASE | regex.VERSION1)
+    except (regex.error, InvalidLexicon) as exc:
+        raise InvalidLexicon(f"{where}: {exc}") from exc
+
+
+def compile_relations(data: dict, ontology, people, cues) -> tuple[RelationPattern, ...]:
+    """Check and compile every relation pattern; a bad one names its id."""
+    compiled = []
+    seen: set[str] = set()
+    title = people.title_regex()
+    for index, spec in enumerate((data or {}).get("patterns", [])):
+        where = f"patterns/relations.yaml: pattern {index + 1} ({spec.get('id', '?')})"
+        for key in ("id", "predicate", "pattern"):
+            if not spec.get(key):
+                raise InvalidLexicon(f"{where}: missing '{key}'")
+        if spec["id"] in seen:
+            raise InvalidLexicon(f"{where}: id used twice")
+        seen.add(spec["id"])
+        if spec["predicate"] not in ontology.properties:
+            raise InvalidLexicon(f"{where}: predicate '{spec['predicate']}' is not a property of kg.ttl")
+        for check in spec.get("checks", ["negation", "hedge"]):
+            if check not in cues.sets:
+                raise InvalidLexicon(f"{where}: check '{check}' is not a cue set of patterns/cues.yaml")
+        article_subject = spec.get("subject") == "article"
+        source = spec["pattern"]
+        if not article_subject and "{s:" not in source:
+            raise InvalidLexicon(f"{where}: the pattern has no {{s:Type}} subject")
+        if "{o:" not in source and "{title}" not in source:
+            raise InvalidLexicon(f"{where}: the pattern has no {{o:Type}} object or {{title}}")
+        compiled.append(RelationPattern(spec["id"], spec["predicate"], compile_pattern(source, ontology, title, where),
+                                        article_subject, tuple(spec.get("checks", ["negation", "hedge"])),
+                                        float(spec.get("confidence", 0.7))))
+    return tuple(compiled)
+
+
+def vetoed(masked_text: str, start: int, end: int, checks: tuple[str, ...], cues) -> bool:
+    """True when a cue word of the named sets stands in the match or just before it."""
+    if not checks:
+        return False
+    before = masked_text[:start].split()[-cues.window_words:] if cues.window_words else []
+    window = " ".join(before + [masked_text[start:end]])
+    return any(cues.regex(check).search(window) for check in checks)
+
+
+def _slots(group: str | None) -> list[int]:
+    return [int(i) for i in _TOKEN.findall(group or "")]
+
+
+def find_facts(sentence: Sentence, masked: Masked, patterns, lexicon, text: str) -> list[Fact]:
+    """Every fact the patterns find in one sentence."""
+    facts: list[Fact] = []
+    for pattern in patterns:
+        for m in pattern.regex.finditer(masked.text, overlapped=True):
+            if vetoed(masked.text, m.start(), m.end(), pattern.checks, lexicon.cues):
+                continue
+            groups = m.groupdict()
+            subjects = [None] if pattern.article_subject else _slots(groups.get("s"))
+            if groups.get("title"):
+                start = min(m.start("title"), m.start("x") if groups.get("x") else m.start("title"))
+                end = max(m.end("title"), m.end("x") if groups.get("x") and m.start("x") > m.start("title")
+                          else m.end("title"))
+                literal = masked.original(start, end, text)
+                if pattern.predicate == "holdsPosition":
+                    for s in subjects:
+                        facts.append(Fact(masked.mentions[s].entity, pattern.predicate, literal, sentence,
+                                          pattern.id, pattern.confidence, object_is_literal=True,
+                                          subject_mention=masked.mentions[s]))
+                    continue
+            for o in _slots(groups.get("o")):
+                obj = masked.mentions[o]
+                for s in subjects:
+                    subj = masked.mentions[s] if s is not None else None
+                    if subj is not None and subj.entity == obj.entity:
+                        continue
+                    facts.append(Fact(subj.entity if subj else "article", pattern.predicate, obj.entity, sentence,
+                                      pattern.id, pattern.confidence, subject_mention=subj, object_mention=obj))
+    return _longest_titles(facts)
+
+
+def _longest_titles(facts: list[Fact]) -> list[Fact]:
+    """'Ministerial Council President' and not also 'President' for the same person in the same sentence."""
+    titles = [f for f in facts if f.predicate == "holdsPosition"]
+    return [f for f in facts if f.predicate != "holdsPosition" or not any(
+        g is not f and g.subject == f.subject and len(g.object) > len(f.object) and f.object in g.object
+        for g in titles)]

@@ -1,0 +1,191 @@
+"""Tie raw matches to entities: pick among overlapping and ambiguous names, resolve generic words by the
+article's country, surnames to the person named before, and referring phrases to the nearest fitting entity.
+
+Every step that is not a plain name match leaves a `resolution` note, which the evidence carries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .lexicon import Lexicon
+from .matcher import Hit
+from .model import Entity, Mention, Sentence
+from .people import PersonCandidate, name_tokens
+from .text import slug
+
+__all__ = ["resolve_mentions", "country_focus"]
+
+_KIND_RANK = {"name": 0, "acronym": 1, "person": 2, "nominal": 3, "generic": 4, "anaphor": 5}
+
+
+def _select(hits: list[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+    """Keep the longest of overlapping hits; at equal length the more specific kind."""
+    ordered = sorted(hits, key=lambda sh: (-(sh[1].end - sh[1].start), _KIND_RANK[sh[1].kind], sh[1].start))
+    taken: list[tuple[int, int]] = []
+    kept: list[tuple[int, Hit]] = []
+    for sentence, hit in ordered:
+        if any(hit.start < end and start < hit.end for start, end in taken):
+            if not any(hit.start == k.start and hit.end == k.end for _, k in kept):
+                continue
+        taken.append((hit.start, hit.end))
+        kept.append((sentence, hit))
+    return sorted(kept, key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
+
+
+def country_focus(entity_ids: list[str], lexicon: Lexicon) -> list[str]:
+    """ISO codes of the countries the article is about, most mentioned first."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for position, entity_id in enumerate(entity_ids):
+        code = lexicon.country_of(entity_id)
+        if code:
+            counts[code] += 2 if lexicon.entities[entity_id].type == "Country" else 1
+            first.setdefault(code, position)
+    return sorted(counts, key=lambda c: (-counts[c], first[c]))
+
+
+def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon) -> tuple[str | None, str | None]:
+    """One entity out of several that share a name, by the article's countries."""
+    if len(refs) == 1:
+        return refs[0], None
+    for code in focus:
+        fitting = [r for r in refs if lexicon.country_of(r) == code]
+        if len(fitting) == 1:
+            return fitting[0], f"'{{text}}' is ambiguous; chose {lexicon.entities[fitting[0]].label} ({code}), " \
+                               f"the article's country"
+    return None, None
+
+
+def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
+                     people: dict[int, list[PersonCandidate]], text: str,
+                     lexicon: Lexicon) -> tuple[list[Mention], dict[str, Entity]]:
+    """Mentions of entities, in text order, and the entities they name (curated or new)."""
+    flat = [(s, h) for s, hs in hits.items() for h in hs]
+    selected = _select(flat)
+    by_sentence = {s.index: s for s in sentences}
+    entities: dict[str, Entity] = {}
+    mentions: list[Mention] = []
+
+    def add(start: int, end: int, sentence: int, entity_id: str, how: str, note: str | None = None) -> None:
+        surface = text[start:end]
+        mentions.append(Mention(start, end, surface, entity_id, sentence, how,
+                                note.replace("{text}", surface) if note else None))
+        if entity_id not in entities:
+            entities[entity_id] = lexicon.entities[entity_id]
+
+    plain = [h.refs[0] for _, h in selected if h.kind in ("name", "acronym") and len(h.refs) == 1]
+    focus = country_focus(plain, lexicon)
+    for sentence, hit in selected:
+        if hit.kind in ("name", "acronym"):
+            entity_id, note = _pick(hit.refs, focus, lexicon)
+            if entity_id:
+                add(hit.start, hit.end, sentence, entity_id, hit.kind, note)
+
+    _add_people(sentences, people, mentions, entities, lexicon, text)
+    _add_surnames(sentences, mentions, entities, text)
+    mentions.sort(key=lambda m: m.start)
+
+    for sentence, hit in selected:
+        if any(m.start < hit.end and hit.start < m.end for m in mentions):
+            continue
+        if hit.kind == "generic":
+            fitting = [r for r in hit.refs if lexicon.entities[r].country in focus[:1]]
+            if len(fitting) == 1:
+                surface = text[hit.start:hit.end]
+                add(hit.start, hit.end, sentence, fitting[0], "generic",
+                    f"'{surface}' read as {lexicon.entities[fitting[0]].label}: the article is about "
+                    f"{focus[0]}")
+        elif hit.kind in ("nominal", "anaphor"):
+            target = _antecedent(hit, sentence, mentions, by_sentence, lexicon)
+            if target:
+                surface = text[hit.start:hit.end]
+                add(hit.start, hit.end, sentence, target, "anaphor",
+                    f"'{surface}' refers back to {entities[target].label}: nearest fitting entity named before")
+        mentions.sort(key=lambda m: m.start)
+    return _merge_adjacent(mentions, text), entities
+
+
+def _antecedent(hit: Hit, sentence: int, mentions: list[Mention], by_sentence: dict[int, Sentence],
+                lexicon: Lexicon) -> str | None:
+    earlier = [m for m in mentions if m.end <= hit.start and sentence - m.sentence <= lexicon.anaphor_window]
+    if hit.kind == "nominal":
+        fitting = [m for m in earlier if m.entity in hit.refs]
+        return fitting[-1].entity if fitting else None
+    rules = [r for r in lexicon.anaphora if r.id in hit.refs]
+    for mention in reversed(earlier):
+        entity = lexicon.entities.get(mention.entity)
+        if entity is None:
+            continue
+        for rule in rules:
+            if any(lexicon.ontology.is_a(entity.type, t) for t in rule.types) and (
+                    not rule.kinds or entity.kind in rule.kinds):
+                return entity.id
+    return None
+
+
+def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidate]], mentions: list[Mention],
+                entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
+    taken = [(m.start, m.end) for m in mentions]
+    for sentence in sentences:
+        for cand in people.get(sentence.index, []):
+            start, end = sentence.start + cand.start, sentence.start + cand.end
+            if any(start < e and s < end for s, e in taken):
+                continue
+            entity_id = slug(cand.name)
+            existing = lexicon.entities.get(entity_id) or entities.get(entity_id)
+            if existing is not None and existing.type != "Person":
+                entity_id = f"{entity_id}-person"
+            if entity_id not in entities:
+                names = ((cand.alias, ""),) if cand.alias else ()
+                entities[entity_id] = lexicon.entities.get(entity_id) or Entity(
+                    id=entity_id, label=cand.name, type="Person", curated=False, names=names,
+                    source=f"patterns/people.yaml#{cand.rule}")
+            mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
+            taken.append((start, end))
+
+
+def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
+                  text: str) -> None:
+    """'Zavala' after 'Fernando Zavala': a later bare surname is the same person."""
+    persons = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        entity = entities[m.entity]
+        if entity.type != "Person":
+            continue
+        tokens = name_tokens(entity.label)
+        for token in tokens[1:]:
+            if len(token) > 2 and not token.endswith("."):
+                persons.setdefault(token, []).append((m.start, m.end, entity.id))
+    if not persons:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in sorted(persons, key=len, reverse=True))
+                         + r")(?![\w-])")
+    taken = [(m.start, m.end) for m in mentions]
+    for sentence in sentences:
+        for found in pattern.finditer(text, sentence.start, sentence.end):
+            start, end = found.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            before = [p for p in persons[found.group(1)] if p[1] <= start]
+            if not before:
+                continue
+            entity_id = before[-1][2]
+            mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, "surname",
+                                    f"'{found.group(1)}' is the surname of {entities[entity_id].label}, "
+                                    f"named before"))
+            taken.append((start, end))
+
+
+def _merge_adjacent(mentions: list[Mention], text: str) -> list[Mention]:
+    """'the Shining Path guerrilla group' is one mention, not a name followed by a referring phrase."""
+    merged: list[Mention] = []
+    for m in mentions:
+        if merged and merged[-1].entity == m.entity and m.how == "anaphor" and \
+                not text[merged[-1].end:m.start].strip() and merged[-1].sentence == m.sentence:
+            last = merged.pop()
+            m = Mention(last.start, m.end, text[last.start:m.end], last.entity, last.sentence, last.how,
+                        last.resolution)
+        merged.append(m)
+    return merged

@@ -1,0 +1,84 @@
+"""The embedded, persistent store (Oxigraph on disk) behind one small interface.
+
+One article is one named graph, replaced in a single transaction: a failure leaves the article as it was
+before, never half-written, and building the same article twice leaves the store unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .errors import StoreError
+from .vocab import PREFIXES
+
+__all__ = ["Store", "open_store"]
+
+
+class Store:
+    """A folder holding an Oxigraph database; `read_only` lets queries run beside a build."""
+
+    def __init__(self, location: str | Path, read_only: bool = False):
+        self.location = str(location)
+        path = Path(location)
+        try:
+            if read_only:
+                if not path.exists():
+                    raise StoreError(f"{path}: no store here; build one first with `kg build`")
+                self._db = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._db = ox.Store(str(path))
+        except OSError as exc:
+            message = str(exc)
+            if "lock" in message.lower():
+                message = "the store is in use by another kg process (a build?); wait for it to finish"
+            raise StoreError(f"{path}: cannot open the store: {message}") from exc
+
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
+        """Drop the named graph and write the new quads, all in one transaction."""
+        body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+        self._update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body} .\n}} }}"
+                      if body else f"DROP SILENT GRAPH {graph}")
+
+    def drop_graph(self, graph: ox.NamedNode) -> None:
+        self._update(f"DROP SILENT GRAPH {graph}")
+
+    def _update(self, sparql: str) -> None:
+        try:
+            self._db.update(sparql)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"{self.location}: write failed: {exc}") from exc
+
+    def graph_value(self, graph: ox.NamedNode, subject: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
+        """One literal of a graph, e.g. an article's content hash, or None."""
+        for quad in self._db.quads_for_pattern(subject, predicate, None, graph):
+            return quad.object.value
+        return None
+
+    def query(self, sparql: str, substitutions: dict | None = None):
+        """Run SPARQL over the union of all graphs, with the project's prefixes predeclared."""
+        return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES,
+                              substitutions=substitutions)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad, sorted, so exports are byte-for-byte reproducible."""
+        return iter(sorted(self._db.quads_for_pattern(None, None, None, None), key=str))
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._db.named_graphs())
+
+    def flush(self) -> None:
+        self._db.flush()
+
+    def __len__(self) -> int:
+        return len(self._db)
+
+
+def open_store(location: str | Path, read_only: bool = False) -> Store:
+    """Open the store named by a folder; SPARQL servers (http(s)://) are not supported yet."""
+    if str(location).startswith(("http://", "https://")):
+        raise StoreError(f"{location}: remote SPARQL stores are not supported yet; use a folder")
+    return Store(location, read_only=read_only)

@@ -1,0 +1,67 @@
+"""Text helpers that keep offsets: accent folding of equal length, and sentence splitting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .model import Article, Sentence
+
+__all__ = ["fold", "slug", "split_sentences"]
+
+_PUNCT = {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
+          "–": "-", "—": "-", "‑": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " "}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in _PUNCT:
+        return _PUNCT[ch]
+    if ord(ch) < 128:
+        return ch
+    base = unicodedata.normalize("NFKD", ch)[:1]
+    return base if base and not unicodedata.combining(base) else ch
+
+
+def fold(text: str) -> str:
+    """Drop accents and unify quotes and dashes, one character for one, so offsets stay valid."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def slug(text: str) -> str:
+    """A lowercase ASCII slug for IRIs: stable for the same name, whatever its accents."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+_BOUNDARY = re.compile(r'([.!?])(["”’)\]]*)(\s+)(?=["“(\[]?[A-Z0-9ÁÉÍÓÚÑ¿¡])')
+
+
+def split_sentences(article: Article, abbreviations: frozenset[str]) -> list[Sentence]:
+    """Split each paragraph into sentences; a period after an abbreviation or an initial does not split."""
+    sentences: list[Sentence] = []
+    for p_index, para in enumerate(article.paragraphs):
+        chunk = article.text[para.start : para.end]
+        begin = 0
+        for match in _BOUNDARY.finditer(chunk):
+            if match.group(1) == ".":
+                word = re.search(r"([\w.]+)$", chunk[begin : match.start()])
+                token = word.group(1) if word else ""
+                if token in abbreviations or (len(token) == 1 and token.isupper()):
+                    continue
+            end = match.end(2)
+            _add(sentences, article, para, p_index, begin, end)
+            begin = match.end()
+        _add(sentences, article, para, p_index, begin, len(chunk))
+    return sentences
+
+
+def _add(out: list[Sentence], article: Article, para, p_index: int, begin: int, end: int) -> None:
+    chunk = article.text[para.start + begin : para.start + end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    start = para.start + begin + (len(chunk) - len(chunk.lstrip()))
+    out.append(Sentence(index=len(out), start=start, end=start + len(stripped), section=para.section,
+                        paragraph=p_index, text=stripped))

@@ -1,0 +1,24 @@
+"""The namespaces of the project, defined once; no other module writes an IRI string."""
+
+from __future__ import annotations
+
+__all__ = ["KG", "KGR", "PREFIXES", "RDF", "RDFS", "SKOS", "SCHEMA", "PROV", "OWL", "XSD", "ONTOLOGY_GRAPH"]
+
+KG = "https://w3id.org/actorgraph/ontology#"
+KGR = "https://w3id.org/actorgraph/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+PROV = "http://www.w3.org/ns/prov#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+WD = "http://www.wikidata.org/entity/"
+GEONAMES = "https://sws.geonames.org/"
+
+# The named graph that holds ontology/kg.ttl in the store, so analysts can query the schema.
+ONTOLOGY_GRAPH = "https://w3id.org/actorgraph/ontology"
+
+# Predeclared in every query and used when serialising.
+PREFIXES = {"kg": KG, "kgr": KGR, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "schema": SCHEMA, "prov": PROV,
+            "owl": OWL, "xsd": XSD, "wd": WD}
