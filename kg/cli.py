@@ -216,5 +216,57 @@ def extract_command(file: Path, fmt: str) -> None:
             click.echo(json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--articles", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Where the articles are, when not beside the gold files.")
+@click.option("--verbose", is_flag=True, help="List the missed facts and the violations.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate(folder: Path, articles: Path | None, verbose: bool, as_json: bool) -> None:
+    """Score extraction against gold files (NAME.gold.json beside NAME.txt or NAME.html).
+
+    Each article is built alone; prints per-article and overall recall, violations of the must-not list and
+    the share of entity types right. Exit status 1 when any article has a violation or fails to build.
+
+    \b
+    Examples:
+      kg evaluate tests/gold --articles seeds
+      kg evaluate annotated/ --verbose
+    """
+    from dataclasses import asdict
+
+    from .evaluate import evaluate_folder
+    from .lexicon import default_lexicon
+
+    try:
+        scores = evaluate_folder(folder, default_lexicon(), articles)
+    except KgError as exc:
+        _fail(exc)
+    facts = sum(s.facts for s in scores) + 10 * sum(1 for s in scores if s.error)
+    found = sum(s.entities_found for s in scores)
+    summary = {"recall": round(sum(s.hits for s in scores) / facts, 3) if facts else 0.0,
+               "violations": sum(s.violations for s in scores),
+               "types": round(sum(s.types_right for s in scores) / found, 3) if found else 0.0,
+               "articles": len(scores), "errors": sum(1 for s in scores if s.error)}
+    if as_json:
+        click.echo(json.dumps({"summary": summary, "articles": [asdict(s) for s in scores]}, ensure_ascii=False,
+                              indent=2))
+    else:
+        for s in scores:
+            if s.error:
+                click.echo(f"{s.article}: ERROR {s.error}")
+                continue
+            click.echo(f"{s.article}: {s.hits}/{s.facts} facts, {s.violations} violations, "
+                       f"{s.types_right}/{s.entities_found} types right")
+            if verbose:
+                for item in s.missed:
+                    click.echo(f"    missed: {json.dumps(item, ensure_ascii=False)}")
+                for item in s.violated:
+                    click.echo(f"    violated: {json.dumps(item, ensure_ascii=False)}")
+        click.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
+    if summary["violations"] or summary["errors"]:
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="kg")

@@ -17,6 +17,7 @@ from .vocab import PREFIXES
 __all__ = ["SavedQuery", "saved_queries", "run_query", "format_result", "parse_bindings", "FORMATS"]
 
 FORMATS = ("table", "csv", "tsv", "json")
+_WHERE = re.compile(r"(?i)\bWHERE\s*\{")
 _SERIALIZERS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                 "json": ox.QueryResultsFormat.JSON}
 
@@ -65,12 +66,23 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, ox.NamedNode | ox.Lite
 
 
 def run_query(store: Store, sparql: str, bindings: dict | None = None):
-    """Run SPARQL; a syntax error or an engine failure becomes a `QueryError` with the engine's message."""
+    """Run SPARQL; a syntax error or an engine failure becomes a `QueryError` with the engine's message.
+
+    Bindings become a VALUES block at the start of the first WHERE group, so they are in scope for the
+    FILTERs there: a saved query takes a parameter (?name) without projecting it.
+    """
+    if bindings:
+        names = " ".join(str(v) for v in bindings)
+        values = " ".join(str(t) for t in bindings.values())
+        where = _WHERE.search(sparql)
+        if where is None:
+            raise QueryError("--bind needs a query with a WHERE { ... } group")
+        sparql = f"{sparql[:where.end()]} VALUES ({names}) {{ ({values}) }} {sparql[where.end():]}"
     try:
-        return store.query(sparql, substitutions=bindings or None)
+        return store.query(sparql)
     except SyntaxError as exc:
         raise QueryError(f"the query does not parse: {exc}") from exc
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"the query failed: {exc}") from exc
 
 

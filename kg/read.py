@@ -101,17 +101,9 @@ def slug_id(path: Path) -> str:
     return stem if re.fullmatch(r"[A-Za-z0-9_.-]+", stem) else slug(stem)
 
 
-def _lines(text: str) -> list[tuple[int, int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line), line))
-        pos += len(line) + 1
-    return out
-
-
 def read_text(text: str, article_id: str, source: str, layout: Layout, dates: DateRules) -> Article:
     """Parse the text layout of the seeds; a text without that layout is read as one body."""
-    lines = _lines(text)
+    lines = lines_of(text)
     byline_at = next((i for i, (_, _, line) in enumerate(lines) if layout.byline.match(line.strip())), None)
     headline = topic = author = None
     published = None
@@ -127,11 +119,22 @@ def read_text(text: str, article_id: str, source: str, layout: Layout, dates: Da
     else:
         first_content = 0
     if headline is None:
-        headline = _strip_nav(next((line.strip() for _, _, line in lines if line.strip()), ""), layout)
-        first_content = 1 if byline_at is None else first_content
+        first_line = next((i for i, (_, _, line) in enumerate(lines) if line.strip()), 0)
+        headline = _strip_nav(lines[first_line][2].strip(), layout)
+        first_content = first_line + 1 if byline_at is None else first_content
+    paragraphs = content_paragraphs(lines[first_content:], layout)
+    if not paragraphs:
+        raise InvalidArticle(f"{source}: no article text found")
+    return Article(id=article_id, source=source, text=text, paragraphs=tuple(paragraphs), headline=headline,
+                   published=published, author=author, topic=_title_case(topic) if topic else None,
+                   publisher=layout.publisher if byline_at is not None else None)
+
+
+def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> list[Paragraph]:
+    """Body and analysis paragraphs among (start, end, line) rows, up to the first end marker."""
     paragraphs: list[Paragraph] = []
     section = "body"
-    for start, end, line in lines[first_content:]:
+    for start, _end, line in lines:
         stripped = line.strip()
         if not stripped:
             continue
@@ -144,11 +147,16 @@ def read_text(text: str, article_id: str, source: str, layout: Layout, dates: Da
             continue
         lead = len(line) - len(line.lstrip())
         paragraphs.append(Paragraph(start + lead, start + lead + len(stripped), section))
-    if not paragraphs:
-        raise InvalidArticle(f"{source}: no article text found")
-    return Article(id=article_id, source=source, text=text, paragraphs=tuple(paragraphs), headline=headline,
-                   published=published, author=author, topic=_title_case(topic) if topic else None,
-                   publisher=layout.publisher if byline_at is not None else None)
+    return paragraphs
+
+
+def lines_of(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, line) for every line of the text."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
 
 
 def _strip_nav(line: str, layout: Layout) -> str:

@@ -18,10 +18,16 @@ __all__ = ["Store", "open_store"]
 
 
 class Store:
-    """A folder holding an Oxigraph database; `read_only` lets queries run beside a build."""
+    """A folder holding an Oxigraph database; `read_only` lets queries run beside a build.
 
-    def __init__(self, location: str | Path, read_only: bool = False):
-        self.location = str(location)
+    `Store(None)` is an in-memory store, for tests, scoring and notebooks.
+    """
+
+    def __init__(self, location: str | Path | None, read_only: bool = False):
+        self.location = str(location) if location else ":memory:"
+        if location is None:
+            self._db = ox.Store()
+            return
         path = Path(location)
         try:
             if read_only:
@@ -58,10 +64,9 @@ class Store:
             return quad.object.value
         return None
 
-    def query(self, sparql: str, substitutions: dict | None = None):
+    def query(self, sparql: str):
         """Run SPARQL over the union of all graphs, with the project's prefixes predeclared."""
-        return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES,
-                              substitutions=substitutions)
+        return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad, sorted, so exports are byte-for-byte reproducible."""

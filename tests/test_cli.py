@@ -1,0 +1,78 @@
+"""The `kg` command, driven through click's CliRunner: help that teaches, flows, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+from conftest import SEED, SEEDS
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "store"))
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_teaches_by_example(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Examples:" in result.output and f"kg {command}" in result.output
+
+
+def test_top_level_help_shows_a_start():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert "kg build" in result.output and "kg query --saved actors-by-region" in result.output
+
+
+def test_build_query_export_view(run, tmp_path):
+    result = run("build", SEEDS)
+    assert result.exit_code == 0
+    assert result.output.startswith("Built 1 article(s), 0 unchanged")
+    table = run("query", "--saved", "actors-by-region")
+    assert table.exit_code == 0 and "Shining Path" in table.output and "(3 rows)" in table.output
+    csv = run("query", "SELECT ?p WHERE { kgr:shining-path kg:operatesIn ?r . ?r rdfs:label ?p }", "--format", "csv")
+    assert csv.output.splitlines() == ["p", "VRAEM"]
+    out = tmp_path / "g.nq"
+    assert run("export", "--format", "nq", "-o", out).exit_code == 0
+    assert "<https://w3id.org/actorgraph/id/shining-path>" in out.read_text(encoding="utf-8")
+    view = tmp_path / "v.html"
+    result = run("view", "--focus", "Sendero Luminoso", "--depth", "1", "-o", view)
+    assert result.exit_code == 0 and "Shining Path" in view.read_text(encoding="utf-8")
+    assert run("query", "--list").output.count("\n") >= 8
+
+
+def test_extract_prints_facts_with_evidence(run):
+    result = run("extract", SEED)
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert any(r.get("predicate") == "operatesIn" and r["subject"] == "Shining Path" for r in records)
+    assert all({"sentence", "start", "end", "rule"} <= set(r) for r in records)
+    ttl = run("extract", SEED, "--format", "ttl")
+    assert "kg:operatesIn" in ttl.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["build", "nowhere/"], "Error: nowhere: no such file or folder\n"),
+    (["query", "SELECT WHERE {"], "Error: "),
+    (["query", "--saved", "nope"], "Error: no saved query 'nope'; known: "),
+])
+def test_errors_are_one_line_with_exit_2(run, args, message):
+    run("build", SEED)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.output.startswith(message)
+    assert result.output.count("\n") == 1 or args[0] == "build"
+
+
+def test_query_before_any_build_says_what_to_do(run):
+    result = CliRunner().invoke(cli, ["query", "--saved", "positions"])
+    assert result.exit_code == 2 and "build one first with `kg build`" in result.output

@@ -1,0 +1,33 @@
+"""exports/ is what a fresh build of seeds/ writes, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.export import export_rdf
+from kg.views import write_view
+
+EXPORTS = Path(__file__).resolve().parent.parent / "exports"
+
+
+@pytest.mark.parametrize("fmt, name", [("trig", "graph.trig"), ("ttl", "graph.ttl"), ("jsonld", "graph.jsonld")])
+def test_rdf_exports_match_a_fresh_build(seed_store, tmp_path, fmt, name):
+    out = tmp_path / name
+    export_rdf(seed_store, fmt, out)
+    assert out.read_bytes() == (EXPORTS / name).read_bytes(), f"exports/{name} is stale: run `make exports`"
+
+
+def test_view_matches_a_fresh_build(seed_store, tmp_path):
+    out = tmp_path / "index.html"
+    write_view(seed_store, out)
+    assert out.read_bytes() == (EXPORTS / "views" / "index.html").read_bytes(), "run `make exports`"
+
+
+def test_exports_round_trip(tmp_path):
+    import pyoxigraph as ox
+
+    trig = list(ox.parse(path=str(EXPORTS / "graph.trig"), format=ox.RdfFormat.TRIG))
+    jsonld = list(ox.parse(path=str(EXPORTS / "graph.jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert sorted(map(str, trig)) == sorted(map(str, jsonld))

@@ -1,0 +1,92 @@
+"""Extraction on the seed: a golden file of every fact and event, and the facts the skeleton must find."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.pipeline import extract_file
+from kg.report import extraction_records
+
+from conftest import SEED
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def seed_extraction(lexicon):
+    return extract_file(SEED, lexicon)
+
+
+@pytest.fixture(scope="module")
+def records(seed_extraction):
+    return extraction_records(seed_extraction)
+
+
+def test_golden_records(records, update_golden):
+    """Every fact and event of the seed, with sentence, offsets and rule, as reviewed in tests/golden/."""
+    path = GOLDEN / f"{SEED.stem}.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records]
+    if update_golden:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = path.read_text(encoding="utf-8").splitlines()
+    assert lines == expected, "extraction changed; review and rerun with --update-golden"
+
+
+def _facts(records, subject, predicate, obj):
+    return [r for r in records if r["kind"] == "fact" and r["subject"] == subject and r["predicate"] == predicate
+            and r["object"] == obj]
+
+
+@pytest.mark.parametrize("subject, predicate, obj, words", [
+    ("Shining Path", "operatesIn", "VRAEM", "stronghold of the guerrilla group"),
+    ("Shining Path", "involvedIn", "drug trafficking", "increasingly involved in drug trafficking"),
+    ("VRAEM", "locatedIn", "Peru", "the coca-producing VRAEM region"),
+    ("Alto Huallaga", "locatedIn", "Peru", "out of the Alto Huallaga region"),
+    ("Fernando Zavala", "holdsPosition", "Ministerial Council President", "Ministerial Council President Fernando"),
+    ("Mariano González", "holdsPosition", "Defense Minister", "Defense Minister Mariano González called"),
+    ("Carlos Tubino", "holdsPosition", "vice president of the Congressional Defense Committee", "Carlos Tubino, the"),
+    ("Carlos Tubino", "memberOf", "Congressional Defense Committee", "Carlos Tubino, the vice president"),
+    ("Peruvian Army", "operatesIn", "VRAEM", "64 military bases in the VRAEM"),
+    ("Peruvian Army", "deployedTo", "VRAEM", "deployment of soldiers in the area"),
+    ("Peruvian Armed Forces", "clashesWith", "Shining Path", "military campaigns against the Shining Path"),
+    ("article", "citesOutlet", "El Comercio", "reported El Comercio"),
+    ("article", "citesOutlet", "Andina", "told the Andina news service"),
+])
+def test_required_fact_with_evidence(records, subject, predicate, obj, words):
+    found = _facts(records, subject, predicate, obj)
+    assert found, f"missing {subject} {predicate} {obj}"
+    assert any(words in " ".join(r["sentence"].split()) for r in found), [r["sentence"] for r in found]
+
+
+def test_state_of_emergency(records):
+    (event,) = [r for r in records if r["kind"] == "event" and r["type"] == "StateOfEmergency"]
+    assert event["agents"] == ["Fernando Zavala"] and event["places"] == ["VRAEM"]
+    assert (event["date"], event["start_date"], event["duration_days"]) == ("2016-10-05", "2016-10-11", 60)
+    assert "60-day state of emergency" in event["sentence"]
+
+
+def test_arrest_last_year(records):
+    (event,) = [r for r in records if r["kind"] == "event" and r["type"] == "Arrest"]
+    assert event["targets"] == ["Shining Path"] and event["date"] == "2015"
+    assert "following the capture of several leaders" in event["sentence"]
+
+
+def test_offsets_point_at_the_sentence(seed_extraction, records):
+    text = seed_extraction.article.text
+    for r in records:
+        assert text[r["start"]:r["end"]] == r["sentence"]
+
+
+def test_no_fact_from_the_footer(seed_extraction):
+    names = {e.label for e in seed_extraction.entities.values()}
+    for trap in ("Bolivia", "Colombia", "Honduras", "Ecuador", "Putumayo", "Guatemala", "Venezuela",
+                 "Jeremy McDermott", "El Universal", "La Sexta"):
+        assert trap not in names
+
+
+def test_resolution_is_recorded(records):
+    (fact,) = [r for r in _facts(records, "Shining Path", "operatesIn", "VRAEM") if r["rule"].startswith("operates")]
+    assert "guerrilla group" in fact["resolution"] and "Shining Path" in fact["resolution"]

@@ -1,0 +1,110 @@
+"""The curated data: it loads fast enough, every label maps to the ontology, bad entries are named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import InvalidLexicon
+from kg.lexicon import load_lexicon
+from kg.paths import ontology_dir
+from kg.vocab import KG
+
+
+def test_gazetteer_types_are_ontology_classes(lexicon):
+    for entity in lexicon.entities.values():
+        assert entity.type in lexicon.ontology.classes, entity.source
+
+
+def test_every_emitted_class_and_predicate_is_declared(seed_store, lexicon):
+    used_classes = {q.object.value for q in seed_store.quads()
+                    if q.predicate.value.endswith("#type") and q.object.value.startswith(KG)}
+    used_predicates = {q.predicate.value for q in seed_store.quads() if q.predicate.value.startswith(KG)}
+    assert {c[len(KG):] for c in used_classes} <= lexicon.ontology.classes
+    assert {p[len(KG):] for p in used_predicates} <= lexicon.ontology.properties
+
+
+def test_ontology_declares_the_contract_terms(lexicon):
+    ontology = lexicon.ontology
+    for cls in ("Actor", "Person", "Organization", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet",
+                "Region", "Country", "AdministrativeArea", "GeographicArea", "Event", "StateOfEmergency", "Arrest",
+                "Attack", "Seizure", "Deployment", "Extradition", "Killing", "Agreement", "CriminalEconomy",
+                "Assertion"):
+        assert cls in ontology.classes
+    for prop in ("operatesIn", "locatedIn", "memberOf", "leaderOf", "holdsPosition", "involvedIn", "clashesWith",
+                 "allyOf", "arrested", "deployedTo", "agent", "place", "date"):
+        assert prop in ontology.properties
+    triples = list(ox.parse(ontology.turtle, format=ox.RdfFormat.TURTLE))
+    kinds = {(t.subject.value[len(KG):], t.object.value.rsplit("#", 1)[-1]) for t in triples
+             if t.predicate.value.endswith("#type")}
+    assert ("clashesWith", "SymmetricProperty") in kinds and ("allyOf", "SymmetricProperty") in kinds
+    assert ("locatedIn", "TransitiveProperty") in kinds
+    described = {t.subject.value for t in triples if t.predicate.value.endswith("#comment")}
+    assert all(KG + p in described for p in ontology.properties | ontology.classes)
+
+
+def test_peru_first_level_regions_are_there(lexicon):
+    regions = [e for e in lexicon.entities.values() if e.located_in == ("peru",) and e.type == "AdministrativeArea"]
+    assert len([e for e in regions if e.iso and e.iso.startswith("PE-")]) >= 25
+
+
+def test_seed_actors_have_spanish_names(lexicon):
+    assert ("Sendero Luminoso", "es") in lexicon.entities["shining-path"].names
+
+
+@pytest.fixture
+def broken_copy(tmp_path):
+    root = tmp_path / "ontology"
+    shutil.copytree(ontology_dir(), root)
+    return root
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("- {id: Bad Id, label: X, type: CriminalGroup}", "entry 1 (Bad Id): id must be a lowercase slug"),
+    ("- {id: x-group, label: X, type: Cartel}", "entry 1 (x-group): type 'Cartel' is not"),
+    ("- {id: x-group, label: X, type: CriminalGroup, home: [atlantis]}", "refers to 'atlantis'"),
+    ("- {id: x-group, type: CriminalGroup}", "entry 1 (x-group): missing 'label'"),
+    ("- {id: x-group, label: X, type: CriminalGroup, colour: red}", "unknown field(s) colour"),
+    ("- {id: shining-path, label: X, type: CriminalGroup}", "id 'shining-path' is also used by"),
+])
+def test_bad_gazetteer_entries_are_named(broken_copy, entry, message):
+    (broken_copy / "gazetteer" / "zz-test.yaml").write_text(f"source: test\nentities:\n{entry}\n", encoding="utf-8")
+    with pytest.raises(InvalidLexicon, match="zz-test.yaml") as error:
+        load_lexicon(broken_copy)
+    assert message in str(error.value)
+
+
+def test_a_file_without_source_is_refused(broken_copy):
+    (broken_copy / "gazetteer" / "zz-test.yaml").write_text("entities: []\n", encoding="utf-8")
+    with pytest.raises(InvalidLexicon, match="zz-test.yaml: says nowhere where its facts come from"):
+        load_lexicon(broken_copy)
+
+
+def test_bad_pattern_is_named(broken_copy):
+    path = broken_copy / "patterns" / "relations.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - {id: bad.one, predicate: operatesIn, "
+                    "pattern: '{s:Actor} in {o:Planet}'}\n", encoding="utf-8")
+    with pytest.raises(InvalidLexicon, match=r"pattern \d+ \(bad.one\): unknown class 'Planet'"):
+        load_lexicon(broken_copy)
+
+
+def test_adding_an_alias_needs_no_code(broken_copy, tmp_path):
+    from kg.extract import extract
+    from kg.read import read_text
+
+    (broken_copy / "gazetteer" / "zz-test.yaml").write_text(
+        "source: test\nentities:\n- {id: los-testigos, label: Los Testigos, type: CriminalGroup, kind: gang, "
+        "names: {es: [Banda de los Testigos]}}\n", encoding="utf-8")
+    lexicon = load_lexicon(broken_copy)
+    article = read_text("Headline\n\nThe Banda de los Testigos controls the port of Guayaquil.\n", "t", "t",
+                        lexicon.layout, lexicon.dates)
+    facts = {(f.subject, f.predicate, f.object) for f in extract(article, lexicon).facts}
+    assert ("los-testigos", "operatesIn", "ec-guayaquil") in facts
+
+
+def test_missing_ontology_folder(tmp_path):
+    with pytest.raises(InvalidLexicon, match="no kg.ttl here"):
+        load_lexicon(Path(tmp_path))

@@ -1,0 +1,79 @@
+"""The reader: layout of the seed, section boundaries, decoding and refusals of bad input."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.errors import InvalidArticle
+from kg.read import article_files, read_article
+
+from conftest import SEED
+
+
+def test_seed_metadata(lexicon):
+    article = read_article(SEED, lexicon.layout, lexicon.dates)
+    assert article.id == "000_6bef111ac725a0fa"
+    assert article.headline == "Peru Renews Military Operations in VRAEM Coca Hub"
+    assert article.published == date(2016, 10, 11)
+    assert article.author == "Tristan Clavel"
+    assert article.topic == "Coca"
+    assert article.publisher == "InSight Crime"
+
+
+def test_seed_sections_leave_out_page_furniture(lexicon):
+    article = read_article(SEED, lexicon.layout, lexicon.dates)
+    body = [article.content(p) for p in article.paragraphs if p.section == "body"]
+    analysis = [article.content(p) for p in article.paragraphs if p.section == "analysis"]
+    assert len(body) == 5 and len(analysis) == 2
+    assert body[0].startswith("Peru's government will once again")
+    assert analysis[-1].endswith("continued involvement in drug trafficking.")
+    content = " ".join(body + analysis)
+    for boilerplate in ("SEE ALSO", "DONATE", "Bolivia", "Putumayo", "Jeremy McDermott", "Related Content"):
+        assert boilerplate not in content
+
+
+def test_offsets_index_the_article_text(lexicon):
+    article = read_article(SEED, lexicon.layout, lexicon.dates)
+    raw = SEED.read_text(encoding="utf-8")
+    assert article.text == raw
+    for p in article.paragraphs:
+        assert article.text[p.start:p.end].strip() == article.text[p.start:p.end]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_legacy_encodings_are_decoded(tmp_path, lexicon, encoding):
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode(encoding, errors="replace"))
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert "Mariano González" in article.text
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty file"),
+    (b"   \n\n  ", "empty file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+])
+def test_bad_files_are_refused_with_their_name(tmp_path, lexicon, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InvalidArticle, match=f"bad.txt: {message}"):
+        read_article(path, lexicon.layout, lexicon.dates)
+
+
+def test_missing_path_and_empty_folder(tmp_path):
+    with pytest.raises(InvalidArticle, match="no such file or folder"):
+        list(article_files([tmp_path / "nope.txt"]))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InvalidArticle, match="no articles"):
+        list(article_files([tmp_path / "empty"]))
+
+
+def test_plain_text_without_layout_is_one_body(tmp_path, lexicon):
+    path = tmp_path / "note.txt"
+    path.write_text("Gang violence in Rosario\n\nLos Monos control the port of Rosario.\n", encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert article.headline == "Gang violence in Rosario"
+    assert [article.content(p) for p in article.paragraphs] == ["Los Monos control the port of Rosario."]
+    assert article.published is None

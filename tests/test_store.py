@@ -1,0 +1,76 @@
+"""The embedded store: idempotent builds, one named graph per article, replacement, bad files skipped."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kg.errors import StoreError
+from kg.pipeline import build
+from kg.rdf import article_iri
+from kg.store import Store
+from kg.vocab import ONTOLOGY_GRAPH
+
+from conftest import SEED
+
+
+def _snapshot(store: Store) -> list[str]:
+    return [str(q) for q in store.quads()]
+
+
+def test_building_twice_changes_nothing(tmp_store, lexicon):
+    first = build([SEED], tmp_store, lexicon)
+    before = _snapshot(tmp_store)
+    second = build([SEED], tmp_store, lexicon)
+    assert first.built == [SEED.stem] and second.unchanged == [SEED.stem] and not second.built
+    assert _snapshot(tmp_store) == before
+
+
+def test_each_article_has_its_own_graph(tmp_store, lexicon, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    build([SEED], tmp_store, lexicon)
+    build([other], tmp_store, lexicon)
+    assert tmp_store.named_graphs() == sorted([ONTOLOGY_GRAPH, article_iri(SEED.stem).value,
+                                               article_iri("other").value])
+
+
+def test_rebuilding_an_edited_article_replaces_its_graph(tmp_store, lexicon, tmp_path):
+    path = tmp_path / SEED.name
+    shutil.copy(SEED, path)
+    build([path], tmp_store, lexicon)
+    path.write_text(path.read_text(encoding="utf-8").replace("Alto Huallaga", "Chapare"), encoding="utf-8")
+    report = build([path], tmp_store, lexicon)
+    assert report.built == [SEED.stem]
+    labels = {row["l"].value for row in tmp_store.query("SELECT ?l WHERE { ?x rdfs:label ?l }")}
+    assert "Chapare" in labels and "Alto Huallaga" not in labels
+
+
+def test_bad_files_are_reported_and_the_rest_built(tmp_store, lexicon, tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04")
+    shutil.copy(SEED, tmp_path / SEED.name)
+    report = build([tmp_path, tmp_path / "missing.txt"], tmp_store, lexicon)
+    assert report.built == [SEED.stem]
+    assert sorted(e.split(": ", 1)[1] for e in report.errors) == [
+        "binary file, not an article", "empty file", "no such file or folder"]
+
+
+def test_a_failed_write_leaves_the_previous_graph(tmp_store, lexicon, monkeypatch):
+    build([SEED], tmp_store, lexicon)
+    before = _snapshot(tmp_store)
+    graph = article_iri(SEED.stem)
+
+    def broken(quads):
+        yield from list(quads)[:10]
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        tmp_store.replace_graph(graph, broken(tmp_store.quads()))
+    assert _snapshot(tmp_store) == before
+
+
+def test_read_only_open_of_a_missing_store(tmp_path):
+    with pytest.raises(StoreError, match="no store here"):
+        Store(tmp_path / "nothing", read_only=True)
