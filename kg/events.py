@@ -5,7 +5,7 @@ dates from the sentence's date expressions, and the direct facts an event implie
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -14,13 +14,15 @@ from .errors import InvalidLexicon
 from .model import Event, Fact, Mention, Sentence
 from .relations import Masked, vetoed
 
-__all__ = ["EventRule", "compile_events", "find_events"]
+__all__ = ["EventRule", "compile_events", "find_events", "carry_over_agents", "implied_facts"]
 
 _ROLES = ("agent", "target", "place")
 _TOKEN = re.compile(r"⟦([A-Za-z]+)#(\d+)⟧")
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+\s+)?$")
+_AUXILIARY = re.compile(r"(?i)(?:\s+(?:was|were|has|have|had|been|being|is|are|also|then|later|reportedly|"
+                        r"allegedly|recently|finally))+\s*$")
 _BY = re.compile(r"^\s*(?:\S+\s+){0,2}?by\s+(⟦[A-Za-z]+#\d+⟧)")
-_LINK = re.compile(r"^(?:,|,? and|,? or|,? as well as) $")
+_LINK = re.compile(r"^(?:,|,? and|,? or|,? as well as|,? along with|,? together with)(?: [a-z][\w-]*){0,2} $")
 _DURATION = re.compile(r"(?i)\b(\d{1,3})[- ](day|week|month|year)s?\b")
 
 
@@ -47,6 +49,7 @@ class EventRule:
     blockers: re.Pattern[str] | None
     confidence: float
     lasting: bool
+    carry_over: tuple[str, ...]
 
 
 def _classes(names, ontology, where) -> frozenset[str]:
@@ -92,12 +95,22 @@ def compile_events(data: dict, ontology, cues) -> tuple[EventRule, ...]:
             spec["id"], spec["type"], trigger, roles, tuple(spec.get("passive", ())), tuple(spec.get("require", ())),
             tuple(spec.get("require_any", ())), tuple(spec.get("implies", ())), tuple(spec.get("checks", ())),
             re.compile(r"(?i)\b(?:" + "|".join(re.escape(b) for b in blockers) + r")\b") if blockers else None,
-            float(spec.get("confidence", 0.7)), bool(spec.get("lasting", False))))
+            float(spec.get("confidence", 0.7)), bool(spec.get("lasting", False)),
+            tuple(spec.get("carry_over", ()))))
     return tuple(rules)
 
 
 def _tokens(masked: Masked) -> list[tuple[int, int, str, int]]:
     return [(m.start(), m.end(), m.group(1), int(m.group(2))) for m in _TOKEN.finditer(masked.text)]
+
+
+def _subject_limit(masked: Masked, start: int) -> int:
+    """Where the subject of a verb at `start` ends: before a parenthetical ", ... ," right before the verb."""
+    head = _AUXILIARY.sub("", masked.text[:start])
+    if not head.endswith(","):
+        return start
+    opening = head.rfind(",", 0, len(head) - 1)
+    return opening if opening > 0 else start
 
 
 def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int]) -> list[int]:
@@ -109,7 +122,8 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
             if token and token.group(1) in role.types and int(token.group(2)) not in taken:
                 return [int(token.group(2))]
     if side == "before":
-        candidates = [t for t in tokens if t[1] <= start][::-1]
+        limit = _subject_limit(masked, start)
+        candidates = [t for t in tokens if t[1] <= limit][::-1] or [t for t in tokens if t[1] <= start][::-1]
     else:
         candidates = [t for t in tokens if t[0] >= end]
     for group in role.prefer:
@@ -124,13 +138,15 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
         for token in tokens:
             if token[0] > chosen[-1][1] and _LINK.match(masked.text[chosen[-1][1]:token[0]]):
                 chosen.append(token)
+        for token in reversed(tokens):
+            if token[1] < chosen[0][0] and _LINK.match(masked.text[token[1]:chosen[0][0]]):
+                chosen.insert(0, token)
     return [t[3] for t in chosen]
 
 
-def find_events(sentence: Sentence, masked: Masked, rules, lexicon, article) -> tuple[list[Event], list[Fact]]:
-    """Events of one sentence, and the direct facts they imply."""
+def find_events(sentence: Sentence, masked: Masked, rules, lexicon, article) -> list[Event]:
+    """Events of one sentence, with the mention behind each role."""
     events: list[Event] = []
-    facts: list[Fact] = []
     dates = find_dates(sentence.text, lexicon.dates, article.published, offset=sentence.start)
     for rule in rules:
         if rule.blockers and rule.blockers.search(sentence.text):
@@ -148,16 +164,19 @@ def find_events(sentence: Sentence, masked: Masked, rules, lexicon, article) -> 
                     side = "after" if side == "before" else "before"
                 filled[name] = _fill(role, side, start, end, masked, taken)
                 taken.update(filled[name])
-            if any(not filled.get(r) for r in rule.require):
+            if any(not filled.get(r) for r in rule.require if r not in rule.carry_over):
                 continue
             if rule.require_any and not any(filled.get(r) for r in rule.require_any):
                 continue
             event = _event(rule, sentence, masked, filled, trigger.group(0), dates, lexicon.dates,
                            masked.offsets[start] if start < len(masked.offsets) else sentence.start)
-            if event not in events:
+            if not any(_same(event, other) for other in events):
                 events.append(event)
-                facts.extend(_implied(rule, event, sentence, masked, filled, lexicon))
-    return events, facts
+    return events
+
+
+def _same(a: Event, b: Event) -> bool:
+    return (a.type, a.agents, a.targets, a.places, a.date) == (b.type, b.agents, b.targets, b.places, b.date)
 
 
 def _follows(cues: tuple[str, ...], lead: str) -> bool:
@@ -167,7 +186,6 @@ def _follows(cues: tuple[str, ...], lead: str) -> bool:
 
 def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str, list[int]], trigger: str,
            dates, date_rules, trigger_at: int) -> Event:
-    entity = lambda i: masked.mentions[i].entity  # noqa: E731
     date = start_date = end_date = None
     plain = []
     for d in dates:
@@ -185,31 +203,50 @@ def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str
     if duration:
         unit = {"day": 1, "week": 7, "month": 30, "year": 365}[duration.group(2).lower()]
         days = int(duration.group(1)) * unit
-    mentions = tuple(masked.mentions[i] for role in _ROLES for i in filled.get(role, []))
-    return Event(rule.type, sentence, rule.id, rule.confidence, trigger,
-                 agents=tuple(entity(i) for i in filled.get("agent", [])),
-                 targets=tuple(entity(i) for i in filled.get("target", [])),
-                 places=tuple(entity(i) for i in filled.get("place", [])), date=date, start_date=start_date,
-                 end_date=end_date, duration_days=days, mentions=mentions)
+    roles = tuple((role, masked.mentions[i]) for role in _ROLES for i in filled.get(role, []))
+    ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
+    return Event(rule.type, sentence, rule.id, rule.confidence, trigger, agents=ids("agent"),
+                 targets=ids("target"), places=ids("place"), date=date, start_date=start_date, end_date=end_date,
+                 duration_days=days, mentions=tuple(m for _, m in roles), roles=roles)
 
 
-def _implied(rule: EventRule, event: Event, sentence: Sentence, masked: Masked, filled: dict[str, list[int]],
-             lexicon) -> list[Fact]:
+def carry_over_agents(events: list[Event], rules, window: int = 2) -> list[Event]:
+    """'Police also detained X' after 'Police arrested four': a rule's `carry_over` roles left empty take the
+    value of the previous event of the same type a sentence or two before; events still missing a required
+    role are dropped."""
+    by_id = {r.id: r for r in rules}
+    out: list[Event] = []
+    for event in events:
+        rule = by_id[event.rule]
+        for role in rule.carry_over:
+            if getattr(event, f"{role}s"):
+                continue
+            previous = next((e for e in reversed(out) if e.type == event.type and getattr(e, f"{role}s")
+                             and 0 <= event.sentence.index - e.sentence.index <= window), None)
+            if previous:
+                carried = tuple((r, m) for r, m in previous.roles if r == role)
+                event = replace(event, roles=event.roles + carried, **{f"{role}s": getattr(previous, f"{role}s")},
+                                mentions=event.mentions + tuple(m for _, m in carried))
+        if any(not getattr(event, f"{r}s") for r in rule.require):
+            continue
+        out.append(event)
+    return out
+
+
+def implied_facts(event: Event, rules, types: dict[str, str], ontology) -> list[Fact]:
+    """The direct facts an event's rule implies between its roles (an arrest: agent `arrested` target)."""
+    rule = next(r for r in rules if r.id == event.rule)
     facts = []
     for implied in rule.implies:
         agent_types = implied.get("agent_types")
-        for s in filled.get(implied["subject"], []):
-            subj: Mention = masked.mentions[s]
-            if agent_types and not any(lexicon.ontology.is_a(_type_of(subj, masked), t) for t in agent_types):
+        subjects = [m for r, m in event.roles if r == implied["subject"]]
+        objects = [m for r, m in event.roles if r == implied["object"]]
+        for subj in subjects:
+            if agent_types and not any(ontology.is_a(types[subj.entity], t) for t in agent_types):
                 continue
-            for o in filled.get(implied["object"], []):
-                obj: Mention = masked.mentions[o]
+            for obj in objects:
                 if subj.entity != obj.entity:
-                    facts.append(Fact(subj.entity, implied["predicate"], obj.entity, sentence, f"{rule.id}.implies",
-                                      rule.confidence, subject_mention=subj, object_mention=obj))
+                    facts.append(Fact(subj.entity, implied["predicate"], obj.entity, event.sentence,
+                                      f"{rule.id}.implies", rule.confidence, subject_mention=subj,
+                                      object_mention=obj))
     return facts
-
-
-def _type_of(mention: Mention, masked: Masked) -> str:
-    index = masked.mentions.index(mention)
-    return next(m.group(1) for m in _TOKEN.finditer(masked.text) if int(m.group(2)) == index)

@@ -5,7 +5,7 @@ Pure over its inputs: the article and the lexicon go in, an `Extraction` comes o
 
 from __future__ import annotations
 
-from .events import find_events
+from .events import carry_over_agents, find_events, implied_facts
 from .lexicon import Lexicon
 from .model import Article, Entity, Extraction, Fact, Mention, Sentence
 from .people import find_people
@@ -30,9 +30,13 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         masked = mask(sentence, mentions, types, article.text)
         for fact in find_facts(sentence, masked, lexicon.relations, lexicon, article.text):
             (result.cited_outlets if fact.subject == "article" else result.facts).append(fact)
-        events, implied = find_events(sentence, masked, lexicon.events, lexicon, article)
-        result.events.extend(events)
-        result.facts.extend(implied)
+        result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))
+    result.events = carry_over_agents(result.events, lexicon.events)
+    for event in result.events:
+        result.facts.extend(implied_facts(event, lexicon.events, types, lexicon.ontology))
+    for fact in result.facts:
+        if fact.object not in result.entities and not fact.object_is_literal:
+            result.entities[fact.object] = lexicon.entities[fact.object]
     result.facts.extend(_curated_chains(mentions, sentences, result.entities, lexicon))
     result.facts = _unique(result.facts)
     result.cited_outlets = _unique(result.cited_outlets)
@@ -45,7 +49,8 @@ def _shift(hit, offset: int):
 
 def _curated_chains(mentions: list[Mention], sentences: list[Sentence], entities: dict[str, Entity],
                     lexicon: Lexicon) -> list[Fact]:
-    """A mentioned place brings its locatedIn chain from the gazetteer, cited to the sentence naming it."""
+    """A mentioned place brings its locatedIn chain from the gazetteer, every link and every ancestor (the
+    property is transitive), cited to the sentence that first names the place."""
     facts: list[Fact] = []
     first: dict[str, Mention] = {}
     for m in mentions:
@@ -54,15 +59,16 @@ def _curated_chains(mentions: list[Mention], sentences: list[Sentence], entities
         entity = entities[entity_id]
         if not entity.curated or not lexicon.ontology.is_a(entity.type, "Region"):
             continue
-        todo = [entity_id]
-        while todo:
-            current = lexicon.entities[todo.pop(0)]
-            for parent in current.located_in:
-                entities.setdefault(parent, lexicon.entities[parent])
-                facts.append(Fact(current.id, "locatedIn", parent, sentences[mention.sentence], "gazetteer.locatedIn",
-                                  1.0, subject_mention=mention if current.id == entity_id else None,
+        for region in [entity_id] + lexicon.chain(entity_id):
+            current = lexicon.entities[region]
+            entities.setdefault(region, current)
+            for ancestor in lexicon.chain(region):
+                entities.setdefault(ancestor, lexicon.entities[ancestor])
+                direct = ancestor in current.located_in
+                facts.append(Fact(region, "locatedIn", ancestor, sentences[mention.sentence],
+                                  "gazetteer.locatedIn" if direct else "gazetteer.locatedIn.transitive", 1.0,
+                                  subject_mention=mention if region == entity_id else None,
                                   curated_source=current.source))
-                todo.append(parent)
     return facts
 
 

@@ -23,6 +23,7 @@ from .model import Entity
 from .paths import ontology_dir
 from .read import Layout
 from .relations import compile_relations
+from .text import fold
 from .vocab import KG
 
 __all__ = ["Lexicon", "load_lexicon", "default_lexicon", "Ontology", "PeopleRules", "Cues", "AnaphorRule"]
@@ -58,6 +59,9 @@ class PeopleRules:
     name_connectors: tuple[str, ...]
     not_names: frozenset[str]
     alias_cues: tuple[str, ...]
+    given_names: frozenset[str] = frozenset()
+    not_after: frozenset[str] = frozenset()
+    single_name_titles: tuple[str, ...] = ()
 
     def title_regex(self) -> str:
         """Regex source for a title with its modifiers ("former Defense Minister")."""
@@ -83,6 +87,7 @@ class AnaphorRule:
     words: tuple[str, ...]
     types: tuple[str, ...]
     kinds: tuple[str, ...]
+    max_sentences: int
 
 
 @dataclass(frozen=True)
@@ -283,19 +288,23 @@ def _check_cycles(entities: dict[str, Entity]) -> None:
                 todo.extend(entities[current].located_in)
 
 
-def _people(data: dict) -> PeopleRules:
+def _people(data: dict, names: dict) -> PeopleRules:
     try:
         return PeopleRules(titles=tuple(data["titles"]), modifiers=tuple(data.get("modifiers", ())),
                            leader_titles=frozenset(t.lower() for t in data.get("leader_titles", ())),
                            name_connectors=tuple(data.get("name_connectors", ())),
                            not_names=frozenset(data.get("not_names", ())),
-                           alias_cues=tuple(data.get("alias_cues", ())))
+                           alias_cues=tuple(data.get("alias_cues", ())),
+                           given_names=frozenset(fold(n) for n in names.get("names", ())),
+                           not_after=frozenset(names.get("not_after", ())),
+                           single_name_titles=tuple(names.get("single_name_titles", ())))
     except (KeyError, TypeError) as exc:
-        raise InvalidLexicon(f"patterns/people.yaml: {exc}") from exc
+        raise InvalidLexicon(f"patterns/people.yaml or given-names.yaml: {exc}") from exc
 
 
 def _anaphora(data: dict, ontology: Ontology) -> tuple[tuple[AnaphorRule, ...], int]:
     rules = []
+    default_window = int(data.get("max_sentences", 3))
     for index, rule in enumerate(data.get("rules", [])):
         where = f"patterns/anaphora.yaml: rule {index + 1} ({rule.get('id', '?')})"
         if not rule.get("id") or not rule.get("words") or not rule.get("types"):
@@ -304,8 +313,8 @@ def _anaphora(data: dict, ontology: Ontology) -> tuple[tuple[AnaphorRule, ...], 
             if t not in ontology.classes:
                 raise InvalidLexicon(f"{where}: type '{t}' is not a class of kg.ttl")
         rules.append(AnaphorRule(rule["id"], tuple(w.lower() for w in rule["words"]), tuple(rule["types"]),
-                                 tuple(rule.get("kinds", ()))))
-    return tuple(rules), int(data.get("max_sentences", 3))
+                                 tuple(rule.get("kinds", ())), int(rule.get("max_sentences", default_window))))
+    return tuple(rules), default_window
 
 
 def _fingerprint(root: Path) -> str:
@@ -324,7 +333,7 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
     ontology = load_ontology(root)
     entities = load_gazetteer(root, ontology)
     patterns = root / "patterns"
-    people = _people(_read_yaml(patterns / "people.yaml", root))
+    people = _people(_read_yaml(patterns / "people.yaml", root), _read_yaml(patterns / "given-names.yaml", root))
     cue_data = _read_yaml(patterns / "cues.yaml", root)
     cues = Cues(int(cue_data.get("window_words", 4)),
                 {k: tuple(v) for k, v in cue_data.items() if isinstance(v, list)})
@@ -336,7 +345,7 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
     names = NameIndex.build(entities, anaphora)
     return Lexicon(root=root, ontology=ontology, entities=entities, names=names, layout=layout, dates=dates,
                    people=people, cues=cues, anaphora=anaphora, anaphor_window=window,
-                   relations=compile_relations(relations, ontology, people, cues),
+                   relations=compile_relations(relations, ontology, people, cues, entities),
                    events=compile_events(events, ontology, cues), fingerprint=_fingerprint(root))
 
 

@@ -125,6 +125,7 @@ class Event:
     end_date: str | None = None
     duration_days: int | None = None
     mentions: tuple[Mention, ...] = ()
+    roles: tuple[tuple[str, Mention], ...] = ()  # (agent|target|place, the mention that fills it)
 
 
 @dataclass

@@ -1,7 +1,9 @@
-"""Find people the gazetteer does not know: a capitalised name next to a title, or a quoted alias.
+"""Find people the gazetteer does not know: a capitalised name next to a title, one that opens with a given
+name, a quoted "Comrade X", or a name followed by its alias.
 
-"Defense Minister Mariano González", "Carlos Tubino, the vice president of ...", "Pablo Beltrán, alias
-'Gabino'". The titles and the words that never make a name come from ontology/patterns/people.yaml.
+"Defense Minister Mariano González", "Carlos Tubino, the vice president of ...", "Joaquín "El Chapo"
+Guzmán", "Pablo Beltrán, alias 'Gabino'". Titles, given names and the words that never make a name come
+from ontology/patterns/people.yaml and given-names.yaml.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import PeopleRules
+from .text import fold
 
 __all__ = ["PersonCandidate", "find_people", "name_tokens"]
 
 _UPPER = "A-ZÁÉÍÓÚÑÜÀÂÊÔÃÕÇ"
 _LOWER = "a-záéíóúñüàâêôãõçï"
 _TOKEN = rf"(?:[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]\.)"
+_NICK = r"(?:\s+[\"“](?P<nick>[^\"”]{2,30})[\"”])"
 
 
 @dataclass(frozen=True)
 class PersonCandidate:
-    """A name found by a rule, by offsets within the text searched."""
+    """A name found by a rule, by offsets within the text searched (nickname included in the span)."""
 
     start: int
     end: int
@@ -31,45 +35,62 @@ class PersonCandidate:
 
 
 @lru_cache(maxsize=8)
-def _patterns(rules: PeopleRules) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns(rules: PeopleRules) -> dict[str, re.Pattern[str]]:
     connectors = "|".join(re.escape(c) for c in sorted(rules.name_connectors, key=len, reverse=True))
-    name = rf"(?P<name>{_TOKEN}(?:\s+(?:(?:{connectors})\s+)?{_TOKEN}){{1,4}})"
+    name = rf"(?P<name>{_TOKEN}{_NICK}?(?:\s+(?:(?:{connectors})\s+)?{_TOKEN}){{1,3}})"
     title = rules.title_regex()
-    before = re.compile(rf"(?<![\w-])(?i:{title})\s+{name}")
-    after = re.compile(rf"{name},\s+(?i:(?:the|an?|who is the|who was the|currently the|now the)\s+)?"
-                       rf"(?:[\w-]+\s+){{0,2}}?(?i:{title})")
     cues = "|".join(re.escape(c) for c in sorted(rules.alias_cues, key=len, reverse=True))
-    alias = re.compile(rf"{name},?\s+(?i:{cues})\s+[\"“'‘](?P<alias>[^\"”'’]{{2,40}})[\"”'’]")
-    return before, after, alias
+    single = "|".join(re.escape(t) for t in rules.single_name_titles)
+    return {
+        "people.alias": re.compile(rf"{name},?\s+(?i:{cues})\s+[\"“'‘](?P<alias>[^\"”'’]{{2,40}}?)[,.]?[\"”'’]"),
+        "people.title-before-name": re.compile(rf"(?<![\w-])(?i:{title})\s+{name}"),
+        "people.name-comma-title": re.compile(
+            rf"{name},\s+(?i:(?:the|an?|who is the|who was the|currently the|now the)\s+)?"
+            rf"(?:[\w-]+\s+){{0,2}}?(?i:{title})"),
+        "people.single-name": re.compile(rf"(?<![\w-])(?P<name>(?:{single})\s+{_TOKEN})") if single else None,
+        "people.given-name": re.compile(rf"(?<![\w-]){name}"),
+    }
 
 
 def name_tokens(name: str) -> list[str]:
     return re.findall(_TOKEN, name)
 
 
-def _trim(text: str, start: int, end: int, rules: PeopleRules) -> tuple[int, int] | None:
-    """Drop leading and trailing words that cannot be part of a name; None when fewer than two remain."""
-    words = [(m.start() + start, m.end() + start, m.group()) for m in re.finditer(r"\S+", text[start:end])]
+def _clean(text: str, start: int, end: int, rules: PeopleRules, single: bool) -> tuple[int, int, str] | None:
+    """Drop leading and trailing words that cannot be part of a name; the label leaves out a nickname."""
+    words = [(m.start() + start, m.end() + start, m.group()) for m in re.finditer(r"[\"“][^\"”]*[\"”]|\S+",
+                                                                                  text[start:end])]
     while words and (words[0][2] in rules.not_names or words[0][2] in rules.name_connectors):
         words.pop(0)
-    while words and (words[-1][2] in rules.not_names or words[-1][2] in rules.name_connectors):
+    while words and (words[-1][2] in rules.not_names or words[-1][2] in rules.name_connectors
+                     or words[-1][2][:1] in "\"“"):
         words.pop()
-    capitalised = [w for w in words if w[2][:1].isupper()]
-    if len(capitalised) < 2 or any(w[2] in rules.not_names for w in words):
+    plain = [w for w in words if w[2][:1] not in "\"“"]
+    capitalised = [w for w in plain if w[2][:1].isupper()]
+    if len(capitalised) < (1 if single else 2) or any(w[2] in rules.not_names for w in plain):
         return None
-    return words[0][0], words[-1][1]
+    return words[0][0], words[-1][1], " ".join(w[2] for w in plain)
 
 
 def find_people(text: str, rules: PeopleRules) -> list[PersonCandidate]:
-    """Names next to titles or alias cues in `text`; offsets are relative to `text`."""
-    before, after, alias = _patterns(rules)
+    """Names next to titles, given names or alias cues in `text`; offsets are relative to `text`."""
     found: list[PersonCandidate] = []
-    for rule, pattern in (("people.alias", alias), ("people.title-before-name", before),
-                          ("people.name-comma-title", after)):
+    for rule, pattern in _patterns(rules).items():
+        if pattern is None:
+            continue
         for m in pattern.finditer(text):
-            span = _trim(text, m.start("name"), m.end("name"), rules)
-            if span is None:
+            cleaned = _clean(text, m.start("name"), m.end("name"), rules, rule == "people.single-name")
+            if cleaned is None:
                 continue
-            found.append(PersonCandidate(span[0], span[1], text[span[0]:span[1]], rule,
-                                         m.group("alias") if "alias" in pattern.groupindex else None))
+            start, end, name = cleaned
+            if rule == "people.alias":
+                end = m.end()
+            if rule == "people.given-name" and fold(name.split()[0]) not in rules.given_names:
+                continue
+            after = re.match(r"\s+(\w+)", text[end:])
+            if after and after.group(1) in rules.not_after:
+                continue
+            groups = m.groupdict()
+            alias = groups.get("alias") or groups.get("nick")
+            found.append(PersonCandidate(start, end, name, rule, alias.strip(" ,.") if alias else None))
     return found

@@ -17,7 +17,7 @@ from .model import Fact, Mention, Sentence
 
 __all__ = ["Masked", "RelationPattern", "compile_relations", "mask", "find_facts", "slot_regex", "vetoed"]
 
-_PLACEHOLDER = re.compile(r"\{(?:(?P<role>[sox]):(?P<types>[A-Za-z|]+)(?P<many>\+)?|(?P<title>title)|"
+_PLACEHOLDER = re.compile(r"\{(?:(?P<role>[sox]):(?P<types>[A-Za-z|]+)(?P<many>[+*~])?|(?P<title>title)|"
                           r"gap(?::(?P<gap>\d+))?|skip(?::(?P<skip>\d+))?)\}")
 _TOKEN = re.compile(r"⟦[A-Za-z]+#(\d+)⟧")
 _THE = re.compile(r"(?i)(?:^|(?<=\s))the\s+$")
@@ -82,17 +82,29 @@ class RelationPattern:
     article_subject: bool
     checks: tuple[str, ...]
     confidence: float
+    fixed_object: str | None = None
 
 
-def slot_regex(types: str, ontology, name: str | None, many: bool = False) -> str:
-    """Regex for a typed slot: the named classes and their subclasses; `many` takes a coordinated list."""
+_LINKERS = {
+    # "X, Y and Z"
+    "+": r"(?:,| and|, and| or|, or| as well as|, as well as| along with|, along with| and from| and in)",
+    # "chief negotiator X and top commander Y": a title may stand after the conjunction
+    "*": r"(?:,| and|, and| as well as| along with| together with)(?: [a-z][\w-]*){0,2}",
+    # "Mayapo, a village in the Llochegua district of Huanta province, Ayacucho, inside the VRAEM"
+    "~": r"(?: (?:district|province|department|state|region|municipality|county|area))?"
+         r"(?:,| of| in| inside| within| near)(?: the)?",
+}
+
+
+def slot_regex(types: str, ontology, name: str | None, many: str | None = None) -> str:
+    """Regex for a typed slot: the named classes and their subclasses; `many` (+, *, ~) takes a list."""
     classes: set[str] = set()
     for wanted in types.split("|"):
         if wanted not in ontology.classes:
             raise InvalidLexicon(f"unknown class '{wanted}' in a placeholder")
         classes.update(ontology.subclasses(wanted))
     one = rf"⟦(?:{'|'.join(sorted(classes))})#\d+⟧"
-    body = rf"{one}(?:(?:,| and|, and| or|, or| as well as|, as well as| along with) {one})*" if many else one
+    body = rf"{one}(?:{_LINKERS[many]} {one})*" if many else one
     return f"(?P<{name}>{body})" if name else f"(?:{body})"
 
 
@@ -101,7 +113,7 @@ def compile_pattern(source: str, ontology, title_regex: str, where: str) -> rege
         if m.group("title"):
             return f"(?P<title>{title_regex})"
         if m.group("role"):
-            return slot_regex(m.group("types"), ontology, m.group("role"), bool(m.group("many")))
+            return slot_regex(m.group("types"), ontology, m.group("role"), m.group("many"))
         if m.group(0).startswith("{skip"):
             return rf"(?: \S+){{0,{int(m.group('skip') or 4)}}}?"
         return rf"(?: [^\s⟦⟧]+){{0,{int(m.group('gap') or 4)}}}?"
@@ -112,7 +124,7 @@ def compile_pattern(source: str, ontology, title_regex: str, where: str) -> rege
         raise InvalidLexicon(f"{where}: {exc}") from exc
 
 
-def compile_relations(data: dict, ontology, people, cues) -> tuple[RelationPattern, ...]:
+def compile_relations(data: dict, ontology, people, cues, entities) -> tuple[RelationPattern, ...]:
     """Check and compile every relation pattern; a bad one names its id."""
     compiled = []
     seen: set[str] = set()
@@ -134,11 +146,14 @@ def compile_relations(data: dict, ontology, people, cues) -> tuple[RelationPatte
         source = spec["pattern"]
         if not article_subject and "{s:" not in source:
             raise InvalidLexicon(f"{where}: the pattern has no {{s:Type}} subject")
-        if "{o:" not in source and "{title}" not in source:
-            raise InvalidLexicon(f"{where}: the pattern has no {{o:Type}} object or {{title}}")
+        fixed = spec.get("object")
+        if fixed is not None and fixed not in entities:
+            raise InvalidLexicon(f"{where}: object '{fixed}' is no gazetteer id")
+        if "{o:" not in source and "{title}" not in source and fixed is None:
+            raise InvalidLexicon(f"{where}: the pattern has no {{o:Type}} object, {{title}} or fixed object")
         compiled.append(RelationPattern(spec["id"], spec["predicate"], compile_pattern(source, ontology, title, where),
                                         article_subject, tuple(spec.get("checks", ["negation", "hedge"])),
-                                        float(spec.get("confidence", 0.7))))
+                                        float(spec.get("confidence", 0.7)), fixed))
     return tuple(compiled)
 
 
@@ -175,6 +190,12 @@ def find_facts(sentence: Sentence, masked: Masked, patterns, lexicon, text: str)
                                           pattern.id, pattern.confidence, object_is_literal=True,
                                           subject_mention=masked.mentions[s]))
                     continue
+            if pattern.fixed_object:
+                for s in subjects:
+                    subj = masked.mentions[s]
+                    facts.append(Fact(subj.entity, pattern.predicate, pattern.fixed_object, sentence, pattern.id,
+                                      pattern.confidence, subject_mention=subj))
+                continue
             for o in _slots(groups.get("o")):
                 obj = masked.mentions[o]
                 for s in subjects:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from .lexicon import Lexicon
 from .matcher import Hit
 from .model import Entity, Mention, Sentence
 from .people import PersonCandidate, name_tokens
-from .text import slug
+from .text import fold, slug
 
 __all__ = ["resolve_mentions", "country_focus"]
 
@@ -64,7 +65,6 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     """Mentions of entities, in text order, and the entities they name (curated or new)."""
     flat = [(s, h) for s, hs in hits.items() for h in hs]
     selected = _select(flat)
-    by_sentence = {s.index: s for s in sentences}
     entities: dict[str, Entity] = {}
     mentions: list[Mention] = []
 
@@ -85,7 +85,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
 
     _add_people(sentences, people, mentions, entities, lexicon, text)
     _add_surnames(sentences, mentions, entities, text)
-    mentions.sort(key=lambda m: m.start)
+    mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text)
 
     for sentence, hit in selected:
         if any(m.start < hit.end and hit.start < m.end for m in mentions):
@@ -98,7 +98,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                     f"'{surface}' read as {lexicon.entities[fitting[0]].label}: the article is about "
                     f"{focus[0]}")
         elif hit.kind in ("nominal", "anaphor"):
-            target = _antecedent(hit, sentence, mentions, by_sentence, lexicon)
+            target = _antecedent(hit, sentence, mentions, entities, lexicon)
             if target:
                 surface = text[hit.start:hit.end]
                 add(hit.start, hit.end, sentence, target, "anaphor",
@@ -107,7 +107,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     return _merge_adjacent(mentions, text), entities
 
 
-def _antecedent(hit: Hit, sentence: int, mentions: list[Mention], by_sentence: dict[int, Sentence],
+def _antecedent(hit: Hit, sentence: int, mentions: list[Mention], entities: dict[str, Entity],
                 lexicon: Lexicon) -> str | None:
     earlier = [m for m in mentions if m.end <= hit.start and sentence - m.sentence <= lexicon.anaphor_window]
     if hit.kind == "nominal":
@@ -115,12 +115,11 @@ def _antecedent(hit: Hit, sentence: int, mentions: list[Mention], by_sentence: d
         return fitting[-1].entity if fitting else None
     rules = [r for r in lexicon.anaphora if r.id in hit.refs]
     for mention in reversed(earlier):
-        entity = lexicon.entities.get(mention.entity)
-        if entity is None:
-            continue
+        entity = entities[mention.entity]
         for rule in rules:
-            if any(lexicon.ontology.is_a(entity.type, t) for t in rule.types) and (
-                    not rule.kinds or entity.kind in rule.kinds):
+            if sentence - mention.sentence <= rule.max_sentences and \
+                    any(lexicon.ontology.is_a(entity.type, t) for t in rule.types) and \
+                    (not rule.kinds or entity.kind in rule.kinds):
                 return entity.id
     return None
 
@@ -128,22 +127,50 @@ def _antecedent(hit: Hit, sentence: int, mentions: list[Mention], by_sentence: d
 def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidate]], mentions: list[Mention],
                 entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
     taken = [(m.start, m.end) for m in mentions]
+    known_aliases: dict[str, str] = {}
     for sentence in sentences:
-        for cand in people.get(sentence.index, []):
+        candidates = sorted(people.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start))
+        for cand in candidates:
             start, end = sentence.start + cand.start, sentence.start + cand.end
             if any(start < e and s < end for s, e in taken):
+                continue
+            if fold(cand.name) in known_aliases:
+                entity_id = known_aliases[fold(cand.name)]
+                mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, "alias",
+                                        f"'{cand.name}' is an alias of {entities[entity_id].label}, given before"))
+                taken.append((start, end))
                 continue
             entity_id = slug(cand.name)
             existing = lexicon.entities.get(entity_id) or entities.get(entity_id)
             if existing is not None and existing.type != "Person":
                 entity_id = f"{entity_id}-person"
             if entity_id not in entities:
-                names = ((cand.alias, ""),) if cand.alias else ()
                 entities[entity_id] = lexicon.entities.get(entity_id) or Entity(
-                    id=entity_id, label=cand.name, type="Person", curated=False, names=names,
+                    id=entity_id, label=cand.name, type="Person", curated=False,
                     source=f"patterns/people.yaml#{cand.rule}")
+            if cand.alias and not entities[entity_id].curated and \
+                    cand.alias not in {n for n, _ in entities[entity_id].names}:
+                entity = entities[entity_id]
+                entities[entity_id] = replace(entity, names=entity.names + ((cand.alias, ""),))
+            if cand.alias:
+                known_aliases[fold(cand.alias)] = entity_id
             mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
             taken.append((start, end))
+
+
+_ALIAS_CLAUSE = re.compile(r"^,?\s*(?:alias|known as|a\.k\.a\.|aka)\s+[\"“'‘][^\"”'’]{1,40}[\"”'’],?", re.I)
+
+
+def _absorb_aliases(mentions: list[Mention], text: str) -> list[Mention]:
+    """'Jorge Luis Zambrano, alias "Rasquiña,"' is one mention, so patterns see the person next to what follows."""
+    out = []
+    for m in mentions:
+        clause = _ALIAS_CLAUSE.match(text[m.end:m.end + 80]) if m.how.startswith(("name", "pattern")) else None
+        if clause and not any(o.start < m.end + clause.end() and m.end < o.end for o in mentions if o is not m):
+            end = m.end + len(clause.group(0).rstrip(","))
+            m = Mention(m.start, end, text[m.start:end], m.entity, m.sentence, m.how, m.resolution)
+        out.append(m)
+    return out
 
 
 def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
@@ -155,9 +182,11 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
         if entity.type != "Person":
             continue
         tokens = name_tokens(entity.label)
-        for token in tokens[1:]:
-            if len(token) > 2 and not token.endswith("."):
-                persons.setdefault(token, []).append((m.start, m.end, entity.id))
+        keys = [t for t in tokens[1:] if len(t) > 2 and not t.endswith(".")]
+        if len(tokens) >= 3:
+            keys.append(" ".join(tokens[-2:]))
+        for key in keys:
+            persons.setdefault(key, []).append((m.start, m.end, entity.id))
     if not persons:
         return
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in sorted(persons, key=len, reverse=True))

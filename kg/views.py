@@ -94,7 +94,7 @@ def render_view(graph: nx.MultiDiGraph, title: str) -> str:
     nodes, edges, *_ = net.get_network_data()
     options = {"physics": {"enabled": physics, "stabilization": {"iterations": 300}},
                "interaction": {"hover": True, "tooltipDelay": 150},
-               "edges": {"smooth": {"type": "dynamic"} if physics else False}}
+               "edges": {"smooth": False}}
     used_types = sorted({d["type"] for _, d in graph.nodes(data=True)})
     used_predicates = sorted({k for *_, k in graph.edges(keys=True)})
     legend = [{"name": t, "color": _style(t)[0], "kind": "node"} for t in used_types] + \

@@ -50,7 +50,7 @@ def _facts(records, subject, predicate, obj):
     ("Carlos Tubino", "holdsPosition", "vice president of the Congressional Defense Committee", "Carlos Tubino, the"),
     ("Carlos Tubino", "memberOf", "Congressional Defense Committee", "Carlos Tubino, the vice president"),
     ("Peruvian Army", "operatesIn", "VRAEM", "64 military bases in the VRAEM"),
-    ("Peruvian Army", "deployedTo", "VRAEM", "deployment of soldiers in the area"),
+    ("Peruvian Armed Forces", "deployedTo", "VRAEM", "deployment of soldiers in the area"),
     ("Peruvian Armed Forces", "clashesWith", "Shining Path", "military campaigns against the Shining Path"),
     ("article", "citesOutlet", "El Comercio", "reported El Comercio"),
     ("article", "citesOutlet", "Andina", "told the Andina news service"),

@@ -44,7 +44,7 @@ def test_entity_by_alias(seed_store):
 
 def test_timeline(seed_store):
     got = [r[:5] for r in rows(seed_store, "timeline")]
-    assert got == [("", "Deployment", "Peruvian Army", "", "VRAEM"),
+    assert got == [("", "Deployment", "Peruvian Armed Forces", "", "VRAEM"),
                    ("2015", "Arrest", "", "Shining Path", ""),
                    ("2016-10-05", "StateOfEmergency", "Fernando Zavala", "", "VRAEM")]
 

@@ -12,10 +12,34 @@ from conftest import SEED
 
 
 @pytest.fixture(scope="module")
-def view_file(tmp_path_factory, seed_store):
+def written(tmp_path_factory, seed_store):
     path = tmp_path_factory.mktemp("view") / "index.html"
-    write_view(seed_store, path)
-    return path
+    return path, write_view(seed_store, path)
+
+
+@pytest.fixture(scope="module")
+def view_file(written):
+    return written[0]
+
+
+def _click_edge(page, predicate, source_label):
+    """Click a point of the edge that no node or other edge covers, as a person would."""
+    point = page.evaluate("""([predicate, source]) => {
+        const id = edges.getIds().find(i => edges.get(i).label === predicate
+                                        && INFO.nodes[edges.get(i).from].label === source);
+        const e = edges.get(id);
+        const a = network.getPosition(e.from), b = network.getPosition(e.to);
+        for (let t = 0.5; t > 0.05; t -= 0.05) {
+            for (const u of [t, 1 - t]) {
+                const p = network.canvasToDOM({x: a.x + (b.x - a.x) * u, y: a.y + (b.y - a.y) * u});
+                if (network.getNodeAt(p) === undefined && network.getEdgeAt(p) === id) return p;
+            }
+        }
+        return null;
+    }""", [predicate, source_label])
+    assert point is not None, "the edge is hidden under others"
+    box = page.locator("#network").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
 def _open(browser, path):
@@ -29,9 +53,11 @@ def _open(browser, path):
     return page, requests, errors
 
 
-def test_view_draws_offline(browser, view_file):
+def test_view_draws_offline(browser, written):
+    view_file, stats = written
+    assert stats["nodes"] > 15 and stats["edges"] > 20
     page, requests, errors = _open(browser, view_file)
-    assert page.evaluate("nodes.length") == 20 and page.evaluate("edges.length") == 29
+    assert page.evaluate("nodes.length") == stats["nodes"] and page.evaluate("edges.length") == stats["edges"]
     assert page.evaluate("document.querySelector('#network canvas').width") > 0
     legend = page.inner_text("#legend")
     assert "CriminalGroup" in legend and "operatesIn" in legend
@@ -42,15 +68,7 @@ def test_view_draws_offline(browser, view_file):
 
 def test_clicking_an_edge_shows_its_evidence(browser, view_file):
     page, _, errors = _open(browser, view_file)
-    point = page.evaluate("""(() => {
-        const id = edges.getIds().find(i => edges.get(i).label === 'operatesIn'
-                                        && INFO.nodes[edges.get(i).from].label === 'Shining Path');
-        const e = edges.get(id);
-        const a = network.getPosition(e.from), b = network.getPosition(e.to);
-        return network.canvasToDOM({x: (a.x + b.x) / 2, y: (a.y + b.y) / 2});
-    })()""")
-    box = page.locator("#network").bounding_box()
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    _click_edge(page, "operatesIn", "Shining Path")
     panel = page.locator("#panel")
     assert "Shining Path — operatesIn — VRAEM" in panel.inner_text()
     assert "stronghold of" in panel.locator("blockquote").inner_text()
