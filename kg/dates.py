@@ -67,8 +67,9 @@ def _compiled(rules: DateRules) -> re.Pattern[str]:
             rf"(?:(?P<d2>\d{{1,2}})\s+(?:de\s+)?{month.format(g='m2')}(?:,?\s+(?:de\s+|of\s+)?(?P<y2>(?:19|20)\d\d))?)",
             # December 2020 / diciembre de 2020
             rf"(?:{month.format(g='m3')}\s+(?:de\s+|of\s+)?(?P<y3>(?:19|20)\d\d))",
-            # in February (no day, no year)
-            rf"(?:(?<=\bin\s){month.format(g='m4')}(?!\s+\d))",
+            # in February, a February ambush (no day, no year)
+            rf"(?:(?:(?<=\bin\s)|(?<=\ba\s)|(?<=\ban\s)|(?<=\blast\s)|(?<=\bthis\s)|(?<=\bearly\s)|(?<=\blate\s))"
+            rf"{month.format(g='m4')}(?!\s+\d))",
             # on Monday
             rf"(?:(?<=\bon\s)(?P<wd>{_alt(rules.weekdays)}))",
             rf"(?P<ry>{_alt(rules.relative_years)})" if rules.relative_years else None,

@@ -18,11 +18,12 @@ __all__ = ["EventRule", "compile_events", "find_events", "carry_over_agents", "i
 
 _ROLES = ("agent", "target", "place")
 _TOKEN = re.compile(r"⟦([A-Za-z]+)#(\d+)⟧")
-_PASSIVE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+\s+)?$")
+_PASSIVE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+\s+)?(?:\w+ed\b(?:\s+[^\s⟦]+){0,4}\s+and\s+)?$")
 _AUXILIARY = re.compile(r"(?i)(?:\s+(?:was|were|has|have|had|been|being|is|are|also|then|later|reportedly|"
                         r"allegedly|recently|finally))+\s*$")
 _BY = re.compile(r"^\s*(?:\S+\s+){0,2}?by\s+(⟦[A-Za-z]+#\d+⟧)")
 _LINK = re.compile(r"^(?:,|,? and|,? or|,? as well as|,? along with|,? together with)(?: [a-z][\w-]*){0,2} $")
+_CLAUSE_END = re.compile(r"(?i), (?:which|who|whom|whose|where|while|but|although|though|after|before)\b|;| - | – ")
 _DURATION = re.compile(r"(?i)\b(\d{1,3})[- ](day|week|month|year)s?\b")
 
 
@@ -106,26 +107,31 @@ def _tokens(masked: Masked) -> list[tuple[int, int, str, int]]:
 
 def _subject_limit(masked: Masked, start: int) -> int:
     """Where the subject of a verb at `start` ends: before a parenthetical ", ... ," right before the verb."""
-    head = _AUXILIARY.sub("", masked.text[:start])
+    head = _AUXILIARY.sub("", masked.text[:start].rstrip()).rstrip()
     if not head.endswith(","):
         return start
     opening = head.rfind(",", 0, len(head) - 1)
     return opening if opening > 0 else start
 
 
-def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int]) -> list[int]:
+def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int],
+          by_only: bool = False) -> list[int]:
     tokens = [t for t in _tokens(masked) if t[2] in role.types and t[3] not in taken]
-    if role.by:
+    if role.by or by_only:
         by = _BY.match(masked.text[end:])
         if by:
             token = _TOKEN.match(by.group(1))
             if token and token.group(1) in role.types and int(token.group(2)) not in taken:
                 return [int(token.group(2))]
+    if by_only:
+        return []
     if side == "before":
         limit = _subject_limit(masked, start)
         candidates = [t for t in tokens if t[1] <= limit][::-1] or [t for t in tokens if t[1] <= start][::-1]
     else:
-        candidates = [t for t in tokens if t[0] >= end]
+        boundary = _CLAUSE_END.search(masked.text, end)
+        stop = boundary.start() if boundary else len(masked.text)
+        candidates = [t for t in tokens if end <= t[0] < stop]
     for group in role.prefer:
         preferred = [t for t in candidates if t[2] in group]
         if preferred:
@@ -160,9 +166,10 @@ def find_events(sentence: Sentence, masked: Masked, rules, lexicon, article) -> 
             taken: set[int] = set()
             for name, role in sorted(rule.roles.items(), key=lambda kv: kv[0] != "place"):
                 side = role.side
-                if passive and name in rule.passive:
+                swapped = passive and name in rule.passive
+                if swapped:
                     side = "after" if side == "before" else "before"
-                filled[name] = _fill(role, side, start, end, masked, taken)
+                filled[name] = _fill(role, side, start, end, masked, taken, by_only=swapped and role.by)
                 taken.update(filled[name])
             if any(not filled.get(r) for r in rule.require if r not in rule.carry_over):
                 continue

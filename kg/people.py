@@ -60,7 +60,9 @@ def _clean(text: str, start: int, end: int, rules: PeopleRules, single: bool) ->
     """Drop leading and trailing words that cannot be part of a name; the label leaves out a nickname."""
     words = [(m.start() + start, m.end() + start, m.group()) for m in re.finditer(r"[\"“][^\"”]*[\"”]|\S+",
                                                                                   text[start:end])]
-    while words and (words[0][2] in rules.not_names or words[0][2] in rules.name_connectors):
+    titles = {t.lower() for t in rules.titles}
+    while words and (words[0][2] in rules.not_names or words[0][2] in rules.name_connectors
+                     or words[0][2].lower() in titles):
         words.pop(0)
     while words and (words[-1][2] in rules.not_names or words[-1][2] in rules.name_connectors
                      or words[-1][2][:1] in "\"“"):

@@ -92,7 +92,7 @@ _LINKERS = {
     "*": r"(?:,| and|, and| as well as| along with| together with)(?: [a-z][\w-]*){0,2}",
     # "Mayapo, a village in the Llochegua district of Huanta province, Ayacucho, inside the VRAEM"
     "~": r"(?: (?:district|province|department|state|region|municipality|county|area))?"
-         r"(?:,| of| in| inside| within| near)(?: the)?",
+         r"(?:,| of| in| inside| within| near|, inside|, within|, in)(?: the)?",
 }
 
 

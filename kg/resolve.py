@@ -207,14 +207,26 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             taken.append((start, end))
 
 
+_RESTATEMENT = re.compile(r"^\s*(?:\(\s*|[–-]\s*|,?\s*or\s+)?$")
+
+
 def _merge_adjacent(mentions: list[Mention], text: str) -> list[Mention]:
-    """'the Shining Path guerrilla group' is one mention, not a name followed by a referring phrase."""
+    """One mention where the text names one entity twice in a row: 'the Shining Path guerrilla group', or a
+    name with its translation and acronym in parentheses: 'National Liberation Army (Ejército de Liberación
+    Nacional – ELN)'."""
     merged: list[Mention] = []
     for m in mentions:
-        if merged and merged[-1].entity == m.entity and m.how == "anaphor" and \
-                not text[merged[-1].end:m.start].strip() and merged[-1].sentence == m.sentence:
-            last = merged.pop()
-            m = Mention(last.start, m.end, text[last.start:m.end], last.entity, last.sentence, last.how,
-                        last.resolution)
+        if merged and merged[-1].entity == m.entity and merged[-1].sentence == m.sentence:
+            gap = text[merged[-1].end:m.start]
+            same_words = m.how == "anaphor" and not gap.strip()
+            if same_words or _RESTATEMENT.match(gap) or (gap.strip().startswith("(") and
+                                                       _RESTATEMENT.match(gap.replace("(", "", 1))):
+                last = merged.pop()
+                end = m.end
+                opened = text[last.start:end].count("(") > text[last.start:end].count(")")
+                if opened and text[end:end + 1] == ")":
+                    end += 1
+                m = Mention(last.start, end, text[last.start:end], last.entity, last.sentence, last.how,
+                            last.resolution)
         merged.append(m)
     return merged
