@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 
-from conftest import SEED, SEEDS
+from conftest import SEED
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_top_level_help_shows_a_start():
 
 
 def test_build_query_export_view(run, tmp_path):
-    result = run("build", SEEDS)
+    result = run("build", SEED)
     assert result.exit_code == 0
     assert result.output.startswith("Built 1 article(s), 0 unchanged")
     table = run("query", "--saved", "actors-by-region")

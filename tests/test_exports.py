@@ -13,15 +13,15 @@ EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 
 
 @pytest.mark.parametrize("fmt, name", [("trig", "graph.trig"), ("ttl", "graph.ttl"), ("jsonld", "graph.jsonld")])
-def test_rdf_exports_match_a_fresh_build(seed_store, tmp_path, fmt, name):
+def test_rdf_exports_match_a_fresh_build(seeds_store, tmp_path, fmt, name):
     out = tmp_path / name
-    export_rdf(seed_store, fmt, out)
+    export_rdf(seeds_store, fmt, out)
     assert out.read_bytes() == (EXPORTS / name).read_bytes(), f"exports/{name} is stale: run `make exports`"
 
 
-def test_view_matches_a_fresh_build(seed_store, tmp_path):
+def test_view_matches_a_fresh_build(seeds_store, tmp_path):
     out = tmp_path / "index.html"
-    write_view(seed_store, out)
+    write_view(seeds_store, out)
     assert out.read_bytes() == (EXPORTS / "views" / "index.html").read_bytes(), "run `make exports`"
 
 

@@ -1,0 +1,41 @@
+"""Extraction scored against the gold facts of the articles in seeds/ (tests/gold/, GOLD_FORMAT.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.evaluate import evaluate_folder
+
+from conftest import SEEDS
+
+GOLD = Path(__file__).parent / "gold"
+
+
+@pytest.fixture(scope="module")
+def scores(lexicon):
+    return {s.article: s for s in evaluate_folder(GOLD, lexicon, SEEDS)}
+
+
+def test_every_seed_has_gold_and_builds(scores):
+    assert set(scores) == {p.name for p in SEEDS.iterdir() if p.suffix in (".txt", ".html")}
+    assert all(s.error is None for s in scores.values())
+
+
+def test_first_seed_is_complete(scores):
+    first = scores["000_6bef111ac725a0fa.txt"]
+    assert (first.hits, first.facts, first.violations) == (first.facts, 13, 0), first.missed
+
+
+def test_no_must_not_fact_is_made(scores):
+    assert {name: s.violated for name, s in scores.items() if s.violated} == {}
+
+
+def test_recall_and_types_do_not_regress(scores):
+    """Floors under the figures in benchmarks/README.md: raise them when extraction improves."""
+    facts = sum(s.facts for s in scores.values())
+    hits = sum(s.hits for s in scores.values())
+    assert hits / facts >= 0.85, {name: s.missed for name, s in scores.items()}
+    found = sum(s.entities_found for s in scores.values())
+    assert sum(s.types_right for s in scores.values()) / found >= 0.95
