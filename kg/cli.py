@@ -190,18 +190,22 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
 @cli.command("extract")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "ttl"]), default="jsonl", show_default=True)
-def extract_command(file: Path, fmt: str) -> None:
+@click.option("--explain", is_flag=True, help="Explain each fact for a reader: sentence, rule, resolution steps.")
+def extract_command(file: Path, fmt: str, explain: bool) -> None:
     """Print the facts of one article with their evidence, without touching a store.
 
-    jsonl prints one JSON object per fact or event (sentence, offsets, rule); ttl prints the article's graph.
+    jsonl prints one JSON object per fact or event (sentence, offsets, rule); ttl prints the article's graph;
+    --explain prints, per fact, the sentence, the rule and how each name was tied to its entity.
 
     \b
     Examples:
       kg extract seeds/000_6bef111ac725a0fa.txt
+      kg extract seeds/000_6bef111ac725a0fa.txt --explain
       kg extract page.html --format ttl
     """
     from .lexicon import default_lexicon
     from .pipeline import extract_file
+    from .report import explain as explain_text
     from .report import extraction_records, extraction_turtle
 
     try:
@@ -209,7 +213,9 @@ def extract_command(file: Path, fmt: str) -> None:
         extraction = extract_file(file, lexicon)
     except KgError as exc:
         _fail(exc)
-    if fmt == "ttl":
+    if explain:
+        click.echo(explain_text(extraction))
+    elif fmt == "ttl":
         click.echo(extraction_turtle(extraction, lexicon), nl=False)
     else:
         for record in extraction_records(extraction):

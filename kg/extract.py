@@ -5,9 +5,11 @@ Pure over its inputs: the article and the lexicon go in, an `Extraction` comes o
 
 from __future__ import annotations
 
+from .curation import apply_to_extraction
 from .events import carry_over_agents, find_events, implied_facts
 from .lexicon import Lexicon
-from .model import Article, Entity, Extraction, Fact, Mention, Sentence
+from .model import Article, Entity, Event, Extraction, Fact, Mention, Sentence
+from .names import find_names
 from .people import find_people
 from .relations import find_facts, mask
 from .resolve import resolve_mentions
@@ -19,11 +21,12 @@ __all__ = ["extract"]
 def extract(article: Article, lexicon: Lexicon) -> Extraction:
     """Every mention, fact and event the curated rules find in the article's body and analysis."""
     sentences = split_sentences(article, lexicon.layout.abbreviations)
-    hits, people = {}, {}
+    hits, people, names = {}, {}, {}
     for sentence in sentences:
         hits[sentence.index] = [_shift(h, sentence.start) for h in lexicon.names.find(sentence.text)]
         people[sentence.index] = find_people(sentence.text, lexicon.people)
-    mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon)
+        names[sentence.index] = find_names(sentence.text, lexicon.name_rules, lexicon.people.not_names)
+    mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
     result = Extraction(article=article, entities=dict(entities), mentions=mentions)
     types = {entity_id: entity.type for entity_id, entity in entities.items()}
     for sentence in sentences:
@@ -31,14 +34,15 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         for fact in find_facts(sentence, masked, lexicon.relations, lexicon, article.text):
             (result.cited_outlets if fact.subject == "article" else result.facts).append(fact)
         result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))
-    result.events = carry_over_agents(result.events, lexicon.events)
+    result.events = _merge_events(carry_over_agents(result.events, lexicon.events))
     for event in result.events:
         result.facts.extend(implied_facts(event, lexicon.events, types, lexicon.ontology))
     for fact in result.facts:
         if fact.object not in result.entities and not fact.object_is_literal:
             result.entities[fact.object] = lexicon.entities[fact.object]
     result.facts.extend(_curated_chains(mentions, sentences, result.entities, lexicon))
-    result.facts = _unique(result.facts)
+    result.facts = [f for f in _unique(result.facts) if _plausible(f, result.entities, lexicon)]
+    apply_to_extraction(result, lexicon.curation, lexicon.entities)
     result.cited_outlets = _unique(result.cited_outlets)
     return result
 
@@ -70,6 +74,30 @@ def _curated_chains(mentions: list[Mention], sentences: list[Sentence], entities
                                   subject_mention=mention if region == entity_id else None,
                                   curated_source=current.source))
     return facts
+
+
+def _merge_events(events: list[Event]) -> list[Event]:
+    """Two rules firing on one happening ("Those captured included X"): one event, the fuller one kept."""
+    out: list[Event] = []
+    for event in events:
+        twin = next((i for i, e in enumerate(out) if e.type == event.type and e.sentence == event.sentence
+                     and e.targets and set(e.targets) & set(event.targets)), None)
+        if twin is None:
+            out.append(event)
+        elif len(event.roles) > len(out[twin].roles):
+            out[twin] = event
+    return out
+
+
+def _plausible(fact: Fact, entities: dict[str, Entity], lexicon: Lexicon) -> bool:
+    """A locatedIn read from the text must not turn the gazetteer's containment around: "Mayapo, Ayacucho,
+    inside the VRAEM" does not put Ayacucho inside the VRAEM, which the gazetteer puts inside Ayacucho."""
+    if fact.predicate != "locatedIn" or fact.curated_source:
+        return True
+    if fact.subject in lexicon.chain(fact.object):
+        return False
+    subject = entities.get(fact.subject)
+    return not (subject and subject.type == "Country")
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

@@ -15,10 +15,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from .curation import Curation, apply_to_gazetteer, load_curation
 from .dates import DateRules
 from .errors import InvalidLexicon
 from .events import compile_events
 from .matcher import NameIndex
+from .names import compile_name_rules
 from .model import Entity
 from .paths import ontology_dir
 from .read import Layout
@@ -104,6 +106,8 @@ class Lexicon:
     cues: Cues
     anaphora: tuple[AnaphorRule, ...]
     anaphor_window: int
+    curation: Curation
+    name_rules: tuple  # of kg.names.NameRule
     relations: tuple  # of kg.relations.RelationPattern
     events: tuple  # of kg.events.EventRule
     fingerprint: str
@@ -345,9 +349,13 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
     events = _read_yaml(patterns / "events.yaml", root)
     layout = Layout.from_data(_read_yaml(root / "reader.yaml", root))
     dates = DateRules.from_data(_read_yaml(patterns / "dates.yaml", root))
+    curation_file = root / "curation.yaml"
+    decisions = load_curation(_read_yaml(curation_file, root) if curation_file.is_file() else None, ontology)
+    curation = apply_to_gazetteer(entities, decisions)
     names = NameIndex.build(entities, anaphora)
     return Lexicon(root=root, ontology=ontology, entities=entities, names=names, layout=layout, dates=dates,
-                   people=people, cues=cues, anaphora=anaphora, anaphor_window=window,
+                   people=people, cues=cues, anaphora=anaphora, anaphor_window=window, curation=curation,
+                   name_rules=compile_name_rules(_read_yaml(patterns / "names.yaml", root), ontology),
                    relations=compile_relations(relations, ontology, people, cues, entities),
                    events=compile_events(events, ontology, cues), fingerprint=_fingerprint(root))
 

@@ -138,3 +138,4 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     cited_outlets: list[Fact] = field(default_factory=list)
+    rejected: list[tuple[Fact, object]] = field(default_factory=list)  # (fact, the curation Decision)

@@ -16,10 +16,10 @@ from .errors import InvalidArticle, KgError
 from .extract import extract
 from .lexicon import Lexicon
 from .model import Extraction
-from .rdf import article_iri, content_hash, extraction_quads, kg, ontology_quads
+from .rdf import article_iri, content_hash, curation_quads, extraction_quads, kg, ontology_quads
 from .read import article_files, read_article
 from .store import Store
-from .vocab import ONTOLOGY_GRAPH
+from .vocab import CURATION_GRAPH, ONTOLOGY_GRAPH
 
 __all__ = ["BuildReport", "build", "extract_file"]
 
@@ -52,6 +52,7 @@ def build(sources: Iterable[str | Path], store: Store, lexicon: Lexicon,
     """Build every article of `sources` into `store`, replacing each article's named graph."""
     report = BuildReport()
     store.replace_graph(NamedNode(ONTOLOGY_GRAPH), ontology_quads(lexicon))
+    store.replace_graph(NamedNode(CURATION_GRAPH), curation_quads(lexicon))
     files: list[Path] = []
     for source in sources:
         try:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from .lexicon import Lexicon
 from .model import Entity, Event, Extraction, Fact, Mention
 from .text import slug
-from .vocab import GEONAMES, KG, KGR, ONTOLOGY_GRAPH, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from .vocab import CURATION_GRAPH, DCTERMS, GEONAMES, KG, KGR, ONTOLOGY_GRAPH, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 
 __all__ = ["article_iri", "entity_iri", "extraction_quads", "ontology_quads", "content_hash"]
 
@@ -63,6 +63,8 @@ def extraction_quads(extraction: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
         triples.update(_entity(entity))
     for fact in extraction.facts + extraction.cited_outlets:
         triples.update(_fact(fact, extraction))
+    for fact, decision in extraction.rejected:
+        triples.update(_fact(fact, extraction, rejected_by=decision))
     for event in extraction.events:
         triples.update(_event(event, extraction))
     return sorted((ox.Quad(s, p, o, graph) for s, p, o in triples), key=str)
@@ -132,13 +134,21 @@ def _evidence(node: ox.NamedNode, extraction: Extraction, sentence, rule: str, c
         yield node, kg("curatedSource"), ox.Literal(curated_source)
 
 
-def _fact(fact: Fact, extraction: Extraction) -> Iterator[tuple]:
+def decision_iri(decision_id: str) -> ox.NamedNode:
+    return _n(f"{KGR}curation-{decision_id}")
+
+
+def _fact(fact: Fact, extraction: Extraction, rejected_by=None) -> Iterator[tuple]:
+    """The triple and its Assertion; a fact a curator rejected keeps only its Assertion, marked so."""
     article = extraction.article
     s = article_iri(article.id) if fact.subject == "article" else entity_iri(fact.subject)
     p = kg(fact.predicate)
     o = ox.Literal(fact.object) if fact.object_is_literal else entity_iri(fact.object)
-    yield s, p, o
+    if rejected_by is None:
+        yield s, p, o
     node = _n(f"{KGR}assertion-{_hash(article.id, s.value, p.value, str(o), fact.sentence.start, fact.rule)}")
+    if rejected_by is not None:
+        yield node, kg("rejectedBy"), decision_iri(rejected_by.id)
     yield node, _n(RDF + "subject"), s
     yield node, _n(RDF + "predicate"), p
     yield node, _n(RDF + "object"), o
@@ -175,6 +185,27 @@ def _event(event: Event, extraction: Extraction) -> Iterator[tuple]:
     notes = "; ".join(m.resolution for m in event.mentions if m.resolution) or None
     yield node, kg("trigger"), ox.Literal(event.trigger)
     yield from _evidence(node, extraction, event.sentence, event.rule, event.confidence, (first, None), notes)
+
+
+def curation_quads(lexicon: Lexicon) -> list[ox.Quad]:
+    """Every curator's decision, in its own named graph: what was decided, about what, why, by whom, when."""
+    graph = _n(CURATION_GRAPH)
+    triples = set()
+    for d in lexicon.curation.decisions:
+        node = decision_iri(d.id)
+        triples.add((node, A, kg("CurationDecision")))
+        triples.add((node, kg("action"), ox.Literal(d.action)))
+        triples.add((node, _n(RDFS + "comment"), ox.Literal(d.reason)))
+        triples.add((node, kg("gazetteerEntry"), ox.Literal(d.source)))
+        if d.by:
+            triples.add((node, _n(DCTERMS + "creator"), ox.Literal(d.by)))
+        if d.date:
+            triples.add((node, _n(DCTERMS + "date"), _date(d.date) if len(d.date) in (4, 7, 10) else ox.Literal(d.date)))
+        fact = d.data.get("fact")
+        about = [fact["subject"], fact["object"]] if fact else [d.data.get(k) for k in ("entity", "from", "into")]
+        for entity_id in filter(None, about):
+            triples.add((node, kg("about"), entity_iri(entity_id)))
+    return sorted((ox.Quad(s, p, o, graph) for s, p, o in triples), key=str)
 
 
 def ontology_quads(lexicon: Lexicon) -> list[ox.Quad]:

@@ -9,7 +9,7 @@ from .model import Extraction, Fact
 from .rdf import extraction_quads
 from .vocab import PREFIXES
 
-__all__ = ["extraction_records", "extraction_turtle"]
+__all__ = ["extraction_records", "extraction_turtle", "explain"]
 
 
 def _fact_record(fact: Fact, extraction: Extraction) -> dict:
@@ -41,3 +41,47 @@ def extraction_turtle(extraction: Extraction, lexicon: Lexicon) -> str:
     """The article's named graph as Turtle (its triples; the graph name is the article IRI)."""
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in extraction_quads(extraction, lexicon)]
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+
+
+def explain(extraction: Extraction) -> str:
+    """Each fact and event for a reader: the sentence, where it stands, the rule, and any resolution step."""
+    article = extraction.article
+    label = lambda i: extraction.entities[i].label if i in extraction.entities else i  # noqa: E731
+    out = [f"{article.headline} ({article.published or 'no date'}, {article.id})", ""]
+    curated = [f for f in extraction.facts if f.curated_source]
+    items = [(f.sentence.start, 0, f) for f in extraction.facts + extraction.cited_outlets
+             if not f.curated_source] + \
+            [(e.sentence.start, 1, e) for e in extraction.events] + \
+            [(f.sentence.start, 2, (f, d)) for f, d in extraction.rejected]
+    for _, kind, item in sorted(items, key=lambda x: (x[0], x[1], str(x[2]))):
+        if kind == 1:
+            roles = "; ".join(f"{role} {', '.join(label(i) for i in ids)}" for role, ids in
+                              (("agent", item.agents), ("target", item.targets), ("place", item.places)) if ids)
+            dates = ", ".join(f"{k} {v}" for k, v in (("date", item.date), ("start", item.start_date),
+                                                      ("end", item.end_date)) if v)
+            head = f"EVENT {item.type}: {roles}" + (f" ({dates})" if dates else "")
+            notes = [m.resolution for m in item.mentions if m.resolution]
+            head += f'\n    trigger: "{item.trigger}"'
+            sentence, rule, confidence = item.sentence, item.rule, item.confidence
+        else:
+            fact, decision = item if kind == 2 else (item, None)
+            subject = f"article {article.id}" if fact.subject == "article" else label(fact.subject)
+            obj = f'"{fact.object}"' if fact.object_is_literal else label(fact.object)
+            head = f"{'REJECTED ' if decision else ''}{subject}  {fact.predicate}  {obj}"
+            notes = [n for n in (fact.resolution,) if n]
+            if decision:
+                notes.append(f"rejected by curation decision {decision.id}: {decision.reason}")
+            sentence, rule, confidence = fact.sentence, fact.rule, fact.confidence
+        out.append(head)
+        out.append(f"    sentence [{sentence.start}-{sentence.end}, {sentence.section}]: {' '.join(sentence.text.split())}")
+        out.append(f"    rule: {rule} (confidence {confidence:.2f})")
+        out.extend(f"    resolved: {n}" for n in notes)
+        out.append("")
+    if curated:
+        out.append("From the gazetteer, for the places the article names (kg:locatedIn, transitive):")
+        chains: dict[str, list[str]] = {}
+        for fact in curated:
+            chains.setdefault(fact.subject, []).append(label(fact.object))
+        out.extend(f"    {label(s)}  locatedIn  {', '.join(sorted(set(o)))}" for s, o in sorted(chains.items()))
+        out.append("")
+    return "\n".join(out)

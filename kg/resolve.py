@@ -13,6 +13,7 @@ from dataclasses import replace
 from .lexicon import Lexicon
 from .matcher import Hit
 from .model import Entity, Mention, Sentence
+from .names import NameCandidate
 from .people import PersonCandidate, name_tokens
 from .text import fold, slug
 
@@ -60,8 +61,8 @@ def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon) -> tuple[st
 
 
 def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
-                     people: dict[int, list[PersonCandidate]], text: str,
-                     lexicon: Lexicon) -> tuple[list[Mention], dict[str, Entity]]:
+                     people: dict[int, list[PersonCandidate]], text: str, lexicon: Lexicon,
+                     names: dict[int, list[NameCandidate]] | None = None) -> tuple[list[Mention], dict[str, Entity]]:
     """Mentions of entities, in text order, and the entities they name (curated or new)."""
     flat = [(s, h) for s, hs in hits.items() for h in hs]
     selected = _select(flat)
@@ -83,6 +84,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
             if entity_id:
                 add(hit.start, hit.end, sentence, entity_id, hit.kind, note)
 
+    _add_named(sentences, names or {}, mentions, entities, lexicon, text)
     _add_people(sentences, people, mentions, entities, lexicon, text)
     _add_surnames(sentences, mentions, entities, text)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text)
@@ -124,6 +126,32 @@ def _antecedent(hit: Hit, sentence: int, mentions: list[Mention], entities: dict
     return None
 
 
+def _new_id(label: str, type_: str, entities: dict[str, Entity], lexicon: Lexicon) -> str:
+    """A slug of the name; when a curated or found entity of another class has it, the class goes after."""
+    entity_id = slug(label)
+    existing = lexicon.entities.get(entity_id) or entities.get(entity_id)
+    if existing is not None and existing.type != type_:
+        entity_id = f"{entity_id}-{slug(type_)}"
+    return entity_id
+
+
+def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]], mentions: list[Mention],
+               entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
+    taken = [(m.start, m.end) for m in mentions]
+    for sentence in sentences:
+        for cand in sorted(names.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start)):
+            start, end = sentence.start + cand.start, sentence.start + cand.end
+            if any(start < e and s < end for s, e in taken):
+                continue
+            entity_id = _new_id(cand.label, cand.type, entities, lexicon)
+            if entity_id not in entities:
+                entities[entity_id] = lexicon.entities.get(entity_id) or Entity(
+                    id=entity_id, label=cand.label, type=cand.type, curated=False, kind=cand.kind,
+                    source=f"patterns/names.yaml#{cand.rule}")
+            mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
+            taken.append((start, end))
+
+
 def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidate]], mentions: list[Mention],
                 entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
     taken = [(m.start, m.end) for m in mentions]
@@ -140,10 +168,7 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
                                         f"'{cand.name}' is an alias of {entities[entity_id].label}, given before"))
                 taken.append((start, end))
                 continue
-            entity_id = slug(cand.name)
-            existing = lexicon.entities.get(entity_id) or entities.get(entity_id)
-            if existing is not None and existing.type != "Person":
-                entity_id = f"{entity_id}-person"
+            entity_id = _new_id(cand.name, "Person", entities, lexicon)
             if entity_id not in entities:
                 entities[entity_id] = lexicon.entities.get(entity_id) or Entity(
                     id=entity_id, label=cand.name, type="Person", curated=False,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["KG", "KGR", "PREFIXES", "RDF", "RDFS", "SKOS", "SCHEMA", "PROV", "OWL", "XSD", "ONTOLOGY_GRAPH"]
+__all__ = ["KG", "KGR", "PREFIXES", "RDF", "RDFS", "SKOS", "SCHEMA", "PROV", "OWL", "XSD", "DCTERMS", "ONTOLOGY_GRAPH",
+           "CURATION_GRAPH"]
 
 KG = "https://w3id.org/actorgraph/ontology#"
 KGR = "https://w3id.org/actorgraph/id/"
@@ -16,9 +17,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 WD = "http://www.wikidata.org/entity/"
 GEONAMES = "https://sws.geonames.org/"
 
+DCTERMS = "http://purl.org/dc/terms/"
+
 # The named graph that holds ontology/kg.ttl in the store, so analysts can query the schema.
 ONTOLOGY_GRAPH = "https://w3id.org/actorgraph/ontology"
+# The named graph that holds the curators' decisions (ontology/curation.yaml).
+CURATION_GRAPH = "https://w3id.org/actorgraph/curation"
 
 # Predeclared in every query and used when serialising.
 PREFIXES = {"kg": KG, "kgr": KGR, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "schema": SCHEMA, "prov": PROV,
-            "owl": OWL, "xsd": XSD, "wd": WD}
+            "owl": OWL, "xsd": XSD, "wd": WD, "dcterms": DCTERMS}

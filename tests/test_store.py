@@ -10,7 +10,7 @@ from kg.errors import StoreError
 from kg.pipeline import build
 from kg.rdf import article_iri
 from kg.store import Store
-from kg.vocab import ONTOLOGY_GRAPH
+from kg.vocab import CURATION_GRAPH, ONTOLOGY_GRAPH
 
 from conftest import SEED
 
@@ -32,7 +32,7 @@ def test_each_article_has_its_own_graph(tmp_store, lexicon, tmp_path):
     other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     build([SEED], tmp_store, lexicon)
     build([other], tmp_store, lexicon)
-    assert tmp_store.named_graphs() == sorted([ONTOLOGY_GRAPH, article_iri(SEED.stem).value,
+    assert tmp_store.named_graphs() == sorted([ONTOLOGY_GRAPH, CURATION_GRAPH, article_iri(SEED.stem).value,
                                                article_iri("other").value])
 
 

@@ -1,0 +1,90 @@
+"""Curators' decisions (ontology/curation.yaml) apply at every build and are recorded in the graph."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kg.errors import InvalidLexicon
+from kg.extract import extract
+from kg.lexicon import load_lexicon
+from kg.paths import ontology_dir
+from kg.pipeline import build
+from kg.read import read_text
+from kg.store import Store
+
+from conftest import SEED
+
+TEXT = ("Cartel news\n\nThe Tren del Sur gang controls the city of Ciudad Juárez. "
+        "Police arrested Mario Pérez Luna, alias \"El Topo,\" in Chihuahua.\n")
+
+
+def _lexicon(tmp_path, decisions: str):
+    root = tmp_path / "ontology"
+    shutil.copytree(ontology_dir(), root)
+    (root / "curation.yaml").write_text(f"source: test\ndecisions:\n{decisions}", encoding="utf-8")
+    return load_lexicon(root)
+
+
+def _extract(lexicon, text=TEXT):
+    return extract(read_text(text, "t", "t", lexicon.layout, lexicon.dates), lexicon)
+
+
+def test_reject_keeps_the_assertion_but_not_the_triple(tmp_path):
+    lexicon = _lexicon(tmp_path, """
+  - {id: not-now, action: reject, reason: test, by: tester, date: 2026-11-26,
+     fact: {subject: shining-path, predicate: operatesIn, object: vraem}}
+""")
+    store = Store(None)
+    build([SEED], store, lexicon)
+    ask = "ASK { kgr:shining-path kg:operatesIn kgr:vraem }"
+    assert not bool(store.query(ask))
+    rows = list(store.query("SELECT ?a ?why WHERE { ?a kg:rejectedBy ?d ; rdf:subject kgr:shining-path . "
+                            "?d rdfs:comment ?why ; kg:action 'reject' }"))
+    assert rows and rows[0]["why"].value == "test"
+
+
+def test_alias_of_a_curated_entity_is_matched(tmp_path):
+    lexicon = _lexicon(tmp_path, """
+  - {id: azteca, action: alias, entity: barrio-azteca, names: {es: [Los Aztecas de Juárez]}, reason: test}
+""")
+    assert ("Los Aztecas de Juárez", "es") in lexicon.entities["barrio-azteca"].names
+
+
+def test_merge_and_type_of_found_entities(tmp_path):
+    lexicon = _lexicon(tmp_path, """
+  - {id: same-man, action: merge, from: mario-perez-luna, into: carlos-tubino, reason: test}
+  - {id: retype, action: type, entity: tren-del-sur, type: Organization, reason: test}
+""")
+    extraction = _extract(lexicon)
+    assert extraction.entities["tren-del-sur"].type == "Organization"
+    assert "mario-perez-luna" not in extraction.entities
+    merged = extraction.entities["carlos-tubino"]
+    assert merged.label == "Carlos Tubino" and ("Mario Pérez Luna", "") in merged.names
+    assert ("El Topo", "") in merged.names
+    assert any(m.entity == "carlos-tubino" and m.text.startswith("Mario") for m in extraction.mentions)
+    facts = {(f.subject, f.predicate, f.object) for f in extraction.facts}
+    assert ("tren-del-sur", "operatesIn", "mx-ciudad-juarez") in facts
+
+
+def test_decisions_are_in_the_graph(tmp_path):
+    lexicon = _lexicon(tmp_path, """
+  - {id: azteca, action: alias, entity: barrio-azteca, names: {es: [Aztecas]}, reason: They say so., by: ana}
+""")
+    store = Store(None)
+    build([SEED], store, lexicon)
+    (row,) = list(store.query("SELECT ?d ?e ?by WHERE { GRAPH <https://w3id.org/actorgraph/curation> "
+                              "{ ?d a kg:CurationDecision ; kg:about ?e ; dcterms:creator ?by } }"))
+    assert row["e"].value.endswith("/barrio-azteca") and row["by"].value == "ana"
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("- {id: x, action: delete, reason: r}", "action must be one of"),
+    ("- {id: x, action: reject, reason: r, fact: {subject: a}}", "fact needs subject, predicate and object"),
+    ("- {id: x, action: type, entity: a, type: Cartel, reason: r}", "type 'Cartel' is not a class"),
+    ("- {id: x, action: alias, entity: a, names: {es: [b]}}", "say why"),
+])
+def test_bad_decisions_are_named(tmp_path, entry, message):
+    with pytest.raises(InvalidLexicon, match=f"curation.yaml: decision 1 .*{message}"):
+        _lexicon(tmp_path, entry + "\n")
