@@ -153,7 +153,7 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
 def find_events(sentence: Sentence, masked: Masked, rules, lexicon, article) -> list[Event]:
     """Events of one sentence, with the mention behind each role."""
     events: list[Event] = []
-    dates = find_dates(sentence.text, lexicon.dates, article.published, offset=sentence.start)
+    dates = None
     for rule in rules:
         if rule.blockers and rule.blockers.search(sentence.text):
             continue
@@ -175,6 +175,8 @@ def find_events(sentence: Sentence, masked: Masked, rules, lexicon, article) -> 
                 continue
             if rule.require_any and not any(filled.get(r) for r in rule.require_any):
                 continue
+            if dates is None:
+                dates = find_dates(sentence.text, lexicon.dates, article.published, offset=sentence.start)
             event = _event(rule, sentence, masked, filled, trigger.group(0), dates, lexicon.dates,
                            masked.offsets[start] if start < len(masked.offsets) else sentence.start)
             if not any(_same(event, other) for other in events):

@@ -62,6 +62,7 @@ class PeopleRules:
     not_names: frozenset[str]
     alias_cues: tuple[str, ...]
     given_names: frozenset[str] = frozenset()
+    lower_titles: frozenset[str] = frozenset()
     not_after: frozenset[str] = frozenset()
     single_name_titles: tuple[str, ...] = ()
 
@@ -78,9 +79,15 @@ class Cues:
     sets: dict[str, tuple[str, ...]]
 
     def regex(self, name: str) -> re.Pattern[str]:
-        words = self.sets.get(name, ())
-        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w])", re.IGNORECASE) if words else re.compile(r"(?!)")
+        return _cue_regex(self.sets.get(name, ()))
+
+
+@lru_cache(maxsize=64)
+def _cue_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    if not words:
+        return re.compile(r"(?!)")
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -303,6 +310,7 @@ def _people(data: dict, names: dict) -> PeopleRules:
                            not_names=frozenset(data.get("not_names", ())),
                            alias_cues=tuple(data.get("alias_cues", ())),
                            given_names=frozenset(fold(n) for n in names.get("names", ())),
+                           lower_titles=frozenset(t.lower() for t in data["titles"]),
                            not_after=frozenset(names.get("not_after", ())),
                            single_name_titles=tuple(names.get("single_name_titles", ())))
     except (KeyError, TypeError) as exc:

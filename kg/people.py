@@ -60,9 +60,8 @@ def _clean(text: str, start: int, end: int, rules: PeopleRules, single: bool) ->
     """Drop leading and trailing words that cannot be part of a name; the label leaves out a nickname."""
     words = [(m.start() + start, m.end() + start, m.group()) for m in re.finditer(r"[\"“][^\"”]*[\"”]|\S+",
                                                                                   text[start:end])]
-    titles = {t.lower() for t in rules.titles}
     while words and (words[0][2] in rules.not_names or words[0][2] in rules.name_connectors
-                     or words[0][2].lower() in titles):
+                     or words[0][2].lower() in rules.lower_titles):
         words.pop(0)
     while words and (words[-1][2] in rules.not_names or words[-1][2] in rules.name_connectors
                      or words[-1][2][:1] in "\"“"):
