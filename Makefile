@@ -25,7 +25,8 @@ exports: $(BIN)/kg
 	$(BIN)/kg export --store .kg/exports-store --format trig -o exports/graph.trig
 	$(BIN)/kg export --store .kg/exports-store --format ttl -o exports/graph.ttl
 	$(BIN)/kg export --store .kg/exports-store --format jsonld -o exports/graph.jsonld
-	$(BIN)/kg view --store .kg/exports-store -o exports/views/index.html
+	rm -rf exports/views
+	$(BIN)/kg view --all --store .kg/exports-store -o exports/views
 	rm -rf .kg/exports-store
 	@echo "Store: $(STORE). Exports: exports/graph.trig, exports/graph.ttl, exports/graph.jsonld, exports/views/index.html"
 

@@ -164,23 +164,34 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
 @click.option("--depth", type=click.IntRange(1, 5), default=2, show_default=True, help="... and its neighbours "
               "up to this many hops.")
 @click.option("--article", metavar="ID", help="Only the facts of one article (its id: the file name).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="HTML file to write.")
-def view(store_location: str | None, focus: str | None, depth: int, article: str | None, output: Path) -> None:
-    """Write an interactive network view: one self-contained HTML file that works offline.
+@click.option("--all", "write_all", is_flag=True, help="Write the whole set into the folder -o names: index.html "
+              "(the whole graph, listing every view), one view per actor and region with two facts or more, one "
+              "per article, and timeline.html.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="HTML file (or folder, "
+              "with --all) to write.")
+def view(store_location: str | None, focus: str | None, depth: int, article: str | None, write_all: bool,
+         output: Path) -> None:
+    """Write interactive network views: self-contained HTML files that work offline.
 
-    Hover or click an edge to read the sentences behind it; hover a node for its type, names and articles.
+    Click an edge to read the sentences behind it, with both names highlighted; click a node for its names,
+    type, facts and articles; find any entity by an alias; filter by class, relation and date.
 
     \b
     Examples:
-      kg view -o exports/views/index.html
+      kg view -o graph.html
       kg view --focus "Sendero Luminoso" --depth 1 -o shining-path.html
       kg view --article 000_6bef111ac725a0fa -o seed.html
+      kg view --all -o exports/views
     """
     from .store import open_store
-    from .views import write_view
+    from .views import write_view, write_views
 
     try:
         store = open_store(store_location or default_store(), read_only=True)
+        if write_all:
+            views = write_views(store, output, depth=depth if depth != 2 else 1)
+            click.echo(f"Wrote {len(views)} views into {output}/ (open {output}/index.html).")
+            return
         stats = write_view(store, output, focus=focus, depth=depth, article=article)
     except KgError as exc:
         _fail(exc)
@@ -272,6 +283,93 @@ def evaluate(folder: Path, articles: Path | None, verbose: bool, as_json: bool) 
         click.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
     if summary["violations"] or summary["errors"]:
         sys.exit(1)
+
+
+@cli.command()
+@_store_option
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="Rows per ranking.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def analyze(store_location: str | None, top: int, fmt: str) -> None:
+    """Rank the network: most central actors and regions, communities, and actors that bridge them.
+
+    Centrality is the share of other entities an entity is linked to by facts; bridges lie on many shortest
+    chains between others (betweenness); communities are found with Louvain (fixed seed, so runs agree).
+
+    \b
+    Examples:
+      kg analyze
+      kg analyze --top 25 --format json > analysis.json
+    """
+    from .analysis import analyze as run_analysis
+    from .network import load_network
+    from .store import open_store
+
+    try:
+        result = run_analysis(load_network(open_store(store_location or default_store(), read_only=True)), top)
+    except KgError as exc:
+        _fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for title, rows, score in (("Most central actors", result.central_actors, "centrality"),
+                               ("Most central regions", result.central_regions, "centrality"),
+                               ("Bridging actors", result.bridges, "betweenness")):
+        click.echo(f"{title}\n" + f"  {'entity':40} {'type':20} {score:>11} {'links':>5}")
+        for r in rows:
+            click.echo(f"  {r.label[:40]:40} {r.type:20} {r.score:11.3f} {r.degree:5}")
+        click.echo("")
+    click.echo("Communities")
+    for index, members in enumerate(result.communities[:top], 1):
+        shown = ", ".join(members[:12]) + (f" and {len(members) - 12} more" if len(members) > 12 else "")
+        click.echo(f"  {index:2}. ({len(members)}) {shown}")
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@_store_option
+@click.option("--max", "limit", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="How many shortest chains at most.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Also write a view with the chains "
+              "highlighted.")
+def path(source: str, target: str, store_location: str | None, limit: int, output: Path | None) -> None:
+    """Show the shortest chains of facts linking two entities, each hop with its evidence.
+
+    SOURCE and TARGET are any name or alias. Facts are followed in either direction.
+
+    \b
+    Examples:
+      kg path "Sendero Luminoso" "Fernando Zavala"
+      kg path ELN "Norte de Santander" -o eln-nds.html
+    """
+    from .analysis import shortest_chains
+    from .network import load_network
+    from .store import open_store
+    from .views import render_view
+
+    try:
+        graph = load_network(open_store(store_location or default_store(), read_only=True))
+        chains = shortest_chains(graph, source, target, limit)
+    except KgError as exc:
+        _fail(exc)
+    if not chains:
+        click.echo(f"No chain of facts links {source} and {target}.")
+        sys.exit(1)
+    label = lambda n: graph.nodes[n]["label"]  # noqa: E731
+    for number, chain in enumerate(chains, 1):
+        click.echo(f"Chain {number} ({len(chain)} hop{'s' if len(chain) > 1 else ''})")
+        for hop in chain:
+            click.echo(f"  {label(hop.subject)} --{hop.predicate}--> {label(hop.object)}")
+            for ev in hop.evidence[:2]:
+                click.echo(f"      \"{' '.join(ev.sentence.split())}\"")
+                click.echo(f"      ({ev.headline}, {ev.date}; rule {ev.rule})")
+    if output:
+        nodes = {n for chain in chains for hop in chain for n in (hop.subject, hop.object)}
+        pairs = {(hop.subject, hop.object) for chain in chains for hop in chain}
+        sub = graph.subgraph(sorted(nodes)).copy()
+        Path(output).write_text(render_view(sub, f"actorgraph: from {source} to {target}", highlight=pairs),
+                                encoding="utf-8")
+        click.echo(f"Wrote {output}.")
 
 
 def main() -> None:

@@ -23,26 +23,29 @@ CORE_PREDICATES = ("operatesIn", "locatedIn", "memberOf", "leaderOf", "involvedI
 EVENT_ROLES = ("agent", "target", "place")
 
 _EDGES = """
-SELECT ?s ?p ?o ?sentence ?article ?headline ?date ?rule ?stext ?otext ?start WHERE {
+SELECT ?s ?p ?o ?sentence ?article ?headline ?date ?publisher ?rule ?stext ?otext ?start WHERE {
   ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ;
      kg:startOffset ?start ; prov:wasDerivedFrom ?article ; kg:rule ?rule .
   FILTER(isIRI(?o) && ?p != rdf:type)
   OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext }
   OPTIONAL { ?article schema:headline ?headline } OPTIONAL { ?article schema:datePublished ?date }
+  OPTIONAL { ?article schema:publisher/schema:name ?publisher }
 }"""
 _EVENTS = """
-SELECT ?e ?role ?x ?sentence ?article ?headline ?date ?rule ?start WHERE {
+SELECT ?e ?role ?x ?sentence ?article ?headline ?date ?publisher ?rule ?start WHERE {
   ?a a kg:Assertion ; rdf:subject ?e ; rdf:predicate rdf:type ; kg:evidence ?sentence ; kg:startOffset ?start ;
      prov:wasDerivedFrom ?article ; kg:rule ?rule .
   VALUES ?role { kg:agent kg:target kg:place }
   ?e ?role ?x .
   OPTIONAL { ?article schema:headline ?headline } OPTIONAL { ?article schema:datePublished ?date }
+  OPTIONAL { ?article schema:publisher/schema:name ?publisher }
 }"""
 _NODES = """
 SELECT ?e ?type ?label WHERE { ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kg:))) }"""
 _ALIASES = "SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
 _MENTIONS = "SELECT ?e ?article ?headline WHERE { ?article schema:mentions ?e . OPTIONAL { ?article schema:headline ?headline } }"
 _POSITIONS = "SELECT ?e ?title WHERE { ?e kg:holdsPosition ?title }"
+_EVENT_DATES = "SELECT ?e ?d WHERE { ?e kg:date ?d }"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Evidence:
     subject_text: str = ""
     object_text: str = ""
     start: int = 0
+    publisher: str = ""
 
 
 @dataclass
@@ -93,7 +97,8 @@ def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:
         key = (_value(row["s"]), p, _value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence(
             _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
-            _value(row["rule"]), _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0)))
+            _value(row["rule"]), _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0),
+            _value(row["publisher"])))
     for row in store.query(_EVENTS):
         if wanted and _value(row["article"]) != wanted:
             continue
@@ -101,7 +106,7 @@ def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:
         key = (_value(row["e"]), role, _value(row["x"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence(
             _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
-            _value(row["rule"]), start=int(_value(row["start"]) or 0)))
+            _value(row["rule"]), start=int(_value(row["start"]) or 0), publisher=_value(row["publisher"])))
     info: dict[str, dict] = {}
     for row in store.query(_NODES):
         info.setdefault(_value(row["e"]), {"label": _value(row["label"]), "type": _local(_value(row["type"])),
@@ -115,6 +120,7 @@ def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:
     for row in store.query(_POSITIONS):
         if _value(row["e"]) in info:
             info[_value(row["e"])]["positions"].add(_value(row["title"]))
+    dates = {_value(row["e"]): _value(row["d"]) for row in store.query(_EVENT_DATES)}
     for (s, p, o), edge in sorted(edges.items()):
         for node in (s, o):
             if node not in graph:
@@ -122,7 +128,7 @@ def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:
                                        "articles": {}, "positions": set()})
                 graph.add_node(node, label=data["label"], type=data["type"], aliases=sorted(data["aliases"]),
                                articles=dict(sorted(data["articles"].items())),
-                               positions=sorted(data["positions"]))
+                               positions=sorted(data["positions"]), date=dates.get(node, ""))
         evidence = sorted(set(edge.evidence), key=lambda e: (e.article, e.start, e.rule))
         graph.add_edge(s, o, key=p, predicate=p, evidence=evidence)
     return graph

@@ -1,13 +1,20 @@
-"""Interactive network views (pyvis / vis-network) in one self-contained HTML file that works offline.
+"""Interactive network views (pyvis / vis-network) in self-contained HTML files that work offline.
 
 pyvis builds the nodes and edges; the page is our own template with vis-network inlined from the pyvis
 package, so nothing is fetched from a CDN. Every text from an article reaches the page as JSON (with `<`
 escaped) and is put into the DOM with textContent, so an article cannot inject markup.
+
+`write_views` writes the set investigators open: index.html (the whole graph, listing every other view),
+one ego view per actor and region with at least two facts, one view per article, and a timeline of events.
+The set shares one copy of vis-network in lib/ (copy the folder as a whole); a single view written by
+`write_view` carries its own copy.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
@@ -20,7 +27,7 @@ from . import __version__
 from .network import find_entity, load_network
 from .store import Store
 
-__all__ = ["write_view", "render_view", "CLASS_STYLE", "PREDICATE_COLOR"]
+__all__ = ["ViewInfo", "write_view", "write_views", "render_view", "ego_graph", "CLASS_STYLE", "PREDICATE_COLOR"]
 
 CLASS_STYLE = {
     "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
@@ -35,7 +42,46 @@ PREDICATE_COLOR = {
     "involvedIn": "#e377c2", "clashesWith": "#000000", "allyOf": "#2ca02c", "arrested": "#1f77b4",
     "deployedTo": "#17a2b8", "agent": "#8c6d31", "target": "#843c39", "place": "#6b6ecf",
 }
-PHYSICS_LIMIT = 150
+PHYSICS_LIMIT = 150  # above this many nodes, positions are computed here and the browser does no physics
+ACTOR_OR_REGION = {"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization",
+                   "Country", "AdministrativeArea", "GeographicArea"}
+
+
+@dataclass(frozen=True)
+class ViewInfo:
+    """One written view: where it is (relative to the views folder), what it shows, how big it is."""
+
+    path: str
+    title: str
+    kind: str
+    nodes: int
+    edges: int
+
+
+class _IdList(list):
+    """pyvis keeps node ids in a list and tests membership on every add: a set beside it keeps that O(1)."""
+
+    def __init__(self):
+        super().__init__()
+        self._seen: set = set()
+
+    def append(self, item) -> None:
+        self._seen.add(item)
+        super().append(item)
+
+    def __contains__(self, item) -> bool:
+        return item in self._seen
+
+
+class _Network(Network):
+    """A pyvis Network whose node checks are O(1), so 5,000-node views build in linear time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.node_ids = _IdList()
+
+    def get_nodes(self):
+        return self.node_ids
 
 
 def _json(data) -> Markup:
@@ -48,77 +94,162 @@ def _style(node_type: str) -> tuple[str, str]:
     return CLASS_STYLE.get(node_type, EVENT_STYLE)
 
 
-def _subgraph(graph: nx.MultiDiGraph, focus: str | None, depth: int) -> nx.MultiDiGraph:
-    if not focus:
-        return graph
-    centre = find_entity(graph, focus)
+def _env() -> Environment:
+    return Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+
+
+def ego_graph(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
+    """The entity and everything within `depth` hops of it, whatever the edges' direction."""
     near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=depth)
     return graph.subgraph(sorted(near)).copy()
 
 
-def render_view(graph: nx.MultiDiGraph, title: str) -> str:
-    """The HTML page for a network of entities."""
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
-    degree = dict(graph.to_undirected(as_view=True).degree())
-    positions = {}
+def _dates(data: dict) -> list[str]:
+    return sorted({e.date for e in data["evidence"] if e.date})
+
+
+def _vis_lib() -> Path:
+    return Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+
+
+def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None = None,
+                views: list[ViewInfo] | None = None, highlight: set[tuple[str, str]] | None = None,
+                lib: str | None = None) -> str:
+    """The HTML page of a network. `links` maps node ids to their own view (relative URL); `views` lists the
+    other views (on the landing page); `highlight` names edges (u, v) to draw thick (a path). With `lib` (a
+    relative folder) the page loads vis-network from there instead of carrying its own copy."""
+    net = _Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    undirected = graph.to_undirected(as_view=True)
+    centrality = nx.degree_centrality(undirected) if graph.number_of_nodes() > 1 else {}
     physics = graph.number_of_nodes() <= PHYSICS_LIMIT
+    positions = {}
     if not physics:
-        positions = nx.spring_layout(nx.Graph(graph), seed=7, scale=60 * graph.number_of_nodes() ** 0.5)
+        positions = nx.spring_layout(nx.Graph(undirected), seed=7, iterations=30,
+                                     scale=60 * graph.number_of_nodes() ** 0.5)
     info_nodes, info_edges = {}, {}
     for node, data in sorted(graph.nodes(data=True)):
         color, shape = _style(data["type"])
         tooltip = "\n".join(filter(None, [data["label"], data["type"],
                                           "Also: " + ", ".join(data["aliases"][:8]) if data["aliases"] else "",
                                           *[f"In: {h}" for h in list(data["articles"].values())[:5]]]))
-        extra = {"x": float(positions[node][0]), "y": float(positions[node][1])} if positions else {}
+        extra = {"x": round(float(positions[node][0]), 1), "y": round(float(positions[node][1]), 1)} \
+            if positions else {}
         net.add_node(node, label=data["label"], title=tooltip, color=color, shape=shape,
-                     size=12 + 4 * min(degree.get(node, 0), 10), **extra)
+                     size=round(10 + 40 * centrality.get(node, 0) ** 0.5, 1), **extra)
         info_nodes[node] = {"label": data["label"], "type": data["type"], "aliases": data["aliases"],
                             "positions": data["positions"], "articles": list(data["articles"].values()),
-                            "facts": []}
+                            "facts": [], "view": (links or {}).get(node)}
     for index, (s, o, key, data) in enumerate(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])):
         edge_id = f"e{index}"
         first = data["evidence"][0] if data["evidence"] else None
         tooltip = f"{graph.nodes[s]['label']} {key} {graph.nodes[o]['label']}"
         if first:
             tooltip += f"\n\u201c{first.sentence}\u201d\n{first.headline} ({first.date})"
+        wide = highlight is not None and ((s, o) in highlight or (o, s) in highlight)
         net.add_edge(s, o, id=edge_id, label=key, title=tooltip, color=PREDICATE_COLOR.get(key, "#999999"),
-                     arrows="to", font={"size": 10, "align": "middle"})
-        info_edges[edge_id] = {"from": s, "to": o, "predicate": key, "evidence": [
+                     arrows="to", font={"size": 10, "align": "middle"}, width=6 if wide else 1)
+        info_edges[edge_id] = {"from": s, "to": o, "predicate": key, "dates": _dates(data), "evidence": [
             {"sentence": e.sentence, "subject_text": e.subject_text, "object_text": e.object_text,
-             "headline": e.headline, "date": e.date, "rule": e.rule, "article": e.article.rsplit("/", 1)[-1].removeprefix("article-")}
+             "headline": e.headline, "date": e.date, "outlet": e.publisher, "rule": e.rule,
+             "article": e.article.rsplit("/", 1)[-1].removeprefix("article-")}
             for e in data["evidence"]]}
-        fact = f"{key} {graph.nodes[o]['label']}"
-        info_nodes[s]["facts"].append(fact)
+        info_nodes[s]["facts"].append(f"{key} {graph.nodes[o]['label']}")
         info_nodes[o]["facts"].append(f"{graph.nodes[s]['label']} {key}")
     nodes, edges, *_ = net.get_network_data()
     options = {"physics": {"enabled": physics, "stabilization": {"iterations": 300}},
-               "interaction": {"hover": True, "tooltipDelay": 150},
+               "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics},
                "edges": {"smooth": False}}
     used_types = sorted({d["type"] for _, d in graph.nodes(data=True)})
     used_predicates = sorted({k for *_, k in graph.edges(keys=True)})
     legend = [{"name": t, "color": _style(t)[0], "kind": "node"} for t in used_types] + \
              [{"name": p, "color": PREDICATE_COLOR.get(p, "#999999"), "kind": "edge"} for p in used_predicates]
-    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
-    return env.get_template("view.html").render(
+    listing = [{"path": v.path, "title": v.title, "kind": v.kind, "nodes": v.nodes, "edges": v.edges}
+               for v in views or []]
+    return _env().get_template("view.html").render(
         title=title, version=__version__, node_count=len(nodes), edge_count=len(edges),
-        vis_js=Markup((lib / "vis-network.min.js").read_text(encoding="utf-8")),
-        vis_css=Markup((lib / "vis-network.css").read_text(encoding="utf-8")),
+        lib=lib, vis_js=None if lib else Markup((_vis_lib() / "vis-network.min.js").read_text(encoding="utf-8")),
+        vis_css=None if lib else Markup((_vis_lib() / "vis-network.css").read_text(encoding="utf-8")),
         nodes_json=_json(nodes), edges_json=_json(edges), legend_json=_json(legend), options_json=_json(options),
-        info_json=_json({"nodes": info_nodes, "edges": info_edges}))
+        info_json=_json({"nodes": info_nodes, "edges": info_edges}), views_json=_json(listing))
 
 
 def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 2,
                article: str | None = None) -> dict[str, int]:
     """Write the whole-graph view, an ego view (`focus`) or one article's view to `output`."""
-    graph = _subgraph(load_network(store, article=article), focus, depth)
+    graph = load_network(store, article=article)
     title = "actorgraph"
     if focus:
-        title += f": {graph.nodes[find_entity(graph, focus)]['label']} and its neighbours"
+        centre = find_entity(graph, focus)
+        graph = ego_graph(graph, centre, depth)
+        title += f": {graph.nodes[centre]['label']} and its neighbours"
     elif article:
         title += f": article {article}"
     html = render_view(graph, title)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(html, encoding="utf-8")
     return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+
+
+def _facts(graph: nx.MultiDiGraph, node: str) -> int:
+    return graph.degree(node)
+
+
+def write_views(store: Store, folder: str | Path, depth: int = 1) -> list[ViewInfo]:
+    """The investigators' set: index.html (whole graph, listing the others), entity/<id>.html for every actor
+    and region with at least two facts, article/<id>.html for every article, and timeline.html."""
+    folder = Path(folder)
+    graph = load_network(store)
+    entity_ids = sorted(n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and _facts(graph, n) >= 2)
+    slug = lambda iri: iri.rsplit("/", 1)[-1]  # noqa: E731
+    pages: list[tuple[ViewInfo, nx.MultiDiGraph, str]] = []
+    for node in entity_ids:
+        ego = ego_graph(graph, node, depth)
+        info = ViewInfo(f"entity/{slug(node)}.html", f"{graph.nodes[node]['label']} and its neighbours", "entity",
+                        ego.number_of_nodes(), ego.number_of_edges())
+        pages.append((info, ego, "entity"))
+    articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"]})
+    for iri in articles:
+        sub = load_network(store, article=slug(iri).removeprefix("article-"))
+        headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"]), slug(iri))
+        pages.append((ViewInfo(f"article/{slug(iri).removeprefix('article-')}.html", headline, "article",
+                               sub.number_of_nodes(), sub.number_of_edges()), sub, "article"))
+    timeline = _timeline(graph)
+    infos = [p[0] for p in pages] + [ViewInfo("timeline.html", "Timeline of events", "timeline", len(timeline), 0)]
+    index = ViewInfo("index.html", "actorgraph: the whole graph", "graph", graph.number_of_nodes(),
+                     graph.number_of_edges())
+    targets = {node: f"entity/{slug(node)}.html" for node in entity_ids}
+    (folder / "lib").mkdir(parents=True, exist_ok=True)
+    for name in ("vis-network.min.js", "vis-network.css"):
+        (folder / "lib" / name).write_bytes((_vis_lib() / name).read_bytes())
+    _write(folder / "index.html", render_view(graph, index.title, links=targets, views=infos, lib="lib"))
+    for info, sub, kind in pages:
+        up = os.path.relpath(folder, (folder / info.path).parent)
+        links = {n: f"{up}/{t}" for n, t in targets.items() if n in sub}
+        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib"))
+    _write(folder / "timeline.html", _env().get_template("timeline.html").render(
+        title="actorgraph: timeline of events", version=__version__, events=timeline,
+        types=sorted({e["type"] for e in timeline})))
+    return [index] + infos
+
+
+def _timeline(graph: nx.MultiDiGraph) -> list[dict]:
+    """Events with their roles and evidence, by date (undated last)."""
+    events = []
+    for node, data in graph.nodes(data=True):
+        if data["type"] in ACTOR_OR_REGION or data["type"] == "CriminalEconomy":
+            continue
+        roles: dict[str, list[str]] = {"agent": [], "target": [], "place": []}
+        evidence = None
+        for _, other, key, edge in graph.out_edges(node, keys=True, data=True):
+            roles.setdefault(key, []).append(graph.nodes[other]["label"])
+            evidence = evidence or (edge["evidence"][0] if edge["evidence"] else None)
+        events.append({"date": data.get("date", ""), "type": data["type"], "agent": ", ".join(sorted(roles["agent"])),
+                       "target": ", ".join(sorted(roles["target"])), "place": ", ".join(sorted(roles["place"])),
+                       "sentence": evidence.sentence if evidence else "", "headline": evidence.headline if evidence
+                       else "", "published": evidence.date if evidence else ""})
+    return sorted(events, key=lambda e: (e["date"] == "", e["date"], e["type"], e["sentence"]))
+
+
+def _write(path: Path, html: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")

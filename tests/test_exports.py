@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.export import export_rdf
-from kg.views import write_view
+from kg.views import write_views
 
 EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 
@@ -19,10 +19,13 @@ def test_rdf_exports_match_a_fresh_build(seeds_store, tmp_path, fmt, name):
     assert out.read_bytes() == (EXPORTS / name).read_bytes(), f"exports/{name} is stale: run `make exports`"
 
 
-def test_view_matches_a_fresh_build(seeds_store, tmp_path):
-    out = tmp_path / "index.html"
-    write_view(seeds_store, out)
-    assert out.read_bytes() == (EXPORTS / "views" / "index.html").read_bytes(), "run `make exports`"
+def test_views_match_a_fresh_build(seeds_store, tmp_path):
+    write_views(seeds_store, tmp_path)
+    fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(EXPORTS / "views") for p in (EXPORTS / "views").rglob("*") if p.is_file())
+    assert fresh == committed, "run `make exports`"
+    for name in fresh:
+        assert (tmp_path / name).read_bytes() == (EXPORTS / "views" / name).read_bytes(), f"{name}: run `make exports`"
 
 
 def test_exports_round_trip(tmp_path):

@@ -107,3 +107,49 @@ def test_article_text_cannot_inject_markup(browser, tmp_path, lexicon):
     assert page.evaluate("window.pwned") is None
     assert [r for r in requests if not r.startswith("file:")] == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def view_set(tmp_path_factory, seeds_store):
+    from kg.views import write_views
+
+    folder = tmp_path_factory.mktemp("set")
+    write_views(seeds_store, folder)
+    return folder
+
+
+def test_filters_hide_and_show_without_blanking(browser, view_set):
+    page, requests, errors = _open(browser, view_set / "index.html")
+    total = page.evaluate("nodes.length")
+    page.click("#filters summary")
+    page.locator("#class-filters input[value='CriminalGroup']").uncheck()
+    visible = page.evaluate("nodes.get({filter: n => !n.hidden}).length")
+    groups = page.evaluate("NODES.filter(n => INFO.nodes[n.id].type === 'CriminalGroup').length")
+    assert groups > 0 and visible == total - groups
+    assert page.evaluate("document.querySelector('#network canvas').width") > 0
+    page.locator("#class-filters input[value='CriminalGroup']").check()
+    assert page.evaluate("nodes.get({filter: n => !n.hidden}).length") == total
+    page.locator("#predicate-filters input[value='locatedIn']").uncheck()
+    assert page.evaluate("edges.get({filter: e => !e.hidden && e.label === 'locatedIn'}).length") == 0
+    page.fill("#date-to", "2017-01-01")
+    page.dispatch_event("#date-to", "change")
+    shown = page.evaluate("edges.get({filter: e => !e.hidden}).map(e => INFO.edges[e.id].dates)")
+    assert shown and all(not dates or min(dates) <= "2017-01-01" for dates in shown)
+    assert len(shown) < page.evaluate("edges.length")
+    assert [r for r in requests if not r.startswith("file:")] == [] and errors == []
+    page.close()
+
+
+def test_node_links_to_its_own_view_and_the_landing_lists_views(browser, view_set):
+    page, _, errors = _open(browser, view_set / "index.html")
+    assert "Actors and regions" in page.inner_text("#views")
+    page.fill("#search", "ELN")
+    page.dispatch_event("#search", "change")
+    link = page.locator("#panel a.own-view")
+    assert link.get_attribute("href") == "entity/eln.html"
+    link.click()
+    page.wait_for_url("**/entity/eln.html")
+    page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
+    assert page.title() == "actorgraph: National Liberation Army and its neighbours"
+    assert errors == []
+    page.close()

@@ -1,0 +1,70 @@
+"""The investigators' set of views and the network analysis behind them."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from kg.analysis import analyze, shortest_chains
+from kg.network import export_network, load_network
+from kg.views import write_views
+
+
+@pytest.fixture(scope="module")
+def views(tmp_path_factory, seeds_store):
+    folder = tmp_path_factory.mktemp("views")
+    return folder, write_views(seeds_store, folder)
+
+
+def test_the_set_lists_every_view(views, seeds_store):
+    folder, infos = views
+    kinds = {v.kind for v in infos}
+    assert kinds == {"graph", "entity", "article", "timeline"}
+    assert len([v for v in infos if v.kind == "article"]) == 6
+    graph = load_network(seeds_store)
+    expected = {n.rsplit("/", 1)[-1] for n, d in graph.nodes(data=True)
+                if graph.degree(n) >= 2 and d["type"] not in {"CriminalEconomy", "StateOfEmergency", "Arrest",
+                                                              "Attack", "Seizure", "Deployment", "Extradition",
+                                                              "Killing", "Agreement"}}
+    assert {v.path for v in infos if v.kind == "entity"} == {f"entity/{e}.html" for e in expected}
+    for info in infos:
+        assert (folder / info.path).is_file()
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert '"path": "entity/shining-path.html"' in index and '"path": "timeline.html"' in index
+
+
+def test_timeline_lists_events_in_order_and_escapes(views):
+    folder, _ = views
+    html = (folder / "timeline.html").read_text(encoding="utf-8")
+    assert html.index("2015") < html.index("2016-10-05") < html.index("2025-01-24")
+    assert "60-day state of emergency" in html
+    assert "<script>window" not in html
+
+
+def test_analysis_ranks_and_groups(seeds_store):
+    graph = load_network(seeds_store)
+    result = analyze(graph, top=5)
+    assert {r.label for r in result.central_actors[:2]} == {"Shining Path", "National Liberation Army"}
+    assert result.central_regions[0].label == "Peru"
+    assert any({"Shining Path", "VRAEM"} <= set(c) or {"Shining Path"} <= set(c) for c in result.communities)
+    assert analyze(graph, top=5).as_dict() == result.as_dict(), "analysis must be deterministic"
+
+
+def test_shortest_chain_has_evidence(seeds_store):
+    graph = load_network(seeds_store)
+    (chain, *_) = shortest_chains(graph, "Sendero Luminoso", "Fernando Zavala")
+    assert len(chain) == 3
+    assert chain[0].predicate == "operatesIn" and graph.nodes[chain[0].object]["label"] == "VRAEM"
+    assert all(hop.evidence and hop.evidence[0].sentence for hop in chain)
+    assert shortest_chains(graph, "Shining Path", "Shining Path") == [[]]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_gephi_exports_carry_labels_classes_and_evidence_counts(seeds_store, tmp_path, fmt):
+    out = tmp_path / f"g.{fmt}"
+    edges = export_network(seeds_store, fmt, out)
+    text = out.read_text(encoding="utf-8")
+    ET.fromstring(text)  # well-formed XML
+    assert edges > 100
+    assert "Shining Path" in text and "CriminalGroup" in text and "operatesIn" in text and "evidence" in text
