@@ -24,6 +24,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from . import __version__
+from .layout import layout
 from .network import find_entity, load_network
 from .store import Store
 
@@ -124,8 +125,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
     physics = graph.number_of_nodes() <= PHYSICS_LIMIT
     positions = {}
     if not physics:
-        positions = nx.spring_layout(nx.Graph(undirected), seed=7, iterations=30,
-                                     scale=60 * graph.number_of_nodes() ** 0.5)
+        positions = layout(nx.Graph(undirected))
     info_nodes, info_edges = {}, {}
     for node, data in sorted(graph.nodes(data=True)):
         color, shape = _style(data["type"])
