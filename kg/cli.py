@@ -372,5 +372,52 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
         click.echo(f"Wrote {output}.")
 
 
+@cli.command()
+@_store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port.")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+              help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Rows (or triples) at most per answer; a capped answer carries X-Result-Truncated: true.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries answered at once (one process each).")
+@click.option("--views", type=click.Path(file_okay=False, path_type=Path), default=Path("exports/views"),
+              show_default=True, help="Folder of HTML views to serve under /views/.")
+def serve(store_location: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int,
+          views: Path) -> None:
+    """Serve the store over HTTP: a SPARQL 1.1 endpoint at /sparql, a query page at /, views at /views/.
+
+    Read-only: updates get 403. Results as JSON, XML, CSV or TSV (Accept header or format=), graphs as
+    Turtle, N-Triples or JSON-LD. A build made while serving shows after a restart.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 3030 --timeout 30 --max-rows 50000
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT+*+WHERE+{?s+?p+?o}+LIMIT+5'
+    """
+    import logging as logging_module
+
+    from .serve import ServerConfig, make_server
+
+    logging_module.basicConfig(level=logging_module.INFO, format="%(asctime)s %(message)s")
+    config = ServerConfig(store=store_location or default_store(), host=host, port=port, timeout=timeout,
+                          max_rows=max_rows, workers=workers, views=str(views))
+    try:
+        server = make_server(config)
+    except (KgError, OSError) as exc:
+        _fail(exc)
+    click.echo(f"Serving {config.store} at http://{host}:{server.server_address[1]}/ (SPARQL at /sparql); "
+               f"Ctrl-C stops.", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.pool.close()
+        server.server_close()
+
+
 def main() -> None:
     cli(prog_name="kg")

@@ -1,0 +1,343 @@
+"""A read-only SPARQL 1.1 endpoint over the embedded store, a query page for people, and the HTML views.
+
+Queries run on Oxigraph's own engine in worker processes, each with the store opened read-only: a query
+that runs past the timeout is stopped by ending its worker (a new one takes its place) while the server
+keeps answering; results are capped at a row limit, and a capped answer says so in `X-Result-Truncated`.
+Updates are refused (403), malformed queries get 400 with the parser's message, every request is logged on
+one line (method, path, status, duration, query hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import re
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+
+from . import __version__
+from .errors import StoreError
+from .query import saved_queries
+from .results import GRAPH_TYPES, SELECT_TYPES
+
+__all__ = ["ServerConfig", "QueryPool", "make_server", "serve"]
+
+log = logging.getLogger("kg.serve")
+
+_UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+                     r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+_FORMATS = {**{k: ("select", k) for k in SELECT_TYPES}, **{k: ("graph", k) for k in GRAPH_TYPES},
+            "turtle": ("graph", "ttl"), "ntriples": ("graph", "nt"), "json-ld": ("graph", "jsonld")}
+_MEDIA = {v: ("select", k) for k, v in SELECT_TYPES.items()} | {v: ("graph", k) for k, v in GRAPH_TYPES.items()} | {
+    "application/json": ("select", "json"), "text/xml": ("select", "xml"), "application/xml": ("select", "xml"),
+    "application/x-turtle": ("graph", "ttl"), "text/plain": ("graph", "nt"), "application/json+ld": ("graph", "jsonld")}
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    store: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    workers: int = 2
+    views: str | None = None
+
+
+def _worker(store_path: str, connection) -> None:
+    """A worker process: open the store read-only, answer queries until told to stop."""
+    import pyoxigraph as ox
+
+    from .results import write_boolean, write_graph, write_select
+    from .store import Store
+    from .vocab import PREFIXES
+
+    store = Store(store_path, read_only=True)
+    while True:
+        job = connection.recv()
+        if job is None:
+            return
+        query, default_graphs, named_graphs, select_fmt, graph_fmt, max_rows = job
+        try:
+            kwargs = {"prefixes": PREFIXES}
+            if default_graphs:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            else:
+                kwargs["use_default_graph_as_union"] = True
+            if named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            result = store._db.query(query, **kwargs)
+            truncated = False
+            if isinstance(result, ox.QueryBoolean):
+                body, kind, fmt = write_boolean(bool(result), select_fmt), "select", select_fmt
+            elif isinstance(result, ox.QuerySolutions):
+                variables = [v.value for v in result.variables]
+                rows = []
+                for solution in result:
+                    if len(rows) == max_rows:
+                        truncated = True
+                        break
+                    rows.append([solution[v] for v in variables])
+                body, kind, fmt = write_select(variables, rows, select_fmt), "select", select_fmt
+            else:
+                triples = []
+                for triple in result:
+                    if len(triples) == max_rows:
+                        truncated = True
+                        break
+                    triples.append(triple)
+                body, kind, fmt = write_graph(triples, graph_fmt), "graph", graph_fmt
+            connection.send((200, kind, fmt, body, truncated))
+        except SyntaxError as exc:
+            connection.send((400, None, None, f"Malformed query: {exc}".encode(), False))
+        except Exception as exc:  # the engine's own failures go back to the client as 500
+            connection.send((500, None, None, f"Query failed: {exc}".encode(), False))
+
+
+class QueryPool:
+    """Long-lived worker processes; a query past its timeout costs its worker, not the server."""
+
+    def __init__(self, store_path: str, size: int = 2):
+        self.store_path = store_path
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: list = []
+        self._lock = threading.Condition()
+        for _ in range(max(1, size)):
+            self._idle.append(self._start())
+
+    def _start(self):
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker, args=(self.store_path, child), daemon=True)
+        process.start()
+        return process, parent
+
+    def run(self, job: tuple, timeout: float):
+        """(status, kind, format, body, truncated); status 503 when the query ran out of time."""
+        with self._lock:
+            while not self._idle:
+                self._lock.wait()
+            process, connection = self._idle.pop()
+        try:
+            connection.send(job)
+            if connection.poll(timeout):
+                answer = connection.recv()
+            else:
+                process.kill()
+                process.join()
+                process, connection = self._start()
+                answer = (503, None, None, f"The query ran past the {timeout:g} s timeout and was stopped.".encode(),
+                          False)
+        except (EOFError, OSError):
+            process, connection = self._start()
+            answer = (500, None, None, b"The query worker failed; the query was not answered.", False)
+        with self._lock:
+            self._idle.append((process, connection))
+            self._lock.notify()
+        return answer
+
+    def close(self) -> None:
+        with self._lock:
+            for process, connection in self._idle:
+                try:
+                    connection.send(None)
+                except OSError:
+                    pass
+                process.join(timeout=2)
+                if process.is_alive():
+                    process.kill()
+            self._idle.clear()
+
+
+def _negotiate(accept: str, explicit: str | None) -> tuple[str, str]:
+    """(format for SELECT/ASK, format for CONSTRUCT/DESCRIBE) from a `format` parameter or the Accept header."""
+    select_fmt, graph_fmt = "json", "ttl"
+    if explicit:
+        kind, fmt = _FORMATS.get(explicit.lower(), (None, None))
+        if kind == "select":
+            return fmt, graph_fmt
+        if kind == "graph":
+            return select_fmt, fmt
+    ranked = []
+    for index, part in enumerate(accept.split(",")):
+        media, *params = [p.strip() for p in part.split(";")]
+        quality = next((float(p[2:]) for p in params if p.startswith("q=") and _number(p[2:])), 1.0)
+        ranked.append((-quality, index, media.lower()))
+    found_select = found_graph = False
+    for _, _, media in sorted(ranked):
+        kind, fmt = _MEDIA.get(media, (None, None))
+        if kind == "select" and not found_select:
+            select_fmt, found_select = fmt, True
+        elif kind == "graph" and not found_graph:
+            graph_fmt, found_graph = fmt, True
+    return select_fmt, graph_fmt
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _service_description(base: str) -> bytes:
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix formats: <http://www.w3.org/ns/formats/> .
+<{base}/sparql> a sd:Service ;
+    sd:endpoint <{base}/sparql> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat formats:SPARQL_Results_JSON, formats:SPARQL_Results_XML, formats:SPARQL_Results_CSV,
+        formats:SPARQL_Results_TSV, formats:Turtle, formats:N-Triples, formats:JSON-LD ;
+    sd:defaultDataset [ a sd:Dataset ] .
+""".encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = f"actorgraph/{__version__}"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the stdlib's name)
+        """Silenced: one line per request is written by `_send` instead."""
+
+    def _send(self, status: int, body: bytes, content_type: str, extra: dict | None = None,
+              query: str | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Expose-Headers", "X-Result-Truncated, X-Row-Limit")
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        digest = hashlib.sha256(query.encode()).hexdigest()[:12] if query else "-"
+        elapsed = (time.perf_counter() - self._started) * 1000
+        log.info("%s %s %d %.1fms query=%s", self.command, self.path.split("?")[0], status, elapsed, digest)
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 (the stdlib's name)
+        self._started = time.perf_counter()
+        self._send(204, b"", "text/plain", {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                                             "Access-Control-Allow-Headers": "Content-Type, Accept",
+                                             "Access-Control-Max-Age": "86400"})
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._started = time.perf_counter()
+        url = urllib.parse.urlsplit(self.path)
+        params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if url.path == "/sparql":
+            if "update" in params:
+                return self._refuse_update()
+            if "query" not in params:
+                host = self.headers.get("Host", f"{self.server.config.host}:{self.server.config.port}")
+                return self._send(200, _service_description(f"http://{host}"), "text/turtle")
+            return self._query(params)
+        if url.path in ("/", "/index.html"):
+            return self._send(200, self.server.page, "text/html; charset=utf-8")
+        if url.path.startswith("/views/") and self.server.views:
+            return self._view(url.path[len("/views/"):])
+        self._send(404, b"Not found. The SPARQL endpoint is /sparql; the query page is /.", "text/plain")
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._started = time.perf_counter()
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/sparql":
+            return self._send(404, b"Not found. POST queries to /sparql.", "text/plain")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if media == "application/sparql-update":
+            return self._refuse_update()
+        if media == "application/sparql-query":
+            params["query"] = [body]
+        elif media == "application/x-www-form-urlencoded":
+            for key, values in urllib.parse.parse_qs(body, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        else:
+            return self._send(415, b"Send the query as application/sparql-query or as form field 'query' "
+                                   b"(application/x-www-form-urlencoded).", "text/plain")
+        if "update" in params:
+            return self._refuse_update()
+        if "query" not in params:
+            return self._send(400, b"No query: send it as the 'query' parameter.", "text/plain")
+        self._query(params)
+
+    def _refuse_update(self) -> None:
+        self._send(403, b"This endpoint is read-only: SPARQL Update is refused. Change the graph with `kg build`.",
+                   "text/plain")
+
+    def _query(self, params: dict[str, list[str]]) -> None:
+        query = params["query"][0]
+        if _UPDATE.match(query):
+            return self._refuse_update()
+        config = self.server.config
+        select_fmt, graph_fmt = _negotiate(self.headers.get("Accept", ""), (params.get("format") or [None])[0])
+        job = (query, params.get("default-graph-uri", []), params.get("named-graph-uri", []), select_fmt, graph_fmt,
+               config.max_rows)
+        status, kind, fmt, body, truncated = self.server.pool.run(job, config.timeout)
+        if status != 200:
+            return self._send(status, body, "text/plain; charset=utf-8", query=query)
+        content_type = SELECT_TYPES[fmt] if kind == "select" else GRAPH_TYPES[fmt]
+        extra = {"X-Row-Limit": str(config.max_rows)}
+        if truncated:
+            extra["X-Result-Truncated"] = "true"
+        self._send(200, body, f"{content_type}; charset=utf-8", extra, query=query)
+
+    def _view(self, relative: str) -> None:
+        root = Path(self.server.views).resolve()
+        path = (root / urllib.parse.unquote(relative)).resolve()
+        if root not in path.parents or not path.is_file():
+            return self._send(404, b"No such view.", "text/plain")
+        kinds = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css"}
+        self._send(200, path.read_bytes(), kinds.get(path.suffix, "application/octet-stream"))
+
+
+def _page(views: str | None, ontology_root: Path) -> bytes:
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+    queries = [{"name": q.name, "description": q.description, "text": q.text}
+               for q in saved_queries(ontology_root).values()]
+    text = json.dumps(queries, ensure_ascii=False).replace("<", "\\u003c")
+    return env.get_template("query.html").render(version=__version__, queries_json=Markup(text),
+                                                 views=bool(views)).encode()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+
+def make_server(config: ServerConfig) -> _Server:
+    """A server bound to host:port (port 0: any free port), ready for serve_forever()."""
+    from .paths import ontology_dir
+
+    if not Path(config.store).is_dir():
+        raise StoreError(f"{config.store}: no store here; build one first with `kg build`")
+    server = _Server((config.host, config.port), _Handler)
+    server.config = config
+    server.views = config.views if config.views and Path(config.views).is_dir() else None
+    server.page = _page(server.views, ontology_dir())
+    server.pool = QueryPool(config.store, config.workers)
+    return server
+
+
+def serve(config: ServerConfig) -> None:
+    """Serve until interrupted."""
+    server = make_server(config)
+    try:
+        server.serve_forever()
+    finally:
+        server.pool.close()
+        server.server_close()

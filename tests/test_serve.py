@@ -1,0 +1,165 @@
+"""kg serve against real clients: SPARQLWrapper for every result format, raw HTTP for every refusal, and the
+query page driven in Chromium."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+
+from kg.serve import ServerConfig, make_server
+
+QUERY = "SELECT ?actor WHERE { ?a kg:operatesIn kgr:vraem ; rdfs:label ?actor } ORDER BY ?actor"
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def endpoint(seed_store, tmp_path_factory):
+    views = tmp_path_factory.mktemp("served-views")
+    (views / "index.html").write_text("<html><title>views</title></html>", encoding="utf-8")
+    server = make_server(ServerConfig(store=seed_store.location, port=0, timeout=1.5, max_rows=3, workers=2,
+                                      views=str(views)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.pool.close()
+    server.server_close()
+
+
+def _client(endpoint, fmt):
+    client = SPARQLWrapper(f"{endpoint}/sparql")
+    client.setReturnFormat(fmt)
+    return client
+
+
+def _actors(endpoint, fmt):
+    client = _client(endpoint, fmt)
+    client.setQuery("PREFIX kg: <https://w3id.org/actorgraph/ontology#> PREFIX kgr: <https://w3id.org/actorgraph/id/> "
+                    + QUERY)
+    return client.query()
+
+
+def test_json(endpoint):
+    result = _actors(endpoint, JSON).convert()
+    assert [b["actor"]["value"] for b in result["results"]["bindings"]] == ["Peruvian Armed Forces", "Peruvian Army",
+                                                                          "Shining Path"]
+
+
+def test_xml(endpoint):
+    document = _actors(endpoint, XML).convert()
+    assert [n.firstChild.data for n in document.getElementsByTagName("literal")] == \
+        ["Peruvian Armed Forces", "Peruvian Army", "Shining Path"]
+
+
+def test_csv_and_tsv(endpoint):
+    assert _actors(endpoint, CSV).convert().decode().splitlines() == ["actor", "Peruvian Armed Forces",
+                                                                     "Peruvian Army", "Shining Path"]
+    assert _actors(endpoint, TSV).convert().decode().splitlines() == ["?actor", '"Peruvian Armed Forces"',
+                                                                     '"Peruvian Army"', '"Shining Path"']
+
+
+def test_construct_as_turtle(endpoint):
+    client = _client(endpoint, TURTLE)
+    client.setQuery("CONSTRUCT { ?a <https://w3id.org/actorgraph/ontology#operatesIn> ?r } WHERE "
+                    "{ ?a <https://w3id.org/actorgraph/ontology#operatesIn> ?r } ")
+    text = client.query().convert().decode()
+    assert "kgr:shining-path" in text and "kg:operatesIn" in text
+
+
+def _get(url, accept=None, data=None, content_type=None):
+    request = urllib.request.Request(url, data=data, headers={k: v for k, v in (("Accept", accept),
+                                                                              ("Content-Type", content_type)) if v})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.mark.parametrize("fmt, media, first_line", [
+    ("nt", "application/n-triples", "<https://w3id.org/actorgraph/id/"),
+    ("jsonld", "application/ld+json", "["),
+])
+def test_describe_as_ntriples_and_jsonld(endpoint, fmt, media, first_line):
+    query = urllib.parse.quote("DESCRIBE <https://w3id.org/actorgraph/id/vraem>")
+    status, headers, body = _get(f"{endpoint}/sparql?query={query}&format={fmt}")
+    assert status == 200 and headers["Content-Type"].startswith(media)
+    assert body.lstrip().startswith(first_line)
+
+
+def test_default_graph_uri_restricts_the_dataset(endpoint):
+    query = urllib.parse.quote("ASK { ?s a <http://www.w3.org/2002/07/owl#Class> }")
+    onto = urllib.parse.quote("https://w3id.org/actorgraph/ontology")
+    assert json.loads(_get(f"{endpoint}/sparql?query={query}&default-graph-uri={onto}")[2])["boolean"] is True
+    other = urllib.parse.quote("https://w3id.org/actorgraph/id/article-000_6bef111ac725a0fa")
+    assert json.loads(_get(f"{endpoint}/sparql?query={query}&default-graph-uri={other}")[2])["boolean"] is False
+
+
+def test_post_forms_and_cors(endpoint):
+    body = urllib.parse.urlencode({"query": QUERY}).encode()
+    status, headers, text = _get(f"{endpoint}/sparql", "application/sparql-results+json", body,
+                                 "application/x-www-form-urlencoded")
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+    assert len(json.loads(text)["results"]["bindings"]) == 3
+    request = urllib.request.Request(f"{endpoint}/sparql", method="OPTIONS")
+    with urllib.request.urlopen(request) as response:
+        assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+@pytest.mark.parametrize("data, content_type, url_suffix", [
+    (b"INSERT DATA { <a:b> <a:c> <a:d> }", "application/sparql-update", ""),
+    (urllib.parse.urlencode({"update": "DROP ALL"}).encode(), "application/x-www-form-urlencoded", ""),
+    (None, None, "?query=" + urllib.parse.quote("CLEAR ALL")),
+])
+def test_updates_are_refused(endpoint, data, content_type, url_suffix):
+    status, _, text = _get(f"{endpoint}/sparql{url_suffix}", data=data, content_type=content_type)
+    assert status == 403 and "read-only" in text
+
+
+def test_malformed_query_gets_the_parser_message(endpoint):
+    status, _, text = _get(f"{endpoint}/sparql?query=" + urllib.parse.quote("SELECT ?x WHERE { ?x"))
+    assert status == 400 and text.startswith("Malformed query: ")
+
+
+def test_timeout_stops_the_query_and_the_server_keeps_serving(endpoint):
+    status, _, text = _get(f"{endpoint}/sparql?query=" + urllib.parse.quote(HEAVY))
+    assert status == 503 and "timeout" in text
+    assert _get(f"{endpoint}/sparql?query=" + urllib.parse.quote(QUERY))[0] == 200
+
+
+def test_capped_answers_say_so(endpoint):
+    status, headers, text = _get(f"{endpoint}/sparql?format=csv&query=" +
+                                 urllib.parse.quote("SELECT ?s WHERE { ?s a kg:Assertion }"))
+    assert status == 200 and headers["X-Result-Truncated"] == "true" and headers["X-Row-Limit"] == "3"
+    assert len(text.splitlines()) == 4
+    full = _get(f"{endpoint}/sparql?format=csv&query=" + urllib.parse.quote(QUERY))[1]
+    assert "X-Result-Truncated" not in full
+
+
+def test_service_description_and_views(endpoint):
+    status, headers, text = _get(f"{endpoint}/sparql")
+    assert status == 200 and "sd:SPARQL11Query" in text and headers["Content-Type"].startswith("text/turtle")
+    assert _get(f"{endpoint}/views/index.html")[0] == 200
+    assert _get(f"{endpoint}/views/../../etc/passwd")[0] == 404
+
+
+def test_query_page_runs_a_saved_query(browser, endpoint):
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{endpoint}/")
+    page.select_option("#saved", "positions")
+    assert "Positions held" in page.inner_text("#description")
+    page.click("#run")
+    page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == 3 and "3 rows" in page.inner_text("#status")
+    assert page.locator("#results thead th").all_inner_texts() == ["person", "position", "sentence", "article"]
+    assert all(r.startswith(endpoint) for r in requests)
+    page.close()
