@@ -15,7 +15,7 @@ from . import __version__
 from .errors import KgError
 from .paths import default_store
 
-STORE_HELP = "Store folder (default: $KG_STORE or .kg/store)."
+STORE_HELP = "Store folder (default: $KG_STORE or .kg/store), or a SPARQL server's query URL (http(s)://...)."
 
 
 def _store_option(f):
@@ -31,6 +31,10 @@ def _fail(exc: Exception) -> None:
 @click.version_option(__version__, prog_name="kg")
 def cli() -> None:
     """actorgraph: a knowledge graph of actors and regions from organized-crime news.
+
+    A store is a folder (embedded Oxigraph, the default .kg/store or $KG_STORE) or the query URL of any
+    SPARQL 1.1 server; for a server, $KG_UPDATE_URL names the update URL when it is not the query URL with
+    /query turned into /update, and $KG_STORE_USER / $KG_STORE_PASSWORD (or user:password@ in the URL) log in.
 
     \b
     Start here:
@@ -417,6 +421,53 @@ def serve(store_location: str | None, host: str, port: int, timeout: float, max_
     finally:
         server.pool.close()
         server.server_close()
+
+
+def _copy(source_location: str, target_location: str, verb: str) -> None:
+    from .store import open_store
+    from .sync import copy_store
+
+    try:
+        source = open_store(source_location, read_only=True)
+        target = open_store(target_location)
+        names = source.named_graphs()
+        with click.progressbar(length=len(names), label=f"{verb} {len(names)} graphs", file=sys.stderr,
+                               hidden=not sys.stderr.isatty()) as bar:
+            graphs, statements = copy_store(source, target, progress=lambda graph, n: bar.update(1))
+    except KgError as exc:
+        _fail(exc)
+    click.echo(f"Copied {graphs} graphs ({statements} statements) from {source_location} to {target_location}.")
+
+
+@cli.command()
+@click.option("--to", "target", required=True, metavar="URL", help="SPARQL endpoint (query URL) to copy into.")
+@_store_option
+def push(target: str, store_location: str | None) -> None:
+    """Copy the embedded store into a SPARQL 1.1 server, graph by graph.
+
+    Each article's graph replaces its copy on the server; see `kg --help` on how to name the update URL and
+    credentials ($KG_UPDATE_URL, $KG_STORE_USER, $KG_STORE_PASSWORD).
+
+    \b
+    Examples:
+      kg push --to http://127.0.0.1:7878/query
+      KG_UPDATE_URL=http://host:8890/sparql-auth kg push --to http://dba:secret@host:8890/sparql
+    """
+    _copy(store_location or default_store(), target, "Pushing")
+
+
+@cli.command()
+@click.option("--from", "source", required=True, metavar="URL", help="SPARQL endpoint (query URL) to copy from.")
+@_store_option
+def pull(source: str, store_location: str | None) -> None:
+    """Copy a SPARQL 1.1 server's graphs into the embedded store, graph by graph.
+
+    \b
+    Examples:
+      kg pull --from http://127.0.0.1:7878/query
+      kg pull --from https://kg.example.org/sparql --store backup/
+    """
+    _copy(source, store_location or default_store(), "Pulling")
 
 
 def main() -> None:

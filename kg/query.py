@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from .errors import QueryError, StoreError
 from .store import Store
 from .vocab import PREFIXES
 
@@ -82,6 +82,8 @@ def run_query(store: Store, sparql: str, bindings: dict | None = None):
         return store.query(sparql)
     except SyntaxError as exc:
         raise QueryError(f"the query does not parse: {exc}") from exc
+    except StoreError as exc:
+        raise QueryError(str(exc)) from exc
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"the query failed: {exc}") from exc
 
@@ -103,7 +105,7 @@ def format_result(result, fmt: str = "table", max_width: int = 60) -> str:
     """Rows as an aligned table (IRIs shortened), or standard SPARQL CSV, TSV or JSON results."""
     if isinstance(result, ox.QueryBoolean):
         return json.dumps({"head": {}, "boolean": bool(result)}) + "\n" if fmt == "json" else f"{bool(result)}\n"
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, (ox.QueryTriples, list)):
         buffer = io.BytesIO()
         ox.serialize(list(result), buffer, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         return buffer.getvalue().decode()

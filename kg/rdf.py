@@ -176,7 +176,7 @@ def _event(event: Event, extraction: Extraction) -> Iterator[tuple]:
         if value:
             yield e, kg(prop), _date(value)
     if event.duration_days:
-        yield e, kg("duration"), ox.Literal(f"P{event.duration_days}D", datatype=_n(XSD + "duration"))
+        yield e, kg("durationDays"), _int(event.duration_days)
     node = _n(f"{KGR}assertion-{_hash(article.id, e.value, event.rule)}")
     yield node, _n(RDF + "subject"), e
     yield node, _n(RDF + "predicate"), A

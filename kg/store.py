@@ -68,6 +68,10 @@ class Store:
         """Run SPARQL over the union of all graphs, with the project's prefixes predeclared."""
         return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
 
+    def quads_of(self, graph: str) -> list[ox.Quad]:
+        """Every statement of one named graph."""
+        return list(self._db.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad, sorted, so exports are byte-for-byte reproducible."""
         return iter(sorted(self._db.quads_for_pattern(None, None, None, None), key=str))
@@ -82,8 +86,10 @@ class Store:
         return len(self._db)
 
 
-def open_store(location: str | Path, read_only: bool = False) -> Store:
-    """Open the store named by a folder; SPARQL servers (http(s)://) are not supported yet."""
+def open_store(location: str | Path, read_only: bool = False):
+    """The store named by a folder (embedded) or an http(s):// SPARQL endpoint (see kg.remote)."""
     if str(location).startswith(("http://", "https://")):
-        raise StoreError(f"{location}: remote SPARQL stores are not supported yet; use a folder")
+        from .remote import RemoteStore
+
+        return RemoteStore(str(location))
     return Store(location, read_only=read_only)
