@@ -470,5 +470,44 @@ def pull(source: str, store_location: str | None) -> None:
     _copy(source, store_location or default_store(), "Pulling")
 
 
+@cli.command()
+@_store_option
+@click.option("--article", metavar="ID", help="Only this article's graph (its id: the file name).")
+def validate(store_location: str | None, article: str | None) -> None:
+    """Check the store against the SHACL shapes of ontology/shapes.ttl with pySHACL.
+
+    Prints one line per violation (the node, the property, what is wrong, the shape) and exits with 1 when
+    there is any. `kg build` already refuses an article whose graph does not conform.
+
+    \b
+    Examples:
+      kg validate
+      kg validate --article 000_6bef111ac725a0fa
+    """
+    from .paths import ontology_dir
+    from .rdf import article_iri
+    from .store import open_store
+    from .validate import validate_triples
+
+    try:
+        store = open_store(store_location or default_store(), read_only=True)
+        if article:
+            graph = article_iri(article).value
+            if graph not in store.named_graphs():
+                raise KgError(f"no article '{article}' in the store")
+            quads = store.quads_of(graph) + store.quads_of("https://w3id.org/actorgraph/ontology")
+        else:
+            quads = list(store.quads())
+        violations = validate_triples(quads, ontology_dir())
+    except KgError as exc:
+        _fail(exc)
+    for violation in violations:
+        click.echo(str(violation))
+    click.echo(f"{len(violations)} violation(s) in {len(quads)} statements." if violations else
+               f"Conforms: {len(quads)} statements checked against ontology/shapes.ttl.")
+    if violations:
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="kg")

@@ -19,6 +19,7 @@ from .model import Extraction
 from .rdf import article_iri, content_hash, curation_quads, extraction_quads, kg, ontology_quads
 from .read import article_files, read_article
 from .store import Store
+from .validate import check_article
 from .vocab import CURATION_GRAPH, ONTOLOGY_GRAPH
 
 __all__ = ["BuildReport", "build", "extract_file"]
@@ -71,8 +72,15 @@ def build(sources: Iterable[str | Path], store: Store, lexicon: Lexicon,
         if store.graph_value(graph, graph, kg("contentHash")) == content_hash(extraction, lexicon):
             report.unchanged.append(extraction.article.id)
             continue
+        quads = extraction_quads(extraction, lexicon)
+        violations = check_article(quads, lexicon.ontology)
+        if violations:
+            more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
+            report.errors.append(f"{path}: not written, its graph does not conform to ontology/shapes.ttl: "
+                                 f"{violations[0]}{more}")
+            continue
         try:
-            store.replace_graph(graph, extraction_quads(extraction, lexicon))
+            store.replace_graph(graph, quads)
         except KgError as exc:
             report.errors.append(f"{path}: {exc}")
             continue

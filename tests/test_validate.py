@@ -1,0 +1,103 @@
+"""SHACL shapes: the seeds conform; each kind of broken graph is caught, by pySHACL (kg validate) and by the
+fast check every build runs, which must agree."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.pipeline import build, extract_file
+from kg.rdf import extraction_quads
+from kg.store import Store
+from kg.validate import check_article, validate_triples
+
+from conftest import SEED
+
+KG = "https://w3id.org/actorgraph/ontology#"
+KGR = "https://w3id.org/actorgraph/id/"
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+@pytest.fixture(scope="module")
+def seed_quads(lexicon):
+    return extraction_quads(extract_file(SEED, lexicon), lexicon)
+
+
+def _graph(quads):
+    return quads[0].graph_name
+
+
+def _drop_assertion(quads):
+    target = next(q.subject for q in quads if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"
+                  and q.object.value == KG + "operatesIn")
+    return [q for q in quads if q.subject != target]
+
+
+def _second_label(quads):
+    return quads + [ox.Quad(ox.NamedNode(KGR + "shining-path"), RDFS_LABEL, ox.Literal("Sendero"), _graph(quads))]
+
+
+def _second_class(quads):
+    return quads + [ox.Quad(ox.NamedNode(KGR + "shining-path"), TYPE, ox.NamedNode(KG + "GovernmentBody"),
+                            _graph(quads))]
+
+
+def _shifted_offsets(quads):
+    out = []
+    for q in quads:
+        if q.predicate.value == KG + "startOffset":
+            q = ox.Quad(q.subject, q.predicate, ox.Literal(str(int(q.object.value) + 3), datatype=q.object.datatype),
+                        q.graph_name)
+        out.append(q)
+    return out
+
+
+def _plain_date(quads):
+    return [ox.Quad(q.subject, q.predicate, ox.Literal(q.object.value), q.graph_name)
+            if q.predicate.value == KG + "date" else q for q in quads]
+
+
+def _loop(quads):
+    peru, vraem = ox.NamedNode(KGR + "peru"), ox.NamedNode(KGR + "vraem")
+    extra = [ox.Quad(peru, ox.NamedNode(KG + "locatedIn"), vraem, _graph(quads))]
+    for s, o in ((peru, vraem),):
+        node = ox.NamedNode(KGR + "assertion-loop")
+        extra += [ox.Quad(node, TYPE, ox.NamedNode(KG + "Assertion"), _graph(quads)),
+                  ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"), s, _graph(quads)),
+                  ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"),
+                          ox.NamedNode(KG + "locatedIn"), _graph(quads)),
+                  ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object"), o, _graph(quads)),
+                  ox.Quad(node, ox.NamedNode(KG + "curatedSource"), ox.Literal("test"), _graph(quads))]
+    return quads + extra
+
+
+BREAKAGES = {"FactShape": _drop_assertion, "EntityShape": _second_label, "EntityShape ": _second_class,
+             "AssertionShape": _shifted_offsets, "EventShape": _plain_date, "NoLoopShape": _loop}
+
+
+def test_the_seed_conforms(seed_quads, lexicon):
+    assert check_article(seed_quads, lexicon.ontology) == []
+    assert validate_triples(seed_quads, lexicon.root) == []
+
+
+@pytest.mark.parametrize("shape, breakage", sorted(BREAKAGES.items()))
+def test_breakage_is_caught_by_both(seed_quads, lexicon, shape, breakage):
+    broken = breakage(list(seed_quads))
+    fast = {v.shape.rsplit("#", 1)[1] for v in check_article(broken, lexicon.ontology)}
+    full = {v.shape.rsplit("#", 1)[1] for v in validate_triples(broken, lexicon.root)}
+    assert shape.strip() in fast
+    assert shape.strip() in full
+    assert fast == full, "the build's check and the SHACL shapes disagree"
+
+
+def test_build_refuses_an_article_that_does_not_conform(lexicon, monkeypatch):
+    import kg.pipeline
+
+    real = kg.pipeline.extraction_quads
+    monkeypatch.setattr(kg.pipeline, "extraction_quads", lambda e, lex: _shifted_offsets(real(e, lex)))
+    store = Store(None)
+    report = build([SEED], store, lexicon)
+    assert report.built == [] and len(report.errors) == 1
+    assert "does not conform to ontology/shapes.ttl" in report.errors[0] and "offsets" in report.errors[0]
+    assert not any(g.endswith(SEED.stem) for g in store.named_graphs())
