@@ -72,6 +72,8 @@ def build(sources: tuple[Path, ...], store_location: str | None) -> None:
                            progress=(lambda p: click.echo(f"  reading {p}", err=True)) if show else None)
     except KgError as exc:
         _fail(exc)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(f"Built {len(report.built)} article(s), {len(report.unchanged)} unchanged, into "

@@ -139,11 +139,11 @@ def _value(m: re.Match[str], rules: DateRules, published: date | None) -> str | 
 
 
 def parse_day_month_year(text: str, rules: DateRules) -> date | None:
-    """A full date written as in bylines ("11 OCT 2016"), or None."""
-    m = rules.pattern().fullmatch(text.strip())
-    if not m or not (m.group("d2") and m.group("y2")):
+    """A full date written as in bylines ("11 OCT 2016"), any year; None when it is no date."""
+    m = re.fullmatch(r"(\d{1,2})\s+([A-Za-zéá]+)\.?,?\s+(\d{4})", text.strip())
+    if not m or m.group(2).lower() not in rules.months:
         return None
     try:
-        return date(int(m.group("y2")), rules.months[m.group("m2").lower().rstrip(".")], int(m.group("d2")))
+        return date(int(m.group(3)), rules.months[m.group(2).lower()], int(m.group(1)))
     except ValueError:
         return None

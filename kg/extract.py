@@ -20,7 +20,7 @@ __all__ = ["extract"]
 
 def extract(article: Article, lexicon: Lexicon) -> Extraction:
     """Every mention, fact and event the curated rules find in the article's body and analysis."""
-    sentences = split_sentences(article, lexicon.layout.abbreviations)
+    sentences = split_sentences(article, lexicon.layout.abbreviations, lexicon.layout.max_sentence_chars)
     hits, people, names = {}, {}, {}
     for sentence in sentences:
         hits[sentence.index] = [_shift(h, sentence.start) for h in lexicon.names.find(sentence.text)]
@@ -29,8 +29,11 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
     mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
     result = Extraction(article=article, entities=dict(entities), mentions=mentions)
     types = {entity_id: entity.type for entity_id, entity in entities.items()}
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
     for sentence in sentences:
-        masked = mask(sentence, mentions, types, article.text)
+        masked = mask(sentence, by_sentence.get(sentence.index, []), types, article.text)
         for fact in find_facts(sentence, masked, lexicon.relations, lexicon, article.text):
             (result.cited_outlets if fact.subject == "article" else result.facts).append(fact)
         result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))

@@ -36,6 +36,7 @@ class Article:
     publisher: str | None = None
     url: str | None = None
     related: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what the reader left out, for the build report
 
     def content(self, paragraph: Paragraph) -> str:
         return self.text[paragraph.start : paragraph.end]

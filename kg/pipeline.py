@@ -34,6 +34,7 @@ class BuildReport:
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     entities: int = 0
     facts: int = 0
     events: int = 0
@@ -68,6 +69,7 @@ def build(sources: Iterable[str | Path], store: Store, lexicon: Lexicon,
         except InvalidArticle as exc:
             report.errors.append(str(exc))
             continue
+        report.warnings.extend(extraction.article.warnings)
         graph = article_iri(extraction.article.id)
         if store.graph_value(graph, graph, kg("contentHash")) == content_hash(extraction, lexicon):
             report.unchanged.append(extraction.article.id)

@@ -7,7 +7,8 @@ related-content teasers and "About" items stay out, so they yield no facts and n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -34,6 +35,9 @@ class Layout:
     teaser_line: re.Pattern[str]
     publisher: str | None
     abbreviations: frozenset[str]
+    max_bytes: int = 10_000_000
+    max_sentence_chars: int = 2000
+    max_future_days: int = 2
 
     @classmethod
     def from_data(cls, data: dict) -> "Layout":
@@ -45,7 +49,10 @@ class Layout:
                    end_markers=tuple(data.get("end_markers", ())),
                    teaser_line=re.compile(data["teaser_line"]),
                    publisher=data.get("publisher"),
-                   abbreviations=frozenset(data.get("abbreviations", ())))
+                   abbreviations=frozenset(data.get("abbreviations", ())),
+                   max_bytes=int(data.get("max_bytes", 10_000_000)),
+                   max_sentence_chars=int(data.get("max_sentence_chars", 2000)),
+                   max_future_days=int(data.get("max_future_days", 2)))
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -87,12 +94,22 @@ def read_article(path: str | Path, layout: Layout, dates: DateRules) -> Article:
     path = Path(path)
     if not path.is_file():
         raise InvalidArticle(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > layout.max_bytes:
+        raise InvalidArticle(f"{path}: too large for a news article ({size / 1e6:.1f} MB; the limit is "
+                             f"{layout.max_bytes / 1e6:.0f} MB, set in ontology/reader.yaml)")
     text = decode(path.read_bytes(), str(path))
     if path.suffix.lower() in (".html", ".htm"):
-        from .html import read_html  # lxml and trafilatura load only for HTML
+        from .html import read_html  # lxml loads only for HTML
 
-        return read_html(path, text, layout, dates)
-    return read_text(text, article_id=slug_id(path), source=str(path), layout=layout, dates=dates)
+        article = read_html(path, text, layout, dates)
+    else:
+        article = read_text(text, article_id=slug_id(path), source=str(path), layout=layout, dates=dates)
+    latest = date.today() + timedelta(days=layout.max_future_days)
+    if article.published and article.published > latest:
+        article = replace(article, published=None, warnings=article.warnings + (
+            f"{path}: publication date {article.published} lies in the future; built without it",))
+    return article
 
 
 def slug_id(path: Path) -> str:

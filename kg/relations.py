@@ -43,9 +43,8 @@ class Masked:
         return article_text[self.offsets[start]:stop]
 
 
-def mask(sentence: Sentence, mentions: list[Mention], types: dict[str, str], text: str) -> Masked:
-    """Replace the sentence's mentions (with a "the" just before them) by typed slots."""
-    inside = [m for m in mentions if m.sentence == sentence.index]
+def mask(sentence: Sentence, inside: list[Mention], types: dict[str, str], text: str) -> Masked:
+    """Replace the sentence's mentions (`inside`, in text order; with a "the" just before them) by typed slots."""
     out: list[str] = []
     offsets: list[int] = []
     position = sentence.start

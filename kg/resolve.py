@@ -7,7 +7,8 @@ Every step that is not a plain name match leaves a `resolution` note, which the 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from bisect import insort
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from .lexicon import Lexicon
@@ -22,16 +23,33 @@ __all__ = ["resolve_mentions", "country_focus"]
 _KIND_RANK = {"name": 0, "acronym": 1, "person": 2, "nominal": 3, "generic": 4, "anaphor": 5}
 
 
+class _Taken:
+    """Spans already claimed, kept per sentence (mentions never cross sentences): overlap checks stay cheap
+    on a page of a million characters."""
+
+    def __init__(self, mentions: list[Mention] = ()):
+        self._spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for m in mentions:
+            self.add(m.sentence, m.start, m.end)
+
+    def overlaps(self, sentence: int, start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in self._spans.get(sentence, ()))
+
+    def add(self, sentence: int, start: int, end: int) -> None:
+        self._spans[sentence].append((start, end))
+
+
 def _select(hits: list[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
     """Keep the longest of overlapping hits; at equal length the more specific kind."""
     ordered = sorted(hits, key=lambda sh: (-(sh[1].end - sh[1].start), _KIND_RANK[sh[1].kind], sh[1].start))
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
+    exact: set[tuple[int, int]] = set()
     kept: list[tuple[int, Hit]] = []
     for sentence, hit in ordered:
-        if any(hit.start < end and start < hit.end for start, end in taken):
-            if not any(hit.start == k.start and hit.end == k.end for _, k in kept):
-                continue
-        taken.append((hit.start, hit.end))
+        if taken.overlaps(sentence, hit.start, hit.end) and (hit.start, hit.end) not in exact:
+            continue
+        taken.add(sentence, hit.start, hit.end)
+        exact.add((hit.start, hit.end))
         kept.append((sentence, hit))
     return sorted(kept, key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
 
@@ -89,9 +107,16 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     _add_surnames(sentences, mentions, entities, text)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text)
 
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_sentence[m.sentence].append(m)
+    done = len(mentions)
     for sentence, hit in selected:
-        if any(m.start < hit.end and hit.start < m.end for m in mentions):
+        if any(m.start < hit.end and hit.start < m.end for m in by_sentence[sentence]):
             continue
+        for m in mentions[done:]:
+            insort(by_sentence[m.sentence], m, key=lambda x: x.start)
+        done = len(mentions)
         if hit.kind == "generic":
             fitting = [r for r in hit.refs if lexicon.entities[r].country in focus[:1]]
             if len(fitting) == 1:
@@ -100,18 +125,22 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                     f"'{surface}' read as {lexicon.entities[fitting[0]].label}: the article is about "
                     f"{focus[0]}")
         elif hit.kind in ("nominal", "anaphor"):
-            target = _antecedent(hit, sentence, mentions, entities, lexicon)
+            target = _antecedent(hit, sentence, by_sentence, entities, lexicon)
             if target:
                 surface = text[hit.start:hit.end]
                 add(hit.start, hit.end, sentence, target, "anaphor",
                     f"'{surface}' refers back to {entities[target].label}: nearest fitting entity named before")
-        mentions.sort(key=lambda m: m.start)
+        for m in mentions[done:]:
+            insort(by_sentence[m.sentence], m, key=lambda x: x.start)
+        done = len(mentions)
+    mentions.sort(key=lambda m: m.start)
     return _merge_adjacent(mentions, text), entities
 
 
-def _antecedent(hit: Hit, sentence: int, mentions: list[Mention], entities: dict[str, Entity],
+def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
                 lexicon: Lexicon) -> str | None:
-    earlier = [m for m in mentions if m.end <= hit.start and sentence - m.sentence <= lexicon.anaphor_window]
+    earlier = [m for s in range(max(0, sentence - lexicon.anaphor_window), sentence + 1)
+               for m in by_sentence.get(s, ()) if m.end <= hit.start]
     if hit.kind == "nominal":
         fitting = [m for m in earlier if m.entity in hit.refs]
         return fitting[-1].entity if fitting else None
@@ -137,11 +166,11 @@ def _new_id(label: str, type_: str, entities: dict[str, Entity], lexicon: Lexico
 
 def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]], mentions: list[Mention],
                entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
-    taken = [(m.start, m.end) for m in mentions]
+    taken = _Taken(mentions)
     for sentence in sentences:
         for cand in sorted(names.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start)):
             start, end = sentence.start + cand.start, sentence.start + cand.end
-            if any(start < e and s < end for s, e in taken):
+            if taken.overlaps(sentence.index, start, end):
                 continue
             entity_id = _new_id(cand.label, cand.type, entities, lexicon)
             if entity_id not in entities:
@@ -149,24 +178,24 @@ def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]],
                     id=entity_id, label=cand.label, type=cand.type, curated=False, kind=cand.kind,
                     source=f"patterns/names.yaml#{cand.rule}")
             mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
-            taken.append((start, end))
+            taken.add(sentence.index, start, end)
 
 
 def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidate]], mentions: list[Mention],
                 entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
-    taken = [(m.start, m.end) for m in mentions]
+    taken = _Taken(mentions)
     known_aliases: dict[str, str] = {}
     for sentence in sentences:
         candidates = sorted(people.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start))
         for cand in candidates:
             start, end = sentence.start + cand.start, sentence.start + cand.end
-            if any(start < e and s < end for s, e in taken):
+            if taken.overlaps(sentence.index, start, end):
                 continue
             if fold(cand.name) in known_aliases:
                 entity_id = known_aliases[fold(cand.name)]
                 mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, "alias",
                                         f"'{cand.name}' is an alias of {entities[entity_id].label}, given before"))
-                taken.append((start, end))
+                taken.add(sentence.index, start, end)
                 continue
             entity_id = _new_id(cand.name, "Person", entities, lexicon)
             if entity_id not in entities:
@@ -180,7 +209,7 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
             if cand.alias:
                 known_aliases[fold(cand.alias)] = entity_id
             mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
-            taken.append((start, end))
+            taken.add(sentence.index, start, end)
 
 
 _ALIAS_CLAUSE = re.compile(r"^,?\s*(?:alias|known as|a\.k\.a\.|aka)\s+[\"“'‘][^\"”'’]{1,40}[\"”'’],?", re.I)
@@ -216,11 +245,11 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
         return
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in sorted(persons, key=len, reverse=True))
                          + r")(?![\w-])")
-    taken = [(m.start, m.end) for m in mentions]
+    taken = _Taken(mentions)
     for sentence in sentences:
         for found in pattern.finditer(text, sentence.start, sentence.end):
             start, end = found.span()
-            if any(start < e and s < end for s, e in taken):
+            if taken.overlaps(sentence.index, start, end):
                 continue
             before = [p for p in persons[found.group(1)] if p[1] <= start]
             if not before:
@@ -229,7 +258,7 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, "surname",
                                     f"'{found.group(1)}' is the surname of {entities[entity_id].label}, "
                                     f"named before"))
-            taken.append((start, end))
+            taken.add(sentence.index, start, end)
 
 
 _RESTATEMENT = re.compile(r"^\s*(?:\(\s*|[–-]\s*|,?\s*or\s+)?$")

@@ -38,8 +38,9 @@ def slug(text: str) -> str:
 _BOUNDARY = re.compile(r'([.!?])(["”’)\]]*)(\s+)(?=["“(\[]?[A-Z0-9ÁÉÍÓÚÑ¿¡])')
 
 
-def split_sentences(article: Article, abbreviations: frozenset[str]) -> list[Sentence]:
-    """Split each paragraph into sentences; a period after an abbreviation or an initial does not split."""
+def split_sentences(article: Article, abbreviations: frozenset[str], max_chars: int = 2000) -> list[Sentence]:
+    """Split each paragraph into sentences; a period after an abbreviation or an initial does not split.
+    A sentence longer than `max_chars` (a page with no punctuation, a hostile file) is cut at spaces."""
     sentences: list[Sentence] = []
     for p_index, para in enumerate(article.paragraphs):
         chunk = article.text[para.start : para.end]
@@ -51,10 +52,21 @@ def split_sentences(article: Article, abbreviations: frozenset[str]) -> list[Sen
                 if token in abbreviations or (len(token) == 1 and token.isupper()):
                     continue
             end = match.end(2)
-            _add(sentences, article, para, p_index, begin, end)
+            _add_bounded(sentences, article, para, p_index, begin, end, max_chars)
             begin = match.end()
-        _add(sentences, article, para, p_index, begin, len(chunk))
+        _add_bounded(sentences, article, para, p_index, begin, len(chunk), max_chars)
     return sentences
+
+
+def _add_bounded(out: list[Sentence], article: Article, para, p_index: int, begin: int, end: int,
+                 max_chars: int) -> None:
+    while end - begin > max_chars:
+        cut = article.text.rfind(" ", para.start + begin, para.start + begin + max_chars) - para.start
+        if cut <= begin:
+            cut = begin + max_chars
+        _add(out, article, para, p_index, begin, cut)
+        begin = cut
+    _add(out, article, para, p_index, begin, end)
 
 
 def _add(out: list[Sentence], article: Article, para, p_index: int, begin: int, end: int) -> None:
