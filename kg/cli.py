@@ -48,28 +48,36 @@ def cli() -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @_store_option
-def build(sources: tuple[Path, ...], store_location: str | None) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(0, 256), default=0, show_default=True,
+              help="Worker processes extracting in parallel; 0: one per core.")
+def build(sources: tuple[Path, ...], store_location: str | None, jobs: int) -> None:
     """Extract facts from articles and write them into the store.
 
     SOURCES are .txt or .html files or folders of them (default: seeds/). Each article becomes a named
-    graph of its own; building it again replaces that graph, and an unchanged article is skipped.
+    graph of its own; building it again replaces that graph, and an article whose file and the curated data
+    are unchanged is skipped without being read. A progress bar shows on a terminal.
 
     \b
     Examples:
       kg build
-      kg build new-articles/ --store /data/kg
+      kg build new-articles/ --store /data/kg --jobs 4
       kg build seeds/000_6bef111ac725a0fa.txt
     """
+    from tqdm import tqdm
+
     from .lexicon import default_lexicon
     from .pipeline import build as run_build
+    from .read import article_files
     from .store import open_store
 
+    chosen = list(sources) or [Path("seeds")]
     try:
         lexicon = default_lexicon()
         store = open_store(store_location or default_store())
-        show = sys.stderr.isatty()
-        report = run_build(list(sources) or [Path("seeds")], store, lexicon,
-                           progress=(lambda p: click.echo(f"  reading {p}", err=True)) if show else None)
+        total = sum(1 for s in chosen if Path(s).exists() for _ in article_files([s]))
+        with tqdm(total=total, unit="article", file=sys.stderr, disable=not sys.stderr.isatty(),
+                  dynamic_ncols=True) as bar:
+            report = run_build(chosen, store, lexicon, progress=lambda _: bar.update(1), jobs=jobs)
     except KgError as exc:
         _fail(exc)
     for warning in report.warnings:
@@ -509,6 +517,29 @@ def validate(store_location: str | None, article: str | None) -> None:
                f"Conforms: {len(quads)} statements checked against ontology/shapes.ttl.")
     if violations:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@_store_option
+def remove(articles: tuple[str, ...], store_location: str | None) -> None:
+    """Remove articles (by id: the file name without its suffix) and all their facts from the store.
+
+    \b
+    Examples:
+      kg remove dev02_sonora-migrant-smuggling
+      kg remove a b c --store /data/kg
+    """
+    from .pipeline import remove_article
+    from .store import open_store
+
+    try:
+        store = open_store(store_location or default_store())
+        for article in articles:
+            remove_article(store, article)
+    except KgError as exc:
+        _fail(exc)
+    click.echo(f"Removed {len(articles)} article(s) from {store.location}.")
 
 
 def main() -> None:

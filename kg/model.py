@@ -37,6 +37,7 @@ class Article:
     url: str | None = None
     related: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # what the reader left out, for the build report
+    digest: str | None = None  # SHA-256 of the file's bytes: with the curated data's, the key of incremental builds
 
     def content(self, paragraph: Paragraph) -> str:
         return self.text[paragraph.start : paragraph.end]

@@ -50,9 +50,9 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
 
 
-def content_hash(extraction: Extraction, lexicon: Lexicon) -> str:
-    """Changes when the article text or the curated data changes: the key of incremental builds."""
-    return hashlib.sha256((lexicon.fingerprint + "\x1f" + extraction.article.text).encode()).hexdigest()
+def content_hash(file_digest: str, fingerprint: str) -> str:
+    """Changes when the article file or the curated data changes: the key of incremental builds."""
+    return hashlib.sha256(f"{fingerprint}\x1f{file_digest}".encode()).hexdigest()
 
 
 def extraction_quads(extraction: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
@@ -76,7 +76,8 @@ def _article(extraction: Extraction, lexicon: Lexicon) -> Iterator[tuple]:
     yield a, A, _n(SCHEMA + "NewsArticle")
     yield a, _n(SCHEMA + "identifier"), ox.Literal(article.id)
     yield a, _n(SCHEMA + "text"), ox.Literal(article.text)
-    yield a, kg("contentHash"), ox.Literal(content_hash(extraction, lexicon))
+    digest = article.digest or hashlib.sha256(article.text.encode()).hexdigest()
+    yield a, kg("contentHash"), ox.Literal(content_hash(digest, lexicon.fingerprint))
     if article.headline:
         yield a, _n(SCHEMA + "headline"), ox.Literal(article.headline)
     if article.published:

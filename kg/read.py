@@ -6,6 +6,7 @@ related-content teasers and "About" items stay out, so they yield no facts and n
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -17,7 +18,7 @@ from .errors import InvalidArticle
 from .model import Article, Paragraph
 from .text import slug
 
-__all__ = ["Layout", "read_article", "decode", "article_files", "ARTICLE_SUFFIXES"]
+__all__ = ["Layout", "read_article", "decode", "article_files", "file_digest", "slug_id", "ARTICLE_SUFFIXES"]
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -98,18 +99,24 @@ def read_article(path: str | Path, layout: Layout, dates: DateRules) -> Article:
     if size > layout.max_bytes:
         raise InvalidArticle(f"{path}: too large for a news article ({size / 1e6:.1f} MB; the limit is "
                              f"{layout.max_bytes / 1e6:.0f} MB, set in ontology/reader.yaml)")
-    text = decode(path.read_bytes(), str(path))
+    raw = path.read_bytes()
+    text = decode(raw, str(path))
     if path.suffix.lower() in (".html", ".htm"):
         from .html import read_html  # lxml loads only for HTML
 
         article = read_html(path, text, layout, dates)
     else:
         article = read_text(text, article_id=slug_id(path), source=str(path), layout=layout, dates=dates)
+    article = replace(article, digest=file_digest(raw))
     latest = date.today() + timedelta(days=layout.max_future_days)
     if article.published and article.published > latest:
         article = replace(article, published=None, warnings=article.warnings + (
             f"{path}: publication date {article.published} lies in the future; built without it",))
     return article
+
+
+def file_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def slug_id(path: Path) -> str:

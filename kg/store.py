@@ -44,10 +44,15 @@ class Store:
             raise StoreError(f"{path}: cannot open the store: {message}") from exc
 
     def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
-        """Drop the named graph and write the new quads, all in one transaction."""
-        body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
-        self._update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body} .\n}} }}"
-                      if body else f"DROP SILENT GRAPH {graph}")
+        """Drop the named graph, then write the new quads in one transaction: a crash between the two leaves
+        the article absent, never half-written; a new graph is a single transaction."""
+        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+        try:
+            if self._db.contains_named_graph(graph):
+                self._db.remove_graph(graph)
+            self._db.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         self._update(f"DROP SILENT GRAPH {graph}")

@@ -74,3 +74,39 @@ def test_a_failed_write_leaves_the_previous_graph(tmp_store, lexicon, monkeypatc
 def test_read_only_open_of_a_missing_store(tmp_path):
     with pytest.raises(StoreError, match="no store here"):
         Store(tmp_path / "nothing", read_only=True)
+
+
+def test_parallel_build_writes_the_same_store(tmp_path, lexicon):
+    from conftest import SEEDS
+
+    one, two = Store(tmp_path / "one"), Store(tmp_path / "two")
+    first = build([SEEDS], one, lexicon, jobs=1)
+    second = build([SEEDS], two, lexicon, jobs=2)
+    assert first.built == second.built and len(first.built) == 6
+    assert _snapshot(one) == _snapshot(two)
+
+
+def test_unchanged_articles_are_not_even_read(tmp_store, lexicon, monkeypatch):
+    import kg.pipeline
+
+    build([SEED], tmp_store, lexicon)
+    monkeypatch.setattr(kg.pipeline, "extract_file", lambda *a: (_ for _ in ()).throw(AssertionError("read")))
+    report = build([SEED], tmp_store, lexicon)
+    assert report.unchanged == [SEED.stem] and report.built == []
+
+
+def test_remove_one_article(tmp_store, lexicon, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    other = tmp_path / "other.txt"
+    other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    build([SEED, other], tmp_store, lexicon)
+    location = tmp_store.location
+    del tmp_store
+    result = CliRunner().invoke(cli, ["remove", "other", "--store", location])
+    assert result.exit_code == 0 and result.output == f"Removed 1 article(s) from {location}.\n"
+    assert article_iri("other").value not in Store(location).named_graphs()
+    missing = CliRunner().invoke(cli, ["remove", "other", "--store", location])
+    assert missing.exit_code == 2 and "no article 'other' in the store" in missing.output
