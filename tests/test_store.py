@@ -95,16 +95,17 @@ def test_unchanged_articles_are_not_even_read(tmp_store, lexicon, monkeypatch):
     assert report.unchanged == [SEED.stem] and report.built == []
 
 
-def test_remove_one_article(tmp_store, lexicon, tmp_path):
+def test_remove_one_article(lexicon, tmp_path):
     from click.testing import CliRunner
 
     from kg.cli import cli
 
     other = tmp_path / "other.txt"
     other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
-    build([SEED, other], tmp_store, lexicon)
-    location = tmp_store.location
-    del tmp_store
+    location = str(tmp_path / "store")
+    store = Store(location)
+    build([SEED, other], store, lexicon)
+    del store  # closes the database, as the end of a `kg build` does
     result = CliRunner().invoke(cli, ["remove", "other", "--store", location])
     assert result.exit_code == 0 and result.output == f"Removed 1 article(s) from {location}.\n"
     assert article_iri("other").value not in Store(location).named_graphs()
