@@ -88,8 +88,20 @@ def _process(path: Path, lexicon: Lexicon) -> _Done:
 _WORKER_LEXICON: Lexicon | None = None
 
 
+def _die_with_parent() -> None:
+    """On Linux, a worker gets SIGTERM when the build that started it dies, even by SIGKILL."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_init(root: str) -> None:
     global _WORKER_LEXICON  # noqa: PLW0603 (one lexicon per worker process, loaded once)
+    _die_with_parent()
     _WORKER_LEXICON = load_lexicon(root)
 
 
