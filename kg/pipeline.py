@@ -145,10 +145,26 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
                 progress(str(path))
         else:
             todo.append(path)
+    existing = set(store.named_graphs())
+    batch: list[tuple[_Done, list]] = []
     for done in _results(todo, lexicon, jobs or os.cpu_count() or 1):
-        _write(done, store, report)
+        report.warnings.extend(done.warnings)
+        if done.error:
+            report.errors.append(done.error)
+        else:
+            quads = list(ox.parse(done.nquads, format=ox.RdfFormat.N_QUADS))
+            graph = article_iri(done.article_id).value
+            if graph in existing or not hasattr(store, "add_new_graphs"):
+                _write_batch(batch, store, report)
+                _write(done, quads, store, report)
+            else:
+                existing.add(graph)
+                batch.append((done, quads))
+                if len(batch) >= _BATCH:
+                    _write_batch(batch, store, report)
         if progress:
             progress(done.path)
+    _write_batch(batch, store, report)
     store.flush()
     return report
 
@@ -170,17 +186,33 @@ def _results(paths: list[Path], lexicon: Lexicon, jobs: int):
             yield window.popleft().result()
 
 
-def _write(done: _Done, store, report: BuildReport) -> None:
-    report.warnings.extend(done.warnings)
-    if done.error:
-        report.errors.append(done.error)
+_BATCH = 64  # new articles per bulk load
+
+
+def _write_batch(batch: list, store, report: BuildReport) -> None:
+    if not batch:
         return
-    quads = list(ox.parse(done.nquads, format=ox.RdfFormat.N_QUADS))
+    try:
+        store.add_new_graphs([(article_iri(done.article_id), quads) for done, quads in batch])
+    except KgError as exc:
+        report.errors.extend(f"{done.path}: {exc}" for done, _ in batch)
+        batch.clear()
+        return
+    for done, quads in batch:
+        _count(done, quads, report)
+    batch.clear()
+
+
+def _write(done: _Done, quads: list, store, report: BuildReport) -> None:
     try:
         store.replace_graph(article_iri(done.article_id), quads)
     except KgError as exc:
         report.errors.append(f"{done.path}: {exc}")
         return
+    _count(done, quads, report)
+
+
+def _count(done: _Done, quads: list, report: BuildReport) -> None:
     report.built.append(done.article_id)
     report.entities += done.entities
     report.facts += done.facts
