@@ -1,0 +1,26 @@
+"""The benchmark scripts run, at a small size (figures are printed, not asserted: no test is timed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_scale_benchmark_runs_on_a_small_generated_corpus(tmp_path):
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--articles", "20", "--repeat", "1",
+                          "--rdflib-articles", "5", "--keep", str(tmp_path)], capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "build from scratch" in run.stdout and "query actors-by-region" in run.stdout
+    assert "5 articles: entity" in run.stdout and "kg view --focus, end to end" in run.stdout
+    assert len(list((tmp_path / "corpus").iterdir())) == 20
+
+
+def test_extraction_benchmark_runs():
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "extraction.py"), "--repeat", "1"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "gold recall" in run.stdout and "gold violations                     0" in run.stdout
