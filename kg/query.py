@@ -68,16 +68,15 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, ox.NamedNode | ox.Lite
 def run_query(store: Store, sparql: str, bindings: dict | None = None):
     """Run SPARQL; a syntax error or an engine failure becomes a `QueryError` with the engine's message.
 
-    Bindings become a VALUES block at the start of the first WHERE group, so they are in scope for the
-    FILTERs there: a saved query takes a parameter (?name) without projecting it.
+    Bindings become a VALUES block at the start of every WHERE group (subqueries included), so they are in
+    scope for the FILTERs there: a saved query takes a parameter (?name) without projecting it.
     """
     if bindings:
         names = " ".join(str(v) for v in bindings)
         values = " ".join(str(t) for t in bindings.values())
-        where = _WHERE.search(sparql)
-        if where is None:
+        if _WHERE.search(sparql) is None:
             raise QueryError("--bind needs a query with a WHERE { ... } group")
-        sparql = f"{sparql[:where.end()]} VALUES ({names}) {{ ({values}) }} {sparql[where.end():]}"
+        sparql = _WHERE.sub(lambda m: f"{m.group(0)} VALUES ({names}) {{ ({values}) }} ", sparql)
     try:
         return store.query(sparql)
     except SyntaxError as exc:
