@@ -11,7 +11,7 @@ import regex
 
 from .dates import find_dates
 from .errors import InvalidLexicon
-from .model import Event, Fact, Mention, Sentence
+from .model import Event, Fact, Sentence
 from .relations import Masked, vetoed
 
 __all__ = ["EventRule", "compile_events", "find_events", "carry_over_agents", "implied_facts"]

@@ -3,7 +3,6 @@ corrupt the store."""
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
@@ -14,7 +13,6 @@ import time
 import pytest
 
 from kg.pipeline import build
-from kg.rdf import article_iri
 from kg.store import Store
 from kg.views import write_view
 
