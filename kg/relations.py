@@ -212,8 +212,8 @@ def find_facts(sentence: Sentence, masked: Masked, patterns, lexicon, text: str)
             subjects = [None] if pattern.article_subject else _slots(groups.get("s"))
             if groups.get("title"):
                 start = min(m.start("title"), m.start("x") if groups.get("x") else m.start("title"))
-                end = max(m.end("title"), m.end("x") if groups.get("x") and m.start("x") > m.start("title")
-                          else m.end("title"))
+                end = max(m.end("title"), m.end("tail") if groups.get("tail") else m.end("title"),
+                          m.end("x") if groups.get("x") and m.start("x") > m.start("title") else m.end("title"))
                 literal = masked.original(start, end, text)
                 if pattern.predicate == "holdsPosition":
                     for s in subjects:
