@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .errors import KgError
+from .network import ACTOR_CLASSES as _ACTORS
+from .network import REGION_CLASSES as _REGIONS
 from .network import Evidence, find_entity
 
 __all__ = ["Ranked", "Analysis", "analyze", "Hop", "shortest_chains", "entity_graph"]
 
-_ACTORS = {"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"}
-_REGIONS = {"Country", "AdministrativeArea", "GeographicArea"}
 _EXACT_BETWEENNESS_LIMIT = 2000  # above this, betweenness is estimated from a fixed sample of sources
 
 

@@ -148,7 +148,6 @@ def apply_to_extraction(extraction: Extraction, curation: Curation, gazetteer: d
 def _remap_event(event: Event, merges: dict[str, str]) -> Event:
     swap = lambda ids: tuple(merges.get(i, i) for i in ids)  # noqa: E731
     return replace(event, agents=swap(event.agents), targets=swap(event.targets), places=swap(event.places),
-                   mentions=tuple(_remap(m, merges) for m in event.mentions),
                    roles=tuple((r, _remap(m, merges)) for r, m in event.roles))
 
 

@@ -216,7 +216,7 @@ def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str
     ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
     return Event(rule.type, sentence, rule.id, rule.confidence, trigger, agents=ids("agent"),
                  targets=ids("target"), places=ids("place"), date=date, start_date=start_date, end_date=end_date,
-                 duration_days=days, mentions=tuple(m for _, m in roles), roles=roles)
+                 duration_days=days, roles=roles)
 
 
 def carry_over_agents(events: list[Event], rules, window: int = 2) -> list[Event]:
@@ -234,8 +234,7 @@ def carry_over_agents(events: list[Event], rules, window: int = 2) -> list[Event
                              and 0 <= event.sentence.index - e.sentence.index <= window), None)
             if previous:
                 carried = tuple((r, m) for r, m in previous.roles if r == role)
-                event = replace(event, roles=event.roles + carried, **{f"{role}s": getattr(previous, f"{role}s")},
-                                mentions=event.mentions + tuple(m for _, m in carried))
+                event = replace(event, roles=event.roles + carried, **{f"{role}s": getattr(previous, f"{role}s")})
         if any(not getattr(event, f"{r}s") for r in rule.require):
             continue
         out.append(event)

@@ -126,8 +126,11 @@ class Event:
     start_date: str | None = None
     end_date: str | None = None
     duration_days: int | None = None
-    mentions: tuple[Mention, ...] = ()
     roles: tuple[tuple[str, Mention], ...] = ()  # (agent|target|place, the mention that fills it)
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return tuple(m for _, m in self.roles)
 
 
 @dataclass

@@ -5,7 +5,6 @@ Views, analysis and the GraphML/GEXF exports all start from `load_network`.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,10 +13,14 @@ import networkx as nx
 from .errors import KgError
 from .rdf import article_iri
 from .store import Store
+from .text import fold
 from .vocab import KG
 
 __all__ = ["Evidence", "load_network", "find_entity", "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
 
+# Entity classes of the network (events are the other nodes).
+ACTOR_CLASSES = frozenset({"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"})
+REGION_CLASSES = frozenset({"Country", "AdministrativeArea", "GeographicArea"})
 CORE_PREDICATES = ("operatesIn", "locatedIn", "memberOf", "leaderOf", "involvedIn", "clashesWith", "allyOf",
                    "arrested", "deployedTo")
 EVENT_ROLES = ("agent", "target", "place")
@@ -77,8 +80,7 @@ def _local(iri: str) -> str:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+    return " ".join(fold(text).casefold().split())
 
 
 def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:

@@ -117,10 +117,6 @@ class RemoteStore:
     def drop_graph(self, graph: ox.NamedNode) -> None:
         self.update(f"DROP SILENT GRAPH {graph}")
 
-    def graph_value(self, graph: ox.NamedNode, subject: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
-        rows = list(self.query(f"SELECT ?o WHERE {{ GRAPH {graph} {{ {subject} {predicate} ?o }} }} LIMIT 1"))
-        return rows[0]["o"].value if rows else None
-
     def named_graphs(self) -> list[str]:
         """The project's graphs on the server (a server's own system graphs are left alone)."""
         rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "

@@ -89,12 +89,6 @@ class Store:
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
-    def graph_value(self, graph: ox.NamedNode, subject: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
-        """One literal of a graph, e.g. an article's content hash, or None."""
-        for quad in self._db.quads_for_pattern(subject, predicate, None, graph):
-            return quad.object.value
-        return None
-
     def query(self, sparql: str):
         """Run SPARQL over the union of all graphs, with the project's prefixes predeclared."""
         return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)

@@ -25,7 +25,7 @@ from pyvis.network import Network
 
 from . import __version__
 from .layout import layout
-from .network import find_entity, load_network
+from .network import ACTOR_CLASSES, REGION_CLASSES, find_entity, load_network
 from .store import Store
 
 __all__ = ["ViewInfo", "write_view", "write_views", "render_view", "ego_graph", "CLASS_STYLE", "PREDICATE_COLOR"]
@@ -44,8 +44,7 @@ PREDICATE_COLOR = {
     "deployedTo": "#17a2b8", "agent": "#8c6d31", "target": "#843c39", "place": "#6b6ecf",
 }
 PHYSICS_LIMIT = 150  # above this many nodes, positions are computed here and the browser does no physics
-ACTOR_OR_REGION = {"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization",
-                   "Country", "AdministrativeArea", "GeographicArea"}
+ACTOR_OR_REGION = ACTOR_CLASSES | REGION_CLASSES
 
 
 @dataclass(frozen=True)
@@ -190,16 +189,12 @@ def write_view(store: Store, output: str | Path, focus: str | None = None, depth
     return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
 
 
-def _facts(graph: nx.MultiDiGraph, node: str) -> int:
-    return graph.degree(node)
-
-
 def write_views(store: Store, folder: str | Path, depth: int = 1) -> list[ViewInfo]:
     """The investigators' set: index.html (whole graph, listing the others), entity/<id>.html for every actor
     and region with at least two facts, article/<id>.html for every article, and timeline.html."""
     folder = Path(folder)
     graph = load_network(store)
-    entity_ids = sorted(n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and _facts(graph, n) >= 2)
+    entity_ids = sorted(n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2)
     slug = lambda iri: iri.rsplit("/", 1)[-1]  # noqa: E731
     pages: list[tuple[ViewInfo, nx.MultiDiGraph, str]] = []
     for node in entity_ids:
