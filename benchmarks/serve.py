@@ -22,7 +22,7 @@ from pathlib import Path
 from kg.lexicon import default_lexicon
 from kg.paths import ontology_dir
 from kg.pipeline import build
-from kg.query import saved_queries
+from kg.query import bind, parse_bindings, saved_queries
 from kg.serve import ServerConfig, make_server
 from kg.store import Store
 
@@ -54,9 +54,7 @@ def main() -> None:
         print(f"{'query':22} {'clients':>7} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
         try:
             for name, saved in saved_queries(ontology_dir()).items():
-                text = saved.text
-                for var, value in BINDINGS.items():
-                    text = text.replace(f"?{var})", f'"{value}")').replace(f"STR(?{var})", f'"{value}"')
+                text = bind(saved.text, parse_bindings([f"{k}={v}" for k, v in BINDINGS.items()]))
                 url = f"{base}?query={urllib.parse.quote(text)}"
                 for clients in (1, 8):
                     started = time.perf_counter()

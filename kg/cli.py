@@ -219,7 +219,8 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
 def extract_command(file: Path, fmt: str, explain: bool) -> None:
     """Print the facts of one article with their evidence, without touching a store.
 
-    jsonl prints one JSON object per fact or event (sentence, offsets, rule); ttl prints the article's graph;
+    jsonl prints one JSON object per fact or event (sentence, offsets, rule); ttl prints the article's graph
+    and the gazetteer entries it needs;
     --explain prints, per fact, the sentence, the rule and how each name was tied to its entity.
 
     \b
@@ -375,8 +376,11 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
         for hop in chain:
             click.echo(f"  {label(hop.subject)} --{hop.predicate}--> {label(hop.object)}")
             for ev in hop.evidence[:2]:
-                click.echo(f"      \"{' '.join(ev.sentence.split())}\"")
-                click.echo(f"      ({ev.headline}, {ev.date}; rule {ev.rule})")
+                if ev.sentence:
+                    click.echo(f"      \"{' '.join(ev.sentence.split())}\"")
+                    click.echo(f"      ({ev.headline}, {ev.date}; rule {ev.rule})")
+                else:
+                    click.echo(f"      (the gazetteer: {ev.entry}; rule {ev.rule})")
     if output:
         nodes = {n for chain in chains for hop in chain for n in (hop.subject, hop.object)}
         pairs = {(hop.subject, hop.object) for chain in chains for hop in chain}
@@ -498,6 +502,7 @@ def validate(store_location: str | None, article: str | None) -> None:
     from .rdf import article_iri
     from .store import open_store
     from .validate import validate_triples
+    from .vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH
 
     try:
         store = open_store(store_location or default_store(), read_only=True)
@@ -505,7 +510,7 @@ def validate(store_location: str | None, article: str | None) -> None:
             graph = article_iri(article).value
             if graph not in store.named_graphs():
                 raise KgError(f"no article '{article}' in the store")
-            quads = store.quads_of(graph) + store.quads_of("https://w3id.org/actorgraph/ontology")
+            quads = store.quads_of(graph) + store.quads_of(GAZETTEER_GRAPH) + store.quads_of(ONTOLOGY_GRAPH)
         else:
             quads = list(store.quads())
         violations = validate_triples(quads, ontology_dir())

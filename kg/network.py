@@ -26,10 +26,11 @@ CORE_PREDICATES = ("operatesIn", "locatedIn", "memberOf", "leaderOf", "involvedI
 EVENT_ROLES = ("agent", "target", "place")
 
 _EDGES = """
-SELECT ?s ?p ?o ?sentence ?article ?headline ?date ?publisher ?rule ?stext ?otext ?start WHERE {
-  ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ;
-     kg:startOffset ?start ; prov:wasDerivedFrom ?article ; kg:rule ?rule .
+SELECT ?s ?p ?o ?sentence ?article ?headline ?date ?publisher ?rule ?stext ?otext ?start ?entry WHERE {
+  ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:rule ?rule .
   FILTER(isIRI(?o) && ?p != rdf:type)
+  OPTIONAL { ?a kg:evidence ?sentence } OPTIONAL { ?a kg:startOffset ?start }
+  OPTIONAL { ?a prov:wasDerivedFrom ?article } OPTIONAL { ?a kg:curatedSource ?entry }
   OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext }
   OPTIONAL { ?article schema:headline ?headline } OPTIONAL { ?article schema:datePublished ?date }
   OPTIONAL { ?article schema:publisher/schema:name ?publisher }
@@ -53,7 +54,8 @@ _EVENT_DATES = "SELECT ?e ?d WHERE { ?e kg:date ?d }"
 
 @dataclass(frozen=True)
 class Evidence:
-    """One assertion behind an edge: the sentence and where it comes from."""
+    """One assertion behind an edge: the sentence and where it comes from, or the gazetteer entry that
+    states it (`entry`, for a place's locatedIn chain)."""
 
     sentence: str
     article: str
@@ -64,6 +66,7 @@ class Evidence:
     object_text: str = ""
     start: int = 0
     publisher: str = ""
+    entry: str = ""
 
 
 @dataclass
@@ -87,20 +90,23 @@ def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:
     """Entities and events as nodes, facts and event roles as edges keyed by predicate, with evidence."""
     graph = nx.MultiDiGraph()
     edges: dict[tuple[str, str, str], _Edge] = {}
-    wanted = None
+    wanted, named = None, set()
     if article:
         wanted = article_iri(article).value
         if wanted not in store.named_graphs():
             raise KgError(f"no article '{article}' in the store")
+        named = {_value(row["e"]) for row in store.query(f"SELECT ?e WHERE {{ GRAPH <{wanted}> {{ "
+                                                           f"<{wanted}> schema:mentions ?e }} }}")}
     for row in store.query(_EDGES):
         p = _local(_value(row["p"]))
-        if p not in CORE_PREDICATES or (wanted and _value(row["article"]) != wanted):
+        from_gazetteer = _value(row["entry"]) and _value(row["s"]) in named  # the chain of a place it names
+        if p not in CORE_PREDICATES or (wanted and _value(row["article"]) != wanted and not from_gazetteer):
             continue
         key = (_value(row["s"]), p, _value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence(
             _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
             _value(row["rule"]), _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0),
-            _value(row["publisher"])))
+            _value(row["publisher"]), _value(row["entry"])))
     for row in store.query(_EVENTS):
         if wanted and _value(row["article"]) != wanted:
             continue

@@ -3,7 +3,8 @@
 An article whose file and the curated data are unchanged is skipped before it is even parsed (its content
 hash is in the store); the others are extracted in parallel worker processes (`jobs`) and written by this
 process, in order, as they come back, a few at a time so memory stays bounded by the window, not the
-corpus. A bad file is reported and skipped; the other files of the same build still go in.
+corpus. The gazetteer entries an article needs go into the shared gazetteer graph before the article's own
+graph (see kg.gazetteer_graph). A bad file is reported and skipped; the other files of the same build still go in.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from pyoxigraph import NamedNode
 
 from .errors import InvalidArticle, KgError
 from .extract import extract
+from .gazetteer_graph import GRAPH as GAZETTEER, GazetteerGraph
 from .lexicon import Lexicon, load_lexicon
 from .model import Extraction
-from .rdf import article_iri, content_hash, curation_quads, extraction_quads, ontology_quads
+from .rdf import (article_iri, article_quads, content_hash, curated_entities, curation_quads, gazetteer_quads,
+                  ontology_quads)
 from .read import article_files, file_digest, read_article, slug_id
 from .validate import check_article
 from .vocab import CURATION_GRAPH, KG, ONTOLOGY_GRAPH
@@ -55,11 +58,13 @@ def extract_file(path: str | Path, lexicon: Lexicon) -> Extraction:
 
 @dataclass(frozen=True)
 class _Done:
-    """One article's result, as it travels back from a worker: N-Quads bytes, not live objects."""
+    """One article's result, as it travels back from a worker: its graph as N-Quads bytes, not live objects,
+    and the ids of the gazetteer entries it needs."""
 
     path: str
     article_id: str
     nquads: bytes = b""
+    curated: tuple[str, ...] = ()
     error: str | None = None
     warnings: tuple[str, ...] = ()
     entities: int = 0
@@ -72,8 +77,9 @@ def _process(path: Path, lexicon: Lexicon) -> _Done:
         extraction = extract_file(path, lexicon)
     except InvalidArticle as exc:
         return _Done(str(path), slug_id(path), error=str(exc))
-    quads = extraction_quads(extraction, lexicon)
-    violations = check_article(quads, lexicon.ontology)
+    quads = article_quads(extraction, lexicon)
+    curated = curated_entities(extraction, lexicon)
+    violations = check_article(quads + gazetteer_quads(curated, lexicon), lexicon.ontology)
     warnings = extraction.article.warnings
     if violations:
         more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
@@ -81,7 +87,7 @@ def _process(path: Path, lexicon: Lexicon) -> _Done:
                      error=f"{path}: not written, its graph does not conform to ontology/shapes.ttl: "
                            f"{violations[0]}{more}")
     return _Done(str(path), extraction.article.id, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"",
-                 warnings=warnings, entities=len(extraction.entities),
+                 tuple(curated), warnings=warnings, entities=len(extraction.entities),
                  facts=len(extraction.facts) + len(extraction.cited_outlets), events=len(extraction.events))
 
 
@@ -123,6 +129,7 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
     report = BuildReport()
     store.replace_graph(NamedNode(ONTOLOGY_GRAPH), ontology_quads(lexicon))
     store.replace_graph(NamedNode(CURATION_GRAPH), curation_quads(lexicon))
+    gazetteer = GazetteerGraph(store, lexicon)
     files: list[Path] = []
     for source in sources:
         try:
@@ -146,25 +153,28 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
         else:
             todo.append(path)
     existing = set(store.named_graphs())
-    batch: list[tuple[_Done, list]] = []
+    batch: list[tuple[_Done, list, list]] = []
     for done in _results(todo, lexicon, jobs or os.cpu_count() or 1):
         report.warnings.extend(done.warnings)
         if done.error:
             report.errors.append(done.error)
         else:
             quads = list(ox.parse(done.nquads, format=ox.RdfFormat.N_QUADS))
-            graph = article_iri(done.article_id).value
-            if graph in existing or not hasattr(store, "add_new_graphs"):
+            graph = article_iri(done.article_id)
+            if graph.value in existing or not hasattr(store, "add_new_graphs"):
                 _write_batch(batch, store, report)
-                _write(done, quads, store, report)
+                if graph.value in existing:
+                    gazetteer.release(graph)
+                _write(done, quads, gazetteer.additions(done.curated), store, report)
             else:
-                existing.add(graph)
-                batch.append((done, quads))
+                existing.add(graph.value)
+                batch.append((done, quads, gazetteer.additions(done.curated)))
                 if len(batch) >= _BATCH:
                     _write_batch(batch, store, report)
         if progress:
             progress(done.path)
     _write_batch(batch, store, report)
+    gazetteer.finish()
     store.flush()
     return report
 
@@ -192,32 +202,35 @@ _BATCH = 64  # new articles per bulk load
 def _write_batch(batch: list, store, report: BuildReport) -> None:
     if not batch:
         return
+    entries = [q for *_, additions in batch for q in additions]
     try:
-        store.add_new_graphs([(article_iri(done.article_id), quads) for done, quads in batch])
+        store.add_new_graphs([(GAZETTEER, entries)] + [(article_iri(done.article_id), quads)
+                                                         for done, quads, _ in batch])
     except KgError as exc:
-        report.errors.extend(f"{done.path}: {exc}" for done, _ in batch)
+        report.errors.extend(f"{done.path}: {exc}" for done, *_ in batch)
         batch.clear()
         return
-    for done, quads in batch:
-        _count(done, quads, report)
+    for done, quads, additions in batch:
+        _count(done, quads, additions, report)
     batch.clear()
 
 
-def _write(done: _Done, quads: list, store, report: BuildReport) -> None:
+def _write(done: _Done, quads: list, additions: list, store, report: BuildReport) -> None:
     try:
+        store.add(additions)
         store.replace_graph(article_iri(done.article_id), quads)
     except KgError as exc:
         report.errors.append(f"{done.path}: {exc}")
         return
-    _count(done, quads, report)
+    _count(done, quads, additions, report)
 
 
-def _count(done: _Done, quads: list, report: BuildReport) -> None:
+def _count(done: _Done, quads: list, additions: list, report: BuildReport) -> None:
     report.built.append(done.article_id)
     report.entities += done.entities
     report.facts += done.facts
     report.events += done.events
-    report.statements += len(quads)
+    report.statements += len(quads) + len(additions)
 
 
 def remove_article(store, article_id: str) -> None:
@@ -225,4 +238,7 @@ def remove_article(store, article_id: str) -> None:
     graph = article_iri(article_id)
     if graph.value not in store.named_graphs():
         raise KgError(f"no article '{article_id}' in the store")
+    gazetteer = GazetteerGraph(store)
+    gazetteer.release(graph)
     store.drop_graph(graph)
+    gazetteer.finish()

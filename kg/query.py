@@ -12,9 +12,10 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
 from .store import Store
+from .text import name_key
 from .vocab import PREFIXES
 
-__all__ = ["SavedQuery", "saved_queries", "run_query", "format_result", "parse_bindings", "FORMATS"]
+__all__ = ["SavedQuery", "saved_queries", "bind", "run_query", "format_result", "parse_bindings", "FORMATS"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
@@ -65,18 +66,30 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, ox.NamedNode | ox.Lite
     return out
 
 
-def run_query(store: Store, sparql: str, bindings: dict | None = None):
-    """Run SPARQL; a syntax error or an engine failure becomes a `QueryError` with the engine's message.
-
-    Bindings become a VALUES block at the start of every WHERE group (subqueries included), so they are in
-    scope for the FILTERs there: a saved query takes a parameter (?name) without projecting it.
+def bind(sparql: str, bindings: dict) -> str:
+    """The query with its bindings as a VALUES block at the start of every WHERE group (subqueries included),
+    so they are in scope for the FILTERs there: a saved query takes a parameter (?name) without projecting it.
+    A string bound to ?v is also bound to ?vKey as a name key (kg:nameKey: no accents, no case), so
+    `?e kg:nameKey ?nameKey` finds an entity by any of its names with one index lookup.
     """
-    if bindings:
-        names = " ".join(str(v) for v in bindings)
-        values = " ".join(str(t) for t in bindings.values())
-        if _WHERE.search(sparql) is None:
-            raise QueryError("--bind needs a query with a WHERE { ... } group")
-        sparql = _WHERE.sub(lambda m: f"{m.group(0)} VALUES ({names}) {{ ({values}) }} ", sparql)
+    if not bindings:
+        return sparql
+    bindings = dict(bindings)
+    for var, term in list(bindings.items()):
+        key = ox.Variable(var.value + "Key")
+        if isinstance(term, ox.Literal) and key not in bindings:
+            bindings[key] = ox.Literal(name_key(term.value))
+    names = " ".join(str(v) for v in bindings)
+    values = " ".join(str(t) for t in bindings.values())
+    if _WHERE.search(sparql) is None:
+        raise QueryError("--bind needs a query with a WHERE { ... } group")
+    return _WHERE.sub(lambda m: f"{m.group(0)} VALUES ({names}) {{ ({values}) }} ", sparql)
+
+
+def run_query(store: Store, sparql: str, bindings: dict | None = None):
+    """Run SPARQL with optional bindings (see `bind`); a syntax error or an engine failure becomes a
+    `QueryError` with the engine's message."""
+    sparql = bind(sparql, bindings)
     try:
         return store.query(sparql)
     except SyntaxError as exc:

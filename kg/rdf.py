@@ -1,22 +1,28 @@
-"""Extraction -> RDF quads in the article's own named graph; the ontology -> its own graph.
+"""Extraction -> RDF quads: what the article says in its own named graph, the curated description of the
+gazetteer entities it mentions in the shared gazetteer graph; the ontology and curation in graphs of their own.
 
-IRIs are minted from gazetteer ids, slugs and content hashes, never from counters, and the quads come out
-sorted, so the same input always gives the same graph and the same files.
+A curated entity's class, names, identifiers and locatedIn chain come from the gazetteer, not from the
+article, so the store keeps them once (GAZETTEER_GRAPH) however many articles mention the entity: the
+articles' graphs stay small and a label join meets one copy. IRIs are minted from gazetteer ids, slugs and
+content hashes, never from counters, and the quads come out sorted, so the same input always gives the same
+graph and the same files.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
 from .lexicon import Lexicon
 from .model import Entity, Event, Extraction, Fact, Mention
-from .text import slug
-from .vocab import CURATION_GRAPH, DCTERMS, GEONAMES, KG, KGR, ONTOLOGY_GRAPH, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
+from .text import name_key, slug
+from .vocab import (CURATION_GRAPH, DCTERMS, GAZETTEER_GRAPH, GEONAMES, KG, KGR, ONTOLOGY_GRAPH, PROV, RDF, RDFS,
+                    SCHEMA, SKOS, WD, XSD)
 
-__all__ = ["article_iri", "entity_iri", "extraction_quads", "ontology_quads", "content_hash"]
+__all__ = ["article_iri", "entity_iri", "extraction_quads", "article_quads", "curated_entities", "gazetteer_quads",
+           "ontology_quads", "content_hash"]
 
 A = ox.NamedNode(RDF + "type")
 
@@ -56,13 +62,30 @@ def content_hash(file_digest: str, fingerprint: str) -> str:
 
 
 def extraction_quads(extraction: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
-    """Every quad of one article's named graph, sorted."""
+    """What one article brings into a store: its own named graph and the gazetteer entries it needs."""
+    return article_quads(extraction, lexicon) + gazetteer_quads(curated_entities(extraction, lexicon), lexicon)
+
+
+def curated_entities(extraction: Extraction, lexicon: Lexicon) -> list[str]:
+    """The gazetteer entities an article needs described: those it mentions, states facts about, and the
+    regions above its places."""
+    return sorted(i for i, e in extraction.entities.items() if e.curated and i in lexicon.entities)
+
+
+def article_quads(extraction: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
+    """Every quad of one article's named graph, sorted: the article, the entities found by pattern, the names
+    the article adds to curated ones, its facts and events, each with its Assertion."""
     graph = article_iri(extraction.article.id)
     triples = set(_article(extraction, lexicon))
     for entity in extraction.entities.values():
-        triples.update(_entity(entity))
+        curated = lexicon.entities.get(entity.id) if entity.curated else None
+        if curated is None:
+            triples.update(_entity(entity))
+        else:
+            triples.update(_names(entity_iri(entity.id), [n for n in entity.names if n not in curated.names]))
     for fact in extraction.facts + extraction.cited_outlets:
-        triples.update(_fact(fact, extraction))
+        if not fact.curated_source:
+            triples.update(_fact(fact, extraction))
     for fact, decision in extraction.rejected:
         triples.update(_fact(fact, extraction, rejected_by=decision))
     for event in extraction.events:
@@ -96,12 +119,58 @@ def _article(extraction: Extraction, lexicon: Lexicon) -> Iterator[tuple]:
         yield a, _n(SCHEMA + "mentions"), entity_iri(entity_id)
 
 
+def gazetteer_quads(entity_ids: Iterable[str], lexicon: Lexicon) -> list[ox.Quad]:
+    """The shared graph's statements about these gazetteer entities, sorted: each entity's description and
+    its locatedIn chain, every link backed by an Assertion that cites the gazetteer entry."""
+    graph = _n(GAZETTEER_GRAPH)
+    quads = set()
+    for entity_id in entity_ids:
+        quads.update(_gazetteer_entry(entity_id, lexicon, graph))
+    return sorted(quads, key=str)
+
+
+_ENTRY_CACHE: dict[tuple[str, str], tuple[ox.Quad, ...]] = {}
+
+
+def _gazetteer_entry(entity_id: str, lexicon: Lexicon, graph: ox.NamedNode) -> tuple[ox.Quad, ...]:
+    """One entry's quads, made once per process and curated data (a build asks for the same entries often)."""
+    key = (lexicon.fingerprint, entity_id)
+    if key not in _ENTRY_CACHE:
+        entity = lexicon.entities[entity_id]
+        triples = list(_entity(entity))
+        for ancestor in lexicon.chain(entity_id):
+            rule = "gazetteer.locatedIn" if ancestor in entity.located_in else "gazetteer.locatedIn.transitive"
+            triples.extend(_curated_fact(entity_iri(entity_id), kg("locatedIn"), entity_iri(ancestor), rule,
+                                         entity.source))
+        _ENTRY_CACHE[key] = tuple(ox.Quad(s, p, o, graph) for s, p, o in triples)
+    return _ENTRY_CACHE[key]
+
+
+def _curated_fact(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode, rule: str, source: str) -> Iterator[tuple]:
+    """A fact of the gazetteer: the triple and an Assertion whose source is the curated file and entry."""
+    node = _n(f"{KGR}assertion-{_hash('gazetteer', s.value, p.value, o.value)}")
+    yield s, p, o
+    yield node, A, kg("Assertion")
+    yield node, _n(RDF + "subject"), s
+    yield node, _n(RDF + "predicate"), p
+    yield node, _n(RDF + "object"), o
+    yield node, kg("rule"), ox.Literal(rule)
+    yield node, kg("confidence"), ox.Literal("1.00", datatype=_n(XSD + "decimal"))
+    yield node, kg("curatedSource"), ox.Literal(source)
+
+
+def _names(e: ox.NamedNode, names: Iterable[tuple[str, str]]) -> Iterator[tuple]:
+    for name, lang in names:
+        yield e, _n(SKOS + "altLabel"), ox.Literal(name, language=lang) if lang else ox.Literal(name)
+        yield e, kg("nameKey"), ox.Literal(name_key(name))
+
+
 def _entity(entity: Entity) -> Iterator[tuple]:
     e = entity_iri(entity.id)
     yield e, A, kg(entity.type)
     yield e, _n(RDFS + "label"), ox.Literal(entity.label)
-    for name, lang in entity.names:
-        yield e, _n(SKOS + "altLabel"), ox.Literal(name, language=lang) if lang else ox.Literal(name)
+    yield e, kg("nameKey"), ox.Literal(name_key(entity.label))
+    yield from _names(e, entity.names)
     yield e, kg("curated"), ox.Literal("true" if entity.curated else "false", datatype=_n(XSD + "boolean"))
     if entity.curated and entity.source:
         yield e, kg("gazetteerEntry"), ox.Literal(entity.source)

@@ -114,6 +114,16 @@ class RemoteStore:
             chunk = rest[start:start + _INSERT_CHUNK]
             self.update(f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(chunk) + "\n} }")
 
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Insert quads into the graphs they name, a chunk per request."""
+        by_graph: dict[str, list[str]] = {}
+        for q in quads:
+            by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+        for graph, statements in sorted(by_graph.items()):
+            for start in range(0, len(statements), _INSERT_CHUNK):
+                chunk = statements[start:start + _INSERT_CHUNK]
+                self.update(f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(chunk) + "\n} }")
+
     def drop_graph(self, graph: ox.NamedNode) -> None:
         self.update(f"DROP SILENT GRAPH {graph}")
 

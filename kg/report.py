@@ -38,7 +38,7 @@ def extraction_records(extraction: Extraction) -> list[dict]:
 
 
 def extraction_turtle(extraction: Extraction, lexicon: Lexicon) -> str:
-    """The article's named graph as Turtle (its triples; the graph name is the article IRI)."""
+    """What the article brings into a store as Turtle: its named graph and the gazetteer entries it needs."""
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in extraction_quads(extraction, lexicon)]
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
 

@@ -59,8 +59,9 @@ class Store:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
     def add_new_graphs(self, graphs: list[tuple[ox.NamedNode, list[ox.Quad]]]) -> None:
-        """Write graphs that are not in the store yet with Oxigraph's bulk loader (several times faster and
-        far more compact on disk than one transaction per graph). Each article's content hash goes in last,
+        """Write statements the store does not hold yet (new articles' graphs, gazetteer entries it lacks) with
+        Oxigraph's bulk loader: several times faster and far more compact on disk than one transaction per
+        graph. Each article's content hash goes in last,
         in a transaction of its own: a graph without it is incomplete, and the next write open removes it."""
         marked, rest = [], []
         for graph, quads in graphs:
@@ -80,10 +81,17 @@ class Store:
             if graph.value.startswith(_ARTICLE) and graph.value not in complete:
                 self._db.remove_graph(graph)
 
-    def drop_graph(self, graph: ox.NamedNode) -> None:
-        self._update(f"DROP SILENT GRAPH {graph}")
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Insert quads into the graphs they name, in one transaction."""
+        try:
+            self._db.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
-    def _update(self, sparql: str) -> None:
+    def drop_graph(self, graph: ox.NamedNode) -> None:
+        self.update(f"DROP SILENT GRAPH {graph}")
+
+    def update(self, sparql: str) -> None:
         try:
             self._db.update(sparql)
         except (OSError, SyntaxError) as exc:

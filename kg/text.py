@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from .model import Article, Sentence
 
-__all__ = ["fold", "slug", "split_sentences"]
+__all__ = ["fold", "name_key", "slug", "split_sentences"]
 
 _PUNCT = {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
           "–": "-", "—": "-", "‑": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " "}
@@ -27,6 +27,11 @@ def _fold_char(ch: str) -> str:
 def fold(text: str) -> str:
     """Drop accents and unify quotes and dashes, one character for one, so offsets stay valid."""
     return "".join(_fold_char(c) for c in text)
+
+
+def name_key(text: str) -> str:
+    """A name as analysts may type it: no accents, no case, single spaces (the value of kg:nameKey)."""
+    return " ".join(fold(text).casefold().split())
 
 
 def slug(text: str) -> str:

@@ -142,14 +142,16 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         edge_id = f"e{index}"
         first = data["evidence"][0] if data["evidence"] else None
         tooltip = f"{graph.nodes[s]['label']} {key} {graph.nodes[o]['label']}"
-        if first:
+        if first and first.sentence:
             tooltip += f"\n\u201c{first.sentence}\u201d\n{first.headline} ({first.date})"
+        elif first:
+            tooltip += f"\nfrom the gazetteer: {first.entry}"
         wide = highlight is not None and ((s, o) in highlight or (o, s) in highlight)
         net.add_edge(s, o, id=edge_id, label=key, title=tooltip, color=PREDICATE_COLOR.get(key, "#999999"),
                      arrows="to", font={"size": 10, "align": "middle"}, width=6 if wide else 1)
         info_edges[edge_id] = {"from": s, "to": o, "predicate": key, "dates": _dates(data), "evidence": [
             {"sentence": e.sentence, "subject_text": e.subject_text, "object_text": e.object_text,
-             "headline": e.headline, "date": e.date, "outlet": e.publisher, "rule": e.rule,
+             "headline": e.headline, "date": e.date, "outlet": e.publisher, "rule": e.rule, "entry": e.entry,
              "article": e.article.rsplit("/", 1)[-1].removeprefix("article-")}
             for e in data["evidence"]]}
         info_nodes[s]["facts"].append(f"{key} {graph.nodes[o]['label']}")
@@ -202,10 +204,11 @@ def write_views(store: Store, folder: str | Path, depth: int = 1) -> list[ViewIn
         info = ViewInfo(f"entity/{slug(node)}.html", f"{graph.nodes[node]['label']} and its neighbours", "entity",
                         ego.number_of_nodes(), ego.number_of_edges())
         pages.append((info, ego, "entity"))
-    articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"]})
+    articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
     for iri in articles:
         sub = load_network(store, article=slug(iri).removeprefix("article-"))
-        headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"]), slug(iri))
+        headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"] if e.headline),
+                        slug(iri))
         pages.append((ViewInfo(f"article/{slug(iri).removeprefix('article-')}.html", headline, "article",
                                sub.number_of_nodes(), sub.number_of_edges()), sub, "article"))
     timeline = _timeline(graph)

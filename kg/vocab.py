@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["KG", "KGR", "PREFIXES", "RDF", "RDFS", "SKOS", "SCHEMA", "PROV", "OWL", "XSD", "DCTERMS", "ONTOLOGY_GRAPH",
-           "CURATION_GRAPH"]
+           "CURATION_GRAPH", "GAZETTEER_GRAPH"]
 
 KG = "https://w3id.org/actorgraph/ontology#"
 KGR = "https://w3id.org/actorgraph/id/"
@@ -23,6 +23,9 @@ DCTERMS = "http://purl.org/dc/terms/"
 ONTOLOGY_GRAPH = "https://w3id.org/actorgraph/ontology"
 # The named graph that holds the curators' decisions (ontology/curation.yaml).
 CURATION_GRAPH = "https://w3id.org/actorgraph/curation"
+# The named graph that holds, once for the whole store, the curated description (class, names, identifiers,
+# locatedIn chain) of every gazetteer entity that some article in the store mentions.
+GAZETTEER_GRAPH = "https://w3id.org/actorgraph/gazetteer"
 
 # Predeclared in every query and used when serialising.
 PREFIXES = {"kg": KG, "kgr": KGR, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "schema": SCHEMA, "prov": PROV,

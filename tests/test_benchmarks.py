@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_scale_benchmark_runs_on_a_small_generated_corpus(tmp_path):
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--articles", "20", "--repeat", "1",
-                          "--rdflib-articles", "5", "--keep", str(tmp_path)], capture_output=True, text=True,
-                         timeout=600)
+                          "--rdflib-articles", "5", "--rdflib-limit", "5", "--keep", str(tmp_path)],
+                         capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "build from scratch" in run.stdout and "query actors-by-region" in run.stdout
     assert "5 articles: entity" in run.stdout and "kg view --focus, end to end" in run.stdout

@@ -15,6 +15,7 @@ import pytest
 from kg.pipeline import build
 from kg.store import Store
 from kg.views import write_view
+from kg.vocab import GAZETTEER_GRAPH
 
 from conftest import SEED
 
@@ -112,7 +113,11 @@ def test_killing_a_build_leaves_whole_articles_and_a_second_build_finishes(tmp_p
         process.wait()
         store = Store(location)  # opens after the kill
         for graph in store.named_graphs():
-            assert sorted(map(str, store.quads_of(graph))) == expected[graph], f"{graph} is half-written"
+            got = sorted(map(str, store.quads_of(graph)))
+            if graph == GAZETTEER_GRAPH:  # entries in, stamp out while building: the next build checks them
+                assert set(got) <= set(expected[graph])
+            else:
+                assert got == expected[graph], f"{graph} is half-written"
         del store
     finished = subprocess.run(_kg("build", sources, "--store", location), capture_output=True, text=True,
                               timeout=300)
@@ -135,4 +140,4 @@ def test_a_second_build_on_the_same_store_is_refused(tmp_path):
         assert "the store is in use by another kg process" in second.stderr
     finally:
         assert first.wait(timeout=300) == 0, first.stderr.read()
-    assert len(Store(location).named_graphs()) == 42
+    assert len(Store(location).named_graphs()) == 43  # 40 articles, the gazetteer, ontology and curation graphs

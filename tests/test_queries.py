@@ -42,6 +42,24 @@ def test_entity_by_alias(seed_store):
                    ("Shining Path", "clashesWith", "Peruvian Armed Forces", "in")}
 
 
+def test_entity_name_ignores_case_and_accents(seed_store):
+    assert rows(seed_store, "entity", name="MARIANO GONZALEZ") == rows(seed_store, "entity", name="Mariano González")
+    assert {r[3] for r in rows(seed_store, "entity", name="mariano gonzalez")} == {"Defense Minister"}
+
+
+def test_entity_shows_what_the_gazetteer_states(seed_store):
+    got = {(r[2], r[3], r[5], r[6]) for r in rows(seed_store, "entity", name="VRAEM") if r[4] == "out"}
+    assert ("locatedIn", "Peru", None, "gazetteer: gazetteer/areas.yaml#vraem") in got
+
+
+def test_who_operates_where_from_either_end(seed_store):
+    assert [r[:2] for r in rows(seed_store, "who-operates-where", name="vraem")] == [
+        ("Peruvian Armed Forces", "VRAEM"), ("Peruvian Army", "VRAEM"), ("Shining Path", "VRAEM")]
+    (row,) = rows(seed_store, "who-operates-where", name="Sendero Luminoso")
+    assert row[:2] == ("Shining Path", "VRAEM") and "stronghold of the guerrilla group" in row[2]
+    assert row[3:] == ("Peru Renews Military Operations in VRAEM Coca Hub", "2016-10-11")
+
+
 def test_timeline(seed_store):
     got = [r[:5] for r in rows(seed_store, "timeline")]
     assert got == [("", "Deployment", "Peruvian Armed Forces", "", "VRAEM"),

@@ -56,9 +56,12 @@ def test_rebuilding_an_article_replaces_its_graph(remote, lexicon, tmp_path):
     edited = tmp_path / SEED.name
     edited.write_text(SEED.read_text(encoding="utf-8").replace("Alto Huallaga", "Chapare"), encoding="utf-8")
     build([edited], remote, lexicon)
-    labels = {r["l"].value for r in remote.query(
-        "SELECT ?l WHERE { GRAPH <https://w3id.org/actorgraph/id/article-000_6bef111ac725a0fa> { ?x rdfs:label ?l } }")}
-    assert "Chapare" in labels and "Alto Huallaga" not in labels
+    named = {r["e"].value.rsplit("/", 1)[1] for r in remote.query(
+        "SELECT ?e WHERE { GRAPH <https://w3id.org/actorgraph/id/article-000_6bef111ac725a0fa> { ?a schema:mentions ?e } }")}
+    assert "chapare" in named and "alto-huallaga" not in named
+    labels = {r["l"].value for r in remote.query("SELECT ?l WHERE { ?x rdfs:label ?l }")}
+    elsewhere = list(remote.query("SELECT ?g WHERE { GRAPH ?g { ?g schema:mentions kgr:alto-huallaga } }"))
+    assert "Chapare" in labels and ("Alto Huallaga" in labels) == bool(elsewhere)  # no article needs it: gone
     build([SEED], remote, lexicon)
 
 

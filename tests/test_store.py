@@ -7,10 +7,10 @@ import shutil
 import pytest
 
 from kg.errors import StoreError
-from kg.pipeline import build
+from kg.pipeline import build, remove_article
 from kg.rdf import article_iri
 from kg.store import Store
-from kg.vocab import CURATION_GRAPH, ONTOLOGY_GRAPH
+from kg.vocab import CURATION_GRAPH, GAZETTEER_GRAPH, KG, KGR, ONTOLOGY_GRAPH
 
 from conftest import SEED
 
@@ -32,8 +32,50 @@ def test_each_article_has_its_own_graph(tmp_store, lexicon, tmp_path):
     other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     build([SEED], tmp_store, lexicon)
     build([other], tmp_store, lexicon)
-    assert tmp_store.named_graphs() == sorted([ONTOLOGY_GRAPH, CURATION_GRAPH, article_iri(SEED.stem).value,
-                                               article_iri("other").value])
+    assert tmp_store.named_graphs() == sorted([ONTOLOGY_GRAPH, CURATION_GRAPH, GAZETTEER_GRAPH,
+                                               article_iri(SEED.stem).value, article_iri("other").value])
+
+
+def _entry_statements(store, entity: str) -> list[str]:
+    return sorted(str(q) for q in store.quads_of(GAZETTEER_GRAPH) if q.subject.value == KGR + entity)
+
+
+def test_a_curated_entry_is_stored_once_however_many_articles_mention_it(tmp_store, lexicon, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    build([SEED, other], tmp_store, lexicon)
+    labels = list(tmp_store.query('SELECT ?g WHERE { GRAPH ?g { kgr:shining-path rdfs:label ?l } }'))
+    assert [row["g"].value for row in labels] == [GAZETTEER_GRAPH]
+    mentions = {row["g"].value for row in tmp_store.query(
+        "SELECT ?g WHERE { GRAPH ?g { ?g schema:mentions kgr:shining-path } }")}
+    assert mentions == {article_iri(SEED.stem).value, article_iri("other").value}
+
+
+def test_removing_articles_takes_out_the_entries_no_article_needs(tmp_store, lexicon, tmp_path):
+    from conftest import SEEDS
+
+    build([SEEDS], tmp_store, lexicon)
+    assert _entry_statements(tmp_store, "catatumbo")  # only dev01 names it
+    for path in sorted(SEEDS.iterdir()):
+        if path.stem != SEED.stem:
+            remove_article(tmp_store, path.stem)
+    alone = Store(None)
+    build([SEED], alone, lexicon)
+    assert sorted(map(str, tmp_store.quads_of(GAZETTEER_GRAPH))) == sorted(map(str, alone.quads_of(GAZETTEER_GRAPH)))
+    assert not _entry_statements(tmp_store, "catatumbo") and _entry_statements(tmp_store, "vraem")
+    assert _entry_statements(tmp_store, "peru")  # above the VRAEM, named or not
+
+
+def test_a_build_after_a_dead_one_rewrites_the_entries(tmp_store, lexicon):
+    build([SEED], tmp_store, lexicon)
+    whole = sorted(map(str, tmp_store.quads_of(GAZETTEER_GRAPH)))
+    label = next(q for q in tmp_store.quads_of(GAZETTEER_GRAPH) if q.subject.value == KGR + "vraem"
+                 and q.predicate.value.endswith("#label"))
+    tmp_store.update(f"DELETE DATA {{ GRAPH <{GAZETTEER_GRAPH}> {{ {label.subject} {label.predicate} {label.object} . "
+                     f"<{GAZETTEER_GRAPH}> <{KG}curatedDataHash> \"{lexicon.fingerprint}\" }} }}")  # as a dead build leaves it
+    report = build([SEED], tmp_store, lexicon)
+    assert report.unchanged == [SEED.stem]
+    assert sorted(map(str, tmp_store.quads_of(GAZETTEER_GRAPH))) == whole
 
 
 def test_rebuilding_an_edited_article_replaces_its_graph(tmp_store, lexicon, tmp_path):

@@ -94,8 +94,8 @@ def test_breakage_is_caught_by_both(seed_quads, lexicon, shape, breakage):
 def test_build_refuses_an_article_that_does_not_conform(lexicon, monkeypatch):
     import kg.pipeline
 
-    real = kg.pipeline.extraction_quads
-    monkeypatch.setattr(kg.pipeline, "extraction_quads", lambda e, lex: _shifted_offsets(real(e, lex)))
+    real = kg.pipeline.article_quads
+    monkeypatch.setattr(kg.pipeline, "article_quads", lambda e, lex: _shifted_offsets(real(e, lex)))
     store = Store(None)
     report = build([SEED], store, lexicon)
     assert report.built == [] and len(report.errors) == 1
