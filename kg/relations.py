@@ -22,6 +22,7 @@ _PLACEHOLDER = re.compile(r"\{(?:(?P<role>[sox]):(?P<types>[A-Za-z|]+)(?P<many>[
 _TOKEN = re.compile(r"⟦[A-Za-z]+#(\d+)⟧")
 _TYPED = re.compile(r"⟦([A-Za-z]+)#\d+⟧")
 _THE = re.compile(r"(?i)(?:^|(?<=\s))the\s+$")
+_IRREGULAR_SPACE = re.compile(r"[^\S ]|\s\s")  # whitespace other than a lone plain space
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,14 @@ def mask(sentence: Sentence, inside: list[Mention], types: dict[str, str], text:
 
 
 def _append_text(out: list[str], offsets: list[int], chunk: str, base: int) -> None:
+    """Append `chunk` with each run of whitespace as one space, and none right after a space. Most chunks are
+    single-spaced already and go in whole; the others a character at a time."""
     previous_space = bool(out) and out[-1].endswith(" ")
+    if not _IRREGULAR_SPACE.search(chunk) and not (previous_space and chunk.startswith(" ")):
+        if chunk:
+            out.append(chunk)
+            offsets.extend(range(base, base + len(chunk)))
+        return
     for i, ch in enumerate(chunk):
         if ch.isspace():
             if previous_space:
