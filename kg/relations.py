@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from .errors import InvalidLexicon
+from .literals import LiteralGate
 from .model import Fact, Mention, Sentence
 
 __all__ = ["Masked", "RelationPattern", "compile_relations", "mask", "find_facts", "slot_regex", "vetoed"]
@@ -94,22 +95,22 @@ class RelationPattern:
     starts_with_slot: bool = False
     needs: tuple[frozenset[str], ...] = ()  # per slot of the pattern, the classes that can fill it
 
-    def matches(self, text: str, tokens: list[tuple[int, str]], present: set[str]):
+    def matches(self, text: str, tokens: list[tuple[int, str]], present: set[str], starts: list[int] | None):
         """Every match. A pattern whose slots the sentence cannot fill is skipped; one that opens with a slot
-        is tried only where a slot starts, which finds the overlapping matches at a fraction of the cost of
-        trying every position."""
+        is tried only where a slot starts, another only at `starts` (where its leading words are, when known):
+        this finds the overlapping matches at a fraction of the cost of trying every position."""
         for need in self.needs:
             if need.isdisjoint(present):
                 return
         if self.starts_with_slot:
-            first = self.needs[0]
-            for start, cls in tokens:
-                if cls in first:
-                    found = self.regex.match(text, start)
-                    if found:
-                        yield found
-        else:
+            starts = [start for start, cls in tokens if cls in self.needs[0]]
+        if starts is None:
             yield from self.regex.finditer(text, overlapped=True)
+            return
+        for start in starts:
+            found = self.regex.match(text, start)
+            if found:
+                yield found
 
 
 _LINKERS = {
@@ -151,7 +152,7 @@ def compile_pattern(source: str, ontology, title_regex: str, where: str) -> rege
         raise InvalidLexicon(f"{where}: {exc}") from exc
 
 
-def compile_relations(data: dict, ontology, people, cues, entities) -> tuple[RelationPattern, ...]:
+def compile_relations(data: dict, ontology, people, cues, entities) -> LiteralGate[RelationPattern]:
     """Check and compile every relation pattern; a bad one names its id."""
     compiled = []
     seen: set[str] = set()
@@ -183,7 +184,7 @@ def compile_relations(data: dict, ontology, people, cues, entities) -> tuple[Rel
                                         float(spec.get("confidence", 0.7)), fixed,
                                         starts_with_slot=bool(re.match(r"\{[sox]:", source)),
                                         needs=_needs(source, ontology)))
-    return tuple(compiled)
+    return LiteralGate(compiled, lambda pattern: pattern.regex.pattern)
 
 
 def _needs(source: str, ontology) -> tuple[frozenset[str], ...]:
@@ -205,15 +206,16 @@ def _slots(group: str | None) -> list[int]:
     return [int(i) for i in _TOKEN.findall(group or "")]
 
 
-def find_facts(sentence: Sentence, masked: Masked, patterns, lexicon, text: str) -> list[Fact]:
+def find_facts(sentence: Sentence, masked: Masked, patterns: LiteralGate[RelationPattern], lexicon,
+               text: str) -> list[Fact]:
     """Every fact the patterns find in one sentence."""
     facts: list[Fact] = []
     tokens = [(t.start(), t.group(1)) for t in _TYPED.finditer(masked.text)]
     if not tokens:
         return facts
     present = {cls for _, cls in tokens}
-    for pattern in patterns:
-        for m in pattern.matches(masked.text, tokens, present):
+    for pattern, starts in patterns.candidates(masked.text):
+        for m in pattern.matches(masked.text, tokens, present, starts):
             if vetoed(masked.text, m.start(), m.end(), pattern.checks, lexicon.cues):
                 continue
             groups = m.groupdict()
