@@ -11,6 +11,7 @@ import regex
 
 from .dates import find_dates
 from .errors import InvalidLexicon
+from .literals import LiteralGate, finditer
 from .model import Event, Fact, Sentence
 from .relations import Masked, vetoed
 
@@ -62,7 +63,7 @@ def _classes(names, ontology, where) -> frozenset[str]:
     return frozenset(out)
 
 
-def compile_events(data: dict, ontology, cues) -> tuple[EventRule, ...]:
+def compile_events(data: dict, ontology, cues) -> LiteralGate[EventRule]:
     """Check and compile every event rule; a bad one names its id."""
     rules = []
     for index, spec in enumerate((data or {}).get("events", [])):
@@ -98,7 +99,7 @@ def compile_events(data: dict, ontology, cues) -> tuple[EventRule, ...]:
             re.compile(r"(?i)\b(?:" + "|".join(re.escape(b) for b in blockers) + r")\b") if blockers else None,
             float(spec.get("confidence", 0.7)), bool(spec.get("lasting", False)),
             tuple(spec.get("carry_over", ()))))
-    return tuple(rules)
+    return LiteralGate(rules, lambda rule: rule.trigger.pattern)
 
 
 def _tokens(masked: Masked) -> list[tuple[int, int, str, int]]:
@@ -150,14 +151,14 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
     return [t[3] for t in chosen]
 
 
-def find_events(sentence: Sentence, masked: Masked, rules, lexicon, article) -> list[Event]:
+def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule], lexicon, article) -> list[Event]:
     """Events of one sentence, with the mention behind each role."""
     events: list[Event] = []
     dates = None
-    for rule in rules:
+    for rule, starts in rules.candidates(masked.text):
         if rule.blockers and rule.blockers.search(sentence.text):
             continue
-        for trigger in rule.trigger.finditer(masked.text):
+        for trigger in finditer(rule.trigger, masked.text, starts):
             start, end = trigger.span()
             if vetoed(masked.text, start, end, rule.checks, lexicon.cues):
                 continue

@@ -115,9 +115,9 @@ class Lexicon:
     anaphora: tuple[AnaphorRule, ...]
     anaphor_window: int
     curation: Curation
-    name_rules: tuple  # of kg.names.NameRule
+    name_rules: LiteralGate  # of kg.names.NameRule
     relations: LiteralGate  # of kg.relations.RelationPattern
-    events: tuple  # of kg.events.EventRule
+    events: LiteralGate  # of kg.events.EventRule
     fingerprint: str
 
     def country_of(self, entity_id: str) -> str | None:

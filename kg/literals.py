@@ -25,7 +25,7 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
-__all__ = ["Literals", "literals", "LiteralGate"]
+__all__ = ["Literals", "literals", "LiteralGate", "finditer"]
 
 _MOST = 256  # alternatives a set of strings may grow to before it is given up
 _SHORTEST = 3  # a required string shorter than this is in nearly every sentence: not worth looking for
@@ -261,3 +261,21 @@ class LiteralGate(Generic[T]):
                 yield self.rules[i], None
             else:
                 yield self.rules[i], sorted({p for word in leading.intersection(starts) for p in starts[word]})
+
+
+def finditer(pattern, text: str, starts: list[int] | None, overlapped: bool = False) -> Iterator:
+    """The matches `pattern.finditer(text)` finds (overlapping ones too, with `overlapped`), trying only
+    `starts` when they are known. A pattern with leading words never matches the empty string, so after a
+    match the search goes on from its end, as `finditer`'s does."""
+    if starts is None:
+        yield from pattern.finditer(text, overlapped=True) if overlapped else pattern.finditer(text)
+        return
+    resume = 0
+    for start in starts:
+        if start < resume:
+            continue
+        found = pattern.match(text, start)
+        if found:
+            yield found
+            if not overlapped:
+                resume = found.end()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import PeopleRules
+from .literals import LiteralGate, finditer
 from .text import fold
 
 __all__ = ["PersonCandidate", "find_people", "name_tokens"]
@@ -35,13 +36,13 @@ class PersonCandidate:
 
 
 @lru_cache(maxsize=8)
-def _patterns(rules: PeopleRules) -> dict[str, re.Pattern[str]]:
+def _patterns(rules: PeopleRules) -> LiteralGate[tuple[str, re.Pattern[str]]]:
     connectors = "|".join(re.escape(c) for c in sorted(rules.name_connectors, key=len, reverse=True))
     name = rf"(?P<name>{_TOKEN}{_NICK}?(?:\s+(?:(?:{connectors})\s+)?{_TOKEN}){{1,3}})"
     title = rules.title_regex()
     cues = "|".join(re.escape(c) for c in sorted(rules.alias_cues, key=len, reverse=True))
     single = "|".join(re.escape(t) for t in rules.single_name_titles)
-    return {
+    patterns = {
         "people.alias": re.compile(rf"{name},?\s+(?i:{cues})\s+[\"“'‘](?P<alias>[^\"”'’]{{2,40}}?)[,.]?[\"”'’]"),
         "people.title-before-name": re.compile(rf"(?<![\w-])(?i:{title})\s+{name}"),
         "people.name-comma-title": re.compile(
@@ -50,6 +51,7 @@ def _patterns(rules: PeopleRules) -> dict[str, re.Pattern[str]]:
         "people.single-name": re.compile(rf"(?<![\w-])(?P<name>(?:{single})\s+{_TOKEN})") if single else None,
         "people.given-name": re.compile(rf"(?<![\w-]){name}"),
     }
+    return LiteralGate([(rule, p) for rule, p in patterns.items() if p is not None], lambda item: item[1].pattern)
 
 
 def name_tokens(name: str) -> list[str]:
@@ -76,10 +78,8 @@ def _clean(text: str, start: int, end: int, rules: PeopleRules, single: bool) ->
 def find_people(text: str, rules: PeopleRules) -> list[PersonCandidate]:
     """Names next to titles, given names or alias cues in `text`; offsets are relative to `text`."""
     found: list[PersonCandidate] = []
-    for rule, pattern in _patterns(rules).items():
-        if pattern is None:
-            continue
-        for m in pattern.finditer(text):
+    for (rule, pattern), starts in _patterns(rules).candidates(text):
+        for m in finditer(pattern, text, starts):
             cleaned = _clean(text, m.start("name"), m.end("name"), rules, rule == "people.single-name")
             if cleaned is None:
                 continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 
 from .errors import InvalidLexicon
-from .literals import LiteralGate
+from .literals import LiteralGate, finditer
 from .model import Fact, Mention, Sentence
 
 __all__ = ["Masked", "RelationPattern", "compile_relations", "mask", "find_facts", "slot_regex", "vetoed"]
@@ -104,13 +104,7 @@ class RelationPattern:
                 return
         if self.starts_with_slot:
             starts = [start for start, cls in tokens if cls in self.needs[0]]
-        if starts is None:
-            yield from self.regex.finditer(text, overlapped=True)
-            return
-        for start in starts:
-            found = self.regex.match(text, start)
-            if found:
-                yield found
+        yield from finditer(self.regex, text, starts, overlapped=True)
 
 
 _LINKERS = {

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.lexicon import default_lexicon
-from kg.literals import LiteralGate, Literals, literals
+from kg.literals import LiteralGate, Literals, finditer, literals
+from kg.people import _patterns as people_patterns
 
 FLAGS = regex.IGNORECASE | regex.VERSION1
 
@@ -73,3 +74,21 @@ def test_odd_case_folding_never_hides_a_match(text):
     rule = type("Rule", (), {"regex": regex.compile(r"(?:fi|ss|st|ki|in)[a-z]* ⟦(?:P|C)#\d+⟧", FLAGS)})()
     gate = LiteralGate([rule], lambda r: r.regex.pattern)
     assert _through_gate(gate, text).get(id(rule), []) == _overlapping(rule, text)
+
+
+SENTENCE_WORDS = ["the", "The", "Los", "Zetas", "gang", "Cartel", "cartel", "municipality of", "Tibú", "in",
+                  "arrested", "captured", "arrest of", "extradited", "killed", "deployed", "sent", "peace deal",
+                  "Defense Minister", "former", "President", "Mariano", "González", "alias", '"El Mayo"', ",", ".",
+                  "⟦Person#0⟧", "⟦SecurityForce#1⟧", "ARRESTED", "ß", "İ", "ı", "de", "la"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_WORDS), max_size=14).map(" ".join))
+def test_event_triggers_name_rules_and_people_patterns_find_the_same_through_the_gate(text):
+    lexicon = default_lexicon()
+    for gate, pattern_of in ((lexicon.events, lambda rule: rule.trigger), (lexicon.name_rules, lambda r: r.regex),
+                             (people_patterns(lexicon.people), lambda rule_and_pattern: rule_and_pattern[1])):
+        woken = {id(rule): [m.span() for m in finditer(pattern_of(rule), text, starts)]
+                 for rule, starts in gate.candidates(text)}
+        for rule in gate:
+            assert woken.get(id(rule), []) == [m.span() for m in pattern_of(rule).finditer(text)]
