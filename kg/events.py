@@ -102,10 +102,6 @@ def compile_events(data: dict, ontology, cues) -> LiteralGate[EventRule]:
     return LiteralGate(rules, lambda rule: rule.trigger.pattern)
 
 
-def _tokens(masked: Masked) -> list[tuple[int, int, str, int]]:
-    return [(m.start(), m.end(), m.group(1), int(m.group(2))) for m in _TOKEN.finditer(masked.text)]
-
-
 def _subject_limit(masked: Masked, start: int) -> int:
     """Where the subject of a verb at `start` ends: before a parenthetical ", ... ," right before the verb."""
     head = _AUXILIARY.sub("", masked.text[:start].rstrip()).rstrip()
@@ -117,7 +113,7 @@ def _subject_limit(masked: Masked, start: int) -> int:
 
 def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int],
           by_only: bool = False) -> list[int]:
-    tokens = [t for t in _tokens(masked) if t[2] in role.types and t[3] not in taken]
+    tokens = [t for t in masked.slots if t[2] in role.types and t[3] not in taken]
     if role.by or by_only:
         by = _BY.match(masked.text[end:])
         if by:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import regex
 
@@ -21,7 +22,7 @@ __all__ = ["Masked", "RelationPattern", "compile_relations", "mask", "find_facts
 _PLACEHOLDER = re.compile(r"\{(?:(?P<role>[sox]):(?P<types>[A-Za-z|]+)(?P<many>[+*~])?|(?P<title>title)|"
                           r"gap(?::(?P<gap>\d+))?|skip(?::(?P<skip>\d+))?)\}")
 _TOKEN = re.compile(r"⟦[A-Za-z]+#(\d+)⟧")
-_TYPED = re.compile(r"⟦([A-Za-z]+)#\d+⟧")
+_SLOT = re.compile(r"⟦([A-Za-z]+)#(\d+)⟧")
 _THE = re.compile(r"(?i)(?:^|(?<=\s))the\s+$")
 _IRREGULAR_SPACE = re.compile(r"[^\S ]|\s\s")  # whitespace other than a lone plain space
 
@@ -33,6 +34,11 @@ class Masked:
     text: str
     offsets: tuple[int, ...]  # masked index -> absolute article offset
     mentions: tuple[Mention, ...]
+
+    @cached_property
+    def slots(self) -> tuple[tuple[int, int, str, int], ...]:
+        """Each slot's start, end, class and mention index, read once for the relation and event rules."""
+        return tuple((m.start(), m.end(), m.group(1), int(m.group(2))) for m in _SLOT.finditer(self.text))
 
     def original(self, start: int, end: int, article_text: str) -> str:
         """The article's words behind a stretch of the masked text."""
@@ -191,7 +197,8 @@ def vetoed(masked_text: str, start: int, end: int, checks: tuple[str, ...], cues
     """True when a cue word of the named sets stands in the match or just before it."""
     if not checks:
         return False
-    before = masked_text[:start].split()[-cues.window_words:] if cues.window_words else []
+    words = cues.window_words
+    before = masked_text[:start].rsplit(None, words)[-words:] if words else []  # the last words only
     window = " ".join(before + [masked_text[start:end]])
     return any(cues.regex(check).search(window) for check in checks)
 
@@ -204,7 +211,7 @@ def find_facts(sentence: Sentence, masked: Masked, patterns: LiteralGate[Relatio
                text: str) -> list[Fact]:
     """Every fact the patterns find in one sentence."""
     facts: list[Fact] = []
-    tokens = [(t.start(), t.group(1)) for t in _TYPED.finditer(masked.text)]
+    tokens = [(start, cls) for start, _, cls, _ in masked.slots]
     if not tokens:
         return facts
     present = {cls for _, cls in tokens}
