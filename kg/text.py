@@ -48,6 +48,7 @@ def slug(text: str) -> str:
 
 
 _BOUNDARY = re.compile(r'([.!?])(["”’)\]]*)(\s+)(?=["“(\[]?[A-Z0-9ÁÉÍÓÚÑ¿¡])')
+_LAST_WORD = re.compile(r"(?<![\w.])[\w.]+$")  # tried only where a word starts: no backtracking inside words
 
 
 def split_sentences(article: Article, abbreviations: frozenset[str], max_chars: int = 2000) -> list[Sentence]:
@@ -59,8 +60,8 @@ def split_sentences(article: Article, abbreviations: frozenset[str], max_chars: 
         begin = 0
         for match in _BOUNDARY.finditer(chunk):
             if match.group(1) == ".":
-                word = re.search(r"([\w.]+)$", chunk[begin : match.start()])
-                token = word.group(1) if word else ""
+                word = _LAST_WORD.search(chunk[begin : match.start()])
+                token = word.group() if word else ""
                 if token in abbreviations or (len(token) == 1 and token.isupper()):
                     continue
             end = match.end(2)
