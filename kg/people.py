@@ -22,6 +22,8 @@ _UPPER = "A-ZÁÉÍÓÚÑÜÀÂÊÔÃÕÇ"
 _LOWER = "a-záéíóúñüàâêôãõçï"
 _TOKEN = rf"(?:[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]\.)"
 _NICK = r"(?:\s+[\"“](?P<nick>[^\"”]{2,30})[\"”])"
+_WORD = re.compile(r"[\"“][^\"”]*[\"”]|\S+")  # a quoted nickname is one word
+_NEXT_WORD = re.compile(r"\s+(\w+)")
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,7 @@ def name_tokens(name: str) -> list[str]:
 
 def _clean(text: str, start: int, end: int, rules: PeopleRules, single: bool) -> tuple[int, int, str] | None:
     """Drop leading and trailing words that cannot be part of a name; the label leaves out a nickname."""
-    words = [(m.start() + start, m.end() + start, m.group()) for m in re.finditer(r"[\"“][^\"”]*[\"”]|\S+",
-                                                                                  text[start:end])]
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end)]
     while words and (words[0][2] in rules.not_names or words[0][2] in rules.name_connectors
                      or words[0][2].lower() in rules.lower_titles):
         words.pop(0)
@@ -88,7 +89,7 @@ def find_people(text: str, rules: PeopleRules) -> list[PersonCandidate]:
                 end = m.end()
             if rule == "people.given-name" and fold(name.split()[0]) not in rules.given_names:
                 continue
-            after = re.match(r"\s+(\w+)", text[end:])
+            after = _NEXT_WORD.match(text, end)
             if after and after.group(1) in rules.not_after:
                 continue
             groups = m.groupdict()
