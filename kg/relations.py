@@ -58,7 +58,7 @@ def mask(sentence: Sentence, inside: list[Mention], types: dict[str, str], text:
     position = sentence.start
     for index, m in enumerate(inside):
         chunk = text[position:m.start]
-        lead = _THE.search(chunk)
+        lead = _THE.search(chunk, max(0, len(chunk.rstrip()) - 3))  # only there can a final 'the' start
         if lead:
             chunk = chunk[:lead.start()]
         _append_text(out, offsets, chunk, position)
