@@ -99,7 +99,7 @@ def compile_events(data: dict, ontology, cues) -> LiteralGate[EventRule]:
             re.compile(r"(?i)\b(?:" + "|".join(re.escape(b) for b in blockers) + r")\b") if blockers else None,
             float(spec.get("confidence", 0.7)), bool(spec.get("lasting", False)),
             tuple(spec.get("carry_over", ()))))
-    return LiteralGate(rules, lambda rule: rule.trigger.pattern)
+    return LiteralGate(rules, lambda rule: rule.trigger)
 
 
 def _subject_limit(masked: Masked, start: int) -> int:

@@ -1,8 +1,8 @@
 """Words a regular expression cannot match without, read off its syntax tree, so that a rule is tried only on
 text that has them, and only where a match can start.
 
-Sixty relation patterns, eleven event triggers and the name rules would otherwise each scan every sentence;
-one Aho-Corasick pass over a sentence finds the words of them all. The test is necessary, never sufficient:
+The relation patterns, event triggers, name rules and people patterns would otherwise each scan every
+sentence; one Aho-Corasick pass over a sentence finds the words of them all. The test is necessary, never sufficient:
 the regex engine still decides every match, so what is found does not change, only what is not tried.
 
 Words and text are compared folded with `str.upper().casefold()`, under which every character that the
@@ -35,7 +35,7 @@ _REGEX_ONLY = re.compile(r"\{(?!\d*(?:,\d*)?\})|\[[^\]]*\[|--|&&|~~|\|\|")
 _NAMED_GROUP = re.compile(r"(?<!\\)((?:\\\\)*)\(\?P<\w+>")  # regex allows a name twice, re does not
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
-_CONSUMING = (sre.ANY, sre.NOT_LITERAL, sre.IN, sre.CATEGORY)
+_CONSUMING = (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN, sre.CATEGORY)
 
 
 def _fold(text: str) -> str:
@@ -67,12 +67,12 @@ _ANYTHING = _Info(None, (), None, False)
 _UNKNOWN = _Info(None, (), None, True)
 
 
-def literals(source: str) -> Literals:
-    """The literals of a pattern's source; none when it cannot be read safely."""
-    if _REGEX_ONLY.search(source):
+def literals(pattern) -> Literals:
+    """The literals of a compiled pattern (`re` or `regex`); none when it cannot be read safely."""
+    if _REGEX_ONLY.search(pattern.pattern):
         return Literals()
     try:
-        tree = _parser.parse(_NAMED_GROUP.sub(r"\1(?:", source))
+        tree = _parser.parse(_NAMED_GROUP.sub(r"\1(?:", pattern.pattern), pattern.flags & re.VERBOSE)
     except (re.error, RecursionError):
         return Literals()
     info = _sequence(tree.data)
@@ -106,8 +106,7 @@ def _usable(code: int) -> bool:
 
 
 def _item(op, av) -> _Info:
-    if op is sre.LITERAL:
-        return _words({_fold(chr(av))}) if _usable(av) else _ANYTHING
+    """What one node of the tree matches (a plain character never comes here: `_sequence` joins those)."""
     if op is sre.IN and all(o is sre.LITERAL and _usable(v) for o, v in av):
         return _words({_fold(chr(v)) for _, v in av})
     if op is sre.SUBPATTERN:
@@ -165,7 +164,7 @@ def _sequence(items) -> _Info:
     if text:
         infos.append(_words({_fold(text)}))
     clauses: list[frozenset[str]] = []
-    run: set[str] | None = {""}  # the fixed strings the latest items spell, one after the other
+    run = {""}  # the fixed strings the latest items spell, one after the other
     all_words = True
     for info in infos:
         if info.words is not None and len(run) * len(info.words) <= _MOST:
@@ -212,9 +211,9 @@ class LiteralGate(Generic[T]):
     """Rules with the literals of each, in their order; one pass over a text tells which rules may match it.
     Each rule is filed under its strongest clause, so a text wakes only the rules whose clause it meets."""
 
-    def __init__(self, rules: Sequence[T], source: Callable[[T], str]):
+    def __init__(self, rules: Sequence[T], pattern: Callable[[T], object]):
         self.rules = tuple(rules)
-        self._literals = [literals(source(rule)) for rule in self.rules]
+        self._literals = [literals(pattern(rule)) for rule in self.rules]
         ids: dict[frozenset[str], int] = {}
         for lits in self._literals:
             for clause in lits.clauses:

@@ -54,7 +54,7 @@ def compile_name_rules(data: dict, ontology) -> LiteralGate[NameRule]:
             raise InvalidLexicon(f"{where}: the pattern has no {{NAME}} (or (?P<name>...))")
         rules.append(NameRule(spec["id"], spec["type"], regex, spec["label"], dict(spec.get("kinds") or {}),
                               requires))
-    return LiteralGate(rules, lambda rule: rule.regex.pattern)
+    return LiteralGate(rules, lambda rule: rule.regex)
 
 
 def find_names(text: str, rules: LiteralGate[NameRule], not_names: frozenset[str]) -> list[NameCandidate]:

@@ -53,7 +53,7 @@ def _patterns(rules: PeopleRules) -> LiteralGate[tuple[str, re.Pattern[str]]]:
         "people.single-name": re.compile(rf"(?<![\w-])(?P<name>(?:{single})\s+{_TOKEN})") if single else None,
         "people.given-name": re.compile(rf"(?<![\w-]){name}"),
     }
-    return LiteralGate([(rule, p) for rule, p in patterns.items() if p is not None], lambda item: item[1].pattern)
+    return LiteralGate([(rule, p) for rule, p in patterns.items() if p is not None], lambda item: item[1])
 
 
 def name_tokens(name: str) -> list[str]:

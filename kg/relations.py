@@ -184,7 +184,7 @@ def compile_relations(data: dict, ontology, people, cues, entities) -> LiteralGa
                                         float(spec.get("confidence", 0.7)), fixed,
                                         starts_with_slot=bool(re.match(r"\{[sox]:", source)),
                                         needs=_needs(source, ontology)))
-    return LiteralGate(compiled, lambda pattern: pattern.regex.pattern)
+    return LiteralGate(compiled, lambda pattern: pattern.regex)
 
 
 def _needs(source: str, ontology) -> tuple[frozenset[str], ...]:

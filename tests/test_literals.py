@@ -3,6 +3,8 @@ trying a rule at the positions it gives finds every match the rule has."""
 
 from __future__ import annotations
 
+import re
+
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +17,8 @@ FLAGS = regex.IGNORECASE | regex.VERSION1
 
 
 def test_fixed_words_become_clauses_and_leading_strings():
-    found = literals(r"(?:Stronghold|bastion)s? (?:of|for) ⟦(?:Person|Country)#\d+⟧ (?:is|was)")
+    found = literals(regex.compile(r"(?:Stronghold|bastion)s? (?:of|for) ⟦(?:Person|Country)#\d+⟧ (?:is|was)",
+                                   FLAGS))
     spelled = {f"{word}{plural} {of} ⟦{cls}#" for word in ("stronghold", "bastion") for plural in ("", "s")
                for of in ("of", "for") for cls in ("person", "country")}
     assert found.leading == spelled
@@ -23,19 +26,23 @@ def test_fixed_words_become_clauses_and_leading_strings():
 
 
 def test_optional_parts_are_not_required():
-    found = literals(r"(?:the )?(?:main )?cartel|gang")
+    found = literals(regex.compile(r"(?:the )?(?:main )?cartel|gang", FLAGS))
     assert found.leading is None or "the " not in found.leading
     assert all("main " not in clause for clause in found.clauses)
 
 
 def test_syntax_only_the_regex_module_knows_gives_nothing():
-    assert literals(r"(?:cartel){e<=1}") == Literals()
-    assert literals(r"[[a-z]--[aeiou]]cartel") == Literals()
-    assert literals(r"\mcartel\M") == Literals()
+    assert literals(regex.compile(r"(?:cartel){e<=1}", FLAGS)) == Literals()
+    assert literals(regex.compile(r"[[a-z]--[aeiou]]cartel", FLAGS)) == Literals()
+    assert literals(regex.compile(r"\mcartel\M", FLAGS)) == Literals()
+
+
+def test_verbose_patterns_are_read_without_their_spaces():
+    assert literals(regex.compile(r"strong hold  # a comment", FLAGS | regex.VERBOSE)).clauses == ({"stronghold"},)
 
 
 def test_characters_with_case_outside_ascii_are_left_out():
-    found = literals(r"Cártel de")
+    found = literals(re.compile(r"Cártel de"))
     assert all("á" not in word for clause in found.clauses for word in clause)
 
 
@@ -72,7 +79,7 @@ def test_relation_patterns_find_the_same_through_the_gate(text):
 @given(st.text(alphabet="abcdefilnorstuKİıßﬁ ⟦⟧#0123456789PCs", max_size=40))
 def test_odd_case_folding_never_hides_a_match(text):
     rule = type("Rule", (), {"regex": regex.compile(r"(?:fi|ss|st|ki|in)[a-z]* ⟦(?:P|C)#\d+⟧", FLAGS)})()
-    gate = LiteralGate([rule], lambda r: r.regex.pattern)
+    gate = LiteralGate([rule], lambda r: r.regex)
     assert _through_gate(gate, text).get(id(rule), []) == _overlapping(rule, text)
 
 
