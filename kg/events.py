@@ -11,6 +11,7 @@ import regex
 
 from .dates import find_dates
 from .errors import InvalidLexicon
+from .literals import LiteralGate, finditer
 from .model import Event, Fact, Sentence
 from .relations import Masked, vetoed
 
@@ -62,7 +63,7 @@ def _classes(names, ontology, where) -> frozenset[str]:
     return frozenset(out)
 
 
-def compile_events(data: dict, ontology, cues) -> tuple[EventRule, ...]:
+def compile_events(data: dict, ontology, cues) -> LiteralGate[EventRule]:
     """Check and compile every event rule; a bad one names its id."""
     rules = []
     for index, spec in enumerate((data or {}).get("events", [])):
@@ -98,11 +99,7 @@ def compile_events(data: dict, ontology, cues) -> tuple[EventRule, ...]:
             re.compile(r"(?i)\b(?:" + "|".join(re.escape(b) for b in blockers) + r")\b") if blockers else None,
             float(spec.get("confidence", 0.7)), bool(spec.get("lasting", False)),
             tuple(spec.get("carry_over", ()))))
-    return tuple(rules)
-
-
-def _tokens(masked: Masked) -> list[tuple[int, int, str, int]]:
-    return [(m.start(), m.end(), m.group(1), int(m.group(2))) for m in _TOKEN.finditer(masked.text)]
+    return LiteralGate(rules, lambda rule: rule.trigger)
 
 
 def _subject_limit(masked: Masked, start: int) -> int:
@@ -116,7 +113,7 @@ def _subject_limit(masked: Masked, start: int) -> int:
 
 def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int],
           by_only: bool = False) -> list[int]:
-    tokens = [t for t in _tokens(masked) if t[2] in role.types and t[3] not in taken]
+    tokens = [t for t in masked.slots if t[2] in role.types and t[3] not in taken]
     if role.by or by_only:
         by = _BY.match(masked.text[end:])
         if by:
@@ -150,14 +147,14 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
     return [t[3] for t in chosen]
 
 
-def find_events(sentence: Sentence, masked: Masked, rules, lexicon, article) -> list[Event]:
+def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule], lexicon, article) -> list[Event]:
     """Events of one sentence, with the mention behind each role."""
     events: list[Event] = []
     dates = None
-    for rule in rules:
+    for rule, starts in rules.candidates(masked.text):
         if rule.blockers and rule.blockers.search(sentence.text):
             continue
-        for trigger in rule.trigger.finditer(masked.text):
+        for trigger in finditer(rule.trigger, masked.text, starts):
             start, end = trigger.span()
             if vetoed(masked.text, start, end, rule.checks, lexicon.cues):
                 continue

@@ -23,7 +23,7 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
     sentences = split_sentences(article, lexicon.layout.abbreviations, lexicon.layout.max_sentence_chars)
     hits, people, names = {}, {}, {}
     for sentence in sentences:
-        hits[sentence.index] = [_shift(h, sentence.start) for h in lexicon.names.find(sentence.text)]
+        hits[sentence.index] = lexicon.names.find(sentence.text, sentence.start)
         people[sentence.index] = find_people(sentence.text, lexicon.people)
         names[sentence.index] = find_names(sentence.text, lexicon.name_rules, lexicon.people.not_names)
     mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
@@ -48,10 +48,6 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
     apply_to_extraction(result, lexicon.curation, lexicon.entities)
     result.cited_outlets = _unique(result.cited_outlets)
     return result
-
-
-def _shift(hit, offset: int):
-    return type(hit)(hit.start + offset, hit.end + offset, hit.kind, hit.refs)
 
 
 def _curated_chains(mentions: list[Mention], sentences: list[Sentence], entities: dict[str, Entity],

@@ -19,6 +19,7 @@ from .curation import Curation, apply_to_gazetteer, load_curation
 from .dates import DateRules
 from .errors import InvalidLexicon
 from .events import compile_events
+from .literals import LiteralGate
 from .matcher import NameIndex
 from .names import compile_name_rules
 from .model import Entity
@@ -114,9 +115,9 @@ class Lexicon:
     anaphora: tuple[AnaphorRule, ...]
     anaphor_window: int
     curation: Curation
-    name_rules: tuple  # of kg.names.NameRule
-    relations: tuple  # of kg.relations.RelationPattern
-    events: tuple  # of kg.events.EventRule
+    name_rules: LiteralGate  # of kg.names.NameRule
+    relations: LiteralGate  # of kg.relations.RelationPattern
+    events: LiteralGate  # of kg.events.EventRule
     fingerprint: str
 
     def country_of(self, entity_id: str) -> str | None:

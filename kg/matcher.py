@@ -70,8 +70,9 @@ class NameIndex:
                 automaton.make_automaton()
         return cls(exact, anycase)
 
-    def find(self, text: str) -> list[Hit]:
-        """Every whole-word match, overlapping ones included (the resolver picks among them)."""
+    def find(self, text: str, offset: int = 0) -> list[Hit]:
+        """Every whole-word match, overlapping ones included (the resolver picks among them); positions are
+        shifted by `offset`, where `text` starts in the article."""
         folded = fold(text)
         hits: list[Hit] = []
         for automaton, haystack in ((self.exact, folded), (self.anycase, folded.lower())):
@@ -84,5 +85,5 @@ class NameIndex:
                 if end < len(folded) and _is_word_char(folded[end]) and _is_word_char(folded[end - 1]):
                     continue
                 for kind, refs in value:
-                    hits.append(Hit(start, end, kind, refs))
+                    hits.append(Hit(start + offset, end + offset, kind, refs))
         return hits

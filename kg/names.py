@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidLexicon
+from .literals import LiteralGate, finditer
 
 __all__ = ["NameRule", "NameCandidate", "compile_name_rules", "find_names"]
 
@@ -35,7 +36,7 @@ class NameCandidate:
     rule: str
 
 
-def compile_name_rules(data: dict, ontology) -> tuple[NameRule, ...]:
+def compile_name_rules(data: dict, ontology) -> LiteralGate[NameRule]:
     rules = []
     for index, spec in enumerate((data or {}).get("rules", [])):
         where = f"patterns/names.yaml: rule {index + 1} ({spec.get('id', '?')})"
@@ -53,16 +54,16 @@ def compile_name_rules(data: dict, ontology) -> tuple[NameRule, ...]:
             raise InvalidLexicon(f"{where}: the pattern has no {{NAME}} (or (?P<name>...))")
         rules.append(NameRule(spec["id"], spec["type"], regex, spec["label"], dict(spec.get("kinds") or {}),
                               requires))
-    return tuple(rules)
+    return LiteralGate(rules, lambda rule: rule.regex)
 
 
-def find_names(text: str, rules: tuple[NameRule, ...], not_names: frozenset[str]) -> list[NameCandidate]:
+def find_names(text: str, rules: LiteralGate[NameRule], not_names: frozenset[str]) -> list[NameCandidate]:
     """Every group or place name the rules see in `text`; offsets are relative to `text`."""
     found = []
-    for rule in rules:
+    for rule, starts in rules.candidates(text):
         if rule.requires and not rule.requires.search(text):
             continue
-        for m in rule.regex.finditer(text):
+        for m in finditer(rule.regex, text, starts):
             name = m.group("name")
             words = name.split()
             if words[0] in not_names or words[-1] in not_names:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import PeopleRules
+from .literals import LiteralGate, finditer
 from .text import fold
 
 __all__ = ["PersonCandidate", "find_people", "name_tokens"]
@@ -21,6 +22,8 @@ _UPPER = "A-ZÁÉÍÓÚÑÜÀÂÊÔÃÕÇ"
 _LOWER = "a-záéíóúñüàâêôãõçï"
 _TOKEN = rf"(?:[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]\.)"
 _NICK = r"(?:\s+[\"“](?P<nick>[^\"”]{2,30})[\"”])"
+_WORD = re.compile(r"[\"“][^\"”]*[\"”]|\S+")  # a quoted nickname is one word
+_NEXT_WORD = re.compile(r"\s+(\w+)")
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,13 @@ class PersonCandidate:
 
 
 @lru_cache(maxsize=8)
-def _patterns(rules: PeopleRules) -> dict[str, re.Pattern[str]]:
+def _patterns(rules: PeopleRules) -> LiteralGate[tuple[str, re.Pattern[str]]]:
     connectors = "|".join(re.escape(c) for c in sorted(rules.name_connectors, key=len, reverse=True))
     name = rf"(?P<name>{_TOKEN}{_NICK}?(?:\s+(?:(?:{connectors})\s+)?{_TOKEN}){{1,3}})"
     title = rules.title_regex()
     cues = "|".join(re.escape(c) for c in sorted(rules.alias_cues, key=len, reverse=True))
     single = "|".join(re.escape(t) for t in rules.single_name_titles)
-    return {
+    patterns = {
         "people.alias": re.compile(rf"{name},?\s+(?i:{cues})\s+[\"“'‘](?P<alias>[^\"”'’]{{2,40}}?)[,.]?[\"”'’]"),
         "people.title-before-name": re.compile(rf"(?<![\w-])(?i:{title})\s+{name}"),
         "people.name-comma-title": re.compile(
@@ -50,6 +53,7 @@ def _patterns(rules: PeopleRules) -> dict[str, re.Pattern[str]]:
         "people.single-name": re.compile(rf"(?<![\w-])(?P<name>(?:{single})\s+{_TOKEN})") if single else None,
         "people.given-name": re.compile(rf"(?<![\w-]){name}"),
     }
+    return LiteralGate([(rule, p) for rule, p in patterns.items() if p is not None], lambda item: item[1])
 
 
 def name_tokens(name: str) -> list[str]:
@@ -58,8 +62,7 @@ def name_tokens(name: str) -> list[str]:
 
 def _clean(text: str, start: int, end: int, rules: PeopleRules, single: bool) -> tuple[int, int, str] | None:
     """Drop leading and trailing words that cannot be part of a name; the label leaves out a nickname."""
-    words = [(m.start() + start, m.end() + start, m.group()) for m in re.finditer(r"[\"“][^\"”]*[\"”]|\S+",
-                                                                                  text[start:end])]
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end)]
     while words and (words[0][2] in rules.not_names or words[0][2] in rules.name_connectors
                      or words[0][2].lower() in rules.lower_titles):
         words.pop(0)
@@ -76,10 +79,8 @@ def _clean(text: str, start: int, end: int, rules: PeopleRules, single: bool) ->
 def find_people(text: str, rules: PeopleRules) -> list[PersonCandidate]:
     """Names next to titles, given names or alias cues in `text`; offsets are relative to `text`."""
     found: list[PersonCandidate] = []
-    for rule, pattern in _patterns(rules).items():
-        if pattern is None:
-            continue
-        for m in pattern.finditer(text):
+    for (rule, pattern), starts in _patterns(rules).candidates(text):
+        for m in finditer(pattern, text, starts):
             cleaned = _clean(text, m.start("name"), m.end("name"), rules, rule == "people.single-name")
             if cleaned is None:
                 continue
@@ -88,7 +89,7 @@ def find_people(text: str, rules: PeopleRules) -> list[PersonCandidate]:
                 end = m.end()
             if rule == "people.given-name" and fold(name.split()[0]) not in rules.given_names:
                 continue
-            after = re.match(r"\s+(\w+)", text[end:])
+            after = _NEXT_WORD.match(text, end)
             if after and after.group(1) in rules.not_after:
                 continue
             groups = m.groupdict()

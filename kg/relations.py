@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import regex
 
 from .errors import InvalidLexicon
+from .literals import LiteralGate, finditer
 from .model import Fact, Mention, Sentence
 
 __all__ = ["Masked", "RelationPattern", "compile_relations", "mask", "find_facts", "slot_regex", "vetoed"]
@@ -20,8 +22,9 @@ __all__ = ["Masked", "RelationPattern", "compile_relations", "mask", "find_facts
 _PLACEHOLDER = re.compile(r"\{(?:(?P<role>[sox]):(?P<types>[A-Za-z|]+)(?P<many>[+*~])?|(?P<title>title)|"
                           r"gap(?::(?P<gap>\d+))?|skip(?::(?P<skip>\d+))?)\}")
 _TOKEN = re.compile(r"⟦[A-Za-z]+#(\d+)⟧")
-_TYPED = re.compile(r"⟦([A-Za-z]+)#\d+⟧")
+_SLOT = re.compile(r"⟦([A-Za-z]+)#(\d+)⟧")
 _THE = re.compile(r"(?i)(?:^|(?<=\s))the\s+$")
+_IRREGULAR_SPACE = re.compile(r"[^\S ]|\s\s")  # whitespace other than a lone plain space
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,11 @@ class Masked:
     text: str
     offsets: tuple[int, ...]  # masked index -> absolute article offset
     mentions: tuple[Mention, ...]
+
+    @cached_property
+    def slots(self) -> tuple[tuple[int, int, str, int], ...]:
+        """Each slot's start, end, class and mention index, read once for the relation and event rules."""
+        return tuple((m.start(), m.end(), m.group(1), int(m.group(2))) for m in _SLOT.finditer(self.text))
 
     def original(self, start: int, end: int, article_text: str) -> str:
         """The article's words behind a stretch of the masked text."""
@@ -50,7 +58,7 @@ def mask(sentence: Sentence, inside: list[Mention], types: dict[str, str], text:
     position = sentence.start
     for index, m in enumerate(inside):
         chunk = text[position:m.start]
-        lead = _THE.search(chunk)
+        lead = _THE.search(chunk, max(0, len(chunk.rstrip()) - 3))  # only there can a final 'the' start
         if lead:
             chunk = chunk[:lead.start()]
         _append_text(out, offsets, chunk, position)
@@ -63,7 +71,14 @@ def mask(sentence: Sentence, inside: list[Mention], types: dict[str, str], text:
 
 
 def _append_text(out: list[str], offsets: list[int], chunk: str, base: int) -> None:
+    """Append `chunk` with each run of whitespace as one space, and none right after a space. Most chunks are
+    single-spaced already and go in whole; the others a character at a time."""
     previous_space = bool(out) and out[-1].endswith(" ")
+    if not _IRREGULAR_SPACE.search(chunk) and not (previous_space and chunk.startswith(" ")):
+        if chunk:
+            out.append(chunk)
+            offsets.extend(range(base, base + len(chunk)))
+        return
     for i, ch in enumerate(chunk):
         if ch.isspace():
             if previous_space:
@@ -86,22 +101,16 @@ class RelationPattern:
     starts_with_slot: bool = False
     needs: tuple[frozenset[str], ...] = ()  # per slot of the pattern, the classes that can fill it
 
-    def matches(self, text: str, tokens: list[tuple[int, str]], present: set[str]):
+    def matches(self, text: str, tokens: list[tuple[int, str]], present: set[str], starts: list[int] | None):
         """Every match. A pattern whose slots the sentence cannot fill is skipped; one that opens with a slot
-        is tried only where a slot starts, which finds the overlapping matches at a fraction of the cost of
-        trying every position."""
+        is tried only where a slot starts, another only at `starts` (where its leading words are, when known):
+        this finds the overlapping matches at a fraction of the cost of trying every position."""
         for need in self.needs:
             if need.isdisjoint(present):
                 return
         if self.starts_with_slot:
-            first = self.needs[0]
-            for start, cls in tokens:
-                if cls in first:
-                    found = self.regex.match(text, start)
-                    if found:
-                        yield found
-        else:
-            yield from self.regex.finditer(text, overlapped=True)
+            starts = [start for start, cls in tokens if cls in self.needs[0]]
+        yield from finditer(self.regex, text, starts, overlapped=True)
 
 
 _LINKERS = {
@@ -143,7 +152,7 @@ def compile_pattern(source: str, ontology, title_regex: str, where: str) -> rege
         raise InvalidLexicon(f"{where}: {exc}") from exc
 
 
-def compile_relations(data: dict, ontology, people, cues, entities) -> tuple[RelationPattern, ...]:
+def compile_relations(data: dict, ontology, people, cues, entities) -> LiteralGate[RelationPattern]:
     """Check and compile every relation pattern; a bad one names its id."""
     compiled = []
     seen: set[str] = set()
@@ -175,7 +184,7 @@ def compile_relations(data: dict, ontology, people, cues, entities) -> tuple[Rel
                                         float(spec.get("confidence", 0.7)), fixed,
                                         starts_with_slot=bool(re.match(r"\{[sox]:", source)),
                                         needs=_needs(source, ontology)))
-    return tuple(compiled)
+    return LiteralGate(compiled, lambda pattern: pattern.regex)
 
 
 def _needs(source: str, ontology) -> tuple[frozenset[str], ...]:
@@ -188,7 +197,8 @@ def vetoed(masked_text: str, start: int, end: int, checks: tuple[str, ...], cues
     """True when a cue word of the named sets stands in the match or just before it."""
     if not checks:
         return False
-    before = masked_text[:start].split()[-cues.window_words:] if cues.window_words else []
+    words = cues.window_words
+    before = masked_text[:start].rsplit(None, words)[-words:] if words else []  # the last words only
     window = " ".join(before + [masked_text[start:end]])
     return any(cues.regex(check).search(window) for check in checks)
 
@@ -197,15 +207,16 @@ def _slots(group: str | None) -> list[int]:
     return [int(i) for i in _TOKEN.findall(group or "")]
 
 
-def find_facts(sentence: Sentence, masked: Masked, patterns, lexicon, text: str) -> list[Fact]:
+def find_facts(sentence: Sentence, masked: Masked, patterns: LiteralGate[RelationPattern], lexicon,
+               text: str) -> list[Fact]:
     """Every fact the patterns find in one sentence."""
     facts: list[Fact] = []
-    tokens = [(t.start(), t.group(1)) for t in _TYPED.finditer(masked.text)]
+    tokens = [(start, cls) for start, _, cls, _ in masked.slots]
     if not tokens:
         return facts
     present = {cls for _, cls in tokens}
-    for pattern in patterns:
-        for m in pattern.matches(masked.text, tokens, present):
+    for pattern, starts in patterns.candidates(masked.text):
+        for m in pattern.matches(masked.text, tokens, present, starts):
             if vetoed(masked.text, m.start(), m.end(), pattern.checks, lexicon.cues):
                 continue
             groups = m.groupdict()

@@ -96,6 +96,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
 
     plain = [h.refs[0] for _, h in selected if h.kind in ("name", "acronym") and len(h.refs) == 1]
     focus = country_focus(plain, lexicon)
+    main_country = focus[:1]  # empty when the article names no country
     for sentence, hit in selected:
         if hit.kind in ("name", "acronym"):
             entity_id, note = _pick(hit.refs, focus, lexicon)
@@ -118,7 +119,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
             insort(by_sentence[m.sentence], m, key=lambda x: x.start)
         done = len(mentions)
         if hit.kind == "generic":
-            fitting = [r for r in hit.refs if lexicon.entities[r].country in focus[:1]]
+            fitting = [r for r in hit.refs if lexicon.entities[r].country in main_country]
             if len(fitting) == 1:
                 surface = text[hit.start:hit.end]
                 add(hit.start, hit.end, sentence, fitting[0], "generic",

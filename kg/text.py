@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from .model import Article, Sentence
 
@@ -14,7 +13,6 @@ _PUNCT = {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "“": '"', "�
           "–": "-", "—": "-", "‑": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " "}
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch in _PUNCT:
         return _PUNCT[ch]
@@ -24,9 +22,23 @@ def _fold_char(ch: str) -> str:
     return base if base and not unicodedata.combining(base) else ch
 
 
+class _FoldTable(dict):
+    """A `str.translate` table that learns each character on first sight, so folding runs in C; it stops
+    learning at 65,536 characters, which bounds its memory on hostile text."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < 65536:
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Drop accents and unify quotes and dashes, one character for one, so offsets stay valid."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def name_key(text: str) -> str:
@@ -41,6 +53,7 @@ def slug(text: str) -> str:
 
 
 _BOUNDARY = re.compile(r'([.!?])(["”’)\]]*)(\s+)(?=["“(\[]?[A-Z0-9ÁÉÍÓÚÑ¿¡])')
+_LAST_WORD = re.compile(r"(?<![\w.])[\w.]+$")  # tried only where a word starts: no backtracking inside words
 
 
 def split_sentences(article: Article, abbreviations: frozenset[str], max_chars: int = 2000) -> list[Sentence]:
@@ -52,8 +65,8 @@ def split_sentences(article: Article, abbreviations: frozenset[str], max_chars: 
         begin = 0
         for match in _BOUNDARY.finditer(chunk):
             if match.group(1) == ".":
-                word = re.search(r"([\w.]+)$", chunk[begin : match.start()])
-                token = word.group(1) if word else ""
+                word = _LAST_WORD.search(chunk[begin : match.start()])
+                token = word.group() if word else ""
                 if token in abbreviations or (len(token) == 1 and token.isupper()):
                     continue
             end = match.end(2)
