@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode
 
 from .errors import InvalidArticle, KgError
 from .extract import extract
-from .gazetteer_graph import GRAPH as GAZETTEER, GazetteerGraph
+from .gazetteer_graph import GazetteerGraph
 from .lexicon import Lexicon, load_lexicon
 from .model import Extraction
 from .rdf import (article_iri, article_quads, content_hash, curated_entities, curation_quads, gazetteer_quads,
@@ -58,12 +58,13 @@ def extract_file(path: str | Path, lexicon: Lexicon) -> Extraction:
 
 @dataclass(frozen=True)
 class _Done:
-    """One article's result, as it travels back from a worker: its graph as N-Quads bytes, not live objects,
-    and the ids of the gazetteer entries it needs."""
+    """One article's result, as it travels back from a worker: its graph as N-Quads bytes, not live objects
+    (the content hash apart, as `mark`: it is written last), and the ids of the gazetteer entries it needs."""
 
     path: str
     article_id: str
     nquads: bytes = b""
+    mark: bytes = b""
     curated: tuple[str, ...] = ()
     error: str | None = None
     warnings: tuple[str, ...] = ()
@@ -86,11 +87,14 @@ def _process(path: Path, lexicon: Lexicon) -> _Done:
         return _Done(str(path), extraction.article.id, warnings=warnings,
                      error=f"{path}: not written, its graph does not conform to ontology/shapes.ttl: "
                            f"{violations[0]}{more}")
-    return _Done(str(path), extraction.article.id, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"",
-                 tuple(curated), warnings=warnings, entities=len(extraction.entities),
+    mark = [q for q in quads if q.predicate.value == _CONTENT_HASH]
+    body = [q for q in quads if q.predicate.value != _CONTENT_HASH]
+    return _Done(str(path), extraction.article.id, ox.serialize(body, format=ox.RdfFormat.N_QUADS) or b"",
+                 ox.serialize(mark, format=ox.RdfFormat.N_QUADS) or b"", tuple(curated), warnings=warnings, entities=len(extraction.entities),
                  facts=len(extraction.facts) + len(extraction.cited_outlets), events=len(extraction.events))
 
 
+_CONTENT_HASH = KG + "contentHash"
 _WORKER_LEXICON: Lexicon | None = None
 
 
@@ -116,7 +120,7 @@ def _worker(path: str) -> _Done:
 
 
 def _stored_hashes(store) -> dict[str, str]:
-    rows = store.query(f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{KG}contentHash> ?h }} }}")
+    rows = store.query(f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{_CONTENT_HASH}> ?h }} }}")
     return {row["g"].value: row["h"].value for row in rows}
 
 
@@ -153,22 +157,21 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
         else:
             todo.append(path)
     existing = set(store.named_graphs())
-    batch: list[tuple[_Done, list, list]] = []
+    batch: list[tuple[_Done, list]] = []
     for done in _results(todo, lexicon, jobs or os.cpu_count() or 1):
         report.warnings.extend(done.warnings)
         if done.error:
             report.errors.append(done.error)
         else:
-            quads = list(ox.parse(done.nquads, format=ox.RdfFormat.N_QUADS))
             graph = article_iri(done.article_id)
             if graph.value in existing or not hasattr(store, "add_new_graphs"):
                 _write_batch(batch, store, report)
                 if graph.value in existing:
                     gazetteer.release(graph)
-                _write(done, quads, gazetteer.additions(done.curated), store, report)
+                _write(done, gazetteer.additions(done.curated), store, report)
             else:
                 existing.add(graph.value)
-                batch.append((done, quads, gazetteer.additions(done.curated)))
+                batch.append((done, gazetteer.additions(done.curated)))
                 if len(batch) >= _BATCH:
                     _write_batch(batch, store, report)
         if progress:
@@ -202,35 +205,36 @@ _BATCH = 64  # new articles per bulk load
 def _write_batch(batch: list, store, report: BuildReport) -> None:
     if not batch:
         return
-    entries = [q for *_, additions in batch for q in additions]
+    marks = [q for done, _ in batch for q in ox.parse(done.mark, format=ox.RdfFormat.N_QUADS)]
     try:
-        store.add_new_graphs([(GAZETTEER, entries)] + [(article_iri(done.article_id), quads)
-                                                         for done, quads, _ in batch])
+        store.add_new_graphs(b"".join(done.nquads for done, _ in batch), marks,
+                             [q for _, additions in batch for q in additions])
     except KgError as exc:
-        report.errors.extend(f"{done.path}: {exc}" for done, *_ in batch)
+        report.errors.extend(f"{done.path}: {exc}" for done, _ in batch)
         batch.clear()
         return
-    for done, quads, additions in batch:
-        _count(done, quads, additions, report)
+    for done, additions in batch:
+        _count(done, additions, report)
     batch.clear()
 
 
-def _write(done: _Done, quads: list, additions: list, store, report: BuildReport) -> None:
+def _write(done: _Done, additions: list, store, report: BuildReport) -> None:
+    quads = list(ox.parse(done.nquads + done.mark, format=ox.RdfFormat.N_QUADS))
     try:
         store.add(additions)
         store.replace_graph(article_iri(done.article_id), quads)
     except KgError as exc:
         report.errors.append(f"{done.path}: {exc}")
         return
-    _count(done, quads, additions, report)
+    _count(done, additions, report)
 
 
-def _count(done: _Done, quads: list, additions: list, report: BuildReport) -> None:
+def _count(done: _Done, additions: list, report: BuildReport) -> None:
     report.built.append(done.article_id)
     report.entities += done.entities
     report.facts += done.facts
     report.events += done.events
-    report.statements += len(quads) + len(additions)
+    report.statements += done.nquads.count(b"\n") + done.mark.count(b"\n") + len(additions)
 
 
 def remove_article(store, article_id: str) -> None:

@@ -58,20 +58,17 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
-    def add_new_graphs(self, graphs: list[tuple[ox.NamedNode, list[ox.Quad]]]) -> None:
-        """Write statements the store does not hold yet (new articles' graphs, gazetteer entries it lacks) with
-        Oxigraph's bulk loader: several times faster and far more compact on disk than one transaction per
-        graph. Each article's content hash goes in last,
-        in a transaction of its own: a graph without it is incomplete, and the next write open removes it."""
-        marked, rest = [], []
-        for graph, quads in graphs:
-            for q in quads:
-                (marked if q.predicate.value == _HASH else rest).append(ox.Quad(q.subject, q.predicate, q.object,
-                                                                                 graph))
+    def add_new_graphs(self, nquads: bytes, marks: list[ox.Quad], entries: list[ox.Quad] = ()) -> None:
+        """Write statements the store does not hold yet with Oxigraph's bulk loader, parsed in Rust: new
+        articles' graphs (N-Quads) and gazetteer entries the store lacks. Several times faster and far more
+        compact on disk than one transaction per graph. The articles' content hashes (`marks`) go in last, in a
+        transaction of their own: a graph without one is incomplete, and the next write open removes it."""
         try:
-            self._db.bulk_extend(rest)
-            self._db.extend(marked)
-        except OSError as exc:
+            self._db.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+            if entries:
+                self._db.bulk_extend(entries)
+            self._db.extend(marks)
+        except (OSError, SyntaxError) as exc:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
     def _repair(self) -> None:
