@@ -158,6 +158,7 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
             todo.append(path)
     existing = set(store.named_graphs())
     batch: list[tuple[_Done, list]] = []
+    bulk_loaded = False
     for done in _results(todo, lexicon, jobs or os.cpu_count() or 1):
         report.warnings.extend(done.warnings)
         if done.error:
@@ -171,6 +172,7 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
                 _write(done, gazetteer.additions(done.curated), store, report)
             else:
                 existing.add(graph.value)
+                bulk_loaded = True
                 batch.append((done, gazetteer.additions(done.curated)))
                 if len(batch) >= _BATCH:
                     _write_batch(batch, store, report)
@@ -179,6 +181,8 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
     _write_batch(batch, store, report)
     gazetteer.finish()
     store.flush()
+    if bulk_loaded:
+        store.optimize()
     return report
 
 
