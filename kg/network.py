@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import networkx as nx
+import pyoxigraph as ox
 
 from .errors import KgError
 from .rdf import article_iri
 from .store import Store
-from .text import fold
-from .vocab import GAZETTEER_GRAPH, KG
+from .text import fold, name_key, slug
+from .vocab import GAZETTEER_GRAPH, KG, KGR
 
-__all__ = ["Evidence", "load_network", "find_entity", "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
+__all__ = ["Evidence", "load_network", "find_entity", "find_entity_in_store", "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
 
 # Entity classes of the network (events are the other nodes).
 ACTOR_CLASSES = frozenset({"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"})
@@ -28,7 +30,7 @@ EVENT_ROLES = ("agent", "target", "place")
 # (Inside GRAPH ?article: an article's assertions, headline and publisher share its graph, and Oxigraph
 # answers the OPTIONALs there in seconds where over the union of all graphs it takes minutes.)
 _EDGES = """
-SELECT ?s ?p ?o ?sentence ?article ?headline ?date ?publisher ?rule ?stext ?otext ?start WHERE { GRAPH ?article {
+SELECT ?s ?p ?o ?sentence ?article ?headline ?date ?publisher ?rule ?stext ?otext ?start WHERE { GRAPH ?article { %s
   ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ;
      kg:startOffset ?start ; prov:wasDerivedFrom ?article ; kg:rule ?rule .
   FILTER(isIRI(?o) && ?p != rdf:type)
@@ -37,12 +39,12 @@ SELECT ?s ?p ?o ?sentence ?article ?headline ?date ?publisher ?rule ?stext ?otex
   OPTIONAL { ?article schema:publisher/schema:name ?publisher }
 } }"""
 _GAZETTEER_EDGES = f"""
-SELECT ?s ?p ?o ?rule ?entry WHERE {{
+SELECT ?s ?p ?o ?rule ?entry WHERE {{ %s
   GRAPH <{GAZETTEER_GRAPH}> {{ ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:rule ?rule ;
                                kg:curatedSource ?entry }}
 }}"""
 _EVENTS = """
-SELECT ?e ?role ?x ?sentence ?article ?headline ?date ?publisher ?rule ?start WHERE { GRAPH ?article {
+SELECT ?e ?role ?x ?sentence ?article ?headline ?date ?publisher ?rule ?start WHERE { GRAPH ?article { %s
   ?a a kg:Assertion ; rdf:subject ?e ; rdf:predicate rdf:type ; kg:evidence ?sentence ; kg:startOffset ?start ;
      prov:wasDerivedFrom ?article ; kg:rule ?rule .
   VALUES ?role { kg:agent kg:target kg:place }
@@ -51,11 +53,23 @@ SELECT ?e ?role ?x ?sentence ?article ?headline ?date ?publisher ?rule ?start WH
   OPTIONAL { ?article schema:publisher/schema:name ?publisher }
 } }"""
 _NODES = """
-SELECT ?e ?type ?label WHERE { ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kg:))) }"""
-_ALIASES = "SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
-_MENTIONS = "SELECT ?e ?article ?headline WHERE { ?article schema:mentions ?e . OPTIONAL { ?article schema:headline ?headline } }"
-_POSITIONS = "SELECT ?e ?title WHERE { ?e kg:holdsPosition ?title }"
-_EVENT_DATES = "SELECT ?e ?d WHERE { ?e kg:date ?d }"
+SELECT ?e ?type ?label WHERE { %s ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kg:))) }"""
+_ALIASES = "SELECT ?e ?alias WHERE { %s ?e skos:altLabel ?alias }"
+_MENTIONS = "SELECT ?e ?article ?headline WHERE { %s ?article schema:mentions ?e . OPTIONAL { ?article schema:headline ?headline } }"
+_POSITIONS = "SELECT ?e ?title WHERE { %s ?e kg:holdsPosition ?title }"
+_EVENT_DATES = "SELECT ?e ?d WHERE { %s ?e kg:date ?d }"
+_CHUNK = 400  # IRIs per VALUES block
+
+
+def _rows(store: Store, query: str, var: str | None = None, iris: Iterable[str] = ()):
+    """A query's rows, over the whole store or (with `var`) only where ?var is one of `iris`."""
+    if var is None:
+        yield from store.query(query % "")
+        return
+    iris = sorted(iris)
+    for start in range(0, len(iris), _CHUNK):
+        values = " ".join(f"<{i}>" for i in iris[start:start + _CHUNK])
+        yield from store.query(query % f"VALUES ?{var} {{ {values} }}")
 
 
 @dataclass(frozen=True)
@@ -92,9 +106,14 @@ def _fold(text: str) -> str:
     return " ".join(fold(text).casefold().split())
 
 
-def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:
-    """Entities and events as nodes, facts and event roles as edges keyed by predicate, with evidence."""
-    graph = nx.MultiDiGraph()
+def load_network(store: Store, article: str | None = None, focus: str | None = None,
+                 depth: int = 1) -> nx.MultiDiGraph:
+    """Entities and events as nodes, facts and event roles as edges keyed by predicate, with evidence.
+
+    With `article`, that article's facts (and the chains of the places it names); with `focus` (an entity
+    IRI, see `find_entity_in_store`), only what lies within `depth` hops of it is read, so an ego view costs
+    the neighbourhood, not the store.
+    """
     edges: dict[tuple[str, str, str], _Edge] = {}
     wanted, named = None, set()
     if article:
@@ -103,43 +122,39 @@ def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:
             raise KgError(f"no article '{article}' in the store")
         named = {_value(row["e"]) for row in store.query(f"SELECT ?e WHERE {{ GRAPH <{wanted}> {{ "
                                                            f"<{wanted}> schema:mentions ?e }} }}")}
-    for row in store.query(_EDGES):
-        p = _local(_value(row["p"]))
-        if p not in CORE_PREDICATES or (wanted and _value(row["article"]) != wanted):
-            continue
-        key = (_value(row["s"]), p, _value(row["o"]))
-        edges.setdefault(key, _Edge()).evidence.append(Evidence(
-            _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
-            _value(row["rule"]), _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0),
-            _value(row["publisher"])))
-    for row in store.query(_GAZETTEER_EDGES):
-        if wanted and _value(row["s"]) not in named:  # an article's view: the chains of the places it names
-            continue
-        key = (_value(row["s"]), _local(_value(row["p"])), _value(row["o"]))
-        edges.setdefault(key, _Edge()).evidence.append(Evidence("", "", "", "", _value(row["rule"]),
-                                                                entry=_value(row["entry"])))
-    for row in store.query(_EVENTS):
-        if wanted and _value(row["article"]) != wanted:
-            continue
-        role = _local(_value(row["role"]))
-        key = (_value(row["e"]), role, _value(row["x"]))
-        edges.setdefault(key, _Edge()).evidence.append(Evidence(
-            _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
-            _value(row["rule"]), start=int(_value(row["start"]) or 0), publisher=_value(row["publisher"])))
+    if focus is None:
+        _read_edges(store, edges, wanted, named, None, ())
+    else:
+        reached, frontier = {focus}, {focus}
+        for _ in range(depth):
+            before = set(edges)
+            for var in ("s", "o"):
+                _read_edges(store, edges, None, set(), var, frontier)
+            frontier = {n for key in set(edges) - before for n in (key[0], key[2])} - reached
+            reached |= frontier
+        between: dict[tuple[str, str, str], _Edge] = {}  # links among the farthest nodes belong in too
+        for var in ("s", "o"):
+            _read_edges(store, between, None, set(), var, frontier)
+        for key, edge in between.items():
+            if key[0] in reached and key[2] in reached:
+                edges.setdefault(key, _Edge()).evidence.extend(edge.evidence)
+    nodes = sorted({n for s, _, o in edges for n in (s, o)})
+    restrict = ("e", nodes) if focus else (None, ())
     info: dict[str, dict] = {}
-    for row in store.query(_NODES):
+    for row in _rows(store, _NODES, *restrict):
         info.setdefault(_value(row["e"]), {"label": _value(row["label"]), "type": _local(_value(row["type"])),
                                            "aliases": set(), "articles": {}, "positions": set()})
-    for row in store.query(_ALIASES):
+    for row in _rows(store, _ALIASES, *restrict):
         if _value(row["e"]) in info:
             info[_value(row["e"])]["aliases"].add(_value(row["alias"]))
-    for row in store.query(_MENTIONS):
+    for row in _rows(store, _MENTIONS, *restrict):
         if _value(row["e"]) in info:
             info[_value(row["e"])]["articles"][_value(row["article"])] = _value(row["headline"])
-    for row in store.query(_POSITIONS):
+    for row in _rows(store, _POSITIONS, *restrict):
         if _value(row["e"]) in info:
             info[_value(row["e"])]["positions"].add(_value(row["title"]))
-    dates = {_value(row["e"]): _value(row["d"]) for row in store.query(_EVENT_DATES)}
+    dates = {_value(row["e"]): _value(row["d"]) for row in _rows(store, _EVENT_DATES, *restrict)}
+    graph = nx.MultiDiGraph()
     for (s, p, o), edge in sorted(edges.items()):
         for node in (s, o):
             if node not in graph:
@@ -151,6 +166,50 @@ def load_network(store: Store, article: str | None = None) -> nx.MultiDiGraph:
         evidence = sorted(set(edge.evidence), key=lambda e: (e.article, e.start, e.rule))
         graph.add_edge(s, o, key=p, predicate=p, evidence=evidence)
     return graph
+
+
+def _read_edges(store: Store, edges: dict, wanted: str | None, named: set[str], var: str | None,
+                iris: Iterable[str]) -> None:
+    """Add the facts, gazetteer links and event roles (of one article, when `wanted`; touching `iris` by their
+    ?`var` end, when given) to `edges`."""
+    for row in _rows(store, _EDGES, var, iris):
+        p = _local(_value(row["p"]))
+        if p not in CORE_PREDICATES or (wanted and _value(row["article"]) != wanted):
+            continue
+        key = (_value(row["s"]), p, _value(row["o"]))
+        edges.setdefault(key, _Edge()).evidence.append(Evidence(
+            _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
+            _value(row["rule"]), _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0),
+            _value(row["publisher"])))
+    for row in _rows(store, _GAZETTEER_EDGES, var, iris):
+        if wanted and _value(row["s"]) not in named:  # an article's view: the chains of the places it names
+            continue
+        key = (_value(row["s"]), _local(_value(row["p"])), _value(row["o"]))
+        edges.setdefault(key, _Edge()).evidence.append(Evidence("", "", "", "", _value(row["rule"]),
+                                                                entry=_value(row["entry"])))
+    for row in _rows(store, _EVENTS, {"s": "e", "o": "x"}.get(var), iris):
+        if wanted and _value(row["article"]) != wanted:
+            continue
+        role = _local(_value(row["role"]))
+        key = (_value(row["e"]), role, _value(row["x"]))
+        edges.setdefault(key, _Edge()).evidence.append(Evidence(
+            _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
+            _value(row["rule"]), start=int(_value(row["start"]) or 0), publisher=_value(row["publisher"])))
+
+
+def find_entity_in_store(store: Store, name: str) -> str:
+    """The IRI of the entity with facts whose label or alias is `name` (case, accents and a leading 'the'
+    ignored; kg:nameKey makes it one lookup), or whose IRI ends in it."""
+    key = name_key(name)
+    key = key[4:] if key.startswith("the ") else key
+    candidates = {_value(row["e"]) for row in store.query(
+        f"SELECT DISTINCT ?e WHERE {{ ?e kg:nameKey {ox.Literal(key)} }}")} | {f"{KGR}{slug(name)}"}
+    with_facts = [e for e in sorted(candidates)
+                  if list(store.query(f"SELECT ?a WHERE {{ {{ ?a rdf:subject <{e}> }} UNION {{ ?a rdf:object <{e}> }} "
+                                      f"UNION {{ ?x kg:agent|kg:target|kg:place <{e}> }} }} LIMIT 1"))]
+    if not with_facts:
+        raise KgError(f"no entity named '{name}' has facts in the store")
+    return with_facts[0]
 
 
 def find_entity(graph: nx.MultiDiGraph, name: str) -> str:

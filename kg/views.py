@@ -25,7 +25,8 @@ from pyvis.network import Network
 
 from . import __version__
 from .layout import layout
-from .network import ACTOR_CLASSES, REGION_CLASSES, find_entity, load_network
+from .errors import KgError
+from .network import ACTOR_CLASSES, REGION_CLASSES, find_entity, find_entity_in_store, load_network
 from .store import Store
 
 __all__ = ["ViewInfo", "write_view", "write_views", "render_view", "ego_graph", "CLASS_STYLE", "PREDICATE_COLOR"]
@@ -177,14 +178,22 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
 def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 2,
                article: str | None = None) -> dict[str, int]:
     """Write the whole-graph view, an ego view (`focus`) or one article's view to `output`."""
-    graph = load_network(store, article=article)
     title = "actorgraph"
-    if focus:
+    if focus and not article:  # read only the neighbourhood from the store
+        centre = find_entity_in_store(store, focus)
+        graph = load_network(store, focus=centre, depth=depth)
+        if centre not in graph:  # facts with literal objects only (holdsPosition): no edge to draw
+            raise KgError(f"no entity named '{focus}' has facts in the store")
+        graph = ego_graph(graph, centre, depth)
+        title += f": {graph.nodes[centre]['label']} and its neighbours"
+    elif focus:
+        graph = load_network(store, article=article)
         centre = find_entity(graph, focus)
         graph = ego_graph(graph, centre, depth)
         title += f": {graph.nodes[centre]['label']} and its neighbours"
-    elif article:
-        title += f": article {article}"
+    else:
+        graph = load_network(store, article=article)
+        title += f": article {article}" if article else ""
     html = render_view(graph, title)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(html, encoding="utf-8")

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from kg.analysis import analyze, shortest_chains
-from kg.network import export_network, load_network
-from kg.views import write_views
+from kg.network import export_network, find_entity, find_entity_in_store, load_network
+from kg.views import ego_graph, write_views
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +68,17 @@ def test_gephi_exports_carry_labels_classes_and_evidence_counts(seeds_store, tmp
     ET.fromstring(text)  # well-formed XML
     assert edges > 100
     assert "Shining Path" in text and "CriminalGroup" in text and "operatesIn" in text and "evidence" in text
+
+
+@pytest.mark.parametrize("name", ["Shining Path", "VRAEM", "ELN", "Peru", "sonora"])
+@pytest.mark.parametrize("depth", [1, 2])
+def test_an_ego_view_reads_only_the_neighbourhood_and_misses_nothing(seeds_store, name, depth):
+    full = load_network(seeds_store)
+    centre = find_entity_in_store(seeds_store, name)
+    assert centre == find_entity(full, name)
+    expected = ego_graph(full, centre, depth)
+    got = ego_graph(load_network(seeds_store, focus=centre, depth=depth), centre, depth)
+    assert sorted(got.edges(keys=True)) == sorted(expected.edges(keys=True))
+    assert all(got.edges[e]["evidence"] == expected.edges[e]["evidence"] for e in expected.edges(keys=True))
+    assert all(got.nodes[n] == expected.nodes[n] for n in expected.nodes)
+    assert got.number_of_nodes() < full.number_of_nodes()
