@@ -132,9 +132,10 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
                 _read_edges(store, edges, None, set(), var, frontier)
             frontier = {n for key in set(edges) - before for n in (key[0], key[2])} - reached
             reached |= frontier
-        between: dict[tuple[str, str, str], _Edge] = {}  # links among the farthest nodes belong in too
-        for var in ("s", "o"):
-            _read_edges(store, between, None, set(), var, frontier)
+        # Links among the farthest nodes belong in too; a link from one of them to a nearer node was read
+        # with the nearer one, so their subject side is enough.
+        between: dict[tuple[str, str, str], _Edge] = {}
+        _read_edges(store, between, None, set(), "s", frontier)
         for key, edge in between.items():
             if key[0] in reached and key[2] in reached:
                 edges.setdefault(key, _Edge()).evidence.extend(edge.evidence)
