@@ -46,11 +46,13 @@ class GazetteerGraph:
         that finds it missing knows the previous one died, and checks every entry."""
         self.store = store
         self.lexicon = lexicon
-        self.present = _ids(store.query(f"SELECT DISTINCT ?e WHERE {{ GRAPH {GRAPH} {{ ?e <{KG}curated> ?c }} }}"), "e")
+        self.present = _ids(store.query(f"SELECT DISTINCT ?e WHERE {{ GRAPH {GRAPH} {{ ?e <{KG}curated> ?c }} }}"),
+                            "e")
         self._released: set[str] = set()
         if lexicon is None:
             return
-        stored = {row["h"].value for row in store.query(f"SELECT ?h WHERE {{ GRAPH {GRAPH} {{ {GRAPH} {_HASH} ?h }} }}")}
+        stored = {row["h"].value
+                  for row in store.query(f"SELECT ?h WHERE {{ GRAPH {GRAPH} {{ {GRAPH} {_HASH} ?h }} }}")}
         if stored == {lexicon.fingerprint}:
             store.update(f"DELETE DATA {{ GRAPH {GRAPH} {{ {self._stamp()} }} }}")
         else:  # changed curated data, or a build that died: rewrite every entry, keep those still needed
@@ -71,8 +73,8 @@ class GazetteerGraph:
 
     def release(self, graph: ox.NamedNode) -> None:
         """Before an article's graph is replaced or removed: the entries it needed may go (see `prune`)."""
-        used = _ids(self.store.query(f"SELECT DISTINCT ?e WHERE {{ GRAPH {graph} {{ ?x ?p ?e }} FILTER(isIRI(?e)) }}"),
-                    "e") & self.present
+        rows = self.store.query(f"SELECT DISTINCT ?e WHERE {{ GRAPH {graph} {{ ?x ?p ?e }} FILTER(isIRI(?e)) }}")
+        used = _ids(rows, "e") & self.present
         for chunk in _chunks(used):
             used |= _ids(self.store.query(f"SELECT DISTINCT ?a WHERE {{ VALUES ?e {{ {_values(chunk)} }} "
                                           f"GRAPH {GRAPH} {{ ?e <{KG}locatedIn> ?a }} }}"), "a")

@@ -18,7 +18,8 @@ from .store import Store
 from .text import fold, name_key, slug
 from .vocab import GAZETTEER_GRAPH, KG, KGR
 
-__all__ = ["Evidence", "load_network", "find_entity", "find_entity_in_store", "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
+__all__ = ["Evidence", "load_network", "find_entity", "find_entity_in_store", "export_network", "CORE_PREDICATES",
+           "EVENT_ROLES"]
 
 # Entity classes of the network (events are the other nodes).
 ACTOR_CLASSES = frozenset({"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"})
@@ -55,7 +56,8 @@ SELECT ?e ?role ?x ?sentence ?article ?headline ?date ?publisher ?rule ?start WH
 _NODES = """
 SELECT ?e ?type ?label WHERE { %s ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kg:))) }"""
 _ALIASES = "SELECT ?e ?alias WHERE { %s ?e skos:altLabel ?alias }"
-_MENTIONS = "SELECT ?e ?article ?headline WHERE { %s ?article schema:mentions ?e . OPTIONAL { ?article schema:headline ?headline } }"
+_MENTIONS = """SELECT ?e ?article ?headline WHERE {
+  %s ?article schema:mentions ?e . OPTIONAL { ?article schema:headline ?headline } }"""
 _POSITIONS = "SELECT ?e ?title WHERE { %s ?e kg:holdsPosition ?title }"
 _EVENT_DATES = "SELECT ?e ?d WHERE { %s ?e kg:date ?d }"
 _CHUNK = 400  # IRIs per VALUES block

@@ -90,7 +90,8 @@ def _process(path: Path, lexicon: Lexicon) -> _Done:
     mark = [q for q in quads if q.predicate.value == _CONTENT_HASH]
     body = [q for q in quads if q.predicate.value != _CONTENT_HASH]
     return _Done(str(path), extraction.article.id, ox.serialize(body, format=ox.RdfFormat.N_QUADS) or b"",
-                 ox.serialize(mark, format=ox.RdfFormat.N_QUADS) or b"", tuple(curated), warnings=warnings, entities=len(extraction.entities),
+                 ox.serialize(mark, format=ox.RdfFormat.N_QUADS) or b"", tuple(curated), warnings=warnings,
+                 entities=len(extraction.entities),
                  facts=len(extraction.facts) + len(extraction.cited_outlets), events=len(extraction.events))
 
 
