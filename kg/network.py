@@ -124,8 +124,10 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
             raise KgError(f"no article '{article}' in the store")
         named = {_value(row["e"]) for row in store.query(f"SELECT ?e WHERE {{ GRAPH <{wanted}> {{ "
                                                            f"<{wanted}> schema:mentions ?e }} }}")}
-    if focus is None:
-        _read_edges(store, edges, wanted, named, None, ())
+    if wanted:
+        _read_edges(store, edges, wanted, named, "article", [wanted])
+    elif focus is None:
+        _read_edges(store, edges, None, set(), None, ())
     else:
         reached, frontier = {focus}, {focus}
         for _ in range(depth):
@@ -142,7 +144,7 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
             if key[0] in reached and key[2] in reached:
                 edges.setdefault(key, _Edge()).evidence.extend(edge.evidence)
     nodes = sorted({n for s, _, o in edges for n in (s, o)})
-    restrict = ("e", nodes) if focus else (None, ())
+    restrict = ("e", nodes) if focus or wanted else (None, ())
     info: dict[str, dict] = {}
     for row in _rows(store, _NODES, *restrict):
         info.setdefault(_value(row["e"]), {"label": _value(row["label"]), "type": _local(_value(row["type"])),
@@ -174,7 +176,7 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
 def _read_edges(store: Store, edges: dict, wanted: str | None, named: set[str], var: str | None,
                 iris: Iterable[str]) -> None:
     """Add the facts, gazetteer links and event roles (of one article, when `wanted`; touching `iris` by their
-    ?`var` end, when given) to `edges`."""
+    ?`var` end, when given; var "article": read from the article graphs named in `iris`) to `edges`."""
     for row in _rows(store, _EDGES, var, iris):
         p = _local(_value(row["p"]))
         if p not in CORE_PREDICATES or (wanted and _value(row["article"]) != wanted):
@@ -184,13 +186,14 @@ def _read_edges(store: Store, edges: dict, wanted: str | None, named: set[str], 
             _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
             _value(row["rule"]), _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0),
             _value(row["publisher"])))
-    for row in _rows(store, _GAZETTEER_EDGES, var, iris):
+    for row in (_rows(store, _GAZETTEER_EDGES, "s", named) if var == "article" else
+                _rows(store, _GAZETTEER_EDGES, var, iris)):
         if wanted and _value(row["s"]) not in named:  # an article's view: the chains of the places it names
             continue
         key = (_value(row["s"]), _local(_value(row["p"])), _value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence("", "", "", "", _value(row["rule"]),
                                                                 entry=_value(row["entry"])))
-    for row in _rows(store, _EVENTS, {"s": "e", "o": "x"}.get(var), iris):
+    for row in _rows(store, _EVENTS, {"s": "e", "o": "x", "article": "article"}.get(var), iris):
         if wanted and _value(row["article"]) != wanted:
             continue
         role = _local(_value(row["role"]))
