@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from .errors import KgError
 from .rdf import article_iri
 from .store import Store
-from .text import fold, name_key, slug
+from .text import name_key, slug
 from .vocab import GAZETTEER_GRAPH, KG, KGR
 
 __all__ = ["Evidence", "load_network", "find_entity", "find_entity_in_store", "export_network", "CORE_PREDICATES",
@@ -104,10 +104,6 @@ def _local(iri: str) -> str:
     return iri[len(KG):] if iri.startswith(KG) else iri.rsplit("/", 1)[-1]
 
 
-def _fold(text: str) -> str:
-    return " ".join(fold(text).casefold().split())
-
-
 def load_network(store: Store, article: str | None = None, focus: str | None = None,
                  depth: int = 1) -> nx.MultiDiGraph:
     """Entities and events as nodes, facts and event roles as edges keyed by predicate, with evidence.
@@ -124,22 +120,22 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
             raise KgError(f"no article '{article}' in the store")
         named = {_value(row["e"]) for row in store.query(f"SELECT ?e WHERE {{ GRAPH <{wanted}> {{ "
                                                            f"<{wanted}> schema:mentions ?e }} }}")}
-    if wanted:
-        _read_edges(store, edges, wanted, named, "article", [wanted])
+    if wanted:  # its own graph, and the chains of the places it names
+        _read_edges(store, edges, "article", [wanted], gazetteer=("s", named))
     elif focus is None:
-        _read_edges(store, edges, None, set(), None, ())
+        _read_edges(store, edges, None, ())
     else:
         reached, frontier = {focus}, {focus}
         for _ in range(depth):
             before = set(edges)
             for var in ("s", "o"):
-                _read_edges(store, edges, None, set(), var, frontier)
+                _read_edges(store, edges, var, frontier)
             frontier = {n for key in set(edges) - before for n in (key[0], key[2])} - reached
             reached |= frontier
         # Links among the farthest nodes belong in too; a link from one of them to a nearer node was read
         # with the nearer one, so their subject side is enough.
         between: dict[tuple[str, str, str], _Edge] = {}
-        _read_edges(store, between, None, set(), "s", frontier)
+        _read_edges(store, between, "s", frontier)
         for key, edge in between.items():
             if key[0] in reached and key[2] in reached:
                 edges.setdefault(key, _Edge()).evidence.extend(edge.evidence)
@@ -173,29 +169,24 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     return graph
 
 
-def _read_edges(store: Store, edges: dict, wanted: str | None, named: set[str], var: str | None,
-                iris: Iterable[str]) -> None:
-    """Add the facts, gazetteer links and event roles (of one article, when `wanted`; touching `iris` by their
-    ?`var` end, when given; var "article": read from the article graphs named in `iris`) to `edges`."""
+def _read_edges(store: Store, edges: dict, var: str | None, iris: Iterable[str],
+                gazetteer: tuple[str, Iterable[str]] | None = None) -> None:
+    """Add the facts, gazetteer links and event roles to `edges`: all of them, or those whose ?`var` is one of
+    `iris` ("s" or "o": an end; "article": the graph), gazetteer links restricted by `gazetteer` if given."""
     for row in _rows(store, _EDGES, var, iris):
         p = _local(_value(row["p"]))
-        if p not in CORE_PREDICATES or (wanted and _value(row["article"]) != wanted):
+        if p not in CORE_PREDICATES:
             continue
         key = (_value(row["s"]), p, _value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence(
             _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
             _value(row["rule"]), _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0),
             _value(row["publisher"])))
-    for row in (_rows(store, _GAZETTEER_EDGES, "s", named) if var == "article" else
-                _rows(store, _GAZETTEER_EDGES, var, iris)):
-        if wanted and _value(row["s"]) not in named:  # an article's view: the chains of the places it names
-            continue
+    for row in _rows(store, _GAZETTEER_EDGES, *(gazetteer or (var, iris))):
         key = (_value(row["s"]), _local(_value(row["p"])), _value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence("", "", "", "", _value(row["rule"]),
                                                                 entry=_value(row["entry"])))
     for row in _rows(store, _EVENTS, {"s": "e", "o": "x", "article": "article"}.get(var), iris):
-        if wanted and _value(row["article"]) != wanted:
-            continue
         role = _local(_value(row["role"]))
         key = (_value(row["e"]), role, _value(row["x"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence(
@@ -203,11 +194,16 @@ def _read_edges(store: Store, edges: dict, wanted: str | None, named: set[str], 
             _value(row["rule"]), start=int(_value(row["start"]) or 0), publisher=_value(row["publisher"])))
 
 
+def _sought(name: str) -> str:
+    """The name key a user means: "the Shining Path" is Shining Path."""
+    key = name_key(name)
+    return key[4:] if key.startswith("the ") else key
+
+
 def find_entity_in_store(store: Store, name: str) -> str:
     """The IRI of the entity with facts whose label or alias is `name` (case, accents and a leading 'the'
     ignored; kg:nameKey makes it one lookup), or whose IRI ends in it."""
-    key = name_key(name)
-    key = key[4:] if key.startswith("the ") else key
+    key = _sought(name)
     candidates = {_value(row["e"]) for row in store.query(
         f"SELECT DISTINCT ?e WHERE {{ ?e kg:nameKey {ox.Literal(key)} }}")} | {f"{KGR}{slug(name)}"}
     with_facts = [e for e in sorted(candidates)
@@ -220,10 +216,10 @@ def find_entity_in_store(store: Store, name: str) -> str:
 
 def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
     """The node whose label or alias is `name` (case, accents and a leading 'the' ignored)."""
-    wanted = _fold(name)
-    wanted = wanted[4:] if wanted.startswith("the ") else wanted
+    wanted = _sought(name)
     matches = sorted(n for n, d in graph.nodes(data=True)
-                     if wanted in {_fold(x) for x in [d["label"], *d["aliases"]]} or _fold(n.rsplit("/", 1)[-1]) == wanted)
+                     if wanted in {name_key(x) for x in [d["label"], *d["aliases"]]}
+                     or name_key(n.rsplit("/", 1)[-1]) == wanted)
     if not matches:
         raise KgError(f"no entity named '{name}' has facts in the store")
     return matches[0]
