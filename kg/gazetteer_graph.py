@@ -14,24 +14,19 @@ import pyoxigraph as ox
 
 from .lexicon import Lexicon
 from .rdf import gazetteer_quads
-from .vocab import GAZETTEER_GRAPH, KG, KGR
+from .query import values_blocks
+from .vocab import GAZETTEER_GRAPH, KG, KGR, RDF
 
 __all__ = ["GazetteerGraph"]
 
 GRAPH = ox.NamedNode(GAZETTEER_GRAPH)
 _HASH = ox.NamedNode(KG + "curatedDataHash")
 _ARTICLES = KGR + "article-"
-_CHUNK = 200  # entities per VALUES block
 
 
-def _values(ids: Iterable[str]) -> str:
-    return " ".join(str(ox.NamedNode(KGR + i)) for i in ids)
-
-
-def _chunks(ids: Iterable[str]):
-    ids = sorted(ids)
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
+def _blocks(ids: Iterable[str]):
+    """VALUES ?e blocks for entity ids."""
+    return values_blocks("e", (KGR + i for i in ids))
 
 
 def _ids(rows, var: str) -> set[str]:
@@ -75,8 +70,8 @@ class GazetteerGraph:
         """Before an article's graph is replaced or removed: the entries it needed may go (see `prune`)."""
         rows = self.store.query(f"SELECT DISTINCT ?e WHERE {{ GRAPH {graph} {{ ?x ?p ?e }} FILTER(isIRI(?e)) }}")
         used = _ids(rows, "e") & self.present
-        for chunk in _chunks(used):
-            used |= _ids(self.store.query(f"SELECT DISTINCT ?a WHERE {{ VALUES ?e {{ {_values(chunk)} }} "
+        for values in _blocks(set(used)):
+            used |= _ids(self.store.query(f"SELECT DISTINCT ?a WHERE {{ {values} "
                                           f"GRAPH {GRAPH} {{ ?e <{KG}locatedIn> ?a }} }}"), "a")
         self._released |= used
 
@@ -90,21 +85,20 @@ class GazetteerGraph:
         """Remove released entries that no article graph refers to and no remaining entry lies inside."""
         gone = self._released & self.present
         self._released = set()
-        for chunk in _chunks(set(gone)):
+        for values in _blocks(set(gone)):
             gone -= _ids(self.store.query(
-                f"SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {_values(chunk)} }} GRAPH ?g {{ ?x ?p ?e }} "
+                f"SELECT DISTINCT ?e WHERE {{ {values} GRAPH ?g {{ ?x ?p ?e }} "
                 f"FILTER(STRSTARTS(STR(?g), \"{_ARTICLES}\")) }}"), "e")
         below: dict[str, set[str]] = {}
-        for chunk in _chunks(set(gone)):
-            for row in self.store.query(f"SELECT ?d ?e WHERE {{ VALUES ?e {{ {_values(chunk)} }} "
+        for values in _blocks(gone):
+            for row in self.store.query(f"SELECT ?d ?e WHERE {{ {values} "
                                         f"GRAPH {GRAPH} {{ ?d <{KG}locatedIn> ?e }} }}"):
                 below.setdefault(row["e"].value[len(KGR):], set()).add(row["d"].value[len(KGR):])
         while kept := {e for e in gone if below.get(e, set()) - gone}:
             gone -= kept
-        for chunk in _chunks(gone):
-            values = f"VALUES ?e {{ {_values(chunk)} }}"
+        for values in _blocks(gone):
             self.store.update(
                 f"DELETE {{ GRAPH {GRAPH} {{ ?x ?p ?o }} }} WHERE {{ {values} GRAPH {GRAPH} {{ ?x "
-                f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?e ; ?p ?o }} }} ;\n"
+                f"<{RDF}subject> ?e ; ?p ?o }} }} ;\n"
                 f"DELETE {{ GRAPH {GRAPH} {{ ?e ?p ?o }} }} WHERE {{ {values} GRAPH {GRAPH} {{ ?e ?p ?o }} }}")
         self.present -= gone

@@ -13,6 +13,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from .errors import KgError
+from .query import values_blocks
 from .rdf import article_iri
 from .store import Store
 from .text import name_key, slug
@@ -60,7 +61,6 @@ _MENTIONS = """SELECT ?e ?article ?headline WHERE {
   %s ?article schema:mentions ?e . OPTIONAL { ?article schema:headline ?headline } }"""
 _POSITIONS = "SELECT ?e ?title WHERE { %s ?e kg:holdsPosition ?title }"
 _EVENT_DATES = "SELECT ?e ?d WHERE { %s ?e kg:date ?d }"
-_CHUNK = 400  # IRIs per VALUES block
 
 
 def _rows(store: Store, query: str, var: str | None = None, iris: Iterable[str] = ()):
@@ -68,10 +68,8 @@ def _rows(store: Store, query: str, var: str | None = None, iris: Iterable[str] 
     if var is None:
         yield from store.query(query % "")
         return
-    iris = sorted(iris)
-    for start in range(0, len(iris), _CHUNK):
-        values = " ".join(f"<{i}>" for i in iris[start:start + _CHUNK])
-        yield from store.query(query % f"VALUES ?{var} {{ {values} }}")
+    for block in values_blocks(var, iris):
+        yield from store.query(query % block)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from .rdf import (article_iri, article_quads, content_hash, curated_entities, cu
                   ontology_quads)
 from .read import article_files, file_digest, read_article, slug_id
 from .validate import check_article
-from .vocab import CURATION_GRAPH, KG, ONTOLOGY_GRAPH
+from .vocab import CONTENT_HASH, CURATION_GRAPH, ONTOLOGY_GRAPH
 
 __all__ = ["BuildReport", "build", "extract_file", "remove_article"]
 
@@ -87,15 +87,14 @@ def _process(path: Path, lexicon: Lexicon) -> _Done:
         return _Done(str(path), extraction.article.id, warnings=warnings,
                      error=f"{path}: not written, its graph does not conform to ontology/shapes.ttl: "
                            f"{violations[0]}{more}")
-    mark = [q for q in quads if q.predicate.value == _CONTENT_HASH]
-    body = [q for q in quads if q.predicate.value != _CONTENT_HASH]
+    mark = [q for q in quads if q.predicate.value == CONTENT_HASH]
+    body = [q for q in quads if q.predicate.value != CONTENT_HASH]
     return _Done(str(path), extraction.article.id, ox.serialize(body, format=ox.RdfFormat.N_QUADS) or b"",
                  ox.serialize(mark, format=ox.RdfFormat.N_QUADS) or b"", tuple(curated), warnings=warnings,
                  entities=len(extraction.entities),
                  facts=len(extraction.facts) + len(extraction.cited_outlets), events=len(extraction.events))
 
 
-_CONTENT_HASH = KG + "contentHash"
 _WORKER_LEXICON: Lexicon | None = None
 
 
@@ -121,7 +120,7 @@ def _worker(path: str) -> _Done:
 
 
 def _stored_hashes(store) -> dict[str, str]:
-    rows = store.query(f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{_CONTENT_HASH}> ?h }} }}")
+    rows = store.query(f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{CONTENT_HASH}> ?h }} }}")
     return {row["g"].value: row["h"].value for row in rows}
 
 

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -15,7 +16,7 @@ from .store import Store
 from .text import name_key
 from .vocab import PREFIXES
 
-__all__ = ["SavedQuery", "saved_queries", "bind", "run_query", "format_result", "parse_bindings", "FORMATS"]
+__all__ = ["SavedQuery", "saved_queries", "bind", "values_blocks", "run_query", "format_result", "parse_bindings", "FORMATS"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
@@ -64,6 +65,14 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, ox.NamedNode | ox.Lite
             term = ox.Literal(value)
         out[ox.Variable(var)] = term
     return out
+
+
+def values_blocks(var: str, iris: Iterable[str], size: int = 200) -> Iterator[str]:
+    """`VALUES ?var { <iri> ... }` blocks of at most `size` IRIs, in sorted order: a long list of anchors
+    split into queries of a size every server takes."""
+    iris = sorted(iris)
+    for start in range(0, len(iris), size):
+        yield f"VALUES ?{var} {{ " + " ".join(f"<{i}>" for i in iris[start:start + size]) + " }"
 
 
 def bind(sparql: str, bindings: dict) -> str:

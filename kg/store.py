@@ -12,9 +12,8 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from .errors import StoreError
-from .vocab import KG, KGR, PREFIXES
+from .vocab import CONTENT_HASH, KGR, PREFIXES
 
-_HASH = KG + "contentHash"
 _ARTICLE = KGR + "article-"
 
 __all__ = ["Store", "open_store"]
@@ -73,7 +72,8 @@ class Store:
 
     def _repair(self) -> None:
         """Remove article graphs a killed build left without their content hash (see add_new_graphs)."""
-        complete = {q.graph_name.value for q in self._db.quads_for_pattern(None, ox.NamedNode(_HASH), None, None)}
+        marks = self._db.quads_for_pattern(None, ox.NamedNode(CONTENT_HASH), None, None)
+        complete = {q.graph_name.value for q in marks}
         for graph in list(self._db.named_graphs()):
             if graph.value.startswith(_ARTICLE) and graph.value not in complete:
                 self._db.remove_graph(graph)
