@@ -46,6 +46,12 @@ def _prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+def _inserts(graph, statements: list[str]) -> list[str]:
+    """INSERT DATA requests for a graph's statements, _INSERT_CHUNK at a time."""
+    return [f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(statements[start:start + _INSERT_CHUNK]) + "\n} }"
+            for start in range(0, len(statements), _INSERT_CHUNK)]
+
+
 class RemoteStore:
     """A store behind SPARQL 1.1 Protocol endpoints (query and update)."""
 
@@ -104,15 +110,10 @@ class RemoteStore:
 
     def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
         """Drop the graph and insert its new statements; the first chunk goes in the same request."""
-        statements = [f"{q.subject} {q.predicate} {q.object} ." for q in quads]
-        first, rest = statements[:_INSERT_CHUNK], statements[_INSERT_CHUNK:]
-        request = f"DROP SILENT GRAPH {graph}"
-        if first:
-            request += f" ;\nINSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(first) + "\n} }"
-        self.update(request)
-        for start in range(0, len(rest), _INSERT_CHUNK):
-            chunk = rest[start:start + _INSERT_CHUNK]
-            self.update(f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(chunk) + "\n} }")
+        requests = _inserts(graph, [f"{q.subject} {q.predicate} {q.object} ." for q in quads])
+        self.update(f"DROP SILENT GRAPH {graph}" + "".join(f" ;\n{r}" for r in requests[:1]))
+        for request in requests[1:]:
+            self.update(request)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Insert quads into the graphs they name, a chunk per request."""
@@ -120,9 +121,8 @@ class RemoteStore:
         for q in quads:
             by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
         for graph, statements in sorted(by_graph.items()):
-            for start in range(0, len(statements), _INSERT_CHUNK):
-                chunk = statements[start:start + _INSERT_CHUNK]
-                self.update(f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(chunk) + "\n} }")
+            for request in _inserts(graph, statements):
+                self.update(request)
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         self.update(f"DROP SILENT GRAPH {graph}")
