@@ -178,22 +178,20 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
 def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 2,
                article: str | None = None) -> dict[str, int]:
     """Write the whole-graph view, an ego view (`focus`) or one article's view to `output`."""
-    title = "actorgraph"
     if focus and not article:  # read only the neighbourhood from the store
         centre = find_entity_in_store(store, focus)
         graph = load_network(store, focus=centre, depth=depth)
         if centre not in graph:  # facts with literal objects only (holdsPosition): no edge to draw
             raise KgError(f"no entity named '{focus}' has facts in the store")
-        graph = ego_graph(graph, centre, depth)
-        title += f": {graph.nodes[centre]['label']} and its neighbours"
-    elif focus:
-        graph = load_network(store, article=article)
-        centre = find_entity(graph, focus)
-        graph = ego_graph(graph, centre, depth)
-        title += f": {graph.nodes[centre]['label']} and its neighbours"
     else:
         graph = load_network(store, article=article)
-        title += f": article {article}" if article else ""
+        centre = find_entity(graph, focus) if focus else None
+    title = "actorgraph"
+    if centre:
+        graph = ego_graph(graph, centre, depth)
+        title += f": {graph.nodes[centre]['label']} and its neighbours"
+    elif article:
+        title += f": article {article}"
     html = render_view(graph, title)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(html, encoding="utf-8")
