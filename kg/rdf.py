@@ -146,14 +146,19 @@ def _gazetteer_entry(entity_id: str, lexicon: Lexicon, graph: ox.NamedNode) -> t
     return _ENTRY_CACHE[key]
 
 
+def _statement(node: ox.NamedNode, s, p, o) -> Iterator[tuple]:
+    """The reified triple an Assertion is about."""
+    yield node, _n(RDF + "subject"), s
+    yield node, _n(RDF + "predicate"), p
+    yield node, _n(RDF + "object"), o
+
+
 def _curated_fact(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode, rule: str, source: str) -> Iterator[tuple]:
     """A fact of the gazetteer: the triple and an Assertion whose source is the curated file and entry."""
     node = _n(f"{KGR}assertion-{_hash('gazetteer', s.value, p.value, o.value)}")
     yield s, p, o
     yield node, A, kg("Assertion")
-    yield node, _n(RDF + "subject"), s
-    yield node, _n(RDF + "predicate"), p
-    yield node, _n(RDF + "object"), o
+    yield from _statement(node, s, p, o)
     yield node, kg("rule"), ox.Literal(rule)
     yield node, kg("confidence"), ox.Literal("1.00", datatype=_n(XSD + "decimal"))
     yield node, kg("curatedSource"), ox.Literal(source)
@@ -219,9 +224,7 @@ def _fact(fact: Fact, extraction: Extraction, rejected_by=None) -> Iterator[tupl
     node = _n(f"{KGR}assertion-{_hash(article.id, s.value, p.value, str(o), fact.sentence.start, fact.rule)}")
     if rejected_by is not None:
         yield node, kg("rejectedBy"), decision_iri(rejected_by.id)
-    yield node, _n(RDF + "subject"), s
-    yield node, _n(RDF + "predicate"), p
-    yield node, _n(RDF + "object"), o
+    yield from _statement(node, s, p, o)
     yield from _evidence(node, extraction, fact.sentence, fact.rule, fact.confidence,
                          (fact.subject_mention, fact.object_mention), fact.resolution, fact.curated_source)
 
@@ -248,9 +251,7 @@ def _event(event: Event, extraction: Extraction) -> Iterator[tuple]:
     if event.duration_days:
         yield e, kg("durationDays"), _int(event.duration_days)
     node = _n(f"{KGR}assertion-{_hash(article.id, e.value, event.rule)}")
-    yield node, _n(RDF + "subject"), e
-    yield node, _n(RDF + "predicate"), A
-    yield node, _n(RDF + "object"), kg(event.type)
+    yield from _statement(node, e, A, kg(event.type))
     first = event.mentions[0] if event.mentions else None
     notes = "; ".join(m.resolution for m in event.mentions if m.resolution) or None
     yield node, kg("trigger"), ox.Literal(event.trigger)
