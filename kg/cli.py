@@ -39,7 +39,7 @@ def cli() -> None:
     \b
     Start here:
       kg build                                   # seeds/ into the store (.kg/store)
-      kg query --saved actors-by-region          # who operates where, with evidence
+      kg query --saved actors-by-region          # who operates where, in how many articles
       kg view -o graph.html                      # an offline network view
       kg extract seeds/000_6bef111ac725a0fa.txt  # facts of one file, no store
     """
@@ -142,7 +142,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
     Examples:
       kg query --list
       kg query --saved actors-by-region
-      kg query --saved entity --bind name="Sendero Luminoso"
+      kg query --saved entity --bind name="Sendero Luminoso"   # every fact, with its sentence
       kg query 'SELECT ?g ?r WHERE { ?g kg:operatesIn ?r }' --format csv
       kg query -f my-question.rq --format json
     """

@@ -27,12 +27,17 @@ def test_saved_query_runs(seed_store, name):
     run_query(seed_store, QUERIES[name].text, parse_bindings(["name=VRAEM", "from=Shining Path", "to=VRAEM"]))
 
 
-def test_actors_by_region(seed_store):
-    got = [(actor, region) for actor, region, *_ in rows(seed_store, "actors-by-region")]
-    assert got == [("Peruvian Armed Forces", "VRAEM"), ("Peruvian Army", "VRAEM"), ("Shining Path", "VRAEM")]
-    evidence = rows(seed_store, "actors-by-region")[2]
-    assert "stronghold of the guerrilla group" in evidence[2]
-    assert evidence[3:] == ("Peru Renews Military Operations in VRAEM Coca Hub", "2016-10-11")
+def test_actors_by_region_counts_articles_per_pair(seed_store):
+    assert rows(seed_store, "actors-by-region") == [
+        ("VRAEM", "Peruvian Armed Forces", "1", "2016-10-11", "2016-10-11"),
+        ("VRAEM", "Peruvian Army", "1", "2016-10-11", "2016-10-11"),
+        ("VRAEM", "Shining Path", "1", "2016-10-11", "2016-10-11")]
+
+
+def test_actors_by_region_puts_the_most_reported_actor_first_with_its_first_and_latest_article(seeds_store):
+    vraem = [r for r in rows(seeds_store, "actors-by-region") if r[0] == "VRAEM"]
+    assert vraem[0] == ("VRAEM", "Shining Path", "2", "2016-10-11", "2023-11-16")
+    assert [r[1] for r in vraem[1:]] == ["Peruvian Armed Forces", "Peruvian Army"]
 
 
 def test_entity_by_alias(seed_store):
@@ -68,10 +73,10 @@ def test_timeline(seed_store):
 
 
 def test_positions(seed_store):
-    assert [r[:2] for r in rows(seed_store, "positions")] == [
-        ("Carlos Tubino", "vice president of the Congressional Defense Committee"),
-        ("Fernando Zavala", "Ministerial Council President"),
-        ("Mariano González", "Defense Minister")]
+    assert rows(seed_store, "positions") == [
+        ("Carlos Tubino", "vice president of the Congressional Defense Committee", "1", "2016-10-11"),
+        ("Fernando Zavala", "Ministerial Council President", "1", "2016-10-11"),
+        ("Mariano González", "Defense Minister", "1", "2016-10-11")]
 
 
 def test_articles_mentioning(seed_store):
@@ -80,11 +85,22 @@ def test_articles_mentioning(seed_store):
     assert rows(seed_store, "articles-mentioning", name="Bolivia") == []
 
 
-def test_shared_regions(seed_store):
-    assert rows(seed_store, "shared-regions") == [
-        ("VRAEM", "Peruvian Armed Forces", "Peruvian Army", "1"),
-        ("VRAEM", "Peruvian Armed Forces", "Shining Path", "1"),
-        ("VRAEM", "Peruvian Army", "Shining Path", "1")]
+def test_shared_regions(seeds_store):
+    assert rows(seeds_store, "shared-regions") == [
+        ("VRAEM", "3", "Shining Path (2); Peruvian Armed Forces (1); Peruvian Army (1)"),
+        ("Catatumbo", "2", "FARC dissidents (1); National Liberation Army (1)")]
+
+
+def test_a_region_with_one_actor_is_not_shared(seeds_store):
+    assert "Sonora" not in {r[0] for r in rows(seeds_store, "shared-regions")}
+    assert ("Sonora", "Sinaloa Cartel") in {r[:2] for r in rows(seeds_store, "actors-by-region")}
+
+
+def test_events_by_month(seeds_store):
+    got = rows(seeds_store, "events-by-month")
+    assert ("2016-10", "StateOfEmergency", "1", "1") in got and ("2022-11", "StateOfEmergency", "2", "1") in got
+    assert ("2016", "Agreement", "2", "1") in got  # dated to the year only
+    assert [r[:2] for r in got] == sorted(r[:2] for r in got)
 
 
 def test_regions_by_country(seed_store):
@@ -95,9 +111,19 @@ def test_regions_by_country(seed_store):
 
 
 def test_facts_by_rule(seed_store):
-    got = {r[0]: int(r[1]) for r in rows(seed_store, "facts-by-rule")}
-    assert got["gazetteer.locatedIn"] == 16
-    assert got["operates.stronghold-of"] == 1 and got["cites.reported-by"] == 2
+    got = {r[0]: r[1:] for r in rows(seed_store, "facts-by-rule")}
+    assert got["gazetteer.locatedIn"][:3] == ("16", "0", "1")  # the gazetteer's facts come from no article
+    assert got["gazetteer.locatedIn"][3] is None
+    assert got["cites.reported-by"][:3] == ("2", "1", "0.7")
+    assert got["operates.stronghold-of"][:3] == ("1", "1", "0.7")
+    assert "stronghold of the guerrilla group" in got["operates.stronghold-of"][3]
+    facts = [int(r[1]) for r in rows(seed_store, "facts-by-rule")]
+    assert facts == sorted(facts, reverse=True)
+
+
+def test_facts_by_rule_counts_articles(seeds_store):
+    got = {r[0]: r[1:3] for r in rows(seeds_store, "facts-by-rule")}
+    assert got["cites.reported-by"] == ("8", "5") and got["event.arrest.verb"] == ("8", "3")
 
 
 def test_why(seed_store):
@@ -113,8 +139,8 @@ def test_schema_lists_the_ontology(seed_store):
 
 def test_formats(seed_store):
     result = lambda: run_query(seed_store, QUERIES["positions"].text)  # noqa: E731
-    assert format_result(result(), "csv").splitlines()[0] == "person,position,sentence,article"
-    assert format_result(result(), "tsv").splitlines()[0] == "?person\t?position\t?sentence\t?article"
+    assert format_result(result(), "csv").splitlines()[0] == "person,position,articles,latest"
+    assert format_result(result(), "tsv").splitlines()[0] == "?person\t?position\t?articles\t?latest"
     assert '"bindings"' in format_result(result(), "json")
     table = format_result(result(), "table").splitlines()
-    assert table[0].split() == ["person", "position", "sentence", "article"] and table[-1] == "(3 rows)"
+    assert table[0].split() == ["person", "position", "articles", "latest"] and table[-1] == "(3 rows)"

@@ -160,6 +160,6 @@ def test_query_page_runs_a_saved_query(browser, endpoint):
     page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
     rows = page.locator("#results tbody tr")
     assert rows.count() == 3 and "3 rows" in page.inner_text("#status")
-    assert page.locator("#results thead th").all_inner_texts() == ["person", "position", "sentence", "article"]
+    assert page.locator("#results thead th").all_inner_texts() == ["person", "position", "articles", "latest"]
     assert all(r.startswith(endpoint) for r in requests)
     page.close()
