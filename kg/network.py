@@ -5,7 +5,7 @@ Views, analysis and the GraphML/GEXF exports all start from `load_network`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -29,16 +29,16 @@ CORE_PREDICATES = ("operatesIn", "locatedIn", "memberOf", "leaderOf", "involvedI
                    "arrested", "deployedTo")
 EVENT_ROLES = ("agent", "target", "place")
 
-# (Inside GRAPH ?article: an article's assertions, headline and publisher share its graph, and Oxigraph
-# answers the OPTIONALs there in seconds where over the union of all graphs it takes minutes.)
+# (Inside GRAPH ?article: an article's assertions share its graph, and Oxigraph answers the OPTIONALs there
+# row by row where over the union of all graphs it joins whole tables. Constant predicates are FILTERs, so
+# Oxigraph starts from the VALUES, not from every event. What is the same for every fact of an article, its
+# headline, date and publisher, is read once per article by _ARTICLES, not once per fact.)
 _EDGES = """
-SELECT ?s ?p ?o ?sentence ?article ?headline ?date ?publisher ?rule ?stext ?otext ?start WHERE { GRAPH ?article { %s
-  ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ;
-     kg:startOffset ?start ; prov:wasDerivedFrom ?article ; kg:rule ?rule .
+SELECT ?s ?p ?o ?sentence ?article ?rule ?stext ?otext ?start WHERE { GRAPH ?article { %s
+  ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ; kg:startOffset ?start ;
+     kg:rule ?rule .
   FILTER(isIRI(?o) && ?p != rdf:type)
   OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext }
-  OPTIONAL { ?article schema:headline ?headline } OPTIONAL { ?article schema:datePublished ?date }
-  OPTIONAL { ?article schema:publisher/schema:name ?publisher }
 } }"""
 _GAZETTEER_EDGES = f"""
 SELECT ?s ?p ?o ?rule ?entry WHERE {{ %s
@@ -46,19 +46,18 @@ SELECT ?s ?p ?o ?rule ?entry WHERE {{ %s
                                kg:curatedSource ?entry }}
 }}"""
 _EVENTS = """
-SELECT ?e ?role ?x ?sentence ?article ?headline ?date ?publisher ?rule ?start WHERE { GRAPH ?article { %s
-  ?a a kg:Assertion ; rdf:subject ?e ; rdf:predicate rdf:type ; kg:evidence ?sentence ; kg:startOffset ?start ;
-     prov:wasDerivedFrom ?article ; kg:rule ?rule .
-  VALUES ?role { kg:agent kg:target kg:place }
+SELECT ?e ?role ?x ?sentence ?article ?rule ?start WHERE { GRAPH ?article { %s
+  ?a rdf:subject ?e ; rdf:predicate ?typed ; kg:evidence ?sentence ; kg:startOffset ?start ; kg:rule ?rule .
   ?e ?role ?x .
-  OPTIONAL { ?article schema:headline ?headline } OPTIONAL { ?article schema:datePublished ?date }
-  OPTIONAL { ?article schema:publisher/schema:name ?publisher }
+  FILTER(?typed = rdf:type && ?role IN (kg:agent, kg:target, kg:place))
 } }"""
+_ARTICLES = """SELECT ?article ?headline ?date ?publisher WHERE { GRAPH ?article { %s
+  ?article schema:headline ?headline OPTIONAL { ?article schema:datePublished ?date }
+  OPTIONAL { ?article schema:publisher/schema:name ?publisher } } }"""
 _NODES = """
 SELECT ?e ?type ?label WHERE { %s ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kg:))) }"""
 _ALIASES = "SELECT ?e ?alias WHERE { %s ?e skos:altLabel ?alias }"
-_MENTIONS = """SELECT ?e ?article ?headline WHERE {
-  %s ?article schema:mentions ?e . OPTIONAL { ?article schema:headline ?headline } }"""
+_MENTIONS = "SELECT ?e ?article WHERE { %s ?article schema:mentions ?e }"
 _POSITIONS = "SELECT ?e ?title WHERE { %s ?e kg:holdsPosition ?title }"
 _EVENT_DATES = "SELECT ?e ?d WHERE { %s ?e kg:date ?d }"
 
@@ -123,17 +122,18 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     elif focus is None:
         _read_edges(store, edges, None, ())
     else:
-        reached, frontier = {focus}, {focus}
+        reached, frontier, events = {focus}, {focus}, {focus}
         for _ in range(depth):
             before = set(edges)
-            for var in ("s", "o"):
-                _read_edges(store, edges, var, frontier)
+            _read_edges(store, edges, "s", frontier, events=events)
+            _read_edges(store, edges, "o", frontier)
             frontier = {n for key in set(edges) - before for n in (key[0], key[2])} - reached
             reached |= frontier
+            events = frontier & {s for s, p, _ in edges if p in EVENT_ROLES}
         # Links among the farthest nodes belong in too; a link from one of them to a nearer node was read
         # with the nearer one, so their subject side is enough.
         between: dict[tuple[str, str, str], _Edge] = {}
-        _read_edges(store, between, "s", frontier)
+        _read_edges(store, between, "s", frontier, events=events)
         for key, edge in between.items():
             if key[0] in reached and key[2] in reached:
                 edges.setdefault(key, _Edge()).evidence.extend(edge.evidence)
@@ -142,54 +142,65 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     info: dict[str, dict] = {}
     for row in _rows(store, _NODES, *restrict):
         info.setdefault(_value(row["e"]), {"label": _value(row["label"]), "type": _local(_value(row["type"])),
-                                           "aliases": set(), "articles": {}, "positions": set()})
+                                           "aliases": set(), "articles": set(), "positions": set()})
     for row in _rows(store, _ALIASES, *restrict):
         if _value(row["e"]) in info:
             info[_value(row["e"])]["aliases"].add(_value(row["alias"]))
     for row in _rows(store, _MENTIONS, *restrict):
         if _value(row["e"]) in info:
-            info[_value(row["e"])]["articles"][_value(row["article"])] = _value(row["headline"])
+            info[_value(row["e"])]["articles"].add(_value(row["article"]))
     for row in _rows(store, _POSITIONS, *restrict):
         if _value(row["e"]) in info:
             info[_value(row["e"])]["positions"].add(_value(row["title"]))
     dates = {_value(row["e"]): _value(row["d"]) for row in _rows(store, _EVENT_DATES, *restrict)}
+    cited = {e.article for edge in edges.values() for e in edge.evidence if e.article}
+    about = _articles(store, cited.union(*(data["articles"] for data in info.values())))
     graph = nx.MultiDiGraph()
     for (s, p, o), edge in sorted(edges.items()):
         for node in (s, o):
             if node not in graph:
                 data = info.get(node, {"label": node.rsplit("/", 1)[-1], "type": "Entity", "aliases": set(),
-                                       "articles": {}, "positions": set()})
+                                       "articles": set(), "positions": set()})
                 graph.add_node(node, label=data["label"], type=data["type"], aliases=sorted(data["aliases"]),
-                               articles=dict(sorted(data["articles"].items())),
+                               articles={a: about[a][0] for a in sorted(data["articles"])},
                                positions=sorted(data["positions"]), date=dates.get(node, ""))
-        evidence = sorted(set(edge.evidence), key=lambda e: (e.article, e.start, e.rule))
-        graph.add_edge(s, o, key=p, predicate=p, evidence=evidence)
+        evidence = {replace(e, headline=about[e.article][0], date=about[e.article][1],
+                            publisher=about[e.article][2]) if e.article else e for e in edge.evidence}
+        graph.add_edge(s, o, key=p, predicate=p, evidence=sorted(evidence, key=lambda e: (e.article, e.start, e.rule)))
     return graph
 
 
+def _articles(store: Store, iris: set[str]) -> dict[str, tuple[str, str, str]]:
+    """Headline, publication date and publisher of each article, read once each."""
+    return {_value(row["article"]): (_value(row["headline"]), _value(row["date"]), _value(row["publisher"]))
+            for row in _rows(store, _ARTICLES, "article", iris)}
+
+
 def _read_edges(store: Store, edges: dict, var: str | None, iris: Iterable[str],
-                gazetteer: tuple[str, Iterable[str]] | None = None) -> None:
+                gazetteer: tuple[str, Iterable[str]] | None = None, events: Iterable[str] | None = None) -> None:
     """Add the facts, gazetteer links and event roles to `edges`: all of them, or those whose ?`var` is one of
-    `iris` ("s" or "o": an end; "article": the graph), gazetteer links restricted by `gazetteer` if given."""
+    `iris` ("s" or "o": an end; "article": the graph), gazetteer links restricted by `gazetteer` and event
+    roles to the events `events` (when "s") if given. The article's headline, date and publisher are left to
+    the caller (`_articles`)."""
     for row in _rows(store, _EDGES, var, iris):
         p = _local(_value(row["p"]))
         if p not in CORE_PREDICATES:
             continue
         key = (_value(row["s"]), p, _value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence(
-            _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
-            _value(row["rule"]), _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0),
-            _value(row["publisher"])))
+            _value(row["sentence"]), _value(row["article"]), "", "", _value(row["rule"]), _value(row["stext"]),
+            _value(row["otext"]), int(_value(row["start"]) or 0)))
     for row in _rows(store, _GAZETTEER_EDGES, *(gazetteer or (var, iris))):
         key = (_value(row["s"]), _local(_value(row["p"])), _value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence("", "", "", "", _value(row["rule"]),
                                                                 entry=_value(row["entry"])))
-    for row in _rows(store, _EVENTS, {"s": "e", "o": "x", "article": "article"}.get(var), iris):
+    event_var = {"s": "e", "o": "x", "article": "article"}.get(var)
+    for row in _rows(store, _EVENTS, event_var, iris if events is None or var != "s" else events):
         role = _local(_value(row["role"]))
         key = (_value(row["e"]), role, _value(row["x"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence(
-            _value(row["sentence"]), _value(row["article"]), _value(row["headline"]), _value(row["date"]),
-            _value(row["rule"]), start=int(_value(row["start"]) or 0), publisher=_value(row["publisher"])))
+            _value(row["sentence"]), _value(row["article"]), "", "", _value(row["rule"]),
+            start=int(_value(row["start"]) or 0)))
 
 
 def _sought(name: str) -> str:
