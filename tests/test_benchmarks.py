@@ -15,7 +15,7 @@ def test_scale_benchmark_runs_on_a_small_generated_corpus(tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "build from scratch" in run.stdout and "query actors-by-region" in run.stdout
-    assert "5 articles: entity" in run.stdout and "kg view --focus, end to end" in run.stdout
+    assert "5 articles: entity" in run.stdout and "kg view --focus, most linked" in run.stdout
     assert len(list((tmp_path / "corpus").iterdir())) == 20
 
 
