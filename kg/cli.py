@@ -181,10 +181,13 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
 @click.option("--all", "write_all", is_flag=True, help="Write the whole set into the folder -o names: index.html "
               "(the whole graph, listing every view), one view per actor and region with two facts or more, one "
               "per article, and timeline.html.")
+@click.option("--max-nodes", type=click.IntRange(min=0), default=500, show_default=True, help="Draw at most this "
+              "many nodes: the focus, then the nearest, and among those the most reported (0: all). A bigger "
+              "view is a hairball, and its page runs to hundreds of MB.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="HTML file (or folder, "
               "with --all) to write.")
 def view(store_location: str | None, focus: str | None, depth: int, article: str | None, write_all: bool,
-         output: Path) -> None:
+         max_nodes: int, output: Path) -> None:
     """Write interactive network views: self-contained HTML files that work offline.
 
     Click an edge to read the sentences behind it, with both names highlighted; click a node for its names,
@@ -203,13 +206,14 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
     try:
         store = open_store(store_location or default_store(), read_only=True)
         if write_all:
-            views = write_views(store, output, depth=depth if depth != 2 else 1)
+            views = write_views(store, output, depth=depth if depth != 2 else 1, max_nodes=max_nodes)
             click.echo(f"Wrote {len(views)} views into {output}/ (open {output}/index.html).")
             return
-        stats = write_view(store, output, focus=focus, depth=depth, article=article)
+        stats = write_view(store, output, focus=focus, depth=depth, article=article, max_nodes=max_nodes)
     except KgError as exc:
         _fail(exc)
-    click.echo(f"Wrote {output}: {stats['nodes']} nodes, {stats['edges']} edges.")
+    cut = f" of {stats['of']} (the most reported; --max-nodes 0 draws all)" if stats["nodes"] < stats["of"] else ""
+    click.echo(f"Wrote {output}: {stats['nodes']} nodes{cut}, {stats['edges']} edges.")
 
 
 @cli.command("extract")

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from kg.analysis import analyze, shortest_chains
-from kg.network import export_network, find_entity, find_entity_in_store, load_network
-from kg.views import ego_graph, write_views
+from kg.network import Evidence, export_network, find_entity, find_entity_in_store, load_network
+from kg.views import MAX_NODES, ego_graph, most_reported, write_view, write_views
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,42 @@ def test_an_ego_view_reads_only_the_neighbourhood_and_misses_nothing(seeds_store
     assert all(got.edges[e]["evidence"] == expected.edges[e]["evidence"] for e in expected.edges(keys=True))
     assert all(got.nodes[n] == expected.nodes[n] for n in expected.nodes)
     assert got.number_of_nodes() < full.number_of_nodes()
+
+
+def _linked(*links: tuple[str, str, int]):
+    """A network whose links carry the given number of sentences each."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    for s, o, sentences in links:
+        evidence = [Evidence(f"{s} and {o}, {i}.", f"article-{i}", "", "", "rule") for i in range(sentences)]
+        graph.add_edge(s, o, key="allyOf", predicate="allyOf", evidence=evidence)
+    return graph
+
+
+def test_a_capped_view_keeps_the_centre_then_the_nearest_then_the_most_reported():
+    graph = _linked(("c", "near1", 1), ("c", "near2", 5), ("near2", "far", 50), ("c", "near3", 2))
+    assert sorted(most_reported(graph, 3, "c")) == ["c", "near2", "near3"]  # the far one is heavier but farther
+    assert most_reported(graph, 0, "c") is graph and most_reported(graph, 5, "c") is graph
+
+
+def test_a_capped_whole_graph_drops_what_the_cut_leaves_unlinked():
+    graph = _linked(("a", "b", 9), ("b", "c", 9), ("d", "e", 1))
+    assert sorted(most_reported(graph, 4)) == ["a", "b", "c"]  # e fell to the cut: d alone is not drawn
+
+
+def test_the_command_line_default_cap_is_the_library_one():
+    from kg.cli import cli
+
+    (option,) = [p for p in cli.commands["view"].params if p.name == "max_nodes"]
+    assert option.default == MAX_NODES
+
+
+def test_a_capped_ego_view_says_so_in_its_title(seeds_store, tmp_path):
+    out = tmp_path / "peru.html"
+    stats = write_view(seeds_store, out, focus="Peru", depth=1, max_nodes=4)
+    assert stats["nodes"] == 4 and stats["of"] > 4
+    html = out.read_text(encoding="utf-8")
+    assert f"(the 4 most reported of {stats['of']} entities and events)" in html
+    full = write_view(seeds_store, tmp_path / "all.html", focus="Peru", depth=1, max_nodes=0)
+    assert full["nodes"] == full["of"] == stats["of"]
