@@ -29,7 +29,8 @@ CORE_PREDICATES = ("operatesIn", "locatedIn", "memberOf", "leaderOf", "involvedI
                    "arrested", "deployedTo")
 EVENT_ROLES = ("agent", "target", "place")
 
-# (Inside GRAPH ?article: an article's assertions share its graph, and Oxigraph answers the OPTIONALs there
+# (A fact a curator rejected keeps its assertion, marked kg:rejectedBy, but is no edge.
+# Inside GRAPH ?article: an article's assertions share its graph, and Oxigraph answers the OPTIONALs there
 # row by row where over the union of all graphs it joins whole tables. Constant predicates are FILTERs, so
 # Oxigraph starts from the VALUES, not from every event. What is the same for every fact of an article, its
 # headline, date and publisher, is read once per article by _ARTICLES, not once per fact.)
@@ -39,6 +40,7 @@ SELECT ?s ?p ?o ?sentence ?article ?rule ?stext ?otext ?start WHERE { GRAPH ?art
      kg:rule ?rule .
   FILTER(isIRI(?o) && ?p != rdf:type)
   OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext }
+  OPTIONAL { ?a kg:rejectedBy ?rejected } FILTER(!BOUND(?rejected))
 } }"""
 _GAZETTEER_EDGES = f"""
 SELECT ?s ?p ?o ?rule ?entry WHERE {{ %s

@@ -45,6 +45,31 @@ def test_reject_keeps_the_assertion_but_not_the_triple(tmp_path):
     assert rows and rows[0]["why"].value == "test"
 
 
+def test_a_rejected_fact_is_no_edge_and_only_why_shows_it(tmp_path):
+    from kg.network import load_network
+    from kg.query import parse_bindings, run_query, saved_queries
+
+    lexicon = _lexicon(tmp_path, """
+  - {id: not-now, action: reject, reason: test, fact: {subject: shining-path, predicate: operatesIn, object: vraem}}
+""")
+    store = Store(None)
+    build([SEED], store, lexicon)
+    queries = saved_queries(ontology_dir())
+
+    def rows(name, *bind):
+        result = run_query(store, queries[name].text, parse_bindings(list(bind)))
+        return [{v.value: s[v.value].value for v in result.variables if s[v.value] is not None} for s in result]
+
+    graph = load_network(store)
+    assert not graph.has_edge("https://w3id.org/actorgraph/id/shining-path", "https://w3id.org/actorgraph/id/vraem")
+    assert graph.has_edge("https://w3id.org/actorgraph/id/pe-army", "https://w3id.org/actorgraph/id/vraem")
+    assert [r["actor"] for r in rows("who-operates-where", "name=VRAEM")] == ["Peruvian Armed Forces", "Peruvian Army"]
+    assert [r["actor"] for r in rows("actors-by-region")] == ["Peruvian Armed Forces", "Peruvian Army"]
+    assert "operatesIn" not in {r["predicate"] for r in rows("entity", "name=Shining Path")}
+    (why,) = rows("why", "from=Shining Path", "to=VRAEM")
+    assert why["rejectedBy"] == "not-now" and "stronghold" in why["sentence"]
+
+
 def test_alias_of_a_curated_entity_is_matched(tmp_path):
     lexicon = _lexicon(tmp_path, """
   - {id: azteca, action: alias, entity: barrio-azteca, names: {es: [Los Aztecas de Juárez]}, reason: test}
