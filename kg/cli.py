@@ -184,10 +184,12 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
 @click.option("--max-nodes", type=click.IntRange(min=0), default=500, show_default=True, help="Draw at most this "
               "many nodes: the focus, then the nearest, and among those the most reported (0: all). A bigger "
               "view is a hairball, and its page runs to hundreds of MB.")
+@click.option("--max-links", type=click.IntRange(min=0), default=2000, show_default=True, help="... and at most "
+              "this many links among them: the focus's, then those stated by the most articles (0: all).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="HTML file (or folder, "
               "with --all) to write.")
 def view(store_location: str | None, focus: str | None, depth: int, article: str | None, write_all: bool,
-         max_nodes: int, output: Path) -> None:
+         max_nodes: int, max_links: int, output: Path) -> None:
     """Write interactive network views: self-contained HTML files that work offline.
 
     Click an edge to read the sentences behind it, with both names highlighted; click a node for its names,
@@ -206,14 +208,20 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
     try:
         store = open_store(store_location or default_store(), read_only=True)
         if write_all:
-            views = write_views(store, output, depth=depth if depth != 2 else 1, max_nodes=max_nodes)
+            views = write_views(store, output, depth=depth if depth != 2 else 1, max_nodes=max_nodes,
+                                max_links=max_links)
             click.echo(f"Wrote {len(views)} views into {output}/ (open {output}/index.html).")
             return
-        stats = write_view(store, output, focus=focus, depth=depth, article=article, max_nodes=max_nodes)
+        stats = write_view(store, output, focus=focus, depth=depth, article=article, max_nodes=max_nodes,
+                           max_links=max_links)
     except KgError as exc:
         _fail(exc)
-    cut = f" of {stats['of']} (the most reported; --max-nodes 0 draws all)" if stats["nodes"] < stats["of"] else ""
-    click.echo(f"Wrote {output}: {stats['nodes']} nodes{cut}, {stats['edges']} edges.")
+    nodes = f"{stats['nodes']} of {stats['of']} nodes" if stats["nodes"] < stats["of"] else f"{stats['nodes']} nodes"
+    edges = f"{stats['edges']} of {stats['edges_of']} edges" if stats["edges"] < stats["edges_of"] else \
+        f"{stats['edges']} edges"
+    cut = " (the most reported; --max-nodes 0 --max-links 0 draw all)" if stats["nodes"] < stats["of"] or \
+        stats["edges"] < stats["edges_of"] else ""
+    click.echo(f"Wrote {output}: {nodes}, {edges}{cut}.")
 
 
 @cli.command("extract")

@@ -17,10 +17,10 @@ from .query import values_blocks
 from .rdf import article_iri
 from .store import Store
 from .text import name_key, slug
-from .vocab import GAZETTEER_GRAPH, KG, KGR
+from .vocab import GAZETTEER_GRAPH, KG, KGR, RDF
 
-__all__ = ["Evidence", "load_network", "find_entity", "find_entity_in_store", "export_network", "CORE_PREDICATES",
-           "EVENT_ROLES"]
+__all__ = ["Evidence", "Selection", "load_network", "select_nodes", "find_entity", "find_entity_in_store",
+           "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
 
 # Entity classes of the network (events are the other nodes).
 ACTOR_CLASSES = frozenset({"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"})
@@ -62,6 +62,23 @@ _ALIASES = "SELECT ?e ?alias WHERE { %s ?e skos:altLabel ?alias }"
 _MENTIONS = "SELECT ?e ?article WHERE { %s ?article schema:mentions ?e }"
 _POSITIONS = "SELECT ?e ?title WHERE { %s ?e kg:holdsPosition ?title }"
 _EVENT_DATES = "SELECT ?e ?d WHERE { %s ?e kg:date ?d }"
+# A view with a size limit reads its evidence in two steps: which assertions state the chosen links (three
+# lookups each), then the sentence and source of those alone (a dense node's other assertions are skipped).
+_ASSERTED = """SELECT ?a ?s ?p ?o ?article WHERE { GRAPH ?article { %s
+  ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }"""
+_DETAILS = """SELECT ?a ?article ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?article { %s
+  ?a kg:rule ?rule
+  OPTIONAL { ?a kg:evidence ?sentence } OPTIONAL { ?a kg:startOffset ?start }
+  OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext }
+  OPTIONAL { ?a kg:curatedSource ?entry } OPTIONAL { ?a kg:rejectedBy ?rejected } } }"""
+# Every link of the network as a direct triple, counted by the graphs (articles, or the gazetteer) stating it:
+# a view chooses its nodes on these before it reads any evidence. (For given nodes, their triples filtered by
+# predicate; for all, each predicate looked up in turn: either way round takes Oxigraph many times longer.)
+_PREDICATES = " ".join(f"kg:{p}" for p in CORE_PREDICATES + EVENT_ROLES)
+_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { GRAPH ?g { %%s ?s ?p ?o } FILTER(?p IN (%s)) }
+GROUP BY ?s ?p ?o""" % _PREDICATES.replace(" ", ", ")
+_ALL_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { VALUES ?p { %s } GRAPH ?g { ?s ?p ?o } }
+GROUP BY ?s ?p ?o""" % _PREDICATES
 
 
 def _rows(store: Store, query: str, var: str | None = None, iris: Iterable[str] = ()):
@@ -95,6 +112,20 @@ class _Edge:
     evidence: list[Evidence] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a view with a size limit draws: its nodes and the links among them it keeps, chosen before any
+    evidence is read, how many nodes there were to choose from (`total`; `complete` is false when the search
+    stopped at the nearest ones, as farther ones could not be drawn) and how many links the chosen nodes share
+    (`links_among`)."""
+
+    nodes: frozenset[str]
+    links: frozenset[tuple[str, str, str]]
+    total: int
+    links_among: int
+    complete: bool = True
+
+
 def _value(term) -> str:
     return "" if term is None else term.value
 
@@ -104,12 +135,12 @@ def _local(iri: str) -> str:
 
 
 def load_network(store: Store, article: str | None = None, focus: str | None = None,
-                 depth: int = 1) -> nx.MultiDiGraph:
+                 depth: int = 1, selection: Selection | None = None) -> nx.MultiDiGraph:
     """Entities and events as nodes, facts and event roles as edges keyed by predicate, with evidence.
 
     With `article`, that article's facts (and the chains of the places it names); with `focus` (an entity
     IRI, see `find_entity_in_store`), only what lies within `depth` hops of it is read, so an ego view costs
-    the neighbourhood, not the store.
+    the neighbourhood, not the store; with `selection` (see `select_nodes`), only the links among its nodes.
     """
     edges: dict[tuple[str, str, str], _Edge] = {}
     wanted, named = None, set()
@@ -119,7 +150,9 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
             raise KgError(f"no article '{article}' in the store")
         named = {_value(row["e"]) for row in store.query(f"SELECT ?e WHERE {{ GRAPH <{wanted}> {{ "
                                                            f"<{wanted}> schema:mentions ?e }} }}")}
-    if wanted:  # its own graph, and the chains of the places it names
+    if selection:
+        edges = _read_links(store, selection.links)
+    elif wanted:  # its own graph, and the chains of the places it names
         _read_edges(store, edges, "article", [wanted], gazetteer=("s", named))
     elif focus is None:
         _read_edges(store, edges, None, ())
@@ -140,7 +173,7 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
             if key[0] in reached and key[2] in reached:
                 edges.setdefault(key, _Edge()).evidence.extend(edge.evidence)
     nodes = sorted({n for s, _, o in edges for n in (s, o)})
-    restrict = ("e", nodes) if focus or wanted else (None, ())
+    restrict = ("e", nodes) if focus or wanted or selection else (None, ())
     info: dict[str, dict] = {}
     for row in _rows(store, _NODES, *restrict):
         info.setdefault(_value(row["e"]), {"label": _value(row["label"]), "type": _local(_value(row["type"])),
@@ -170,6 +203,80 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
                             publisher=about[e.article][2]) if e.article else e for e in edge.evidence}
         graph.add_edge(s, o, key=p, predicate=p, evidence=sorted(evidence, key=lambda e: (e.article, e.start, e.rule)))
     return graph
+
+
+def select_nodes(store: Store, limit: int, focus: str | None = None, depth: int = 1,
+                 max_links: int = 0) -> Selection | None:
+    """What a view of at most `limit` nodes and `max_links` links draws, or None when all of it fits (0: no
+    limit). Nodes: the focus, then the nearest to it, and among equally near ones the most reported (the
+    links to them stated by the most articles); links: the focus's, then the most reported. Chosen on the
+    direct triples, so evidence is read only for what is drawn: a cartel's neighbourhood in ten thousand
+    articles runs to tens of thousands of links, the whole graph to a hundred thousand nodes."""
+    hops: dict[str, int] = {}
+    complete = True
+    if focus is None:
+        links = _links(store)
+    else:
+        links, hops, frontier = {}, {focus: 0}, {focus}
+        for hop in range(1, depth + 1):
+            if limit and len(hops) > limit:  # no farther node could be drawn
+                complete = False
+                break
+            found = {**_links(store, "s", frontier), **_links(store, "o", frontier)}
+            links.update(found)
+            frontier = {n for s, _, o in found for n in (s, o)} - hops.keys()
+            hops.update(dict.fromkeys(frontier, hop))
+    weight: dict[str, int] = {focus: 0} if focus else {}
+    for (s, _, o), sources in links.items():
+        if focus is None or (s in hops and o in hops):
+            weight[s] = weight.get(s, 0) + sources
+            weight[o] = weight.get(o, 0) + sources
+    chosen = frozenset(sorted(weight, key=lambda n: (hops.get(n, 0), -weight[n], n))[:limit or None])
+    if focus is not None:  # the links among the farthest chosen nodes, which the search did not follow
+        links.update(_links(store, "s", {n for n in chosen if hops[n] == max(hops.values())}))
+    among = {key: n for key, n in links.items() if key[0] in chosen and key[2] in chosen}
+    if len(chosen) == len(weight) and complete and (not max_links or len(among) <= max_links):
+        return None
+    kept = sorted(among, key=lambda key: (focus not in (key[0], key[2]), -among[key], key))[:max_links or None]
+    return Selection(chosen, frozenset(kept), len(weight), len(among), complete)
+
+
+def _links(store: Store, var: str | None = None, iris: Iterable[str] = ()) -> dict[tuple[str, str, str], int]:
+    rows = _rows(store, _LINKS, var, iris) if var else store.query(_ALL_LINKS)
+    return {(_value(row["s"]), _local(_value(row["p"])), _value(row["o"])): int(_value(row["sources"]))
+            for row in rows}
+
+
+def _read_links(store: Store, links: frozenset[tuple[str, str, str]]) -> dict[tuple[str, str, str], _Edge]:
+    """The given links with their evidence, read in two steps (see _ASSERTED): a fact's from its assertions,
+    an event role's from the assertion of the event's class, a gazetteer link's from its curated entry."""
+    stating: dict[str, list[tuple[str, str, str]]] = {}
+    roles: dict[str, list[tuple[str, str, str]]] = {}
+    for key in links:
+        (roles if key[1] in EVENT_ROLES else stating).setdefault(key[0], []).append(key)
+    wanted = {key for key in links if key[1] not in EVENT_ROLES}
+    states: dict[str, list[tuple[str, str, str]]] = {}
+    for row in _rows(store, _ASSERTED, "s", set(stating) | set(roles)):
+        s, p = _value(row["s"]), _value(row["p"])
+        key = (s, _local(p), _value(row["o"]))
+        if key in wanted:
+            states.setdefault(_value(row["a"]), []).append(key)
+        elif p == RDF + "type" and s in roles:
+            states.setdefault(_value(row["a"]), []).extend(roles[s])
+    edges: dict[tuple[str, str, str], _Edge] = {}
+    for row in _rows(store, _DETAILS, "a", states):
+        if row["rejected"] is not None:
+            continue
+        if row["entry"] is not None:
+            evidence = Evidence("", "", "", "", _value(row["rule"]), entry=_value(row["entry"]))
+        else:
+            evidence = Evidence(_value(row["sentence"]), _value(row["article"]), "", "", _value(row["rule"]),
+                                _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0))
+        for key in states[_value(row["a"])]:
+            if key[1] in EVENT_ROLES:
+                evidence = replace(evidence, subject_text="", object_text="")
+            edges.setdefault(key, _Edge()).evidence.append(evidence)
+    return edges
 
 
 def _articles(store: Store, iris: set[str]) -> dict[str, tuple[str, str, str]]:

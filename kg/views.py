@@ -26,11 +26,11 @@ from pyvis.network import Network
 from . import __version__
 from .layout import layout
 from .errors import KgError
-from .network import ACTOR_CLASSES, REGION_CLASSES, find_entity, find_entity_in_store, load_network
+from .network import ACTOR_CLASSES, REGION_CLASSES, find_entity, find_entity_in_store, load_network, select_nodes
 from .store import Store
 
 __all__ = ["ViewInfo", "write_view", "write_views", "render_view", "ego_graph", "most_reported", "MAX_NODES",
-           "CLASS_STYLE", "PREDICATE_COLOR"]
+           "MAX_LINKS", "CLASS_STYLE", "PREDICATE_COLOR"]
 
 CLASS_STYLE = {
     "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
@@ -47,9 +47,11 @@ PREDICATE_COLOR = {
 }
 PHYSICS_LIMIT = 150  # above this many nodes, positions are computed here and the browser does no physics
 ACTOR_OR_REGION = ACTOR_CLASSES | REGION_CLASSES
-# Beyond this many nodes a view is a hairball nobody reads, and its page runs to hundreds of megabytes (the
-# neighbourhood of the most reported cartel of 10,000 articles at depth 2: 39,000 nodes, a 240 MB page).
+# Beyond this many nodes and links a view is a hairball nobody reads, and its page runs to hundreds of
+# megabytes (the neighbourhood of the most reported cartel of 10,000 generated articles at depth 2: 39,000
+# nodes and 128,000 links, a 240 MB page; its 150 most reported nodes alone share 10,000 links).
 MAX_NODES = 500
+MAX_LINKS = 2000
 
 
 @dataclass(frozen=True)
@@ -109,18 +111,24 @@ def ego_graph(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGrap
     return graph.subgraph(sorted(near)).copy()
 
 
-def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None) -> nx.MultiDiGraph:
-    """At most `limit` nodes (0: no limit): the centre, then the nearest to it, and among equally near ones
-    those whose links carry the most evidence; a node the cut leaves without links goes too."""
-    if not limit or graph.number_of_nodes() <= limit:
+def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
+                  max_links: int = 0) -> nx.MultiDiGraph:
+    """At most `limit` nodes and `max_links` links (0: no limit), chosen as `select_nodes` chooses in the store:
+    the centre, then the nearest to it, and among equally near ones those whose links are stated by the most
+    articles; the centre's links, then the most reported. A node the cut leaves without links goes too."""
+    sources = {(s, o, key): len({e.article or e.entry for e in d["evidence"]})
+               for s, o, key, d in graph.edges(keys=True, data=True)}
+    if (not limit or graph.number_of_nodes() <= limit) and (not max_links or len(sources) <= max_links):
         return graph
     hops = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre) if centre else {}
-    weight = {node: sum(len(d["evidence"]) for *_, d in [*graph.in_edges(node, data=True),
-                                                         *graph.out_edges(node, data=True)])
-              for node in graph}
-    kept = sorted(graph, key=lambda n: (hops.get(n, 0), -weight[n], n))[:limit]
-    cut = graph.subgraph(kept)
-    return graph.subgraph(sorted(n for n in kept if cut.degree(n) or n == centre)).copy()
+    weight = dict.fromkeys(graph, 0)
+    for (s, o, _), n in sources.items():
+        weight[s] += n
+        weight[o] += n
+    kept = set(sorted(graph, key=lambda n: (hops.get(n, 0), -weight[n], n))[:limit or None])
+    links = sorted((key for key in sources if key[0] in kept and key[1] in kept),
+                   key=lambda key: (centre not in key[:2], -sources[key], key[0], key[2], key[1]))[:max_links or None]
+    return graph.edge_subgraph(links).copy()
 
 
 def _dates(data: dict) -> list[str]:
@@ -194,16 +202,21 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
 
 
 def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 2,
-               article: str | None = None, max_nodes: int = MAX_NODES) -> dict[str, int]:
+               article: str | None = None, max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS) -> dict[str, int]:
     """Write the whole-graph view, an ego view (`focus`) or one article's view to `output`, with at most
-    `max_nodes` nodes (see `most_reported`). Returns the nodes and edges drawn, and the nodes there were."""
+    `max_nodes` nodes and `max_links` links (see `select_nodes`; 0: no limit). Returns the nodes and edges
+    drawn, the nodes there were to choose from (`of`) and the links among the chosen ones (`edges_of`)."""
+    selection = None
     if focus and not article:  # read only the neighbourhood from the store
         centre = find_entity_in_store(store, focus)
-        graph = load_network(store, focus=centre, depth=depth)
+        selection = select_nodes(store, max_nodes, centre, depth, max_links)
+        graph = load_network(store, focus=centre, depth=depth, selection=selection)
         if centre not in graph:  # facts with literal objects only (holdsPosition): no edge to draw
             raise KgError(f"no entity named '{focus}' has facts in the store")
     else:
-        graph = load_network(store, article=article)
+        if not article:
+            selection = select_nodes(store, max_nodes, max_links=max_links)
+        graph = load_network(store, article=article, selection=selection)
         centre = find_entity(graph, focus) if focus else None
     title = "actorgraph"
     if centre:
@@ -211,27 +224,39 @@ def write_view(store: Store, output: str | Path, focus: str | None = None, depth
         title += f": {graph.nodes[centre]['label']} and its neighbours"
     elif article:
         title += f": article {article}"
-    total = graph.number_of_nodes()
-    graph = most_reported(graph, max_nodes, centre)
-    if graph.number_of_nodes() < total:
-        title += f" (the {graph.number_of_nodes()} most reported of {total} entities and events)"
+    nodes = selection.total if selection else graph.number_of_nodes()
+    links = selection.links_among if selection else graph.number_of_edges()
+    graph = most_reported(graph, max_nodes, centre, max_links)
+    title += _shown(graph, nodes, links, selection.complete if selection else True)
     html = render_view(graph, title)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(html, encoding="utf-8")
-    return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": total}
+    return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": nodes, "edges_of": links}
 
 
-def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int = MAX_NODES) -> list[ViewInfo]:
+def _shown(drawn: nx.MultiDiGraph, nodes: int, links: int, complete: bool = True) -> str:
+    """What a title says of a view cut to its limits: how many of how many."""
+    parts = []
+    if drawn.number_of_nodes() < nodes:
+        parts.append(f"the {drawn.number_of_nodes()} most reported of {'' if complete else 'at least '}{nodes} "
+                     f"entities and events")
+    if drawn.number_of_edges() < links:
+        parts.append(f"{'their' if parts else 'the'} {drawn.number_of_edges()} most reported links of {links}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int = MAX_NODES,
+                max_links: int = MAX_LINKS) -> list[ViewInfo]:
     """The investigators' set: index.html (whole graph, listing the others), entity/<id>.html for every actor
     and region with at least two facts, article/<id>.html for every article, and timeline.html; the graph
-    and entity views with at most `max_nodes` nodes (see `most_reported`)."""
+    and entity views with at most `max_nodes` nodes and `max_links` links (see `most_reported`)."""
     folder = Path(folder)
     graph = load_network(store)
     entity_ids = sorted(n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2)
     slug = lambda iri: iri.rsplit("/", 1)[-1]  # noqa: E731
     pages: list[tuple[ViewInfo, nx.MultiDiGraph, str]] = []
     for node in entity_ids:
-        ego = most_reported(ego_graph(graph, node, depth), max_nodes, node)
+        ego = most_reported(ego_graph(graph, node, depth), max_nodes, node, max_links)
         info = ViewInfo(f"entity/{slug(node)}.html", f"{graph.nodes[node]['label']} and its neighbours", "entity",
                         ego.number_of_nodes(), ego.number_of_edges())
         pages.append((info, ego, "entity"))
@@ -244,10 +269,8 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
                                sub.number_of_nodes(), sub.number_of_edges()), sub, "article"))
     timeline = _timeline(graph)
     infos = [p[0] for p in pages] + [ViewInfo("timeline.html", "Timeline of events", "timeline", len(timeline), 0)]
-    shown = most_reported(graph, max_nodes)
-    title = "actorgraph: the whole graph"
-    if shown.number_of_nodes() < graph.number_of_nodes():
-        title += f" (the {shown.number_of_nodes()} most reported of {graph.number_of_nodes()} entities and events)"
+    shown = most_reported(graph, max_nodes, max_links=max_links)
+    title = "actorgraph: the whole graph" + _shown(shown, graph.number_of_nodes(), graph.number_of_edges())
     index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
     targets = {node: f"entity/{slug(node)}.html" for node in entity_ids}
     (folder / "lib").mkdir(parents=True, exist_ok=True)

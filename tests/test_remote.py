@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.export import export_rdf
+from kg.network import find_entity_in_store, load_network, select_nodes
 from kg.pipeline import build
 from kg.query import run_query, saved_queries
 from kg.paths import ontology_dir
@@ -50,6 +51,19 @@ def test_build_twice_then_same_answers_as_embedded(remote, seeds_store, lexicon)
             continue
         columns = 4 if name == "facts-by-rule" else None  # the example sentence is engine-specific
         assert [r[:columns] for r in _rows(remote, name)] == [r[:columns] for r in _rows(seeds_store, name)], name
+
+
+@pytest.mark.parametrize("focus,depth", [(None, 1), ("Peru", 1), ("ELN", 2)])
+def test_a_capped_view_chooses_and_reads_the_same_as_embedded(remote, seeds_store, lexicon, focus, depth):
+    build([SEEDS], remote, lexicon)
+    drawn = []
+    for store in (remote, seeds_store):
+        centre = find_entity_in_store(store, focus) if focus else None
+        selection = select_nodes(store, 8, centre, depth, max_links=10)
+        graph = load_network(store, selection=selection)
+        edges = sorted((s, o, k, d["evidence"]) for s, o, k, d in graph.edges(keys=True, data=True))
+        drawn.append((selection, edges))
+    assert drawn[0] == drawn[1] and drawn[0][1]
 
 
 def test_rebuilding_an_article_replaces_its_graph(remote, lexicon, tmp_path):

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from kg.analysis import analyze, shortest_chains
-from kg.network import Evidence, export_network, find_entity, find_entity_in_store, load_network
+from kg.network import Evidence, export_network, find_entity, find_entity_in_store, load_network, select_nodes
 from kg.views import MAX_NODES, ego_graph, most_reported, write_view, write_views
 
 
@@ -101,6 +101,13 @@ def test_a_capped_view_keeps_the_centre_then_the_nearest_then_the_most_reported(
     assert most_reported(graph, 0, "c") is graph and most_reported(graph, 5, "c") is graph
 
 
+def test_a_capped_view_keeps_the_centres_links_then_the_most_reported():
+    graph = _linked(("c", "a", 1), ("a", "b", 9), ("c", "b", 2), ("b", "d", 5))
+    kept = most_reported(graph, 0, "c", max_links=3)
+    assert sorted(kept.edges()) == [("a", "b"), ("c", "a"), ("c", "b")]  # the centre's two, then the heaviest
+    assert sorted(most_reported(graph, 0, max_links=1).edges()) == [("a", "b")]
+
+
 def test_a_capped_whole_graph_drops_what_the_cut_leaves_unlinked():
     graph = _linked(("a", "b", 9), ("b", "c", 9), ("d", "e", 1))
     assert sorted(most_reported(graph, 4)) == ["a", "b", "c"]  # e fell to the cut: d alone is not drawn
@@ -121,3 +128,33 @@ def test_a_capped_ego_view_says_so_in_its_title(seeds_store, tmp_path):
     assert f"(the 4 most reported of {stats['of']} entities and events)" in html
     full = write_view(seeds_store, tmp_path / "all.html", focus="Peru", depth=1, max_nodes=0)
     assert full["nodes"] == full["of"] == stats["of"]
+
+
+@pytest.mark.parametrize("focus,depth", [(None, 1), ("Peru", 1), ("Shining Path", 2), ("ELN", 2)])
+def test_a_selection_draws_its_links_with_all_their_evidence(seeds_store, focus, depth):
+    full = load_network(seeds_store)
+    centre = find_entity_in_store(seeds_store, focus) if focus else None
+    selection = select_nodes(seeds_store, 8, centre, depth, max_links=10)
+    assert len(selection.nodes) == 8 and len(selection.links) == min(10, selection.links_among)
+    got = load_network(seeds_store, selection=selection)
+    assert set(got.edges(keys=True)) == {(s, o, p) for s, p, o in selection.links}
+    for edge in got.edges(keys=True):
+        assert got.edges[edge]["evidence"] == full.edges[edge]["evidence"], edge
+    if centre:
+        assert centre in got and all(centre in (s, o) for s, _, o in sorted(selection.links)[:1])
+        near = ego_graph(full, centre, 1)
+        assert set(got) <= set(ego_graph(full, centre, depth))
+        assert (sum(1 for n in got if n in near) == min(8, near.number_of_nodes()))  # the nearest come first
+
+
+def test_a_focus_links_come_before_the_others(seeds_store):
+    centre = find_entity_in_store(seeds_store, "Peru")
+    selection = select_nodes(seeds_store, 50, centre, 2, max_links=5)
+    assert all(centre in (s, o) for s, _, o in selection.links)
+
+
+def test_nothing_is_selected_when_everything_fits(seeds_store):
+    centre = find_entity_in_store(seeds_store, "Shining Path")
+    assert select_nodes(seeds_store, 500, centre, 1, max_links=2000) is None
+    assert select_nodes(seeds_store, 500, max_links=2000) is None
+    assert select_nodes(seeds_store, 0, centre, 1) is None
