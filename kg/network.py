@@ -206,12 +206,13 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
 
 
 def select_nodes(store: Store, limit: int, focus: str | None = None, depth: int = 1,
-                 max_links: int = 0) -> Selection | None:
-    """What a view of at most `limit` nodes and `max_links` links draws, or None when all of it fits (0: no
-    limit). Nodes: the focus, then the nearest to it, and among equally near ones the most reported (the
-    links to them stated by the most articles); links: the focus's, then the most reported. Chosen on the
-    direct triples, so evidence is read only for what is drawn: a cartel's neighbourhood in ten thousand
-    articles runs to tens of thousands of links, the whole graph to a hundred thousand nodes."""
+                 max_links: int = 0) -> Selection:
+    """What a view of at most `limit` nodes and `max_links` links draws (0: no limit), within `depth` hops of
+    `focus` if given. Nodes: the focus, then the nearest to it, and among equally near ones the most reported
+    (the links to them stated by the most articles); links: the focus's, then the most reported. Chosen on
+    the direct triples, so evidence is read only for what is drawn: a cartel's neighbourhood in ten thousand
+    articles runs to tens of thousands of links, the whole graph to a hundred thousand nodes, and even a
+    small view's neighbours state thousands of facts it does not draw."""
     hops: dict[str, int] = {}
     complete = True
     if focus is None:
@@ -235,8 +236,6 @@ def select_nodes(store: Store, limit: int, focus: str | None = None, depth: int 
     if focus is not None:  # the links among the farthest chosen nodes, which the search did not follow
         links.update(_links(store, "s", {n for n in chosen if hops[n] == max(hops.values())}))
     among = {key: n for key, n in links.items() if key[0] in chosen and key[2] in chosen}
-    if len(chosen) == len(weight) and complete and (not max_links or len(among) <= max_links):
-        return None
     kept = sorted(among, key=lambda key: (focus not in (key[0], key[2]), -among[key], key))[:max_links or None]
     return Selection(chosen, frozenset(kept), len(weight), len(among), complete)
 

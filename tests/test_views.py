@@ -153,8 +153,12 @@ def test_a_focus_links_come_before_the_others(seeds_store):
     assert all(centre in (s, o) for s, _, o in selection.links)
 
 
-def test_nothing_is_selected_when_everything_fits(seeds_store):
-    centre = find_entity_in_store(seeds_store, "Shining Path")
-    assert select_nodes(seeds_store, 500, centre, 1, max_links=2000) is None
-    assert select_nodes(seeds_store, 500, max_links=2000) is None
-    assert select_nodes(seeds_store, 0, centre, 1) is None
+@pytest.mark.parametrize("name,depth", [("Shining Path", 1), ("ELN", 2), ("Peru", 2)])
+def test_everything_is_selected_when_it_fits(seeds_store, name, depth):
+    full = load_network(seeds_store)
+    centre = find_entity_in_store(seeds_store, name)
+    ego = ego_graph(full, centre, depth)
+    for selection in select_nodes(seeds_store, 500, centre, depth, 2000), select_nodes(seeds_store, 0, centre, depth):
+        assert selection.nodes == set(ego) and selection.links == {(s, p, o) for s, o, p in ego.edges(keys=True)}
+    whole = select_nodes(seeds_store, 500, max_links=2000)
+    assert whole.nodes == set(full) and len(whole.links) == whole.links_among == full.number_of_edges()
