@@ -158,7 +158,7 @@ def main() -> None:
     centre = max(graph, key=graph.degree)
     started = time.perf_counter()
     render_view(ego_graph(graph, centre, 1), "ego")
-    row("ego view of the most linked entity", f"{time.perf_counter() - started:.2f} s (network loaded)")
+    row("ego view of the most linked, uncapped", f"{time.perf_counter() - started:.2f} s to draw (network loaded)")
     # `kg view --focus` reads only the neighbourhood: its time depends on how linked the entity is, so it is
     # measured for a typical entity (the median), a well-reported one (90th percentile) and the most linked.
     ranked = sorted((n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2),
