@@ -316,6 +316,9 @@ def _page(views: str | None, ontology_root: Path) -> bytes:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 drops connections when a few clients connect at once, and each
+    # dropped one waits a second for its retry: eight clients got a tenth of the throughput of one.
+    request_queue_size = 128
 
 
 def make_server(config: ServerConfig) -> _Server:
