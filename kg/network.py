@@ -56,8 +56,10 @@ SELECT ?e ?role ?x ?sentence ?article ?rule ?start WHERE { GRAPH ?article { %s
 _ARTICLES = """SELECT ?article ?headline ?date ?publisher WHERE { GRAPH ?article { %s
   ?article schema:headline ?headline OPTIONAL { ?article schema:datePublished ?date }
   OPTIONAL { ?article schema:publisher/schema:name ?publisher } } }"""
-_NODES = """
-SELECT ?e ?type ?label WHERE { %s ?e a ?type ; rdfs:label ?label . FILTER(STRSTARTS(STR(?type), STR(kg:))) }"""
+# (An entity found by pattern is described in every article naming it: its class and its label are read
+# apart, or each copy of one meets each copy of the other.)
+_CLASSES = """SELECT DISTINCT ?e ?type WHERE { %s ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(kg:))) }"""
+_LABELS = "SELECT DISTINCT ?e ?label WHERE { %s ?e rdfs:label ?label }"
 _ALIASES = "SELECT ?e ?alias WHERE { %s ?e skos:altLabel ?alias }"
 _MENTIONS = "SELECT ?e ?article WHERE { %s ?article schema:mentions ?e }"
 _POSITIONS = "SELECT ?e ?title WHERE { %s ?e kg:holdsPosition ?title }"
@@ -175,9 +177,15 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     nodes = sorted({n for s, _, o in edges for n in (s, o)})
     restrict = ("e", nodes) if focus or wanted or selection else (None, ())
     info: dict[str, dict] = {}
-    for row in _rows(store, _NODES, *restrict):
-        info.setdefault(_value(row["e"]), {"label": _value(row["label"]), "type": _local(_value(row["type"])),
-                                           "aliases": set(), "articles": set(), "positions": set()})
+    labels: dict[str, str] = {}
+    for row in _rows(store, _LABELS, *restrict):
+        e, label = _value(row["e"]), _value(row["label"])
+        labels[e] = min(label, labels.get(e, label))
+    for row in _rows(store, _CLASSES, *restrict):
+        e, kind = _value(row["e"]), _local(_value(row["type"]))
+        if e in labels:
+            info[e] = {"label": labels[e], "type": min(kind, info[e]["type"]) if e in info else kind,
+                       "aliases": set(), "articles": set(), "positions": set()}
     for row in _rows(store, _ALIASES, *restrict):
         if _value(row["e"]) in info:
             info[_value(row["e"])]["aliases"].add(_value(row["alias"]))
