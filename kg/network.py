@@ -31,9 +31,8 @@ EVENT_ROLES = ("agent", "target", "place")
 
 # (A fact a curator rejected keeps its assertion, marked kg:rejectedBy, but is no edge.
 # Inside GRAPH ?article: an article's assertions share its graph, and Oxigraph answers the OPTIONALs there
-# row by row where over the union of all graphs it joins whole tables. Constant predicates are FILTERs, so
-# Oxigraph starts from the VALUES, not from every event. What is the same for every fact of an article, its
-# headline, date and publisher, is read once per article by _ARTICLES, not once per fact.)
+# row by row where over the union of all graphs it joins whole tables. What is the same for every fact of an
+# article, its headline, date and publisher, is read once per article by _ARTICLES, not once per fact.)
 _EDGES = """
 SELECT ?s ?p ?o ?sentence ?article ?rule ?stext ?otext ?start WHERE { GRAPH ?article { %s
   ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ; kg:startOffset ?start ;
@@ -142,8 +141,10 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
 
     With `article`, that article's facts (and the chains of the places it names); with `focus` (an entity
     IRI, see `find_entity_in_store`), only what lies within `depth` hops of it is read, so an ego view costs
-    the neighbourhood, not the store; with `selection` (see `select_nodes`), only the links among its nodes.
+    the neighbourhood, not the store; with `selection` (see `select_nodes`), only the links it keeps.
     """
+    if focus and not selection:
+        selection = select_nodes(store, 0, focus, depth)
     edges: dict[tuple[str, str, str], _Edge] = {}
     wanted, named = None, set()
     if article:
@@ -156,24 +157,8 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
         edges = _read_links(store, selection.links)
     elif wanted:  # its own graph, and the chains of the places it names
         _read_edges(store, edges, "article", [wanted], gazetteer=("s", named))
-    elif focus is None:
-        _read_edges(store, edges, None, ())
     else:
-        reached, frontier, events = {focus}, {focus}, {focus}
-        for _ in range(depth):
-            before = set(edges)
-            _read_edges(store, edges, "s", frontier, events=events)
-            _read_edges(store, edges, "o", frontier)
-            frontier = {n for key in set(edges) - before for n in (key[0], key[2])} - reached
-            reached |= frontier
-            events = frontier & {s for s, p, _ in edges if p in EVENT_ROLES}
-        # Links among the farthest nodes belong in too; a link from one of them to a nearer node was read
-        # with the nearer one, so their subject side is enough.
-        between: dict[tuple[str, str, str], _Edge] = {}
-        _read_edges(store, between, "s", frontier, events=events)
-        for key, edge in between.items():
-            if key[0] in reached and key[2] in reached:
-                edges.setdefault(key, _Edge()).evidence.extend(edge.evidence)
+        _read_edges(store, edges, None, ())
     nodes = sorted({n for s, _, o in edges for n in (s, o)})
     restrict = ("e", nodes) if focus or wanted or selection else (None, ())
     info: dict[str, dict] = {}
@@ -242,7 +227,8 @@ def select_nodes(store: Store, limit: int, focus: str | None = None, depth: int 
             weight[o] = weight.get(o, 0) + sources
     chosen = frozenset(sorted(weight, key=lambda n: (hops.get(n, 0), -weight[n], n))[:limit or None])
     if focus is not None:  # the links among the farthest chosen nodes, which the search did not follow
-        links.update(_links(store, "s", {n for n in chosen if hops[n] == max(hops.values())}))
+        farthest = max(hops.values())
+        links.update(_links(store, "s", {n for n in chosen if hops[n] == farthest}))
     among = {key: n for key, n in links.items() if key[0] in chosen and key[2] in chosen}
     kept = sorted(among, key=lambda key: (focus not in (key[0], key[2]), -among[key], key))[:max_links or None]
     return Selection(chosen, frozenset(kept), len(weight), len(among), complete)
@@ -279,9 +265,10 @@ def _read_links(store: Store, links: frozenset[tuple[str, str, str]]) -> dict[tu
         else:
             evidence = Evidence(_value(row["sentence"]), _value(row["article"]), "", "", _value(row["rule"]),
                                 _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0))
-        for key in states[_value(row["a"])]:
-            if key[1] in EVENT_ROLES:
-                evidence = replace(evidence, subject_text="", object_text="")
+        keys = states[_value(row["a"])]
+        if keys[0][1] in EVENT_ROLES:  # an event's class, not a fact between two names
+            evidence = replace(evidence, subject_text="", object_text="")
+        for key in keys:
             edges.setdefault(key, _Edge()).evidence.append(evidence)
     return edges
 
@@ -293,11 +280,10 @@ def _articles(store: Store, iris: set[str]) -> dict[str, tuple[str, str, str]]:
 
 
 def _read_edges(store: Store, edges: dict, var: str | None, iris: Iterable[str],
-                gazetteer: tuple[str, Iterable[str]] | None = None, events: Iterable[str] | None = None) -> None:
-    """Add the facts, gazetteer links and event roles to `edges`: all of them, or those whose ?`var` is one of
-    `iris` ("s" or "o": an end; "article": the graph), gazetteer links restricted by `gazetteer` and event
-    roles to the events `events` (when "s") if given. The article's headline, date and publisher are left to
-    the caller (`_articles`)."""
+                gazetteer: tuple[str, Iterable[str]] | None = None) -> None:
+    """Add the facts, gazetteer links and event roles to `edges`: all of them, or those of the graphs `iris`
+    (`var` "article"), gazetteer links restricted by `gazetteer` if given. The article's headline, date and
+    publisher are left to the caller (`_articles`)."""
     for row in _rows(store, _EDGES, var, iris):
         p = _local(_value(row["p"]))
         if p not in CORE_PREDICATES:
@@ -310,8 +296,7 @@ def _read_edges(store: Store, edges: dict, var: str | None, iris: Iterable[str],
         key = (_value(row["s"]), _local(_value(row["p"])), _value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence("", "", "", "", _value(row["rule"]),
                                                                 entry=_value(row["entry"])))
-    event_var = {"s": "e", "o": "x", "article": "article"}.get(var)
-    for row in _rows(store, _EVENTS, event_var, iris if events is None or var != "s" else events):
+    for row in _rows(store, _EVENTS, var, iris):
         role = _local(_value(row["role"]))
         key = (_value(row["e"]), role, _value(row["x"]))
         edges.setdefault(key, _Edge()).evidence.append(Evidence(
