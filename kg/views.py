@@ -256,9 +256,11 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     slug = lambda iri: iri.rsplit("/", 1)[-1]  # noqa: E731
     pages: list[tuple[ViewInfo, nx.MultiDiGraph, str]] = []
     for node in entity_ids:
-        ego = most_reported(ego_graph(graph, node, depth), max_nodes, node, max_links)
-        info = ViewInfo(f"entity/{slug(node)}.html", f"{graph.nodes[node]['label']} and its neighbours", "entity",
-                        ego.number_of_nodes(), ego.number_of_edges())
+        near = ego_graph(graph, node, depth)
+        ego = most_reported(near, max_nodes, node, max_links)
+        title = f"{graph.nodes[node]['label']} and its neighbours" + _shown(ego, near.number_of_nodes(),
+                                                                            near.number_of_edges())
+        info = ViewInfo(f"entity/{slug(node)}.html", title, "entity", ego.number_of_nodes(), ego.number_of_edges())
         pages.append((info, ego, "entity"))
     articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
     for iri in articles:

@@ -162,3 +162,13 @@ def test_everything_is_selected_when_it_fits(seeds_store, name, depth):
         assert selection.nodes == set(ego) and selection.links == {(s, p, o) for s, o, p in ego.edges(keys=True)}
     whole = select_nodes(seeds_store, 500, max_links=2000)
     assert whole.nodes == set(full) and len(whole.links) == whole.links_among == full.number_of_edges()
+
+
+def test_the_set_caps_its_graph_and_entity_views_and_says_so(seeds_store, tmp_path):
+    infos = {v.path: v for v in write_views(seeds_store, tmp_path, max_nodes=6, max_links=8)}
+    full = load_network(seeds_store)
+    assert infos["index.html"].nodes <= 6 and infos["index.html"].edges <= 8
+    assert f"most reported of {full.number_of_nodes()} entities and events" in infos["index.html"].title
+    peru = infos["entity/peru.html"]
+    assert peru.nodes <= 6 and peru.edges <= 8 and "most reported" in peru.title
+    assert peru.title in (tmp_path / "entity" / "peru.html").read_text(encoding="utf-8")
