@@ -15,13 +15,12 @@ import pyoxigraph as ox
 from .lexicon import Lexicon
 from .rdf import gazetteer_quads
 from .query import values_blocks
-from .vocab import GAZETTEER_GRAPH, KG, KGR, RDF
+from .vocab import ARTICLE, GAZETTEER_GRAPH, KG, KGR, RDF
 
 __all__ = ["GazetteerGraph"]
 
 GRAPH = ox.NamedNode(GAZETTEER_GRAPH)
 _HASH = ox.NamedNode(KG + "curatedDataHash")
-_ARTICLES = KGR + "article-"
 
 
 def _blocks(ids: Iterable[str]):
@@ -88,7 +87,7 @@ class GazetteerGraph:
         for values in _blocks(set(gone)):
             gone -= _ids(self.store.query(
                 f"SELECT DISTINCT ?e WHERE {{ {values} GRAPH ?g {{ ?x ?p ?e }} "
-                f"FILTER(STRSTARTS(STR(?g), \"{_ARTICLES}\")) }}"), "e")
+                f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE}\")) }}"), "e")
         below: dict[str, set[str]] = {}
         for values in _blocks(gone):
             for row in self.store.query(f"SELECT ?d ?e WHERE {{ {values} "

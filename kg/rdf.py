@@ -18,8 +18,8 @@ import pyoxigraph as ox
 from .lexicon import Lexicon
 from .model import Entity, Event, Extraction, Fact, Mention
 from .text import name_key, slug
-from .vocab import (CURATION_GRAPH, DCTERMS, GAZETTEER_GRAPH, GEONAMES, KG, KGR, ONTOLOGY_GRAPH, PROV, RDF, RDFS,
-                    SCHEMA, SKOS, WD, XSD)
+from .vocab import (ARTICLE, CURATION_GRAPH, DCTERMS, GAZETTEER_GRAPH, GEONAMES, KG, KGR, ONTOLOGY_GRAPH, PROV, RDF,
+                    RDFS, SCHEMA, SKOS, WD, XSD)
 
 __all__ = ["article_iri", "entity_iri", "extraction_quads", "article_quads", "curated_entities", "gazetteer_quads",
            "ontology_quads", "content_hash"]
@@ -36,7 +36,7 @@ def kg(name: str) -> ox.NamedNode:
 
 
 def article_iri(article_id: str) -> ox.NamedNode:
-    return _n(f"{KGR}article-{article_id}")
+    return _n(ARTICLE + article_id)
 
 
 def entity_iri(entity_id: str) -> ox.NamedNode:

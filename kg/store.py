@@ -12,9 +12,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from .errors import StoreError
-from .vocab import CONTENT_HASH, KGR, PREFIXES
-
-_ARTICLE = KGR + "article-"
+from .vocab import ARTICLE, CONTENT_HASH, PREFIXES
 
 __all__ = ["Store", "open_store"]
 
@@ -75,7 +73,7 @@ class Store:
         marks = self._db.quads_for_pattern(None, ox.NamedNode(CONTENT_HASH), None, None)
         complete = {q.graph_name.value for q in marks}
         for graph in list(self._db.named_graphs()):
-            if graph.value.startswith(_ARTICLE) and graph.value not in complete:
+            if graph.value.startswith(ARTICLE) and graph.value not in complete:
                 self._db.remove_graph(graph)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
