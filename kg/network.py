@@ -19,8 +19,8 @@ from .store import Store
 from .text import name_key, slug
 from .vocab import GAZETTEER_GRAPH, KG, KGR, RDF
 
-__all__ = ["Evidence", "Selection", "load_network", "select_nodes", "find_entity", "find_entity_in_store",
-           "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
+__all__ = ["Evidence", "Selection", "load_network", "select_nodes", "node_weights", "rank_nodes", "rank_links",
+           "find_entity", "find_entity_in_store", "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
 
 # Entity classes of the network (events are the other nodes).
 ACTOR_CLASSES = frozenset({"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"})
@@ -220,18 +220,35 @@ def select_nodes(store: Store, limit: int, focus: str | None = None, depth: int 
             links.update(found)
             frontier = {n for s, _, o in found for n in (s, o)} - hops.keys()
             hops.update(dict.fromkeys(frontier, hop))
-    weight: dict[str, int] = {focus: 0} if focus else {}
-    for (s, _, o), sources in links.items():
-        if focus is None or (s in hops and o in hops):
-            weight[s] = weight.get(s, 0) + sources
-            weight[o] = weight.get(o, 0) + sources
-    chosen = frozenset(sorted(weight, key=lambda n: (hops.get(n, 0), -weight[n], n))[:limit or None])
+    weight = ({focus: 0} if focus else {}) | node_weights(links)
+    chosen = frozenset(rank_nodes(weight, hops, limit))
     if focus is not None:  # the links among the farthest chosen nodes, which the search did not follow
         farthest = max(hops.values())
         links.update(_links(store, "s", {n for n in chosen if hops[n] == farthest}))
     among = {key: n for key, n in links.items() if key[0] in chosen and key[2] in chosen}
-    kept = sorted(among, key=lambda key: (focus not in (key[0], key[2]), -among[key], key))[:max_links or None]
-    return Selection(chosen, frozenset(kept), len(weight), len(among), complete)
+    return Selection(chosen, frozenset(rank_links(among, focus, max_links)), len(weight), len(among), complete)
+
+
+def node_weights(links: dict[tuple[str, str, str], int]) -> dict[str, int]:
+    """Each node's weight: the number of articles stating each of its links, summed (`links` maps
+    (subject, predicate, object) to that number)."""
+    weight: dict[str, int] = {}
+    for (s, _, o), sources in links.items():
+        weight[s] = weight.get(s, 0) + sources
+        weight[o] = weight.get(o, 0) + sources
+    return weight
+
+
+def rank_nodes(weight: dict[str, int], hops: dict[str, int], limit: int) -> list[str]:
+    """The at most `limit` nodes (0: all) a view draws: the nearest first (`hops`; a node not in it counts as
+    0), then the heaviest (`node_weights`), then by IRI."""
+    return sorted(weight, key=lambda n: (hops.get(n, 0), -weight[n], n))[:limit or None]
+
+
+def rank_links(links: dict[tuple[str, str, str], int], centre: str | None, limit: int) -> list[tuple[str, str, str]]:
+    """The at most `limit` links (0: all) a view draws: the centre's first, then those stated by the most
+    articles, then in order."""
+    return sorted(links, key=lambda key: (centre not in (key[0], key[2]), -links[key], key))[:limit or None]
 
 
 def _links(store: Store, var: str | None = None, iris: Iterable[str] = ()) -> dict[tuple[str, str, str], int]:

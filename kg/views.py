@@ -26,7 +26,8 @@ from pyvis.network import Network
 from . import __version__
 from .layout import layout
 from .errors import KgError
-from .network import ACTOR_CLASSES, REGION_CLASSES, find_entity, find_entity_in_store, load_network, select_nodes
+from .network import (ACTOR_CLASSES, REGION_CLASSES, find_entity, find_entity_in_store, load_network, node_weights,
+                      rank_links, rank_nodes, select_nodes)
 from .store import Store
 
 __all__ = ["ViewInfo", "write_view", "write_views", "render_view", "ego_graph", "most_reported", "MAX_NODES",
@@ -113,22 +114,17 @@ def ego_graph(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGrap
 
 def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
                   max_links: int = 0) -> nx.MultiDiGraph:
-    """At most `limit` nodes and `max_links` links (0: no limit), chosen as `select_nodes` chooses in the store:
-    the centre, then the nearest to it, and among equally near ones those whose links are stated by the most
-    articles; the centre's links, then the most reported. A node the cut leaves without links goes too."""
-    sources = {(s, o, key): len({e.article or e.entry for e in d["evidence"]})
+    """At most `limit` nodes and `max_links` links (0: no limit), ranked as `select_nodes` ranks them in the
+    store (`rank_nodes`, `rank_links`), with the articles citing each link counted from its evidence. A node
+    the cut leaves without links goes too."""
+    sources = {(s, key, o): len({e.article or e.entry for e in d["evidence"]})
                for s, o, key, d in graph.edges(keys=True, data=True)}
     if (not limit or graph.number_of_nodes() <= limit) and (not max_links or len(sources) <= max_links):
         return graph
     hops = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre) if centre else {}
-    weight = dict.fromkeys(graph, 0)
-    for (s, o, _), n in sources.items():
-        weight[s] += n
-        weight[o] += n
-    kept = set(sorted(graph, key=lambda n: (hops.get(n, 0), -weight[n], n))[:limit or None])
-    links = sorted((key for key in sources if key[0] in kept and key[1] in kept),
-                   key=lambda key: (centre not in key[:2], -sources[key], key[0], key[2], key[1]))[:max_links or None]
-    return graph.edge_subgraph(links).copy()
+    kept = set(rank_nodes(dict.fromkeys(graph, 0) | node_weights(sources), hops, limit))
+    among = {key: n for key, n in sources.items() if key[0] in kept and key[2] in kept}
+    return graph.edge_subgraph([(s, o, p) for s, p, o in rank_links(among, centre, max_links)]).copy()
 
 
 def _dates(data: dict) -> list[str]:
