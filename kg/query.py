@@ -16,7 +16,8 @@ from .store import Store
 from .text import name_key
 from .vocab import PREFIXES
 
-__all__ = ["SavedQuery", "saved_queries", "bind", "values_blocks", "run_query", "format_result", "parse_bindings", "FORMATS"]
+__all__ = ["SavedQuery", "saved_queries", "bind", "values_blocks", "run_query", "format_result", "parse_bindings",
+           "FORMATS"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
