@@ -17,7 +17,7 @@ from .query import values_blocks
 from .rdf import article_iri
 from .store import Store
 from .text import name_key, slug
-from .vocab import GAZETTEER_GRAPH, KG, KGR, RDF
+from .vocab import GAZETTEER_GRAPH, KG, KGR
 
 __all__ = ["Evidence", "Selection", "load_network", "select_nodes", "node_weights", "rank_nodes", "rank_links",
            "find_entity", "find_entity_in_store", "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
@@ -63,15 +63,23 @@ _ALIASES = "SELECT ?e ?alias WHERE { %s ?e skos:altLabel ?alias }"
 _MENTIONS = "SELECT ?e ?article WHERE { %s ?article schema:mentions ?e }"
 _POSITIONS = "SELECT ?e ?title WHERE { %s ?e kg:holdsPosition ?title }"
 _EVENT_DATES = "SELECT ?e ?d WHERE { %s ?e kg:date ?d }"
-# A view with a size limit reads its evidence in two steps: which assertions state the chosen links (three
-# lookups each), then the sentence and source of those alone (a dense node's other assertions are skipped).
-_ASSERTED = """SELECT ?a ?s ?p ?o ?article WHERE { GRAPH ?article { %s
-  ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }"""
-_DETAILS = """SELECT ?a ?article ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?article { %s
-  ?a kg:rule ?rule
-  OPTIONAL { ?a kg:evidence ?sentence } OPTIONAL { ?a kg:startOffset ?start }
+# A view with a size limit reads the evidence of the links it draws in two steps: the graphs stating each link
+# (one lookup of its direct triple), then in each of those the assertions linking its two ends, with their
+# sentence and source. In an article an assertion is found from its object: a cartel is the subject of dozens
+# of assertions in one article, a place the object of a few (Oxigraph follows the order written here: from
+# the subject, reading a dense node's evidence took five times longer). In the gazetteer, from its subject: a
+# country is the object of hundreds of locatedIn entries. An event role's evidence is the assertion of the
+# event's class.
+_STATED_IN = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { %s ?s ?p ?o } }"
+_SOURCE = """kg:rule ?rule OPTIONAL { ?a kg:evidence ?sentence } OPTIONAL { ?a kg:startOffset ?start }
   OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext }
-  OPTIONAL { ?a kg:curatedSource ?entry } OPTIONAL { ?a kg:rejectedBy ?rejected } } }"""
+  OPTIONAL { ?a kg:curatedSource ?entry } OPTIONAL { ?a kg:rejectedBy ?rejected }"""
+_ASSERTED = """SELECT ?g ?s ?p ?o ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?g { %%s
+  ?a rdf:object ?o ; rdf:subject ?s ; %s OPTIONAL { ?a rdf:predicate ?p } } }""" % _SOURCE
+_CURATED = """SELECT ?g ?s ?p ?o ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?g { %%s
+  ?a rdf:subject ?s ; rdf:object ?o ; %s OPTIONAL { ?a rdf:predicate ?p } } }""" % _SOURCE
+_EVENT_CLASS = """SELECT ?g ?s ?p ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?g { %%s
+  ?a rdf:subject ?s ; rdf:predicate ?p ; %s } FILTER(?p = rdf:type) }""" % _SOURCE
 # Every link of the network as a direct triple, counted by the graphs (articles, or the gazetteer) stating it:
 # a view chooses its nodes on these before it reads any evidence. (For given nodes, their triples filtered by
 # predicate; for all, each predicate looked up in turn: either way round takes Oxigraph many times longer.)
@@ -82,8 +90,9 @@ _ALL_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { VALUES ?p { %s }
 GROUP BY ?s ?p ?o""" % _PREDICATES
 
 
-def _rows(store: Store, query: str, var: str | None = None, iris: Iterable[str] = ()):
-    """A query's rows, over the whole store or (with `var`) only where ?var is one of `iris`."""
+def _rows(store: Store, query: str, var: str | tuple[str, ...] | None = None, iris: Iterable = ()):
+    """A query's rows, over the whole store or (with `var`) only where ?var is one of `iris` (with a tuple of
+    names, where they are one of the tuples `iris`)."""
     if var is None:
         yield from store.query(query % "")
         return
@@ -139,6 +148,7 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
                  depth: int = 1, selection: Selection | None = None) -> nx.MultiDiGraph:
     """Entities and events as nodes, facts and event roles as edges keyed by predicate, with evidence.
 
+    A node's `articles` (IRI to headline) are the articles mentioning it, newest first.
     With `article`, that article's facts (and the chains of the places it names); with `focus` (an entity
     IRI, see `find_entity_in_store`), only what lies within `depth` hops of it is read, so an ego view costs
     the neighbourhood, not the store; with `selection` (see `select_nodes`), only the links it keeps.
@@ -190,12 +200,17 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
                 data = info.get(node, {"label": node.rsplit("/", 1)[-1], "type": "Entity", "aliases": set(),
                                        "articles": set(), "positions": set()})
                 graph.add_node(node, label=data["label"], type=data["type"], aliases=sorted(data["aliases"]),
-                               articles={a: about[a][0] for a in sorted(data["articles"])},
+                               articles={a: about[a][0] for a in _newest_first(data["articles"], about)},
                                positions=sorted(data["positions"]), date=dates.get(node, ""))
         evidence = {replace(e, headline=about[e.article][0], date=about[e.article][1],
                             publisher=about[e.article][2]) if e.article else e for e in edge.evidence}
         graph.add_edge(s, o, key=p, predicate=p, evidence=sorted(evidence, key=lambda e: (e.article, e.start, e.rule)))
     return graph
+
+
+def _newest_first(articles: set[str], about: dict[str, tuple[str, str, str]]) -> list[str]:
+    """Articles by publication date, newest first (undated last), then by IRI."""
+    return sorted(sorted(articles), key=lambda a: about[a][1], reverse=True)
 
 
 def select_nodes(store: Store, limit: int, focus: str | None = None, depth: int = 1,
@@ -258,36 +273,35 @@ def _links(store: Store, var: str | None = None, iris: Iterable[str] = ()) -> di
 
 
 def _read_links(store: Store, links: frozenset[tuple[str, str, str]]) -> dict[tuple[str, str, str], _Edge]:
-    """The given links with their evidence, read in two steps (see _ASSERTED): a fact's from its assertions,
-    an event role's from the assertion of the event's class, a gazetteer link's from its curated entry."""
-    stating: dict[str, list[tuple[str, str, str]]] = {}
+    """The given links with their evidence (see _ASSERTED): a fact's from its assertions, an event role's from
+    the assertion of the event's class, a gazetteer link's from its curated entry."""
+    facts = {(s, KG + p, o) for s, p, o in links if p not in EVENT_ROLES}
+    stated = {(_value(row["g"]), _value(row["s"]), _value(row["o"]))
+              for row in _rows(store, _STATED_IN, ("s", "p", "o"), facts)}
+    curated = {found for found in stated if found[0] == GAZETTEER_GRAPH}
     roles: dict[str, list[tuple[str, str, str]]] = {}
     for key in links:
-        (roles if key[1] in EVENT_ROLES else stating).setdefault(key[0], []).append(key)
-    wanted = {key for key in links if key[1] not in EVENT_ROLES}
-    states: dict[str, list[tuple[str, str, str]]] = {}
-    for row in _rows(store, _ASSERTED, "s", set(stating) | set(roles)):
-        s, p = _value(row["s"]), _value(row["p"])
-        key = (s, _local(p), _value(row["o"]))
-        if key in wanted:
-            states.setdefault(_value(row["a"]), []).append(key)
-        elif p == RDF + "type" and s in roles:
-            states.setdefault(_value(row["a"]), []).extend(roles[s])
+        if key[1] in EVENT_ROLES:
+            roles.setdefault(key[0], []).append(key)
     edges: dict[tuple[str, str, str], _Edge] = {}
-    for row in _rows(store, _DETAILS, "a", states):
-        if row["rejected"] is not None:
-            continue
-        if row["entry"] is not None:
-            evidence = Evidence("", "", "", "", _value(row["rule"]), entry=_value(row["entry"]))
-        else:
-            evidence = Evidence(_value(row["sentence"]), _value(row["article"]), "", "", _value(row["rule"]),
-                                _value(row["stext"]), _value(row["otext"]), int(_value(row["start"]) or 0))
-        keys = states[_value(row["a"])]
-        if keys[0][1] in EVENT_ROLES:  # an event's class, not a fact between two names
-            evidence = replace(evidence, subject_text="", object_text="")
-        for key in keys:
-            edges.setdefault(key, _Edge()).evidence.append(evidence)
+    for query, rows in ((_ASSERTED, stated - curated), (_CURATED, curated)):
+        for row in _rows(store, query, ("g", "s", "o"), rows):
+            key = (_value(row["s"]), _value(row["p"]), _value(row["o"]))
+            if key in facts and row["rejected"] is None:
+                edges.setdefault((key[0], _local(key[1]), key[2]), _Edge()).evidence.append(_evidence(row))
+    for row in _rows(store, _EVENT_CLASS, "s", roles):
+        if row["rejected"] is None:  # an event's class, not a fact between two names
+            evidence = replace(_evidence(row), subject_text="", object_text="")
+            for key in roles[_value(row["s"])]:
+                edges.setdefault(key, _Edge()).evidence.append(evidence)
     return edges
+
+
+def _evidence(row) -> Evidence:
+    if row["entry"] is not None:
+        return Evidence("", "", "", "", _value(row["rule"]), entry=_value(row["entry"]))
+    return Evidence(_value(row["sentence"]), _value(row["g"]), "", "", _value(row["rule"]), _value(row["stext"]),
+                    _value(row["otext"]), int(_value(row["start"]) or 0))
 
 
 def _articles(store: Store, iris: set[str]) -> dict[str, tuple[str, str, str]]:

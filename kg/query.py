@@ -68,12 +68,18 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, ox.NamedNode | ox.Lite
     return out
 
 
-def values_blocks(var: str, iris: Iterable[str], size: int = 200) -> Iterator[str]:
+def values_blocks(var: str | tuple[str, ...], rows: Iterable, size: int = 200) -> Iterator[str]:
     """`VALUES ?var { <iri> ... }` blocks of at most `size` IRIs, in sorted order: a long list of anchors
-    split into queries of a size every server takes."""
-    iris = sorted(iris)
-    for start in range(0, len(iris), size):
-        yield f"VALUES ?{var} {{ " + " ".join(f"<{i}>" for i in iris[start:start + size]) + " }"
+    split into queries of a size every server takes. With a tuple of names, `rows` are tuples of IRIs:
+    `VALUES (?g ?s) { (<g1> <s1>) ... }`."""
+    rows = sorted(rows)
+    for start in range(0, len(rows), size):
+        chunk = rows[start:start + size]
+        if isinstance(var, str):
+            yield f"VALUES ?{var} {{ " + " ".join(f"<{i}>" for i in chunk) + " }"
+        else:
+            cells = " ".join("(" + " ".join(f"<{i}>" for i in row) + ")" for row in chunk)
+            yield "VALUES (" + " ".join(f"?{v}" for v in var) + f") {{ {cells} }}"
 
 
 def bind(sparql: str, bindings: dict) -> str:
