@@ -168,8 +168,9 @@ def main() -> None:
     started = time.perf_counter()
     render_view(ego_graph(graph, centre, 1), "ego")
     row("ego view of the most linked, uncapped", f"{time.perf_counter() - started:.2f} s to draw (network loaded)")
-    # `kg view --focus` reads only the neighbourhood: its time depends on how linked the entity is, so it is
-    # measured for a typical entity (the median), a well-reported one (90th percentile) and the most linked.
+    # `kg view --focus` and the anchored queries read only what touches the entity: their time depends on how
+    # linked it is, so they are measured for a typical entity (the median), a well-reported one (90th
+    # percentile) and the most linked.
     ranked = sorted((n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2),
                     key=lambda n: (graph.degree(n), n))
     for rank, node in (("median", ranked[len(ranked) // 2]), ("90th percentile", ranked[len(ranked) * 9 // 10]),
@@ -181,6 +182,10 @@ def main() -> None:
         command = _kg("view", "--store", store_dir, "--focus", label, "--depth", "1", "-o", work / "ego.html")
         row(f"kg view --focus, {rank}", f"{seconds:.2f} s to read and write, {command:.1f} s as a command "
                                         f"({label}: {graph.degree(node)} links)")
+        about = parse_bindings([f"name={label}"])
+        for name in ("entity", "who-operates-where"):
+            median, p95 = _timings(lambda: list(run_query(store, queries[name].text, about)), args.repeat)
+            row(f"query {name}, {rank}", f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms ({label})")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

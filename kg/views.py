@@ -53,6 +53,8 @@ ACTOR_OR_REGION = ACTOR_CLASSES | REGION_CLASSES
 # nodes and 128,000 links, a 240 MB page; its 150 most reported nodes alone share 10,000 links).
 MAX_NODES = 500
 MAX_LINKS = 2000
+# A node's panel lists the newest articles mentioning it, not all: a country is named in thousands.
+ARTICLES_LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         net.add_node(node, label=data["label"], title=tooltip, color=color, shape=shape,
                      size=round(10 + 40 * centrality.get(node, 0) ** 0.5, 1), **extra)
         info_nodes[node] = {"label": data["label"], "type": data["type"], "aliases": data["aliases"],
-                            "positions": data["positions"], "articles": list(data["articles"].values()),
+                            "positions": data["positions"], "articles": _listed(data["articles"], data["label"]),
                             "facts": [], "view": (links or {}).get(node)}
     for index, (s, o, key, data) in enumerate(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])):
         edge_id = f"e{index}"
@@ -195,6 +197,16 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         vis_css=None if lib else Markup((_vis_lib() / "vis-network.css").read_text(encoding="utf-8")),
         nodes_json=_json(nodes), edges_json=_json(edges), legend_json=_json(legend), options_json=_json(options),
         info_json=_json({"nodes": info_nodes, "edges": info_edges}), views_json=_json(listing))
+
+
+def _listed(articles: dict[str, str], label: str) -> list[str]:
+    """The headlines a node's panel lists: the newest, and how to ask for the others."""
+    headlines = list(articles.values())
+    if len(headlines) <= ARTICLES_LISTED:
+        return headlines
+    rest = len(headlines) - ARTICLES_LISTED
+    return headlines[:ARTICLES_LISTED] + [
+        f"\u2026 and {rest} older: kg query articles-mentioning --bind name=\"{label}\""]
 
 
 def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 2,

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from kg import views as views_module
 from kg.analysis import analyze, shortest_chains
 from kg.network import Evidence, export_network, find_entity, find_entity_in_store, load_network, select_nodes
+from kg.paths import ontology_dir
+from kg.query import parse_bindings, run_query, saved_queries
 from kg.views import MAX_NODES, ego_graph, most_reported, write_view, write_views
+
+
+QUERIES = saved_queries(ontology_dir())
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +180,18 @@ def test_the_set_caps_its_graph_and_entity_views_and_says_so(seeds_store, tmp_pa
     peru = infos["entity/peru.html"]
     assert peru.nodes <= 6 and peru.edges <= 8 and "most reported" in peru.title
     assert peru.title in (tmp_path / "entity" / "peru.html").read_text(encoding="utf-8")
+
+
+def test_a_nodes_panel_lists_its_newest_articles_and_how_to_ask_for_the_rest(seeds_store, tmp_path, monkeypatch):
+    graph = load_network(seeds_store)
+    peru = find_entity(graph, "Peru")
+    listed = list(graph.nodes[peru]["articles"].values())
+    newest_first = [r["headline"].value for r in run_query(seeds_store, QUERIES["articles-mentioning"].text,
+                                                           parse_bindings(["name=Peru"]))]
+    assert len(listed) >= 2 and listed == newest_first  # not the order of their IRIs
+    monkeypatch.setattr(views_module, "ARTICLES_LISTED", 1)
+    html = tmp_path / "peru.html"
+    write_view(seeds_store, html, focus="Peru", depth=1)
+    info = json.loads(re.search(r"const INFO = (.*?);\n", html.read_text(encoding="utf-8")).group(1))
+    assert info["nodes"][peru]["articles"] == listed[:1] + [
+        f"\u2026 and {len(listed) - 1} older: kg query articles-mentioning --bind name=\"Peru\""]
