@@ -180,7 +180,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
 @click.option("--article", metavar="ID", help="Only the facts of one article (its id: the file name).")
 @click.option("--all", "write_all", is_flag=True, help="Write the whole set into the folder -o names: index.html "
               "(the whole graph, listing every view), one view per actor and region with two facts or more, one "
-              "per article, and timeline.html.")
+              "per article, and timeline.html; with a progress bar on a terminal.")
 @click.option("--max-nodes", type=click.IntRange(min=0), default=500, show_default=True, help="Draw at most this "
               "many nodes: the focus, then the nearest, and among those the most reported (0: all). A bigger "
               "view is a hairball, and its page runs to hundreds of MB.")
@@ -202,14 +202,17 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
       kg view --article 000_6bef111ac725a0fa -o seed.html
       kg view --all -o exports/views
     """
+    from tqdm import tqdm
+
     from .store import open_store
     from .views import write_view, write_views
 
     try:
         store = open_store(store_location or default_store(), read_only=True)
         if write_all:
-            views = write_views(store, output, depth=depth if depth != 2 else 1, max_nodes=max_nodes,
-                                max_links=max_links)
+            with tqdm(unit="view", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True) as bar:
+                views = write_views(store, output, depth=depth if depth != 2 else 1, max_nodes=max_nodes,
+                                    max_links=max_links, progress=lambda done, total: _advance(bar, done, total))
             click.echo(f"Wrote {len(views)} views into {output}/ (open {output}/index.html).")
             return
         stats = write_view(store, output, focus=focus, depth=depth, article=article, max_nodes=max_nodes,
@@ -222,6 +225,12 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
     cut = " (the most reported; --max-nodes 0 --max-links 0 draw all)" if stats["nodes"] < stats["of"] or \
         stats["edges"] < stats["edges_of"] else ""
     click.echo(f"Wrote {output}: {nodes}, {edges}{cut}.")
+
+
+def _advance(bar, done: int, total: int) -> None:
+    """Move a progress bar whose total is known only once the work has started."""
+    bar.total = total
+    bar.update(done - bar.n)
 
 
 @cli.command("extract")

@@ -16,6 +16,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import networkx as nx
 import pyvis
@@ -254,46 +255,59 @@ def _shown(drawn: nx.MultiDiGraph, nodes: int, links: int, complete: bool = True
 
 
 def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int = MAX_NODES,
-                max_links: int = MAX_LINKS) -> list[ViewInfo]:
+                max_links: int = MAX_LINKS, progress: Callable[[int, int], None] | None = None) -> list[ViewInfo]:
     """The investigators' set: index.html (whole graph, listing the others), entity/<id>.html for every actor
     and region with at least two facts, article/<id>.html for every article, and timeline.html; the graph
-    and entity views with at most `max_nodes` nodes and `max_links` links (see `most_reported`)."""
+    and entity views with at most `max_nodes` nodes and `max_links` links (see `most_reported`).
+
+    Each page is written as soon as it is drawn (a store of thousands of articles makes thousands of pages);
+    `progress` is called after each with the number written and the number in all."""
     folder = Path(folder)
     graph = load_network(store)
     entity_ids = sorted(n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2)
+    articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
     slug = lambda iri: iri.rsplit("/", 1)[-1]  # noqa: E731
-    pages: list[tuple[ViewInfo, nx.MultiDiGraph, str]] = []
+    targets = {node: f"entity/{slug(node)}.html" for node in entity_ids}
+    total = len(entity_ids) + len(articles) + 2
+    (folder / "lib").mkdir(parents=True, exist_ok=True)
+    for name in ("vis-network.min.js", "vis-network.css"):
+        (folder / "lib" / name).write_bytes((_vis_lib() / name).read_bytes())
+    infos: list[ViewInfo] = []
+
+    def page(info: ViewInfo, sub: nx.MultiDiGraph) -> None:
+        up = os.path.relpath(folder, (folder / info.path).parent)
+        links = {n: f"{up}/{t}" for n, t in targets.items() if n in sub}
+        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib"))
+        infos.append(info)
+        if progress:
+            progress(len(infos), total)
+
     for node in entity_ids:
         near = ego_graph(graph, node, depth)
         ego = most_reported(near, max_nodes, node, max_links)
         title = f"{graph.nodes[node]['label']} and its neighbours" + _shown(ego, near.number_of_nodes(),
                                                                             near.number_of_edges())
-        info = ViewInfo(f"entity/{slug(node)}.html", title, "entity", ego.number_of_nodes(), ego.number_of_edges())
-        pages.append((info, ego, "entity"))
-    articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
+        page(ViewInfo(f"entity/{slug(node)}.html", title, "entity", ego.number_of_nodes(), ego.number_of_edges()),
+             ego)
     for iri in articles:
         sub = load_network(store, article=slug(iri).removeprefix("article-"))
         headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"] if e.headline),
                         slug(iri))
-        pages.append((ViewInfo(f"article/{slug(iri).removeprefix('article-')}.html", headline, "article",
-                               sub.number_of_nodes(), sub.number_of_edges()), sub, "article"))
+        page(ViewInfo(f"article/{slug(iri).removeprefix('article-')}.html", headline, "article",
+                      sub.number_of_nodes(), sub.number_of_edges()), sub)
     timeline = _timeline(graph)
-    infos = [p[0] for p in pages] + [ViewInfo("timeline.html", "Timeline of events", "timeline", len(timeline), 0)]
-    shown = most_reported(graph, max_nodes, max_links=max_links)
-    title = "actorgraph: the whole graph" + _shown(shown, graph.number_of_nodes(), graph.number_of_edges())
-    index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
-    targets = {node: f"entity/{slug(node)}.html" for node in entity_ids}
-    (folder / "lib").mkdir(parents=True, exist_ok=True)
-    for name in ("vis-network.min.js", "vis-network.css"):
-        (folder / "lib" / name).write_bytes((_vis_lib() / name).read_bytes())
-    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib"))
-    for info, sub, kind in pages:
-        up = os.path.relpath(folder, (folder / info.path).parent)
-        links = {n: f"{up}/{t}" for n, t in targets.items() if n in sub}
-        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib"))
     _write(folder / "timeline.html", _env().get_template("timeline.html").render(
         title="actorgraph: timeline of events", version=__version__, events=timeline,
         types=sorted({e["type"] for e in timeline})))
+    infos.append(ViewInfo("timeline.html", "Timeline of events", "timeline", len(timeline), 0))
+    if progress:
+        progress(len(infos), total)
+    shown = most_reported(graph, max_nodes, max_links=max_links)
+    title = "actorgraph: the whole graph" + _shown(shown, graph.number_of_nodes(), graph.number_of_edges())
+    index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
+    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib"))
+    if progress:
+        progress(len(infos) + 1, total)
     return [index] + infos
 
 

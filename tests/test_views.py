@@ -195,3 +195,10 @@ def test_a_nodes_panel_lists_its_newest_articles_and_how_to_ask_for_the_rest(see
     info = json.loads(re.search(r"const INFO = (.*?);\n", html.read_text(encoding="utf-8")).group(1))
     assert info["nodes"][peru]["articles"] == listed[:1] + [
         f"\u2026 and {len(listed) - 1} older: kg query articles-mentioning --bind name=\"Peru\""]
+
+
+def test_the_set_reports_its_progress_page_by_page(seed_store, tmp_path):
+    calls = []
+    infos = write_views(seed_store, tmp_path, progress=lambda done, total: calls.append((done, total)))
+    assert [done for done, _ in calls] == list(range(1, len(infos) + 1))
+    assert {total for _, total in calls} == {len(infos)}
