@@ -147,7 +147,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
       kg query -f my-question.rq --format json
     """
     from .paths import ontology_dir
-    from .query import format_result, parse_bindings, run_query, saved_queries
+    from .query import format_result, parse_bindings, run_query, saved_queries, unused_bindings
     from .store import open_store
 
     try:
@@ -165,8 +165,11 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
             text = catalogue[saved].text
         else:
             text = query_file.read_text(encoding="utf-8") if query_file else query
+        bindings = parse_bindings(list(bind))
+        for var in unused_bindings(text, bindings):
+            click.echo(f"Warning: the query does not use ?{var}; --bind {var}=... changes nothing.", err=True)
         store = open_store(store_location or default_store(), read_only=True)
-        result = run_query(store, text, parse_bindings(list(bind)))
+        result = run_query(store, text, bindings)
         click.echo(format_result(result, fmt), nl=False)
     except KgError as exc:
         _fail(exc)

@@ -16,8 +16,8 @@ from .store import Store
 from .text import name_key
 from .vocab import PREFIXES
 
-__all__ = ["SavedQuery", "saved_queries", "bind", "values_blocks", "run_query", "format_result", "parse_bindings",
-           "FORMATS"]
+__all__ = ["SavedQuery", "saved_queries", "bind", "unused_bindings", "values_blocks", "run_query", "format_result",
+           "parse_bindings", "FORMATS"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
@@ -86,20 +86,32 @@ def bind(sparql: str, bindings: dict) -> str:
     """The query with its bindings as a VALUES block at the start of every WHERE group (subqueries included),
     so they are in scope for the FILTERs there: a saved query takes a parameter (?name) without projecting it.
     A string bound to ?v is also bound to ?vKey as a name key (kg:nameKey: no accents, no case), so
-    `?e kg:nameKey ?nameKey` finds an entity by any of its names with one index lookup.
+    `?e kg:nameKey ?nameKey` finds an entity by any of its names with one index lookup. A variable the query
+    does not use is left out (see `unused_bindings`): joined into every group for nothing, it can change the
+    engine's plan (facts-by-rule took 1.4 s instead of 0.9 s).
     """
-    if not bindings:
-        return sparql
-    bindings = dict(bindings)
+    bindings = dict(bindings or {})
     for var, term in list(bindings.items()):
         key = ox.Variable(var.value + "Key")
         if isinstance(term, ox.Literal) and key not in bindings:
             bindings[key] = ox.Literal(name_key(term.value))
+    bindings = {var: term for var, term in bindings.items() if _uses(sparql, var.value)}
+    if not bindings:
+        return sparql
     names = " ".join(str(v) for v in bindings)
     values = " ".join(str(t) for t in bindings.values())
     if _WHERE.search(sparql) is None:
         raise QueryError("--bind needs a query with a WHERE { ... } group")
     return _WHERE.sub(lambda m: f"{m.group(0)} VALUES ({names}) {{ ({values}) }} ", sparql)
+
+
+def _uses(sparql: str, var: str) -> bool:
+    return re.search(rf"[?$]{re.escape(var)}(?![\w\u00b7\u0300-\u036f\u203f-\u2040])", sparql) is not None
+
+
+def unused_bindings(sparql: str, bindings: dict) -> list[str]:
+    """The bound variables the query uses neither as ?v nor as its name key ?vKey (likely a typo)."""
+    return sorted(v.value for v in bindings if not _uses(sparql, v.value) and not _uses(sparql, v.value + "Key"))
 
 
 def run_query(store: Store, sparql: str, bindings: dict | None = None):

@@ -76,3 +76,10 @@ def test_errors_are_one_line_with_exit_2(run, args, message):
 def test_query_before_any_build_says_what_to_do(run):
     result = CliRunner().invoke(cli, ["query", "--saved", "positions"])
     assert result.exit_code == 2 and "build one first with `kg build`" in result.output
+
+
+def test_a_binding_the_query_does_not_use_is_reported_and_left_out(run):
+    run("build", SEED)
+    result = run("query", "--saved", "entity", "--bind", "name=Shining Path", "--bind", "nmae=VRAEM")
+    assert result.exit_code == 0 and "Shining Path" in result.stdout
+    assert result.stderr == "Warning: the query does not use ?nmae; --bind nmae=... changes nothing.\n"

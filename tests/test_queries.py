@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.paths import ontology_dir
-from kg.query import format_result, parse_bindings, run_query, saved_queries
+from kg.query import bind, format_result, parse_bindings, run_query, saved_queries, unused_bindings
 
 QUERIES = saved_queries(ontology_dir())
 
@@ -144,3 +144,11 @@ def test_formats(seed_store):
     assert '"bindings"' in format_result(result(), "json")
     table = format_result(result(), "table").splitlines()
     assert table[0].split() == ["person", "position", "articles", "latest"] and table[-1] == "(3 rows)"
+
+
+def test_bind_adds_only_the_variables_the_query_uses():
+    bindings = parse_bindings(["name=Sendero Luminoso", "region=VRAEM"])
+    query = "SELECT ?e WHERE { ?e kg:nameKey ?nameKey }"
+    assert bind(query, bindings) == 'SELECT ?e WHERE { VALUES (?nameKey) { ("sendero luminoso") }  ?e kg:nameKey ?nameKey }'
+    assert bind("SELECT ?e WHERE { ?e a kg:Country }", bindings) == "SELECT ?e WHERE { ?e a kg:Country }"
+    assert unused_bindings(query, bindings) == ["region"]
