@@ -56,6 +56,8 @@ MAX_NODES = 500
 MAX_LINKS = 2000
 # A node's panel lists the newest articles mentioning it, not all: a country is named in thousands.
 ARTICLES_LISTED = 50
+# The set's timeline page lists the most recent events, not all: 10,000 articles report 100,000 events.
+TIMELINE_EVENTS = 5000
 
 
 @dataclass(frozen=True)
@@ -295,11 +297,15 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
                         slug(iri))
         page(ViewInfo(f"article/{slug(iri).removeprefix('article-')}.html", headline, "article",
                       sub.number_of_nodes(), sub.number_of_edges()), sub)
-    timeline = _timeline(graph)
+    events = _timeline(graph)
+    timeline = _most_recent(events, TIMELINE_EVENTS)
+    title = "Timeline of events" + ("" if len(timeline) == len(events) else
+                                    f" (the {len(timeline)} most recent of {len(events)}; all of them: "
+                                    f"kg query --saved timeline)")
     _write(folder / "timeline.html", _env().get_template("timeline.html").render(
-        title="actorgraph: timeline of events", version=__version__, events=timeline,
+        title=f"actorgraph: {title[0].lower()}{title[1:]}", version=__version__, events=timeline,
         types=sorted({e["type"] for e in timeline})))
-    infos.append(ViewInfo("timeline.html", "Timeline of events", "timeline", len(timeline), 0))
+    infos.append(ViewInfo("timeline.html", title, "timeline", len(timeline), 0))
     if progress:
         progress(len(infos), total)
     shown = most_reported(graph, max_nodes, max_links=max_links)
@@ -327,6 +333,13 @@ def _timeline(graph: nx.MultiDiGraph) -> list[dict]:
                        "sentence": evidence.sentence if evidence else "", "headline": evidence.headline if evidence
                        else "", "published": evidence.date if evidence else ""})
     return sorted(events, key=lambda e: (e["date"] == "", e["date"], e["type"], e["sentence"]))
+
+
+def _most_recent(events: list[dict], limit: int) -> list[dict]:
+    """The `limit` most recent of events in date order (undated last), still in date order; undated events
+    only if fewer dated ones than `limit`."""
+    dated = sum(1 for e in events if e["date"])
+    return events[dated - limit:dated] if dated >= limit else events[:limit]
 
 
 def _write(path: Path, html: str) -> None:

@@ -202,3 +202,13 @@ def test_the_set_reports_its_progress_page_by_page(seed_store, tmp_path):
     infos = write_views(seed_store, tmp_path, progress=lambda done, total: calls.append((done, total)))
     assert [done for done, _ in calls] == list(range(1, len(infos) + 1))
     assert {total for _, total in calls} == {len(infos)}
+
+
+def test_the_sets_timeline_keeps_the_most_recent_events_and_says_so(seed_store, tmp_path, monkeypatch):
+    monkeypatch.setattr(views_module, "TIMELINE_EVENTS", 1)
+    infos = write_views(seed_store, tmp_path)
+    html = (tmp_path / "timeline.html").read_text(encoding="utf-8")
+    assert html.count('<tr data-type=') == 1 and '<tr data-type="StateOfEmergency"><td>2016-10-05</td>' in html
+    (timeline,) = [v for v in infos if v.kind == "timeline"]
+    assert timeline.title == "Timeline of events (the 1 most recent of 3; all of them: kg query --saved timeline)"
+    assert "<title>actorgraph: timeline of events (the 1 most recent of 3;" in html
