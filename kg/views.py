@@ -299,13 +299,12 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
                       sub.number_of_nodes(), sub.number_of_edges()), sub)
     events = _timeline(graph)
     timeline = _most_recent(events, TIMELINE_EVENTS)
-    title = "Timeline of events" + ("" if len(timeline) == len(events) else
-                                    f" (the {len(timeline)} most recent of {len(events)}; all of them: "
-                                    f"kg query --saved timeline)")
+    cut = "" if len(timeline) == len(events) else \
+        f" (the {len(timeline)} most recent of {len(events)}; all of them: kg query --saved timeline)"
     _write(folder / "timeline.html", _env().get_template("timeline.html").render(
-        title=f"actorgraph: {title[0].lower()}{title[1:]}", version=__version__, events=timeline,
+        title="actorgraph: timeline of events" + cut, version=__version__, events=timeline,
         types=sorted({e["type"] for e in timeline})))
-    infos.append(ViewInfo("timeline.html", title, "timeline", len(timeline), 0))
+    infos.append(ViewInfo("timeline.html", "Timeline of events" + cut, "timeline", len(timeline), 0))
     if progress:
         progress(len(infos), total)
     shown = most_reported(graph, max_nodes, max_links=max_links)
