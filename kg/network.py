@@ -74,10 +74,10 @@ _STATED_IN = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { %s ?s ?p ?o } }"
 _SOURCE = """kg:rule ?rule OPTIONAL { ?a kg:evidence ?sentence } OPTIONAL { ?a kg:startOffset ?start }
   OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext }
   OPTIONAL { ?a kg:curatedSource ?entry } OPTIONAL { ?a kg:rejectedBy ?rejected }"""
-_ASSERTED = """SELECT ?g ?s ?p ?o ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?g { %%s
-  ?a rdf:object ?o ; rdf:subject ?s ; %s OPTIONAL { ?a rdf:predicate ?p } } }""" % _SOURCE
-_CURATED = """SELECT ?g ?s ?p ?o ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?g { %%s
-  ?a rdf:subject ?s ; rdf:object ?o ; %s OPTIONAL { ?a rdf:predicate ?p } } }""" % _SOURCE
+_LINKING = """SELECT ?g ?s ?p ?o ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?g { %%s
+  ?a %s ; %s OPTIONAL { ?a rdf:predicate ?p } } }"""
+_ASSERTED = _LINKING % ("rdf:object ?o ; rdf:subject ?s", _SOURCE)
+_CURATED = _LINKING % ("rdf:subject ?s ; rdf:object ?o", _SOURCE)
 _EVENT_CLASS = """SELECT ?g ?s ?p ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?g { %%s
   ?a rdf:subject ?s ; rdf:predicate ?p ; %s } FILTER(?p = rdf:type) }""" % _SOURCE
 # Every link of the network as a direct triple, counted by the graphs (articles, or the gazetteer) stating it:
