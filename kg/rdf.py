@@ -21,8 +21,8 @@ from .text import name_key, slug
 from .vocab import (ARTICLE, CURATION_GRAPH, DCTERMS, GAZETTEER_GRAPH, GEONAMES, KG, KGR, ONTOLOGY_GRAPH, PROV, RDF,
                     RDFS, SCHEMA, SKOS, WD, XSD)
 
-__all__ = ["article_iri", "entity_iri", "extraction_quads", "article_quads", "curated_entities", "gazetteer_quads",
-           "ontology_quads", "content_hash"]
+__all__ = ["article_iri", "article_id", "entity_iri", "extraction_quads", "article_quads", "curated_entities",
+           "gazetteer_quads", "ontology_quads", "content_hash"]
 
 A = ox.NamedNode(RDF + "type")
 
@@ -37,6 +37,11 @@ def kg(name: str) -> ox.NamedNode:
 
 def article_iri(article_id: str) -> ox.NamedNode:
     return _n(ARTICLE + article_id)
+
+
+def article_id(iri: str) -> str:
+    """The id of the article whose IRI (or graph name) is `iri`."""
+    return iri.removeprefix(ARTICLE)
 
 
 def entity_iri(entity_id: str) -> ox.NamedNode:

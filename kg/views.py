@@ -29,6 +29,7 @@ from .layout import layout
 from .errors import KgError
 from .network import (ACTOR_CLASSES, REGION_CLASSES, find_entity, find_entity_in_store, load_network, node_weights,
                       rank_links, rank_nodes, select_nodes)
+from .rdf import article_id
 from .store import Store
 
 __all__ = ["ViewInfo", "write_view", "write_views", "render_view", "ego_graph", "most_reported", "MAX_NODES",
@@ -180,7 +181,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         info_edges[edge_id] = {"from": s, "to": o, "predicate": key, "dates": _dates(data), "evidence": [
             {"sentence": e.sentence, "subject_text": e.subject_text, "object_text": e.object_text,
              "headline": e.headline, "date": e.date, "outlet": e.publisher, "rule": e.rule, "entry": e.entry,
-             "article": e.article.rsplit("/", 1)[-1].removeprefix("article-")}
+             "article": article_id(e.article)}
             for e in data["evidence"]]}
         info_nodes[s]["facts"].append(f"{key} {graph.nodes[o]['label']}")
         info_nodes[o]["facts"].append(f"{graph.nodes[s]['label']} {key}")
@@ -292,10 +293,10 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         page(ViewInfo(f"entity/{slug(node)}.html", title, "entity", ego.number_of_nodes(), ego.number_of_edges()),
              ego)
     for iri in articles:
-        sub = load_network(store, article=slug(iri).removeprefix("article-"))
+        sub = load_network(store, article=article_id(iri))
         headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"] if e.headline),
                         slug(iri))
-        page(ViewInfo(f"article/{slug(iri).removeprefix('article-')}.html", headline, "article",
+        page(ViewInfo(f"article/{article_id(iri)}.html", headline, "article",
                       sub.number_of_nodes(), sub.number_of_edges()), sub)
     events = _timeline(graph)
     timeline = _most_recent(events, TIMELINE_EVENTS)
