@@ -349,10 +349,12 @@ def _sought(name: str) -> str:
 
 def find_entity_in_store(store: Store, name: str) -> str:
     """The IRI of the entity with facts whose label or alias is `name` (case, accents and a leading 'the'
-    ignored; kg:nameKey makes it one lookup), or whose IRI ends in it."""
-    key = _sought(name)
-    candidates = {_value(row["e"]) for row in store.query(
-        f"SELECT DISTINCT ?e WHERE {{ ?e kg:nameKey {ox.Literal(key)} }}")} | {f"{KGR}{slug(name)}"}
+    ignored; kg:nameKey makes it one lookup), or whose IRI ends in it, or is it."""
+    if name.startswith(KGR) and slug(name[len(KGR):]) == name[len(KGR):]:
+        candidates = {name}
+    else:
+        candidates = {_value(row["e"]) for row in store.query(
+            f"SELECT DISTINCT ?e WHERE {{ ?e kg:nameKey {ox.Literal(_sought(name))} }}")} | {f"{KGR}{slug(name)}"}
     with_facts = [e for e in sorted(candidates)
                   if list(store.query(f"SELECT ?a WHERE {{ {{ ?a rdf:subject <{e}> }} UNION {{ ?a rdf:object <{e}> }} "
                                       f"UNION {{ ?x kg:agent|kg:target|kg:place <{e}> }} }} LIMIT 1"))]

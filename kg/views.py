@@ -32,8 +32,8 @@ from .network import (ACTOR_CLASSES, REGION_CLASSES, find_entity, find_entity_in
 from .rdf import article_id
 from .store import Store
 
-__all__ = ["ViewInfo", "write_view", "write_views", "render_view", "ego_graph", "most_reported", "MAX_NODES",
-           "MAX_LINKS", "CLASS_STYLE", "PREDICATE_COLOR"]
+__all__ = ["ViewInfo", "write_view", "draw_view", "write_views", "entity_slug", "render_view", "ego_graph",
+           "most_reported", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS", "CLASS_STYLE", "PREDICATE_COLOR"]
 
 CLASS_STYLE = {
     "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
@@ -57,6 +57,7 @@ MAX_NODES = 500
 MAX_LINKS = 2000
 # A node's panel lists the newest articles mentioning it, not all: a country is named in thousands.
 ARTICLES_LISTED = 50
+VIS_FILES = ("vis-network.min.js", "vis-network.css")
 # The set's timeline page lists the most recent events, not all: 10,000 articles report 100,000 events.
 TIMELINE_EVENTS = 5000
 
@@ -137,7 +138,8 @@ def _dates(data: dict) -> list[str]:
     return sorted({e.date for e in data["evidence"] if e.date})
 
 
-def _vis_lib() -> Path:
+def vis_library() -> Path:
+    """The folder of pyvis's copy of vis-network (`VIS_FILES`), which views load or carry."""
     return Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
 
@@ -197,8 +199,8 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
                for v in views or []]
     return _env().get_template("view.html").render(
         title=title, version=__version__, node_count=len(nodes), edge_count=len(edges),
-        lib=lib, vis_js=None if lib else Markup((_vis_lib() / "vis-network.min.js").read_text(encoding="utf-8")),
-        vis_css=None if lib else Markup((_vis_lib() / "vis-network.css").read_text(encoding="utf-8")),
+        lib=lib, vis_js=None if lib else Markup((vis_library() / "vis-network.min.js").read_text(encoding="utf-8")),
+        vis_css=None if lib else Markup((vis_library() / "vis-network.css").read_text(encoding="utf-8")),
         nodes_json=_json(nodes), edges_json=_json(edges), legend_json=_json(legend), options_json=_json(options),
         info_json=_json({"nodes": info_nodes, "edges": info_edges}), views_json=_json(listing))
 
@@ -218,6 +220,18 @@ def write_view(store: Store, output: str | Path, focus: str | None = None, depth
     """Write the whole-graph view, an ego view (`focus`) or one article's view to `output`, with at most
     `max_nodes` nodes and `max_links` links (see `select_nodes`; 0: no limit). Returns the nodes and edges
     drawn, the nodes there were to choose from (`of`) and the links among the chosen ones (`edges_of`)."""
+    html, stats = draw_view(store, focus, depth, article, max_nodes, max_links)
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(html, encoding="utf-8")
+    return stats
+
+
+def draw_view(store: Store, focus: str | None = None, depth: int = 2, article: str | None = None,
+              max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS, entity_pages: str | None = None,
+              lib: str | None = None) -> tuple[str, dict[str, int]]:
+    """The page `write_view` writes, and its figures. With `entity_pages` (a relative folder, "" for the
+    page's own) every actor and region drawn links to its own view there, `<slug>.html`, and with `lib` the
+    page loads vis-network from that folder: how `kg serve` draws a view when it is asked for one."""
     selection = None
     if focus and not article:  # read only the neighbourhood from the store
         centre = find_entity_in_store(store, focus)
@@ -240,10 +254,16 @@ def write_view(store: Store, output: str | Path, focus: str | None = None, depth
     links = selection.links_among if selection else graph.number_of_edges()
     graph = most_reported(graph, max_nodes, centre, max_links)
     title += _shown(graph, nodes, links, selection.complete if selection else True)
-    html = render_view(graph, title)
-    Path(output).parent.mkdir(parents=True, exist_ok=True)
-    Path(output).write_text(html, encoding="utf-8")
-    return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": nodes, "edges_of": links}
+    own = None if entity_pages is None else {
+        node: f"{entity_pages}{entity_slug(node)}.html" for node, data in graph.nodes(data=True)
+        if data["type"] in ACTOR_OR_REGION}
+    html = render_view(graph, title, links=own, lib=lib)
+    return html, {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": nodes, "edges_of": links}
+
+
+def entity_slug(iri: str) -> str:
+    """The name of an entity's page in a set of views: its IRI's last segment."""
+    return iri.rsplit("/", 1)[-1]
 
 
 def _shown(drawn: nx.MultiDiGraph, nodes: int, links: int, complete: bool = True) -> str:
@@ -269,12 +289,11 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     graph = load_network(store)
     entity_ids = sorted(n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2)
     articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
-    slug = lambda iri: iri.rsplit("/", 1)[-1]  # noqa: E731
-    targets = {node: f"entity/{slug(node)}.html" for node in entity_ids}
+    targets = {node: f"entity/{entity_slug(node)}.html" for node in entity_ids}
     total = len(entity_ids) + len(articles) + 2
     (folder / "lib").mkdir(parents=True, exist_ok=True)
-    for name in ("vis-network.min.js", "vis-network.css"):
-        (folder / "lib" / name).write_bytes((_vis_lib() / name).read_bytes())
+    for name in VIS_FILES:
+        (folder / "lib" / name).write_bytes((vis_library() / name).read_bytes())
     infos: list[ViewInfo] = []
 
     def page(info: ViewInfo, sub: nx.MultiDiGraph) -> None:
@@ -290,12 +309,12 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         ego = most_reported(near, max_nodes, node, max_links)
         title = f"{graph.nodes[node]['label']} and its neighbours" + _shown(ego, near.number_of_nodes(),
                                                                             near.number_of_edges())
-        page(ViewInfo(f"entity/{slug(node)}.html", title, "entity", ego.number_of_nodes(), ego.number_of_edges()),
-             ego)
+        page(ViewInfo(f"entity/{entity_slug(node)}.html", title, "entity", ego.number_of_nodes(),
+                      ego.number_of_edges()), ego)
     for iri in articles:
         sub = load_network(store, article=article_id(iri))
         headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"] if e.headline),
-                        slug(iri))
+                        article_id(iri))
         page(ViewInfo(f"article/{article_id(iri)}.html", headline, "article",
                       sub.number_of_nodes(), sub.number_of_edges()), sub)
     events = _timeline(graph)

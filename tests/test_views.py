@@ -10,6 +10,7 @@ import pytest
 
 from kg import views as views_module
 from kg.analysis import analyze, shortest_chains
+from kg.errors import KgError
 from kg.network import Evidence, export_network, find_entity, find_entity_in_store, load_network, select_nodes
 from kg.paths import ontology_dir
 from kg.query import parse_bindings, run_query, saved_queries
@@ -90,6 +91,13 @@ def test_an_ego_view_reads_only_the_neighbourhood_and_misses_nothing(seeds_store
     assert all(got.edges[e]["evidence"] == expected.edges[e]["evidence"] for e in expected.edges(keys=True))
     assert all(got.nodes[n] == expected.nodes[n] for n in expected.nodes)
     assert got.number_of_nodes() < full.number_of_nodes()
+
+
+def test_an_entity_is_found_by_name_alias_or_iri(seeds_store):
+    iri = "https://w3id.org/actorgraph/id/shining-path"
+    assert {find_entity_in_store(seeds_store, name) for name in ["the Shining Path", "SENDERO LUMINOSO", iri]} == {iri}
+    with pytest.raises(KgError, match="no entity named"):
+        find_entity_in_store(seeds_store, "https://w3id.org/actorgraph/id/nobody")
 
 
 def _linked(*links: tuple[str, str, int]):
