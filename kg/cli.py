@@ -177,7 +177,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
 
 @cli.command()
 @_store_option
-@click.option("--focus", metavar="NAME", help="Centre on one entity (any of its names) ...")
+@click.option("--focus", metavar="NAME", help="Centre on one entity (any of its names, or its IRI) ...")
 @click.option("--depth", type=click.IntRange(1, 5), default=2, show_default=True, help="... and its neighbours "
               "up to this many hops.")
 @click.option("--article", metavar="ID", help="Only the facts of one article (its id: the file name).")
@@ -425,10 +425,14 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Queries answered at once (one process each).")
 @click.option("--views", type=click.Path(file_okay=False, path_type=Path), default=Path("exports/views"),
-              show_default=True, help="Folder of HTML views to serve under /views/.")
+              show_default=True, help="Folder of views written by `kg view --all`, served under /views/; a view "
+                                      "not in it is drawn from the store when asked for.")
 def serve(store_location: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int,
           views: Path) -> None:
     """Serve the store over HTTP: a SPARQL 1.1 endpoint at /sparql, a query page at /, views at /views/.
+
+    /views/ finds any actor or region by name and opens its view; /views/entity/ID.html and
+    /views/article/ID.html are drawn from the store when asked for, unless the --views folder has them.
 
     Read-only: updates get 403. Results as JSON, XML, CSV or TSV (Accept header or format=), graphs as
     Turtle, N-Triples or JSON-LD. A build made while serving shows after a restart.

@@ -1,5 +1,9 @@
 """A read-only SPARQL 1.1 endpoint over the embedded store, a query page for people, and the HTML views.
 
+A view is served from the folder `kg view --all` wrote if it is there, else drawn from the store when it is
+asked for (`/views/entity/ID.html`, `/views/article/ID.html`): an archive of thousands of articles has tens
+of thousands of views, too many to write ahead.
+
 Queries run on Oxigraph's own engine in worker processes, each with the store opened read-only: a query
 that runs past the timeout is stopped by ending its worker (a new one takes its place) while the server
 keeps answering; results are capped at a row limit, and a capped answer says so in `X-Result-Truncated`.
@@ -28,6 +32,7 @@ from . import __version__
 from .errors import StoreError
 from .query import saved_queries
 from .results import GRAPH_TYPES, SELECT_TYPES
+from .views import VIS_FILES, vis_library
 
 __all__ = ["ServerConfig", "QueryPool", "make_server", "serve"]
 
@@ -42,6 +47,10 @@ _MEDIA = {v: ("select", k) for k, v in SELECT_TYPES.items()} | {v: ("graph", k) 
     "application/x-turtle": ("graph", "ttl"), "text/plain": ("graph", "nt"), "application/json+ld": ("graph", "jsonld")}
 
 
+_KINDS = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css"}
+_PAGE = re.compile(r"(entity|article)/([A-Za-z0-9_-]+)\.html")
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     store: str
@@ -54,53 +63,80 @@ class ServerConfig:
 
 
 def _worker(store_path: str, connection) -> None:
-    """A worker process: open the store read-only, answer queries until told to stop."""
-    import pyoxigraph as ox
-
-    from .results import write_boolean, write_graph, write_select
+    """A worker process: open the store read-only, answer queries and draw views until told to stop."""
     from .store import Store
-    from .vocab import PREFIXES
 
     store = Store(store_path, read_only=True)
     while True:
         job = connection.recv()
         if job is None:
             return
-        query, default_graphs, named_graphs, select_fmt, graph_fmt, max_rows = job
-        try:
-            kwargs = {"prefixes": PREFIXES}
-            if default_graphs:
-                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-            else:
-                kwargs["use_default_graph_as_union"] = True
-            if named_graphs:
-                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            result = store._db.query(query, **kwargs)
-            truncated = False
-            if isinstance(result, ox.QueryBoolean):
-                body, kind, fmt = write_boolean(bool(result), select_fmt), "select", select_fmt
-            elif isinstance(result, ox.QuerySolutions):
-                variables = [v.value for v in result.variables]
-                rows = []
-                for solution in result:
-                    if len(rows) == max_rows:
-                        truncated = True
-                        break
-                    rows.append([solution[v] for v in variables])
-                body, kind, fmt = write_select(variables, rows, select_fmt), "select", select_fmt
-            else:
-                triples = []
-                for triple in result:
-                    if len(triples) == max_rows:
-                        truncated = True
-                        break
-                    triples.append(triple)
-                body, kind, fmt = write_graph(triples, graph_fmt), "graph", graph_fmt
-            connection.send((200, kind, fmt, body, truncated))
-        except SyntaxError as exc:
-            connection.send((400, None, None, f"Malformed query: {exc}".encode(), False))
-        except Exception as exc:  # the engine's own failures go back to the client as 500
-            connection.send((500, None, None, f"Query failed: {exc}".encode(), False))
+        kind, *args = job
+        connection.send(_answer(store, *args) if kind == "query" else _draw(store, *args))
+
+
+def _answer(store, query: str, default_graphs: list[str], named_graphs: list[str], select_fmt: str,
+            graph_fmt: str, max_rows: int) -> tuple:
+    import pyoxigraph as ox
+
+    from .results import write_boolean, write_graph, write_select
+    from .vocab import PREFIXES
+
+    try:
+        kwargs = {"prefixes": PREFIXES}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        result = store._db.query(query, **kwargs)
+        truncated = False
+        if isinstance(result, ox.QueryBoolean):
+            return 200, "select", select_fmt, write_boolean(bool(result), select_fmt), False
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = []
+            for solution in result:
+                if len(rows) == max_rows:
+                    truncated = True
+                    break
+                rows.append([solution[v] for v in variables])
+            return 200, "select", select_fmt, write_select(variables, rows, select_fmt), truncated
+        triples = []
+        for triple in result:
+            if len(triples) == max_rows:
+                truncated = True
+                break
+            triples.append(triple)
+        return 200, "graph", graph_fmt, write_graph(triples, graph_fmt), truncated
+    except SyntaxError as exc:
+        return 400, None, None, f"Malformed query: {exc}".encode(), False
+    except Exception as exc:  # the engine's own failures go back to the client as 500
+        return 500, None, None, f"Query failed: {exc}".encode(), False
+
+
+def _draw(store, page: str, name: str) -> tuple:
+    """A view drawn from the store when it is asked for (`page` "entity": the ego view of the entity whose IRI
+    ends in `name`; "article": an article's view), or (`page` "find") the page name of the entity called
+    `name`. An entity or article not in the store is a 404 that says so."""
+    from .errors import KgError
+    from .network import find_entity_in_store
+    from .views import draw_view, entity_slug
+    from .vocab import KGR
+
+    hint = " (/views/ finds one by name or alias)"
+    try:
+        if page == "find":
+            return 200, "find", None, entity_slug(find_entity_in_store(store, name)).encode(), False
+        if page == "entity":
+            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib")
+        else:
+            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib")
+    except KgError as exc:
+        message = {"find": f"{exc}{hint}", "entity": f"no entity with id '{name}' has facts in the store{hint}"}
+        return 404, None, None, message.get(page, str(exc)).encode(), False
+    return 200, "view", None, html.encode(), False
 
 
 class QueryPool:
@@ -134,11 +170,11 @@ class QueryPool:
                 process.kill()
                 process.join()
                 process, connection = self._start()
-                answer = (503, None, None, f"The query ran past the {timeout:g} s timeout and was stopped.".encode(),
-                          False)
+                answer = (503, None, None, f"The request ran past the {timeout:g} s timeout and was stopped "
+                                           f"(kg serve --timeout sets it).".encode(), False)
         except (EOFError, OSError):
             process, connection = self._start()
-            answer = (500, None, None, b"The query worker failed; the query was not answered.", False)
+            answer = (500, None, None, b"The worker failed; the request was not answered.", False)
         with self._lock:
             self._idle.append((process, connection))
             self._lock.notify()
@@ -244,8 +280,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._query(params)
         if url.path in ("/", "/index.html"):
             return self._send(200, self.server.page, "text/html; charset=utf-8")
-        if url.path.startswith("/views/") and self.server.views:
-            return self._view(url.path[len("/views/"):])
+        if url.path == "/views":
+            return self._send(301, b"", "text/plain", {"Location": "/views/"})
+        if url.path.startswith("/views/"):
+            return self._view(urllib.parse.unquote(url.path[len("/views/"):]), params)
         self._send(404, b"Not found. The SPARQL endpoint is /sparql; the query page is /.", "text/plain")
 
     do_HEAD = do_GET
@@ -285,7 +323,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._refuse_update()
         config = self.server.config
         select_fmt, graph_fmt = _negotiate(self.headers.get("Accept", ""), (params.get("format") or [None])[0])
-        job = (query, params.get("default-graph-uri", []), params.get("named-graph-uri", []), select_fmt, graph_fmt,
+        job = ("query", query, params.get("default-graph-uri", []), params.get("named-graph-uri", []), select_fmt, graph_fmt,
                config.max_rows)
         status, kind, fmt, body, truncated = self.server.pool.run(job, config.timeout)
         if status != 200:
@@ -296,22 +334,45 @@ class _Handler(BaseHTTPRequestHandler):
             extra["X-Result-Truncated"] = "true"
         self._send(200, body, f"{content_type}; charset=utf-8", extra, query=query)
 
-    def _view(self, relative: str) -> None:
-        root = Path(self.server.views).resolve()
-        path = (root / urllib.parse.unquote(relative)).resolve()
-        if root not in path.parents or not path.is_file():
-            return self._send(404, b"No such view.", "text/plain")
-        kinds = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css"}
-        self._send(200, path.read_bytes(), kinds.get(path.suffix, "application/octet-stream"))
+    def _view(self, relative: str, params: dict[str, list[str]]) -> None:
+        """A view from the folder of written views if it is there, else drawn from the store (see _draw)."""
+        if self.server.views:
+            root = Path(self.server.views).resolve()
+            path = (root / relative).resolve()
+            if root in path.parents and path.is_file():
+                return self._send(200, path.read_bytes(), _KINDS.get(path.suffix, "application/octet-stream"))
+        if relative in ("", "index.html"):
+            return self._send(200, self.server.views_page, "text/html; charset=utf-8")
+        if relative.startswith("lib/") and relative[4:] in VIS_FILES:
+            return self._send(200, (vis_library() / relative[4:]).read_bytes(), _KINDS[Path(relative).suffix])
+        if relative == "find":
+            name, article = ((params.get(key) or [""])[0].strip() for key in ("name", "article"))
+            if article:
+                return self._send(303, b"", "text/plain",
+                                  {"Location": f"/views/article/{urllib.parse.quote(article)}.html"})
+            if not name:
+                return self._send(400, b"Give a name or an article: /views/find?name=Shining+Path", "text/plain")
+            status, _, _, body, _ = self.server.pool.run(("view", "find", name), self.server.config.timeout)
+            if status == 200:
+                return self._send(303, b"", "text/plain", {"Location": f"/views/entity/{body.decode()}.html"})
+            return self._send(status, body, "text/plain; charset=utf-8")
+        page = _PAGE.fullmatch(relative)
+        if not page:
+            return self._send(404, b"No such view: views are /views/entity/ID.html and /views/article/ID.html.",
+                              "text/plain")
+        status, _, _, body, _ = self.server.pool.run(("view", *page.groups()), self.server.config.timeout)
+        self._send(status, body, "text/html; charset=utf-8" if status == 200 else "text/plain; charset=utf-8")
 
 
-def _page(views: str | None, ontology_root: Path) -> bytes:
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+def _page(ontology_root: Path) -> bytes:
     queries = [{"name": q.name, "description": q.description, "text": q.text}
                for q in saved_queries(ontology_root).values()]
     text = json.dumps(queries, ensure_ascii=False).replace("<", "\\u003c")
-    return env.get_template("query.html").render(version=__version__, queries_json=Markup(text),
-                                                 views=bool(views)).encode()
+    return _templates().get_template("query.html").render(version=__version__, queries_json=Markup(text)).encode()
+
+
+def _templates() -> Environment:
+    return Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 
 
 class _Server(ThreadingHTTPServer):
@@ -330,7 +391,8 @@ def make_server(config: ServerConfig) -> _Server:
     server = _Server((config.host, config.port), _Handler)
     server.config = config
     server.views = config.views if config.views and Path(config.views).is_dir() else None
-    server.page = _page(server.views, ontology_dir())
+    server.page = _page(ontology_dir())
+    server.views_page = _templates().get_template("views.html").render(version=__version__).encode()
     server.pool = QueryPool(config.store, config.workers)
     return server
 

@@ -149,6 +149,70 @@ def test_service_description_and_views(endpoint):
     assert _get(f"{endpoint}/views/../../etc/passwd")[0] == 404
 
 
+def _status_and_location(url):
+    """The status and Location of a response, redirects not followed."""
+    class Keep(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+    try:
+        with urllib.request.build_opener(Keep).open(url, timeout=30) as response:
+            return response.status, response.headers.get("Location")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location")
+
+
+def test_views_not_written_are_drawn_from_the_store(endpoint):
+    status, headers, text = _get(f"{endpoint}/views/entity/shining-path.html")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "<title>actorgraph: Shining Path and its neighbours</title>" in text
+    assert '"view": "vraem.html"' in text and 'src="../lib/vis-network.min.js"' in text
+    status, headers, script = _get(f"{endpoint}/views/lib/vis-network.min.js")
+    assert status == 200 and headers["Content-Type"] == "text/javascript" and "vis" in script
+    status, _, text = _get(f"{endpoint}/views/article/000_6bef111ac725a0fa.html")
+    assert status == 200 and "<title>actorgraph: article 000_6bef111ac725a0fa" in text
+    assert '"view": "../entity/shining-path.html"' in text
+    # a view the folder has is served from it
+    assert _get(f"{endpoint}/views/index.html")[2] == "<html><title>views</title></html>"
+
+
+def test_views_find_an_entity_by_any_name_and_say_what_is_missing(endpoint):
+    assert _status_and_location(f"{endpoint}/views/find?name=sendero+luminoso") == \
+        (303, "/views/entity/shining-path.html")
+    assert _status_and_location(f"{endpoint}/views/find?article=000_6bef111ac725a0fa") == \
+        (303, "/views/article/000_6bef111ac725a0fa.html")
+    status, _, text = _get(f"{endpoint}/views/find?name=Nobody+Known")
+    assert status == 404 and text == "no entity named 'Nobody Known' has facts in the store " \
+                                     "(/views/ finds one by name or alias)"
+    status, _, text = _get(f"{endpoint}/views/entity/nobody-known.html")
+    assert status == 404 and text == "no entity with id 'nobody-known' has facts in the store " \
+                                     "(/views/ finds one by name or alias)"
+    assert _get(f"{endpoint}/views/article/zzz.html")[0] == 404
+    assert _get(f"{endpoint}/views/find")[0] == 400
+    assert _get(f"{endpoint}/views/entity/a.b.html")[0] == 404
+    assert "Actor or region" in _get(f"{endpoint}/views/")[2]
+
+
+def test_served_views_walk_from_a_name_to_its_neighbours(browser, endpoint):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{endpoint}/views/")
+    page.fill("input[name=name]", "Sendero Luminoso")
+    page.click("text=Open its view >> nth=0")
+    page.wait_for_url("**/views/entity/shining-path.html")
+    page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
+    assert page.title() == "actorgraph: Shining Path and its neighbours"
+    page.fill("#search", "VRAEM")
+    page.dispatch_event("#search", "change")
+    page.locator("#panel a.own-view").click()
+    page.wait_for_url("**/views/entity/vraem.html")
+    page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
+    assert page.title().startswith("actorgraph: VRAEM and its neighbours")
+    assert errors == [] and all(r.startswith(endpoint) for r in requests)
+    page.close()
+
+
 def test_query_page_runs_a_saved_query(browser, endpoint):
     page = browser.new_page()
     requests = []
