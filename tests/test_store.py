@@ -7,6 +7,8 @@ import shutil
 import pytest
 
 from kg.errors import StoreError
+from kg.lexicon import load_lexicon
+from kg.paths import ontology_dir
 from kg.pipeline import build, remove_article
 from kg.rdf import article_iri
 from kg.store import Store
@@ -25,6 +27,20 @@ def test_building_twice_changes_nothing(tmp_store, lexicon):
     second = build([SEED], tmp_store, lexicon)
     assert first.built == [SEED.stem] and second.unchanged == [SEED.stem] and not second.built
     assert _snapshot(tmp_store) == before
+
+
+def test_a_saved_query_is_no_curated_data_and_rebuilds_nothing(tmp_store, lexicon, tmp_path):
+    build([SEED], tmp_store, lexicon)
+    root = shutil.copytree(ontology_dir(), tmp_path / "ontology")
+    (root / "queries" / "mine.rq").write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    with (root / "queries" / "entity.rq").open("a", encoding="utf-8") as query:
+        query.write("# edited\n")
+    edited = load_lexicon(root)
+    assert edited.fingerprint == lexicon.fingerprint
+    assert build([SEED], tmp_store, edited).unchanged == [SEED.stem]
+    with (root / "curation.yaml").open("a", encoding="utf-8") as curation:
+        curation.write("# edited\n")
+    assert load_lexicon(root).fingerprint != lexicon.fingerprint
 
 
 def test_each_article_has_its_own_graph(tmp_store, lexicon, tmp_path):
