@@ -68,7 +68,10 @@ def _worker(store_path: str, connection) -> None:
 
     store = Store(store_path, read_only=True)
     while True:
-        job = connection.recv()
+        try:
+            job = connection.recv()
+        except EOFError:  # the server is gone
+            return
         if job is None:
             return
         kind, *args = job
@@ -247,19 +250,24 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, content_type: str, extra: dict | None = None,
               query: str | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Expose-Headers", "X-Result-Truncated, X-Row-Limit")
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        gone = ""
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Expose-Headers", "X-Result-Truncated, X-Row-Limit")
+            for key, value in (extra or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client stopped waiting: its loss, not an error here
+            gone = " (the client had gone)"
+            self.close_connection = True
         digest = hashlib.sha256(query.encode()).hexdigest()[:12] if query else "-"
         elapsed = (time.perf_counter() - self._started) * 1000
-        log.info("%s %s %d %.1fms query=%s", self.command, self.path.split("?")[0], status, elapsed, digest)
+        log.info("%s %s %d %.1fms query=%s%s", self.command, self.path.split("?")[0], status, elapsed, digest, gone)
 
     def do_OPTIONS(self) -> None:  # noqa: N802 (the stdlib's name)
         self._started = time.perf_counter()
@@ -323,8 +331,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._refuse_update()
         config = self.server.config
         select_fmt, graph_fmt = _negotiate(self.headers.get("Accept", ""), (params.get("format") or [None])[0])
-        job = ("query", query, params.get("default-graph-uri", []), params.get("named-graph-uri", []), select_fmt, graph_fmt,
-               config.max_rows)
+        job = ("query", query, params.get("default-graph-uri", []), params.get("named-graph-uri", []), select_fmt,
+               graph_fmt, config.max_rows)
         status, kind, fmt, body, truncated = self.server.pool.run(job, config.timeout)
         if status != 200:
             return self._send(status, body, "text/plain; charset=utf-8", query=query)

@@ -4,7 +4,11 @@ query page driven in Chromium."""
 from __future__ import annotations
 
 import json
+import logging
+import socket
+import struct
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -131,6 +135,20 @@ def test_timeout_stops_the_query_and_the_server_keeps_serving(endpoint):
     status, _, text = _get(f"{endpoint}/sparql?query=" + urllib.parse.quote(HEAVY))
     assert status == 503 and "timeout" in text
     assert _get(f"{endpoint}/sparql?query=" + urllib.parse.quote(QUERY))[0] == 200
+
+
+def test_a_client_that_hangs_up_costs_a_log_line_not_a_traceback(endpoint, caplog):
+    caplog.set_level(logging.INFO, logger="kg.serve")
+    host, port = urllib.parse.urlsplit(endpoint).netloc.split(":")
+    with socket.create_connection((host, int(port))) as client:  # asks for a long query, then hangs up at once
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.sendall(f"GET /sparql?query={urllib.parse.quote(HEAVY)} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    deadline = time.monotonic() + 20
+    while not any("(the client had gone)" in r.getMessage() for r in caplog.records) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert any(r.getMessage().startswith("GET /sparql 503") and "(the client had gone)" in r.getMessage()
+               for r in caplog.records)
+    assert _get(f"{endpoint}/sparql?format=csv&query=" + urllib.parse.quote(QUERY))[0] == 200
 
 
 def test_capped_answers_say_so(endpoint):
