@@ -1,7 +1,7 @@
 """Endpoint figures: queries per second and p50/p95 latency of the saved queries against `kg serve`, with
-1 and 8 concurrent clients on loopback (127.0.0.1).
+1 and 8 concurrent clients on loopback (127.0.0.1), then of views drawn on demand (an entity's, an article's).
 
-    .venv/bin/python benchmarks/serve.py [--store .kg/store] [--requests 200] [--workers 2]
+    .venv/bin/python benchmarks/serve.py [--store .kg/store] [--requests 200] [--workers 2] [--queries a,b]
 
 Builds seeds/ into a temporary store unless --store names one (for instance the store of
 benchmarks/scale.py). Every request loop is bounded in count; the server is stopped at the end.
@@ -23,6 +23,7 @@ from kg.lexicon import default_lexicon
 from kg.paths import ontology_dir
 from kg.pipeline import build
 from kg.query import bind, parse_bindings, saved_queries
+from kg.rdf import article_id
 from kg.serve import ServerConfig, make_server
 from kg.store import Store
 
@@ -32,9 +33,20 @@ BINDINGS = {"name": "Shining Path", "from": "Shining Path", "to": "VRAEM"}
 
 def _request(url: str) -> float:
     started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=60) as response:
+    with urllib.request.urlopen(url, timeout=600) as response:  # queued behind slow ones, a request waits
         response.read()
     return time.perf_counter() - started
+
+
+def _measure(name: str, url: str, requests: int) -> None:
+    """Print the throughput and latency of `requests` GETs of `url`, from 1 and from 8 clients at once."""
+    for clients in (1, 8):
+        started = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            times = sorted(pool.map(_request, [url] * requests))
+        elapsed = time.perf_counter() - started
+        print(f"{name:36} {clients:>7} {requests / elapsed:>8.1f} {statistics.median(times) * 1000:>8.1f} "
+              f"{times[max(0, int(len(times) * 0.95) - 1)] * 1000:>8.1f}")
 
 
 def main() -> None:
@@ -42,7 +54,12 @@ def main() -> None:
     parser.add_argument("--store")
     parser.add_argument("--requests", type=int, default=200, help="requests per query and concurrency level")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--queries", help="comma-separated saved queries to time (default: all); '' for none")
     args = parser.parse_args()
+    queries = saved_queries(ontology_dir())
+    chosen = list(queries) if args.queries is None else [q for q in args.queries.split(",") if q]
+    if unknown := sorted(set(chosen) - set(queries)):
+        parser.error(f"no saved query named {', '.join(unknown)}; the saved queries: {', '.join(queries)}")
     with tempfile.TemporaryDirectory() as tmp:
         location = args.store
         if not location:
@@ -50,20 +67,20 @@ def main() -> None:
             build([ROOT / "seeds"], Store(location), default_lexicon())
         server = make_server(ServerConfig(store=location, port=0, workers=args.workers, timeout=60))
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}/sparql"
-        print(f"{'query':22} {'clients':>7} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        print(f"{'query or view':36} {'clients':>7} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
         try:
-            for name, saved in saved_queries(ontology_dir()).items():
-                text = bind(saved.text, parse_bindings([f"{k}={v}" for k, v in BINDINGS.items()]))
-                url = f"{base}?query={urllib.parse.quote(text)}"
-                for clients in (1, 8):
-                    started = time.perf_counter()
-                    with ThreadPoolExecutor(clients) as pool:
-                        times = list(pool.map(_request, [url] * args.requests))
-                    elapsed = time.perf_counter() - started
-                    times.sort()
-                    print(f"{name:22} {clients:>7} {args.requests / elapsed:>8.1f} "
-                          f"{statistics.median(times) * 1000:>8.1f} {times[int(len(times) * 0.95) - 1] * 1000:>8.1f}")
+            for name in chosen:
+                text = bind(queries[name].text, parse_bindings([f"{k}={v}" for k, v in BINDINGS.items()]))
+                _measure(name, f"{base}/sparql?query={urllib.parse.quote(text)}", args.requests)
+            # views are drawn anew on each request: fewer of them
+            with urllib.request.urlopen(f"{base}/views/find?name={urllib.parse.quote(BINDINGS['name'])}") as found:
+                entity = found.url[len(base):]
+            first = next(iter(Store(location, read_only=True).query(
+                "SELECT ?a WHERE { ?a a schema:NewsArticle } ORDER BY ?a LIMIT 1")))["a"].value
+            article = f"/views/article/{article_id(first)}.html"
+            for page in (entity, article):
+                _measure(page.removeprefix("/views/"), base + page, max(5, args.requests // 10))
         finally:
             server.shutdown()
             server.pool.close()

@@ -24,3 +24,12 @@ def test_extraction_benchmark_runs():
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "gold recall" in run.stdout and "gold violations                     0" in run.stdout
+
+
+def test_serve_benchmark_runs_against_the_seeds():
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "serve.py"), "--requests", "2", "--queries", "why"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = [line.split()[:2] for line in run.stdout.splitlines()[1:]]
+    assert rows == [["why", "1"], ["why", "8"], ["entity/shining-path.html", "1"], ["entity/shining-path.html", "8"],
+                    ["article/000_6bef111ac725a0fa.html", "1"], ["article/000_6bef111ac725a0fa.html", "8"]]
