@@ -90,3 +90,17 @@ def test_no_fact_from_the_footer(seed_extraction):
 def test_resolution_is_recorded(records):
     (fact,) = [r for r in _facts(records, "Shining Path", "operatesIn", "VRAEM") if r["rule"].startswith("operates")]
     assert "guerrilla group" in fact["resolution"] and "Shining Path" in fact["resolution"]
+
+
+def test_one_of_several_who_lead_a_group_is_a_leader_and_the_one_they_are_sons_of_is_not(lexicon, tmp_path):
+    # a plural verb agrees with the plural noun ("sons ... who lead"), not with the name just before it
+    sentences = ("Iván Archivaldo Guzmán, one of the sons of Joaquín Guzmán who lead the faction known as the "
+                 "Chapitos, spoke. Rafael Ortiz, one of the brothers of Hernán Ortiz who run the gang known as "
+                 "Los Pelones, spoke. ")
+    anchor = "The VRAEM region had been under a state of emergency"
+    article = tmp_path / "one-of.txt"
+    article.write_text(SEED.read_text(encoding="utf-8").replace(anchor, sentences + anchor), encoding="utf-8")
+    leaders = {(r["subject"], r["object"], r["rule"]) for r in extraction_records(extract_file(article, lexicon))
+               if r["kind"] == "fact" and r["predicate"] == "leaderOf"}
+    assert leaders == {("Iván Archivaldo Guzmán", "Los Chapitos", "leader.one-of-those-who-lead"),
+                       ("Rafael Ortiz", "Los Pelones", "leader.one-of-those-who-lead")}
