@@ -92,15 +92,27 @@ def test_resolution_is_recorded(records):
     assert "guerrilla group" in fact["resolution"] and "Shining Path" in fact["resolution"]
 
 
+def _records_with(lexicon, folder, sentences: str) -> list[dict]:
+    """The records of the seed with `sentences` put at the start of one of its paragraphs."""
+    anchor = "The VRAEM region had been under a state of emergency"
+    article = folder / "seed-and-more.txt"
+    article.write_text(SEED.read_text(encoding="utf-8").replace(anchor, sentences + " " + anchor), encoding="utf-8")
+    return extraction_records(extract_file(article, lexicon))
+
+
 def test_one_of_several_who_lead_a_group_is_a_leader_and_the_one_they_are_sons_of_is_not(lexicon, tmp_path):
     # a plural verb agrees with the plural noun ("sons ... who lead"), not with the name just before it
-    sentences = ("Iván Archivaldo Guzmán, one of the sons of Joaquín Guzmán who lead the faction known as the "
-                 "Chapitos, spoke. Rafael Ortiz, one of the brothers of Hernán Ortiz who run the gang known as "
-                 "Los Pelones, spoke. ")
-    anchor = "The VRAEM region had been under a state of emergency"
-    article = tmp_path / "one-of.txt"
-    article.write_text(SEED.read_text(encoding="utf-8").replace(anchor, sentences + anchor), encoding="utf-8")
-    leaders = {(r["subject"], r["object"], r["rule"]) for r in extraction_records(extract_file(article, lexicon))
+    records = _records_with(lexicon, tmp_path, "Iván Archivaldo Guzmán, one of the sons of Joaquín Guzmán who lead "
+                                               "the faction known as the Chapitos, spoke. Rafael Ortiz, one of the "
+                                               "brothers of Hernán Ortiz who run the gang known as Los Pelones, spoke.")
+    leaders = {(r["subject"], r["object"], r["rule"]) for r in records
                if r["kind"] == "fact" and r["predicate"] == "leaderOf"}
     assert leaders == {("Iván Archivaldo Guzmán", "Los Chapitos", "leader.one-of-those-who-lead"),
                        ("Rafael Ortiz", "Los Pelones", "leader.one-of-those-who-lead")}
+
+
+def test_an_offensive_by_a_group_is_that_groups_attack(lexicon, tmp_path):
+    records = _records_with(lexicon, tmp_path, "Peru's government sent troops after an offensive by the Shining "
+                                               "Path against the Peruvian Army.")
+    attacks = [(r["agents"], r["targets"]) for r in records if r["kind"] == "event" and r["type"] == "Attack"]
+    assert attacks == [(["Shining Path"], ["Peruvian Army"])]
