@@ -116,3 +116,13 @@ def test_an_offensive_by_a_group_is_that_groups_attack(lexicon, tmp_path):
                                                "Path against the Peruvian Army.")
     attacks = [(r["agents"], r["targets"]) for r in records if r["kind"] == "event" and r["type"] == "Attack"]
     assert attacks == [(["Shining Path"], ["Peruvian Army"])]
+
+
+def test_an_actor_fighting_an_economy_is_not_involved_in_it(lexicon, tmp_path):
+    records = _records_with(lexicon, tmp_path, "The Shining Path's growing drug trafficking worries officials. The "
+                                               "army's role in fighting drug trafficking grew. The Peruvian Army's war "
+                                               "on drug trafficking continues.")
+    involved = {(r["subject"], r["rule"], r["sentence"][:20]) for r in records
+                if r["kind"] == "fact" and r["predicate"] == "involvedIn" and r["object"] == "drug trafficking"}
+    assert ("Shining Path", "involved.economy-of", "The Shining Path's g") in involved
+    assert not {subject for subject, *_ in involved} - {"Shining Path"}
