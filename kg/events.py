@@ -24,7 +24,7 @@ _AUXILIARY = re.compile(r"(?i)(?:\s+(?:was|were|has|have|had|been|being|is|are|a
                         r"allegedly|recently|finally))+\s*$")
 _BY = re.compile(r"^\s*(?:\S+\s+){0,2}?by\s+(⟦[A-Za-z]+#\d+⟧)")
 _LINK = re.compile(r"^(?:,|,? and|,? or|,? as well as|,? along with|,? together with)(?: [a-z][\w-]*){0,2} $")
-_CLAUSE_END = re.compile(r"(?i), (?:which|who|whom|whose|where|while|but|although|though|after|before)\b|;| - | – ")
+_CLAUSE_END = re.compile(r'(?i),["”’]? (?:which|who|whom|whose|where|while|but|although|though|after|before)\b|;| - | – ')
 _DURATION = re.compile(r"(?i)\b(\d{1,3})[- ](day|week|month|year)s?\b")
 
 
@@ -185,6 +185,13 @@ def _same(a: Event, b: Event) -> bool:
     return (a.type, a.agents, a.targets, a.places, a.date) == (b.type, b.agents, b.targets, b.places, b.date)
 
 
+def _same_clause(sentence: Sentence, at: int, other: int) -> bool:
+    """Whether no clause boundary (", whose", ", after", ";" ...) stands between two offsets of the sentence: in
+    "Police detained X, whose father was killed in 2013" the year is the killing's, not the arrest's."""
+    low, high = sorted((at - sentence.start, other - sentence.start))
+    return not _CLAUSE_END.search(sentence.text, low, high)
+
+
 def _follows(cues: tuple[str, ...], lead: str) -> bool:
     words = lead.split()
     return any(words[-len(c.split()):] == c.lower().split() for c in cues)
@@ -202,6 +209,7 @@ def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str
             end_date = end_date or d.value
         else:
             plain.append(d)
+    plain = [d for d in plain if _same_clause(sentence, trigger_at, d.start)]
     if plain:
         date = min(plain, key=lambda d: abs(d.start - trigger_at)).value
     duration = _DURATION.search(sentence.text) if rule.lasting else None

@@ -78,16 +78,18 @@ class PeopleRules:
 class Cues:
     window_words: int
     sets: dict[str, tuple[str, ...]]
+    exact_case: tuple[str, ...] = ()  # matched only as written: the hedge "may", not the month
 
     def regex(self, name: str) -> re.Pattern[str]:
-        return _cue_regex(self.sets.get(name, ()))
+        return _cue_regex(self.sets.get(name, ()), self.exact_case)
 
 
 @lru_cache(maxsize=64)
-def _cue_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+def _cue_regex(words: tuple[str, ...], exact_case: tuple[str, ...] = ()) -> re.Pattern[str]:
     if not words:
         return re.compile(r"(?!)")
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alternatives = "|".join(f"(?-i:{re.escape(w)})" if w in exact_case else re.escape(w)
+                            for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w])", re.IGNORECASE)
 
 
@@ -354,7 +356,8 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
     people = _people(_read_yaml(patterns / "people.yaml", root), _read_yaml(patterns / "given-names.yaml", root))
     cue_data = _read_yaml(patterns / "cues.yaml", root)
     cues = Cues(int(cue_data.get("window_words", 4)),
-                {k: tuple(v) for k, v in cue_data.items() if isinstance(v, list)})
+                {k: tuple(v) for k, v in cue_data.items() if isinstance(v, list) and k != "exact_case"},
+                tuple(cue_data.get("exact_case", ())))
     anaphora, window = _anaphora(_read_yaml(patterns / "anaphora.yaml", root), ontology)
     relations = _read_yaml(patterns / "relations.yaml", root)
     events = _read_yaml(patterns / "events.yaml", root)

@@ -126,3 +126,20 @@ def test_an_actor_fighting_an_economy_is_not_involved_in_it(lexicon, tmp_path):
                 if r["kind"] == "fact" and r["predicate"] == "involvedIn" and r["object"] == "drug trafficking"}
     assert ("Shining Path", "involved.economy-of", "The Shining Path's g") in involved
     assert not {subject for subject, *_ in involved} - {"Shining Path"}
+
+
+def test_an_events_date_is_one_of_its_own_clause(lexicon, tmp_path):
+    records = _records_with(lexicon, tmp_path, "On May 2, 2016, the National Police of Peru arrested Mario Huamán Torres. The "
+                                               "National Police of Peru detained Carlos Ruiz Díaz, whose brother, a "
+                                               "commander known as \"Comrade Luis,\" was killed in 2013.")
+    dated = {(r["type"], tuple(r["targets"]), r["date"]) for r in records
+             if r["kind"] == "event" and r["type"] in ("Arrest", "Killing")}
+    assert {("Arrest", ("Mario Huamán Torres",), "2016-05-02"), ("Arrest", ("Carlos Ruiz Díaz",), None)} <= dated
+    assert ("Arrest", ("Carlos Ruiz Díaz",), "2013") not in dated
+
+
+def test_may_the_month_is_no_hedge_and_may_the_verb_is(lexicon, tmp_path):
+    records = _records_with(lexicon, tmp_path, "In May, the National Police of Peru arrested Mario Huamán Torres. The "
+                                               "National Police of Peru may have arrested Luis Ramos Soto.")
+    arrested = {tuple(r["targets"]) for r in records if r["kind"] == "event" and r["type"] == "Arrest"}
+    assert ("Mario Huamán Torres",) in arrested and ("Luis Ramos Soto",) not in arrested
