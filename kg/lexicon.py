@@ -79,9 +79,14 @@ class Cues:
     window_words: int
     sets: dict[str, tuple[str, ...]]
     exact_case: tuple[str, ...] = ()  # matched only as written: the hedge "may", not the month
+    no_cue: tuple[str, ...] = ()  # phrases whose words are no cue: "once again" is not "once"
 
     def regex(self, name: str) -> re.Pattern[str]:
         return _cue_regex(self.sets.get(name, ()), self.exact_case)
+
+    def without_phrases(self, text: str) -> str:
+        """`text` with the `no_cue` phrases blanked out."""
+        return _cue_regex(self.no_cue).sub(" ", text) if self.no_cue else text
 
 
 @lru_cache(maxsize=64)
@@ -356,8 +361,8 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
     people = _people(_read_yaml(patterns / "people.yaml", root), _read_yaml(patterns / "given-names.yaml", root))
     cue_data = _read_yaml(patterns / "cues.yaml", root)
     cues = Cues(int(cue_data.get("window_words", 4)),
-                {k: tuple(v) for k, v in cue_data.items() if isinstance(v, list) and k != "exact_case"},
-                tuple(cue_data.get("exact_case", ())))
+                {k: tuple(v) for k, v in cue_data.items() if isinstance(v, list) and k not in ("exact_case", "no_cue")},
+                tuple(cue_data.get("exact_case", ())), tuple(cue_data.get("no_cue", ())))
     anaphora, window = _anaphora(_read_yaml(patterns / "anaphora.yaml", root), ontology)
     relations = _read_yaml(patterns / "relations.yaml", root)
     events = _read_yaml(patterns / "events.yaml", root)

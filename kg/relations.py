@@ -199,7 +199,7 @@ def vetoed(masked_text: str, start: int, end: int, checks: tuple[str, ...], cues
         return False
     words = cues.window_words
     before = masked_text[:start].rsplit(None, words)[-words:] if words else []  # the last words only
-    window = " ".join(before + [masked_text[start:end]])
+    window = cues.without_phrases(" ".join(before + [masked_text[start:end]]))
     return any(cues.regex(check).search(window) for check in checks)
 
 

@@ -143,3 +143,14 @@ def test_may_the_month_is_no_hedge_and_may_the_verb_is(lexicon, tmp_path):
                                                "National Police of Peru may have arrested Luis Ramos Soto.")
     arrested = {tuple(r["targets"]) for r in records if r["kind"] == "event" and r["type"] == "Arrest"}
     assert ("Mario Huamán Torres",) in arrested and ("Luis Ramos Soto",) not in arrested
+
+
+def test_once_again_is_no_past_and_once_is(lexicon, tmp_path):
+    sentences = ["The Shining Path once again controls Llochegua.", "The Shining Path once controlled Huanta.",
+                 "The Shining Path still has a strong presence in Pichari.",
+                 "Officials said that once again the Shining Path controls Kimbiri.",
+                 "The Shining Path no longer controls Mayapo."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    places = {r["object"] for r in records if r["kind"] == "fact" and r["predicate"] == "operatesIn"
+              and r["sentence"] in sentences}
+    assert places == {"Llochegua", "Pichari", "Kimbiri"}
