@@ -154,3 +154,14 @@ def test_once_again_is_no_past_and_once_is(lexicon, tmp_path):
     places = {r["object"] for r in records if r["kind"] == "fact" and r["predicate"] == "operatesIn"
               and r["sentence"] in sentences}
     assert places == {"Llochegua", "Pichari", "Kimbiri"}
+
+
+def test_operates_in_across_an_apposition_and_in_a_fight_for_control(lexicon, tmp_path):
+    sentences = ["Tren de Aragua, a Venezuelan gang, operates in Chile and Peru.",
+                 "The Gulf Clan, Colombia's largest criminal group, controls much of the Urabá region.",
+                 "The ELN and FARC dissidents are vying for control of Arauca."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    found = {(r["subject"], r["object"]) for r in records if r["kind"] == "fact" and r["predicate"] == "operatesIn"
+             and r["sentence"] in sentences}
+    assert found == {("Tren de Aragua", "Chile"), ("Tren de Aragua", "Peru"), ("Clan del Golfo", "Urabá"),
+                     ("National Liberation Army", "Arauca"), ("FARC dissidents", "Arauca")}
