@@ -165,3 +165,22 @@ def test_operates_in_across_an_apposition_and_in_a_fight_for_control(lexicon, tm
              and r["sentence"] in sentences}
     assert found == {("Tren de Aragua", "Chile"), ("Tren de Aragua", "Peru"), ("Clan del Golfo", "Urabá"),
                      ("National Liberation Army", "Arauca"), ("FARC dissidents", "Arauca")}
+
+
+def test_every_economy_of_a_list_and_a_leader_in_apposition(lexicon, tmp_path):
+    sentences = ["The Sinaloa Cartel is involved in extortion and drug trafficking.",
+                 "The Gulf Clan's leader, Dairo Antonio Úsuga, was extradited to the United States in May 2022."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    facts = {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
+             and r["sentence"] in sentences and r["predicate"] in ("involvedIn", "leaderOf")}
+    assert facts == {("Sinaloa Cartel", "involvedIn", "extortion"), ("Sinaloa Cartel", "involvedIn", "drug trafficking"),
+                     ("Dairo Antonio Úsuga", "leaderOf", "Clan del Golfo")}
+
+
+def test_mexican_states_and_capitals_go_by_their_everyday_names(lexicon, tmp_path):
+    sentence = "The Sinaloa Cartel operates in Mexico City, Coahuila, Michoacán and Veracruz."
+    records = _records_with(lexicon, tmp_path, sentence)
+    places = {(r["object"], r["object_id"]) for r in records
+              if r["kind"] == "fact" and r["predicate"] == "operatesIn" and r["sentence"] == sentence}
+    assert places == {("Mexico City", "mx-ciudad-de-mexico"), ("Coahuila", "mx-coahuila-de-zaragoza"),
+                      ("Michoacán", "mx-michoacan-de-ocampo"), ("Veracruz", "mx-veracruz-de-ignacio-de-la-llave")}
