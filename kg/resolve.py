@@ -54,6 +54,13 @@ def _select(hits: list[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
     return sorted(kept, key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
 
 
+def _surname_place(hit: Hit, people: list[PersonCandidate], offset: int, lexicon: Lexicon) -> bool:
+    """A place name that is the surname of a person named by a rule: "Guerrero" in "Héctor Guerrero" (`people`
+    by offsets in their sentence, which starts at `offset`)."""
+    return hit.kind == "name" and any(offset + p.start < hit.start and hit.end <= offset + p.end for p in people) \
+        and all(lexicon.ontology.is_a(lexicon.entities[r].type, "Region") for r in hit.refs)
+
+
 def country_focus(entity_ids: list[str], lexicon: Lexicon) -> list[str]:
     """ISO codes of the countries the article is about, most mentioned first."""
     counts: Counter[str] = Counter()
@@ -82,7 +89,9 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                      people: dict[int, list[PersonCandidate]], text: str, lexicon: Lexicon,
                      names: dict[int, list[NameCandidate]] | None = None) -> tuple[list[Mention], dict[str, Entity]]:
     """Mentions of entities, in text order, and the entities they name (curated or new)."""
-    flat = [(s, h) for s, hs in hits.items() for h in hs]
+    starts = {sentence.index: sentence.start for sentence in sentences}
+    flat = [(s, h) for s, hs in hits.items() for h in hs
+            if not _surname_place(h, people.get(s, ()), starts[s], lexicon)]
     selected = _select(flat)
     entities: dict[str, Entity] = {}
     mentions: list[Mention] = []

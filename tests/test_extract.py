@@ -184,3 +184,24 @@ def test_mexican_states_and_capitals_go_by_their_everyday_names(lexicon, tmp_pat
               if r["kind"] == "fact" and r["predicate"] == "operatesIn" and r["sentence"] == sentence}
     assert places == {("Mexico City", "mx-ciudad-de-mexico"), ("Coahuila", "mx-coahuila-de-zaragoza"),
                       ("Michoacán", "mx-michoacan-de-ocampo"), ("Veracruz", "mx-veracruz-de-ignacio-de-la-llave")}
+
+
+def test_a_place_name_that_is_a_persons_surname_names_the_person(lexicon, tmp_path):
+    sentences = ["Venezuelan authorities arrested Tren de Aragua leader Héctor Guerrero.",
+                 "Colombian police arrested María Lima in Medellín."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    facts = {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
+             and r["sentence"] in sentences and r["predicate"] in ("arrested", "leaderOf", "operatesIn")}
+    assert facts == {("Government of Venezuela", "arrested", "Héctor Guerrero"),
+                     ("Héctor Guerrero", "leaderOf", "Tren de Aragua"),
+                     ("National Police of Colombia", "arrested", "María Lima")}
+    places = {p for r in records if r["kind"] == "event" and r["sentence"] in sentences for p in r["places"]}
+    assert places == {"Medellín"}
+
+
+def test_soldiers_of_a_named_country_and_rival_pairs(lexicon, tmp_path):
+    sentences = ["Ecuadorian soldiers were deployed to Esmeraldas.", "Barrio 18 and MS13 are bitter rivals."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    facts = {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
+             and r["sentence"] in sentences and r["predicate"] in ("deployedTo", "clashesWith")}
+    assert facts == {("Ecuadorian Armed Forces", "deployedTo", "Esmeraldas"), ("Barrio 18", "clashesWith", "MS13")}
