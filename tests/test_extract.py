@@ -205,3 +205,12 @@ def test_soldiers_of_a_named_country_and_rival_pairs(lexicon, tmp_path):
     facts = {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
              and r["sentence"] in sentences and r["predicate"] in ("deployedTo", "clashesWith")}
     assert facts == {("Ecuadorian Armed Forces", "deployedTo", "Esmeraldas"), ("Barrio 18", "clashesWith", "MS13")}
+
+
+def test_a_group_trafficking_a_drug_is_in_drug_trafficking(lexicon, tmp_path):
+    sentences = ["The Sinaloa Cartel traffics fentanyl and methamphetamine into the United States.",
+                 "Police seized cocaine from the Gulf Clan."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    involved = {(r["subject"], r["object"]) for r in records if r["kind"] == "fact"
+                and r["sentence"] in sentences and r["predicate"] == "involvedIn"}
+    assert involved == {("Sinaloa Cartel", "drug trafficking")}
