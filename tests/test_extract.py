@@ -214,3 +214,24 @@ def test_a_group_trafficking_a_drug_is_in_drug_trafficking(lexicon, tmp_path):
     involved = {(r["subject"], r["object"]) for r in records if r["kind"] == "fact"
                 and r["sentence"] in sentences and r["predicate"] == "involvedIn"}
     assert involved == {("Sinaloa Cartel", "drug trafficking")}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The Gulf Clan, which operates in Antioquia and Chocó, has grown since 2020.",
+     {("Clan del Golfo", "operatesIn", "Antioquia"), ("Clan del Golfo", "operatesIn", "Chocó")}),
+    ("The CJNG has a presence in at least 27 Mexican states, including Jalisco and Michoacán.",
+     {("Jalisco Cartel New Generation", "operatesIn", "Jalisco"),
+      ("Jalisco Cartel New Generation", "operatesIn", "Michoacán")}),
+    ("The ELN took over drug routes in Arauca.", {("National Liberation Army", "operatesIn", "Arauca")}),
+    ("The Shining Path has operated in the VRAEM for decades.", {("Shining Path", "operatesIn", "VRAEM")}),
+    ("The Gulf Clan is Colombia's largest drug trafficking organization.",
+     {("Clan del Golfo", "involvedIn", "drug trafficking")}),
+    ("The Gulf Clan, which no longer operates in Chocó, has grown.", set()),
+    ("The Shining Path had long operated in the VRAEM.", set()),
+    ("The Shining Path has never operated in Lima.", set()),
+    ("The ELN, a guerrilla group, is not a drug trafficking organization.", set()),
+])
+def test_relative_clauses_perfect_tenses_and_including_lists(lexicon, tmp_path, sentence, expected):
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
+            and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
