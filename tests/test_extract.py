@@ -235,3 +235,15 @@ def test_relative_clauses_perfect_tenses_and_including_lists(lexicon, tmp_path, 
     records = _records_with(lexicon, tmp_path, sentence)
     assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
             and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
+
+
+def test_a_country_declares_and_deploys(lexicon, tmp_path):
+    sentences = ["Peru declared a state of emergency in Lima and Callao in September 2023.",
+                 "Brazil sent 3,000 troops to Rio de Janeiro in November 2023.",
+                 "Mexican marines captured Rafael Caro Quintero in Sinaloa on July 15, 2022."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    events = {(r["type"], tuple(r["agents"]), tuple(r["places"]), r["date"]) for r in records
+              if r["kind"] == "event" and r["sentence"] in sentences}
+    assert events == {("StateOfEmergency", ("Peru",), ("Lima", "El Callao"), "2023-09"),
+                      ("Deployment", ("Brazil",), ("Rio de Janeiro",), "2023-11"),
+                      ("Arrest", ("Mexican Navy",), ("Sinaloa",), "2022-07-15")}
