@@ -78,6 +78,11 @@ def compile_events(data: dict, ontology, cues) -> LiteralGate[EventRule]:
                 r = spec[role]
                 if r.get("side") not in ("before", "after"):
                     raise InvalidLexicon(f"{where}: {role}.side must be before or after")
+                wanted = "Region" if role == "place" else "Actor"  # what ontology/shapes.ttl wants there
+                for name in r.get("types", ["Actor"]):
+                    if name in ontology.classes and not ontology.is_a(name, wanted) and \
+                            not (wanted == "Actor" and name == "Country"):  # a country acts through its government
+                        raise InvalidLexicon(f"{where}: {role} type '{name}' is no {wanted}")
                 roles[role] = Role(r["side"], _classes(r.get("types", ["Actor"]), ontology, where),
                                    bool(r.get("by", False)),
                                    tuple(_classes([p], ontology, where) for p in r.get("prefer", [])),
@@ -174,11 +179,28 @@ def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule
                 continue
             if dates is None:
                 dates = find_dates(sentence.text, lexicon.dates, article.published, offset=sentence.start)
-            event = _event(rule, sentence, masked, filled, trigger.group(0), dates, lexicon.dates,
-                           masked.offsets[start] if start < len(masked.offsets) else sentence.start)
+            event = _as_actors(_event(rule, sentence, masked, filled, trigger.group(0), dates, lexicon.dates,
+                                      masked.offsets[start] if start < len(masked.offsets) else sentence.start),
+                               lexicon)
             if not any(_same(event, other) for other in events):
                 events.append(event)
     return events
+
+
+def _as_actors(event: Event, lexicon) -> Event:
+    """A country as agent or target acts through its government ("Peru declared a state of emergency"): only
+    actors fill those roles; a country without a government in the gazetteer leaves its role."""
+    roles = []
+    for role, mention in event.roles:
+        entity = lexicon.entities.get(mention.entity)
+        if role == "place" or entity is None or entity.type != "Country":
+            roles.append((role, mention))
+        elif government := lexicon.government_of(mention.entity):
+            roles.append((role, replace(mention, entity=government, resolution=(
+                f"'{mention.text}' read as {lexicon.entities[government].label}: a country acts through its "
+                f"government"))))
+    ids = lambda name: tuple(m.entity for r, m in roles if r == name)  # noqa: E731
+    return replace(event, roles=tuple(roles), agents=ids("agent"), targets=ids("target"))
 
 
 def _same(a: Event, b: Event) -> bool:

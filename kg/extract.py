@@ -38,6 +38,11 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
             (result.cited_outlets if fact.subject == "article" else result.facts).append(fact)
         result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))
     result.events = _merge_events(carry_over_agents(result.events, lexicon.events))
+    for event in result.events:  # a country's government, read for the country (kg.events._as_actors)
+        for mention in event.mentions:
+            if mention.entity not in result.entities:
+                result.entities[mention.entity] = lexicon.entities[mention.entity]
+                types[mention.entity] = result.entities[mention.entity].type
     for event in result.events:
         result.facts.extend(implied_facts(event, lexicon.events, types, lexicon.ontology))
     for fact in result.facts:

@@ -126,6 +126,7 @@ class Lexicon:
     relations: LiteralGate  # of kg.relations.RelationPattern
     events: LiteralGate  # of kg.events.EventRule
     fingerprint: str
+    governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
 
     def country_of(self, entity_id: str) -> str | None:
         """ISO code of the country an entity belongs to: its own, or the one its locatedIn chain reaches."""
@@ -143,6 +144,12 @@ class Lexicon:
                 return entity.country
             todo.extend(entity.located_in)
         return None
+
+    def government_of(self, country_id: str) -> str | None:
+        """The government standing for a country as an actor ("Peru declared a state of emergency"): the
+        government body of that country whose generic words include "government"."""
+        iso = self.entities[country_id].iso if country_id in self.entities else None
+        return self.governments.get(iso) if iso else None
 
     def chain(self, entity_id: str) -> list[str]:
         """Every region above this one, nearest first."""
@@ -376,7 +383,17 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                    people=people, cues=cues, anaphora=anaphora, anaphor_window=window, curation=curation,
                    name_rules=compile_name_rules(_read_yaml(patterns / "names.yaml", root), ontology),
                    relations=compile_relations(relations, ontology, people, cues, entities),
-                   events=compile_events(events, ontology, cues), fingerprint=_fingerprint(root))
+                   events=compile_events(events, ontology, cues), fingerprint=_fingerprint(root),
+                   governments=_governments(entities))
+
+
+def _governments(entities: dict[str, Entity]) -> dict[str, str]:
+    """Each country's government body (the first by id whose generic words include "government")."""
+    out: dict[str, str] = {}
+    for entity in sorted(entities.values(), key=lambda e: e.id):
+        if entity.type == "GovernmentBody" and entity.country and "government" in entity.generic:
+            out.setdefault(entity.country, entity.id)
+    return out
 
 
 @lru_cache(maxsize=4)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import extract_file
+from kg.pipeline import build, extract_file
 from kg.report import extraction_records
+from kg.store import Store
 
 from conftest import SEED
 
@@ -237,13 +238,17 @@ def test_relative_clauses_perfect_tenses_and_including_lists(lexicon, tmp_path, 
             and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
 
 
-def test_a_country_declares_and_deploys(lexicon, tmp_path):
+def test_a_country_declares_deploys_and_extradites_through_its_government(lexicon, tmp_path):
     sentences = ["Peru declared a state of emergency in Lima and Callao in September 2023.",
                  "Brazil sent 3,000 troops to Rio de Janeiro in November 2023.",
+                 "Ecuador extradited Adolfo Macías to the United States in 2025.",
                  "Mexican marines captured Rafael Caro Quintero in Sinaloa on July 15, 2022."]
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
     events = {(r["type"], tuple(r["agents"]), tuple(r["places"]), r["date"]) for r in records
               if r["kind"] == "event" and r["sentence"] in sentences}
-    assert events == {("StateOfEmergency", ("Peru",), ("Lima", "El Callao"), "2023-09"),
-                      ("Deployment", ("Brazil",), ("Rio de Janeiro",), "2023-11"),
+    assert events == {("StateOfEmergency", ("Government of Peru",), ("Lima", "El Callao"), "2023-09"),
+                      ("Deployment", ("Government of Brazil",), ("Rio de Janeiro",), "2023-11"),
+                      ("Extradition", ("Government of Ecuador",), ("United States",), "2025"),
                       ("Arrest", ("Mexican Navy",), ("Sinaloa",), "2022-07-15")}
+    # an event's agent is an actor (ontology/shapes.ttl): the article is built, not refused
+    assert build([tmp_path / "seed-and-more.txt"], Store(None), lexicon).built == ["seed-and-more"]

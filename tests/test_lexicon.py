@@ -91,6 +91,14 @@ def test_bad_pattern_is_named(broken_copy):
         load_lexicon(broken_copy)
 
 
+def test_an_event_role_the_shapes_would_refuse_is_named(broken_copy):
+    path = broken_copy / "patterns" / "events.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - {id: bad.agent, type: Attack, trigger: raided, "
+                    "agent: {side: before, types: [AdministrativeArea]}}\n", encoding="utf-8")
+    with pytest.raises(InvalidLexicon, match=r"\(bad.agent\): agent type 'AdministrativeArea' is no Actor"):
+        load_lexicon(broken_copy)
+
+
 def test_adding_an_alias_needs_no_code(broken_copy, tmp_path):
     from kg.extract import extract
     from kg.read import read_text
