@@ -128,9 +128,17 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
             insort(by_sentence[m.sentence], m, key=lambda x: x.start)
         done = len(mentions)
         if hit.kind == "generic":
+            surface = text[hit.start:hit.end]
+            place = _place_of(hit, by_sentence[sentence], text, lexicon)
+            if place:  # "police in Rosario": that country's, or none if the gazetteer has none
+                fitting = [r for r in hit.refs if lexicon.entities[r].country == lexicon.country_of(place)]
+                if len(fitting) == 1:
+                    add(hit.start, hit.end, sentence, fitting[0], "generic",
+                        f"'{surface}' read as {lexicon.entities[fitting[0]].label}: "
+                        f"{entities[place].label} is in {lexicon.country_of(place)}")
+                continue
             fitting = [r for r in hit.refs if lexicon.entities[r].country in main_country]
             if len(fitting) == 1:
-                surface = text[hit.start:hit.end]
                 add(hit.start, hit.end, sentence, fitting[0], "generic",
                     f"'{surface}' read as {lexicon.entities[fitting[0]].label}: the article is about "
                     f"{focus[0]}")
@@ -145,6 +153,22 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
         done = len(mentions)
     mentions.sort(key=lambda m: m.start)
     return _merge_adjacent(mentions, text), entities
+
+
+_PLACE_AFTER = re.compile(r"\s+(?:in|from)\s+(?:the\s+)?")
+
+
+def _place_of(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon) -> str | None:
+    """The place a generic word is tied to in its own words: "police in Rosario" (a region named right after
+    "in" or "from"), "Rosario's police"."""
+    for m in mentions:
+        entity = lexicon.entities.get(m.entity)
+        if entity is None or not lexicon.ontology.is_a(entity.type, "Region"):
+            continue
+        between = text[hit.end:m.start] if m.start >= hit.end else text[m.end:hit.start]
+        if (m.start >= hit.end and _PLACE_AFTER.fullmatch(between)) or (m.end <= hit.start and between == "'s "):
+            return m.entity
+    return None
 
 
 def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],

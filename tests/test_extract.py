@@ -252,3 +252,13 @@ def test_a_country_declares_deploys_and_extradites_through_its_government(lexico
                       ("Arrest", ("Mexican Navy",), ("Sinaloa",), "2022-07-15")}
     # an event's agent is an actor (ontology/shapes.ttl): the article is built, not refused
     assert build([tmp_path / "seed-and-more.txt"], Store(None), lexicon).built == ["seed-and-more"]
+
+
+def test_police_in_a_place_are_that_countrys_or_nobodys(lexicon, tmp_path):
+    sentences = ["Police in Rosario arrested three members of Los Monos.",  # Argentina's police are not curated
+                 "Police in Guayaquil arrested Los Lobos leader Wilmer Chavarría.",
+                 "Police arrested a Shining Path commander in Ayacucho."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    agents = {r["sentence"]: tuple(r["agents"]) for r in records if r["kind"] == "event" and r["sentence"] in sentences}
+    assert agents == {sentences[0]: (), sentences[1]: ("National Police of Ecuador",),
+                      sentences[2]: ("National Police of Peru",)}
