@@ -24,7 +24,8 @@ _AUXILIARY = re.compile(r"(?i)(?:\s+(?:was|were|has|have|had|been|being|is|are|a
                         r"allegedly|recently|finally))+\s*$")
 _BY = re.compile(r"^\s*(?:\S+\s+){0,2}?by\s+(⟦[A-Za-z]+#\d+⟧)")
 _LINK = re.compile(r"^(?:,|,? and|,? or|,? as well as|,? along with|,? together with)(?: [a-z][\w-]*){0,2} $")
-_CLAUSE_END = re.compile(r'(?i),["”’]? (?:which|who|whom|whose|where|while|but|although|though|after|before)\b|;| - | – ')
+_CLAUSE_END = re.compile(r'(?i),["”’]? (?:which|who|whom|whose|where|while|but|although|though|after|before)\b'
+                         r'|;| - | – ')
 _DURATION = re.compile(r"(?i)\b(\d{1,3})[- ](day|week|month|year)s?\b")
 
 

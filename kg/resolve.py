@@ -165,8 +165,9 @@ def _place_of(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon) ->
         entity = lexicon.entities.get(m.entity)
         if entity is None or not lexicon.ontology.is_a(entity.type, "Region"):
             continue
-        between = text[hit.end:m.start] if m.start >= hit.end else text[m.end:hit.start]
-        if (m.start >= hit.end and _PLACE_AFTER.fullmatch(between)) or (m.end <= hit.start and between == "'s "):
+        if m.start >= hit.end and _PLACE_AFTER.fullmatch(text[hit.end:m.start]):
+            return m.entity
+        if m.end <= hit.start and text[m.end:hit.start] in ("'s ", "’s "):
             return m.entity
     return None
 

@@ -103,9 +103,10 @@ def _records_with(lexicon, folder, sentences: str) -> list[dict]:
 
 def test_one_of_several_who_lead_a_group_is_a_leader_and_the_one_they_are_sons_of_is_not(lexicon, tmp_path):
     # a plural verb agrees with the plural noun ("sons ... who lead"), not with the name just before it
-    records = _records_with(lexicon, tmp_path, "Iván Archivaldo Guzmán, one of the sons of Joaquín Guzmán who lead "
-                                               "the faction known as the Chapitos, spoke. Rafael Ortiz, one of the "
-                                               "brothers of Hernán Ortiz who run the gang known as Los Pelones, spoke.")
+    records = _records_with(lexicon, tmp_path,
+                            "Iván Archivaldo Guzmán, one of the sons of Joaquín Guzmán who lead the faction known as "
+                            "the Chapitos, spoke. Rafael Ortiz, one of the brothers of Hernán Ortiz who run the gang "
+                            "known as Los Pelones, spoke.")
     leaders = {(r["subject"], r["object"], r["rule"]) for r in records
                if r["kind"] == "fact" and r["predicate"] == "leaderOf"}
     assert leaders == {("Iván Archivaldo Guzmán", "Los Chapitos", "leader.one-of-those-who-lead"),
@@ -130,9 +131,10 @@ def test_an_actor_fighting_an_economy_is_not_involved_in_it(lexicon, tmp_path):
 
 
 def test_an_events_date_is_one_of_its_own_clause(lexicon, tmp_path):
-    records = _records_with(lexicon, tmp_path, "On May 2, 2016, the National Police of Peru arrested Mario Huamán Torres. The "
-                                               "National Police of Peru detained Carlos Ruiz Díaz, whose brother, a "
-                                               "commander known as \"Comrade Luis,\" was killed in 2013.")
+    records = _records_with(lexicon, tmp_path,
+                            "On May 2, 2016, the National Police of Peru arrested Mario Huamán Torres. The National "
+                            "Police of Peru detained Carlos Ruiz Díaz, whose brother, a commander known as \"Comrade "
+                            "Luis,\" was killed in 2013.")
     dated = {(r["type"], tuple(r["targets"]), r["date"]) for r in records
              if r["kind"] == "event" and r["type"] in ("Arrest", "Killing")}
     assert {("Arrest", ("Mario Huamán Torres",), "2016-05-02"), ("Arrest", ("Carlos Ruiz Díaz",), None)} <= dated
@@ -174,7 +176,8 @@ def test_every_economy_of_a_list_and_a_leader_in_apposition(lexicon, tmp_path):
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
     facts = {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
              and r["sentence"] in sentences and r["predicate"] in ("involvedIn", "leaderOf")}
-    assert facts == {("Sinaloa Cartel", "involvedIn", "extortion"), ("Sinaloa Cartel", "involvedIn", "drug trafficking"),
+    assert facts == {("Sinaloa Cartel", "involvedIn", "extortion"),
+                     ("Sinaloa Cartel", "involvedIn", "drug trafficking"),
                      ("Dairo Antonio Úsuga", "leaderOf", "Clan del Golfo")}
 
 

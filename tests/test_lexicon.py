@@ -87,7 +87,8 @@ def test_a_file_without_source_is_refused(broken_copy):
     ("relations.yaml", "{id: bad.one, predicate: operatesIn, pattern: '{s:Actor} in {o:Planet}'}",
      r"pattern \d+ \(bad.one\): unknown class 'Planet'"),
     # an agent the shapes would refuse would keep every article it is found in out of the store
-    ("events.yaml", "{id: bad.agent, type: Attack, trigger: raided, agent: {side: before, types: [AdministrativeArea]}}",
+    ("events.yaml",
+     "{id: bad.agent, type: Attack, trigger: raided, agent: {side: before, types: [AdministrativeArea]}}",
      r"\(bad.agent\): agent type 'AdministrativeArea' is no Actor"),
 ])
 def test_bad_pattern_is_named(broken_copy, file, rule, message):
