@@ -265,3 +265,20 @@ def test_police_in_a_place_are_that_countrys_or_nobodys(lexicon, tmp_path):
     agents = {r["sentence"]: tuple(r["agents"]) for r in records if r["kind"] == "event" and r["sentence"] in sentences}
     assert agents == {sentences[0]: (), sentences[1]: ("National Police of Ecuador",),
                       sentences[2]: ("National Police of Peru",)}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Guatemala's Public Ministry charged three members of Barrio 18 with extortion.",
+     {("Barrio 18", "involvedIn", "extortion")}),
+    ("In Chile, prosecutors accused Tren de Aragua of running extortion and human trafficking rackets.",
+     {("Tren de Aragua", "involvedIn", "extortion"), ("Tren de Aragua", "involvedIn", "human trafficking")}),
+    ("The Red Command and the PCC have fought for control of drug routes in the Amazon rainforest.",
+     {("Comando Vermelho", "operatesIn", "Amazon rainforest"),
+      ("First Capital Command", "operatesIn", "Amazon rainforest")}),
+    ("Prosecutors did not charge Barrio 18 with extortion.", set()),
+    ("The judge accused the police of extortion.", set()),
+])
+def test_charges_against_a_group_and_fights_over_routes(lexicon, tmp_path, sentence, expected):
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
+            and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
