@@ -282,3 +282,17 @@ def test_charges_against_a_group_and_fights_over_routes(lexicon, tmp_path, sente
     records = _records_with(lexicon, tmp_path, sentence)
     assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
             and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Jhon Jairo Usuga, the Gulf Clan's top commander in Urabá, was killed in 2024.",
+     {("Jhon Jairo Usuga", "memberOf", "Clan del Golfo")}),
+    ("Police say Carlos Mario Jiménez is a member of the Gulf Clan.",
+     {("Carlos Mario Jiménez", "memberOf", "Clan del Golfo")}),
+    ("The ELN has been fighting the Gulf Clan in Chocó since 2021.",
+     {("National Liberation Army", "clashesWith", "Clan del Golfo")}),
+])
+def test_members_in_apposition_and_clauses_and_an_ongoing_fight(lexicon, tmp_path, sentence, expected):
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
+            and r["sentence"] == sentence and r["predicate"] in ("memberOf", "clashesWith")} == expected
