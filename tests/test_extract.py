@@ -296,3 +296,16 @@ def test_members_in_apposition_and_clauses_and_an_ongoing_fight(lexicon, tmp_pat
     records = _records_with(lexicon, tmp_path, sentence)
     assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
             and r["sentence"] == sentence and r["predicate"] in ("memberOf", "clashesWith")} == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("According to El Tiempo, the Gulf Clan controls gold mining in Antioquia.",
+     {("Clan del Golfo", "involvedIn", "illegal mining")}),
+    ("Tren de Aragua has spread to at least eight countries, including Peru, Colombia and Chile.",
+     {("Tren de Aragua", "operatesIn", "Peru"), ("Tren de Aragua", "operatesIn", "Colombia"),
+      ("Tren de Aragua", "operatesIn", "Chile")}),
+])
+def test_an_outlet_is_a_source_not_a_party_and_a_spread_to_countries(lexicon, tmp_path, sentence, expected):
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
+            and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
