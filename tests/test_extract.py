@@ -309,3 +309,12 @@ def test_an_outlet_is_a_source_not_a_party_and_a_spread_to_countries(lexicon, tm
     records = _records_with(lexicon, tmp_path, sentence)
     assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
             and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
+
+
+def test_a_suspended_ceasefire_is_no_agreement(lexicon, tmp_path):
+    sentences = ["The government of Gustavo Petro suspended the ceasefire with the Gulf Clan in March 2023.",
+                 "Barrio 18 and MS13 signed a truce in 2012."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    agreements = [(r["agents"], r["date"]) for r in records if r["kind"] == "event" and r["type"] == "Agreement"
+                  and r["sentence"] in sentences]
+    assert agreements == [(["Barrio 18", "MS13"], "2012")]
