@@ -318,3 +318,10 @@ def test_a_suspended_ceasefire_is_no_agreement(lexicon, tmp_path):
     agreements = [(r["agents"], r["date"]) for r in records if r["kind"] == "event" and r["type"] == "Agreement"
                   and r["sentence"] in sentences]
     assert agreements == [(["Barrio 18", "MS13"], "2012")]
+
+
+def test_no_one_captured_is_no_arrest(lexicon, tmp_path):
+    sentence = ("On July 20, 2020, soldiers seized a plane near Brus Laguna after a gunfight with a criminal group; "
+                "the army said no one was wounded or captured.")
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert [r["type"] for r in records if r["kind"] == "event" and r["sentence"] == sentence] == ["Seizure"]
