@@ -325,3 +325,10 @@ def test_no_one_captured_is_no_arrest(lexicon, tmp_path):
                 "the army said no one was wounded or captured.")
     records = _records_with(lexicon, tmp_path, sentence)
     assert [r["type"] for r in records if r["kind"] == "event" and r["sentence"] == sentence] == ["Seizure"]
+
+
+def test_the_fentanyl_trade_is_drug_trafficking(lexicon, tmp_path):
+    sentence = "The Sinaloa Cartel dominates the fentanyl trade."
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert {(r["subject"], r["object"]) for r in records if r["kind"] == "fact" and r["sentence"] == sentence
+            and r["predicate"] == "involvedIn"} == {("Sinaloa Cartel", "drug trafficking")}
