@@ -29,6 +29,18 @@ def test_every_command_teaches_by_example(command):
     assert "Examples:" in result.output and f"kg {command}" in result.output
 
 
+def test_a_large_view_set_points_to_the_server(run, tmp_path, monkeypatch):
+    import kg.cli
+
+    assert run("build", SEED).exit_code == 0
+    result = run("view", "--all", "-o", tmp_path / "set")
+    assert result.exit_code == 0 and "kg serve" not in result.stderr
+    monkeypatch.setattr(kg.cli, "LARGE_VIEW_SET", 0)
+    result = run("view", "--all", "-o", tmp_path / "set")
+    assert result.exit_code == 0 and "Note: 1 articles make a set" in result.stderr and "kg serve" in result.stderr
+    assert (tmp_path / "set" / "index.html").is_file()
+
+
 def test_top_level_help_shows_a_start():
     result = CliRunner().invoke(cli, ["--help"])
     assert "kg build" in result.output and "kg query --saved actors-by-region" in result.output
