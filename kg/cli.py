@@ -428,7 +428,7 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port.")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
-              help="Seconds a query may run before it is stopped.")
+              help="Seconds a query, or the drawing of a view, may take before it is stopped.")
 @click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
               help="Rows (or triples) at most per answer; a capped answer carries X-Result-Truncated: true.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
@@ -450,6 +450,7 @@ def serve(store_location: str | None, host: str, port: int, timeout: float, max_
     Examples:
       kg serve
       kg serve --port 3030 --timeout 30 --max-rows 50000
+      kg serve --store big/store   (then open http://127.0.0.1:8000/views/ and look an actor up)
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT+*+WHERE+{?s+?p+?o}+LIMIT+5'
     """
     import logging as logging_module
