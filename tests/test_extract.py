@@ -332,3 +332,16 @@ def test_the_fentanyl_trade_is_drug_trafficking(lexicon, tmp_path):
     records = _records_with(lexicon, tmp_path, sentence)
     assert {(r["subject"], r["object"]) for r in records if r["kind"] == "fact" and r["sentence"] == sentence
             and r["predicate"] == "involvedIn"} == {("Sinaloa Cartel", "drug trafficking")}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Peru's armed forces have carried out operations against the MPCP in Vizcatán del Ene.",
+     {("Peruvian Armed Forces", "clashesWith", "Shining Path")}),
+    ("The MPCP escorts cocaine shipments out of the VRAEM for drug clans.",
+     {("Shining Path", "involvedIn", "drug trafficking")}),
+    ("Soldiers guarded the cocaine routes.", set()),
+])
+def test_operations_against_a_group_and_a_group_escorting_shipments(lexicon, tmp_path, sentence, expected):
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
+            and r["sentence"] == sentence and r["predicate"] in ("clashesWith", "involvedIn")} == expected
