@@ -345,3 +345,18 @@ def test_operations_against_a_group_and_a_group_escorting_shipments(lexicon, tmp
     records = _records_with(lexicon, tmp_path, sentence)
     assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
             and r["sentence"] == sentence and r["predicate"] in ("clashesWith", "involvedIn")} == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("In Honduras, MS13 and Barrio 18 extort bus drivers and small businesses.",
+     {("MS13", "extortion"), ("Barrio 18", "extortion")}),
+    ("The Sinaloa Cartel launders money through front companies in Mexico City.",
+     {("Sinaloa Cartel", "money laundering")}),
+    ("Illegal mining in the Amazon is controlled by the Comando Vermelho.", {("Comando Vermelho", "illegal mining")}),
+    ("The ELN kidnapped two soldiers in Arauca in 2022.", {("National Liberation Army", "kidnapping")}),
+    ("Police said the gang does not extort local businesses.", set()),
+])
+def test_a_groups_own_verbs_for_an_economy(lexicon, tmp_path, sentence, expected):
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert {(r["subject"], r["object"]) for r in records if r["kind"] == "fact" and r["sentence"] == sentence
+            and r["predicate"] == "involvedIn"} == expected
