@@ -12,7 +12,7 @@ import regex
 from .dates import find_dates
 from .errors import InvalidLexicon
 from .literals import LiteralGate, finditer
-from .model import Event, Fact, Sentence
+from .model import Event, Fact, Mention, Sentence
 from .relations import Masked, vetoed
 
 __all__ = ["EventRule", "compile_events", "find_events", "carry_over_agents", "implied_facts"]
@@ -180,28 +180,23 @@ def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule
                 continue
             if dates is None:
                 dates = find_dates(sentence.text, lexicon.dates, article.published, offset=sentence.start)
-            event = _as_actors(_event(rule, sentence, masked, filled, trigger.group(0), dates, lexicon.dates,
-                                      masked.offsets[start] if start < len(masked.offsets) else sentence.start),
-                               lexicon)
+            event = _event(rule, sentence, masked, filled, trigger.group(0), dates, lexicon,
+                           masked.offsets[start] if start < len(masked.offsets) else sentence.start)
             if not any(_same(event, other) for other in events):
                 events.append(event)
     return events
 
 
-def _as_actors(event: Event, lexicon) -> Event:
+def _as_actor(role: str, mention: Mention, lexicon) -> Mention | None:
     """A country as agent or target acts through its government ("Peru declared a state of emergency"): only
-    actors fill those roles; a country without a government in the gazetteer leaves its role."""
-    roles = []
-    for role, mention in event.roles:
-        entity = lexicon.entities.get(mention.entity)
-        if role == "place" or entity is None or entity.type != "Country":
-            roles.append((role, mention))
-        elif government := lexicon.government_of(mention.entity):
-            roles.append((role, replace(mention, entity=government, resolution=(
-                f"'{mention.text}' read as {lexicon.entities[government].label}: a country acts through its "
-                f"government"))))
-    ids = lambda name: tuple(m.entity for r, m in roles if r == name)  # noqa: E731
-    return replace(event, roles=tuple(roles), agents=ids("agent"), targets=ids("target"))
+    actors fill those roles; a country without a government in the gazetteer leaves its role (None)."""
+    entity = lexicon.entities.get(mention.entity)
+    if role == "place" or entity is None or entity.type != "Country":
+        return mention
+    government = lexicon.government_of(mention.entity)
+    return replace(mention, entity=government, resolution=(
+        f"'{mention.text}' read as {lexicon.entities[government].label}: a country acts through its "
+        f"government")) if government else None
 
 
 def _same(a: Event, b: Event) -> bool:
@@ -221,7 +216,8 @@ def _follows(cues: tuple[str, ...], lead: str) -> bool:
 
 
 def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str, list[int]], trigger: str,
-           dates, date_rules, trigger_at: int) -> Event:
+           dates, lexicon, trigger_at: int) -> Event:
+    date_rules = lexicon.dates
     date = start_date = end_date = None
     plain = []
     for d in dates:
@@ -240,7 +236,8 @@ def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str
     if duration:
         unit = {"day": 1, "week": 7, "month": 30, "year": 365}[duration.group(2).lower()]
         days = int(duration.group(1)) * unit
-    roles = tuple((role, masked.mentions[i]) for role in _ROLES for i in filled.get(role, []))
+    actors = ((role, _as_actor(role, masked.mentions[i], lexicon)) for role in _ROLES for i in filled.get(role, []))
+    roles = tuple((role, mention) for role, mention in actors if mention)
     ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
     return Event(rule.type, sentence, rule.id, rule.confidence, trigger, agents=ids("agent"),
                  targets=ids("target"), places=ids("place"), date=date, start_date=start_date, end_date=end_date,
