@@ -30,11 +30,11 @@ CORE_PREDICATES = ("operatesIn", "locatedIn", "memberOf", "leaderOf", "involvedI
 EVENT_ROLES = ("agent", "target", "place")
 
 # (A fact a curator rejected keeps its assertion, marked kg:rejectedBy, but is no edge.
-# Inside GRAPH ?article: an article's assertions share its graph, and Oxigraph answers the OPTIONALs there
+# Inside GRAPH ?g: an article's assertions share its graph, and Oxigraph answers the OPTIONALs there
 # row by row where over the union of all graphs it joins whole tables. What is the same for every fact of an
 # article, its headline, date and publisher, is read once per article by _ARTICLES, not once per fact.)
 _EDGES = """
-SELECT ?s ?p ?o ?sentence ?article ?rule ?stext ?otext ?start WHERE { GRAPH ?article { %s
+SELECT ?s ?p ?o ?sentence ?g ?rule ?stext ?otext ?start WHERE { GRAPH ?g { %s
   ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ; kg:startOffset ?start ;
      kg:rule ?rule .
   FILTER(isIRI(?o) && ?p != rdf:type)
@@ -47,7 +47,7 @@ SELECT ?s ?p ?o ?rule ?entry WHERE {{ %s
                                kg:curatedSource ?entry }}
 }}"""
 _EVENTS = """
-SELECT ?e ?role ?x ?sentence ?article ?rule ?start WHERE { GRAPH ?article { %s
+SELECT ?e ?role ?x ?sentence ?g ?rule ?start WHERE { GRAPH ?g { %s
   ?a rdf:subject ?e ; rdf:predicate ?typed ; kg:evidence ?sentence ; kg:startOffset ?start ; kg:rule ?rule .
   ?e ?role ?x .
   FILTER(?typed = rdf:type && ?role IN (kg:agent, kg:target, kg:place))
@@ -166,7 +166,7 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     if selection:
         edges = _read_links(store, selection.links)
     elif wanted:  # its own graph, and the chains of the places it names
-        _read_edges(store, edges, "article", [wanted], gazetteer=("s", named))
+        _read_edges(store, edges, "g", [wanted], gazetteer=("s", named))
     else:
         _read_edges(store, edges, None, ())
     nodes = sorted({n for s, _, o in edges for n in (s, o)})
@@ -304,6 +304,8 @@ def _read_links(store: Store, links: frozenset[tuple[str, str, str]]) -> dict[tu
 
 
 def _evidence(row) -> Evidence:
+    """An Evidence from a row naming its graph ?g, sentence, rule and offsets, or its curated ?entry (a variable
+    the query does not project reads as unbound)."""
     if row["entry"] is not None:
         return Evidence("", "", "", "", _value(row["rule"]), entry=_value(row["entry"]))
     return Evidence(_value(row["sentence"]), _value(row["g"]), "", "", _value(row["rule"]), _value(row["stext"]),
@@ -319,26 +321,18 @@ def _articles(store: Store, iris: set[str]) -> dict[str, tuple[str, str, str]]:
 def _read_edges(store: Store, edges: dict, var: str | None, iris: Iterable[str],
                 gazetteer: tuple[str, Iterable[str]] | None = None) -> None:
     """Add the facts, gazetteer links and event roles to `edges`: all of them, or those of the graphs `iris`
-    (`var` "article"), gazetteer links restricted by `gazetteer` if given. The article's headline, date and
+    (`var` "g"), gazetteer links restricted by `gazetteer` if given. The article's headline, date and
     publisher are left to the caller (`_articles`)."""
     for row in _rows(store, _EDGES, var, iris):
         p = _local(_value(row["p"]))
-        if p not in CORE_PREDICATES:
-            continue
-        key = (_value(row["s"]), p, _value(row["o"]))
-        edges.setdefault(key, _Edge()).evidence.append(Evidence(
-            _value(row["sentence"]), _value(row["article"]), "", "", _value(row["rule"]), _value(row["stext"]),
-            _value(row["otext"]), int(_value(row["start"]) or 0)))
+        if p in CORE_PREDICATES:
+            edges.setdefault((_value(row["s"]), p, _value(row["o"])), _Edge()).evidence.append(_evidence(row))
     for row in _rows(store, _GAZETTEER_EDGES, *(gazetteer or (var, iris))):
         key = (_value(row["s"]), _local(_value(row["p"])), _value(row["o"]))
-        edges.setdefault(key, _Edge()).evidence.append(Evidence("", "", "", "", _value(row["rule"]),
-                                                                entry=_value(row["entry"])))
+        edges.setdefault(key, _Edge()).evidence.append(_evidence(row))
     for row in _rows(store, _EVENTS, var, iris):
-        role = _local(_value(row["role"]))
-        key = (_value(row["e"]), role, _value(row["x"]))
-        edges.setdefault(key, _Edge()).evidence.append(Evidence(
-            _value(row["sentence"]), _value(row["article"]), "", "", _value(row["rule"]),
-            start=int(_value(row["start"]) or 0)))
+        key = (_value(row["e"]), _local(_value(row["role"])), _value(row["x"]))
+        edges.setdefault(key, _Edge()).evidence.append(_evidence(row))
 
 
 def _sought(name: str) -> str:
