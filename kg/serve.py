@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from . import __version__
 from .errors import StoreError
 from .query import saved_queries
 from .results import GRAPH_TYPES, SELECT_TYPES
-from .views import VIS_FILES, vis_library
+from .views import VIS_FILES, templates, vis_library
 
 __all__ = ["ServerConfig", "QueryPool", "make_server", "serve"]
 
@@ -376,11 +375,8 @@ def _page(ontology_root: Path) -> bytes:
     queries = [{"name": q.name, "description": q.description, "text": q.text}
                for q in saved_queries(ontology_root).values()]
     text = json.dumps(queries, ensure_ascii=False).replace("<", "\\u003c")
-    return _templates().get_template("query.html").render(version=__version__, queries_json=Markup(text)).encode()
+    return templates().get_template("query.html").render(version=__version__, queries_json=Markup(text)).encode()
 
-
-def _templates() -> Environment:
-    return Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 
 
 class _Server(ThreadingHTTPServer):
@@ -400,7 +396,7 @@ def make_server(config: ServerConfig) -> _Server:
     server.config = config
     server.views = config.views if config.views and Path(config.views).is_dir() else None
     server.page = _page(ontology_dir())
-    server.views_page = _templates().get_template("views.html").render(version=__version__).encode()
+    server.views_page = templates().get_template("views.html").render(version=__version__).encode()
     server.pool = QueryPool(config.store, config.workers)
     return server
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -33,7 +34,8 @@ from .rdf import article_id
 from .store import Store
 
 __all__ = ["ViewInfo", "write_view", "draw_view", "write_views", "entity_slug", "render_view", "ego_graph",
-           "most_reported", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS", "CLASS_STYLE", "PREDICATE_COLOR"]
+           "most_reported", "templates", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS", "CLASS_STYLE",
+           "PREDICATE_COLOR"]
 
 CLASS_STYLE = {
     "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
@@ -109,7 +111,10 @@ def _style(node_type: str) -> tuple[str, str]:
     return CLASS_STYLE.get(node_type, EVENT_STYLE)
 
 
-def _env() -> Environment:
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    """The package's page templates, loaded once: each template is compiled on first use, not for every view
+    of a set of thousands."""
     return Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 
 
@@ -197,7 +202,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
              [{"name": p, "color": PREDICATE_COLOR.get(p, "#999999"), "kind": "edge"} for p in used_predicates]
     listing = [{"path": v.path, "title": v.title, "kind": v.kind, "nodes": v.nodes, "edges": v.edges}
                for v in views or []]
-    return _env().get_template("view.html").render(
+    return templates().get_template("view.html").render(
         title=title, version=__version__, node_count=len(nodes), edge_count=len(edges),
         lib=lib, vis_js=None if lib else Markup((vis_library() / "vis-network.min.js").read_text(encoding="utf-8")),
         vis_css=None if lib else Markup((vis_library() / "vis-network.css").read_text(encoding="utf-8")),
@@ -321,7 +326,7 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     timeline = _most_recent(events, TIMELINE_EVENTS)
     cut = "" if len(timeline) == len(events) else \
         f" (the {len(timeline)} most recent of {len(events)}; all of them: kg query --saved timeline)"
-    _write(folder / "timeline.html", _env().get_template("timeline.html").render(
+    _write(folder / "timeline.html", templates().get_template("timeline.html").render(
         title="actorgraph: timeline of events" + cut, version=__version__, events=timeline,
         types=sorted({e["type"] for e in timeline})))
     infos.append(ViewInfo("timeline.html", "Timeline of events" + cut, "timeline", len(timeline), 0))
