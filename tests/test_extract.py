@@ -101,6 +101,14 @@ def _records_with(lexicon, folder, sentences: str) -> list[dict]:
     return extraction_records(extract_file(article, lexicon))
 
 
+def _stated(records: list[dict], sentences, *predicates: str) -> set[tuple[str, str, str]]:
+    """The (subject, predicate, object) facts of the given predicates stated in the given sentences (a
+    sentence, or a list of them)."""
+    among = [sentences] if isinstance(sentences, str) else sentences
+    return {(r["subject"], r["predicate"], r["object"]) for r in records
+            if r["kind"] == "fact" and r["sentence"] in among and r["predicate"] in predicates}
+
+
 def test_one_of_several_who_lead_a_group_is_a_leader_and_the_one_they_are_sons_of_is_not(lexicon, tmp_path):
     # a plural verb agrees with the plural noun ("sons ... who lead"), not with the name just before it
     records = _records_with(lexicon, tmp_path,
@@ -154,8 +162,7 @@ def test_once_again_is_no_past_and_once_is(lexicon, tmp_path):
                  "Officials said that once again the Shining Path controls Kimbiri.",
                  "The Shining Path no longer controls Mayapo."]
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
-    places = {r["object"] for r in records if r["kind"] == "fact" and r["predicate"] == "operatesIn"
-              and r["sentence"] in sentences}
+    places = {o for _, _, o in _stated(records, sentences, "operatesIn")}
     assert places == {"Llochegua", "Pichari", "Kimbiri"}
 
 
@@ -164,8 +171,7 @@ def test_operates_in_across_an_apposition_and_in_a_fight_for_control(lexicon, tm
                  "The Gulf Clan, Colombia's largest criminal group, controls much of the Urabá region.",
                  "The ELN and FARC dissidents are vying for control of Arauca."]
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
-    found = {(r["subject"], r["object"]) for r in records if r["kind"] == "fact" and r["predicate"] == "operatesIn"
-             and r["sentence"] in sentences}
+    found = {(s, o) for s, _, o in _stated(records, sentences, "operatesIn")}
     assert found == {("Tren de Aragua", "Chile"), ("Tren de Aragua", "Peru"), ("Clan del Golfo", "Urabá"),
                      ("National Liberation Army", "Arauca"), ("FARC dissidents", "Arauca")}
 
@@ -174,8 +180,7 @@ def test_every_economy_of_a_list_and_a_leader_in_apposition(lexicon, tmp_path):
     sentences = ["The Sinaloa Cartel is involved in extortion and drug trafficking.",
                  "The Gulf Clan's leader, Dairo Antonio Úsuga, was extradited to the United States in May 2022."]
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
-    facts = {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
-             and r["sentence"] in sentences and r["predicate"] in ("involvedIn", "leaderOf")}
+    facts = _stated(records, sentences, "involvedIn", "leaderOf")
     assert facts == {("Sinaloa Cartel", "involvedIn", "extortion"),
                      ("Sinaloa Cartel", "involvedIn", "drug trafficking"),
                      ("Dairo Antonio Úsuga", "leaderOf", "Clan del Golfo")}
@@ -194,8 +199,7 @@ def test_a_place_name_that_is_a_persons_surname_names_the_person(lexicon, tmp_pa
     sentences = ["Venezuelan authorities arrested Tren de Aragua leader Héctor Guerrero.",
                  "Colombian police arrested María Lima in Medellín."]
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
-    facts = {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
-             and r["sentence"] in sentences and r["predicate"] in ("arrested", "leaderOf", "operatesIn")}
+    facts = _stated(records, sentences, "arrested", "leaderOf", "operatesIn")
     assert facts == {("Government of Venezuela", "arrested", "Héctor Guerrero"),
                      ("Héctor Guerrero", "leaderOf", "Tren de Aragua"),
                      ("National Police of Colombia", "arrested", "María Lima")}
@@ -206,8 +210,7 @@ def test_a_place_name_that_is_a_persons_surname_names_the_person(lexicon, tmp_pa
 def test_soldiers_of_a_named_country_and_rival_pairs(lexicon, tmp_path):
     sentences = ["Ecuadorian soldiers were deployed to Esmeraldas.", "Barrio 18 and MS13 are bitter rivals."]
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
-    facts = {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
-             and r["sentence"] in sentences and r["predicate"] in ("deployedTo", "clashesWith")}
+    facts = _stated(records, sentences, "deployedTo", "clashesWith")
     assert facts == {("Ecuadorian Armed Forces", "deployedTo", "Esmeraldas"), ("Barrio 18", "clashesWith", "MS13")}
 
 
@@ -215,8 +218,7 @@ def test_a_group_trafficking_a_drug_is_in_drug_trafficking(lexicon, tmp_path):
     sentences = ["The Sinaloa Cartel traffics fentanyl and methamphetamine into the United States.",
                  "Police seized cocaine from the Gulf Clan."]
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
-    involved = {(r["subject"], r["object"]) for r in records if r["kind"] == "fact"
-                and r["sentence"] in sentences and r["predicate"] == "involvedIn"}
+    involved = {(s, o) for s, _, o in _stated(records, sentences, "involvedIn")}
     assert involved == {("Sinaloa Cartel", "drug trafficking")}
 
 
@@ -237,8 +239,7 @@ def test_a_group_trafficking_a_drug_is_in_drug_trafficking(lexicon, tmp_path):
 ])
 def test_relative_clauses_perfect_tenses_and_including_lists(lexicon, tmp_path, sentence, expected):
     records = _records_with(lexicon, tmp_path, sentence)
-    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
-            and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
+    assert _stated(records, sentence, "operatesIn", "involvedIn") == expected
 
 
 def test_a_country_declares_deploys_and_extradites_through_its_government(lexicon, tmp_path):
@@ -280,8 +281,7 @@ def test_police_in_a_place_are_that_countrys_or_nobodys(lexicon, tmp_path):
 ])
 def test_charges_against_a_group_and_fights_over_routes(lexicon, tmp_path, sentence, expected):
     records = _records_with(lexicon, tmp_path, sentence)
-    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
-            and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
+    assert _stated(records, sentence, "operatesIn", "involvedIn") == expected
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -294,8 +294,7 @@ def test_charges_against_a_group_and_fights_over_routes(lexicon, tmp_path, sente
 ])
 def test_members_in_apposition_and_clauses_and_an_ongoing_fight(lexicon, tmp_path, sentence, expected):
     records = _records_with(lexicon, tmp_path, sentence)
-    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
-            and r["sentence"] == sentence and r["predicate"] in ("memberOf", "clashesWith")} == expected
+    assert _stated(records, sentence, "memberOf", "clashesWith") == expected
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -307,8 +306,7 @@ def test_members_in_apposition_and_clauses_and_an_ongoing_fight(lexicon, tmp_pat
 ])
 def test_an_outlet_is_a_source_not_a_party_and_a_spread_to_countries(lexicon, tmp_path, sentence, expected):
     records = _records_with(lexicon, tmp_path, sentence)
-    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
-            and r["sentence"] == sentence and r["predicate"] in ("operatesIn", "involvedIn")} == expected
+    assert _stated(records, sentence, "operatesIn", "involvedIn") == expected
 
 
 def test_a_suspended_ceasefire_is_no_agreement(lexicon, tmp_path):
@@ -330,8 +328,7 @@ def test_no_one_captured_is_no_arrest(lexicon, tmp_path):
 def test_the_fentanyl_trade_is_drug_trafficking(lexicon, tmp_path):
     sentence = "The Sinaloa Cartel dominates the fentanyl trade."
     records = _records_with(lexicon, tmp_path, sentence)
-    assert {(r["subject"], r["object"]) for r in records if r["kind"] == "fact" and r["sentence"] == sentence
-            and r["predicate"] == "involvedIn"} == {("Sinaloa Cartel", "drug trafficking")}
+    assert {(s, o) for s, _, o in _stated(records, sentence, "involvedIn")} == {("Sinaloa Cartel", "drug trafficking")}
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -343,8 +340,7 @@ def test_the_fentanyl_trade_is_drug_trafficking(lexicon, tmp_path):
 ])
 def test_operations_against_a_group_and_a_group_escorting_shipments(lexicon, tmp_path, sentence, expected):
     records = _records_with(lexicon, tmp_path, sentence)
-    assert {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"
-            and r["sentence"] == sentence and r["predicate"] in ("clashesWith", "involvedIn")} == expected
+    assert _stated(records, sentence, "clashesWith", "involvedIn") == expected
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -358,5 +354,4 @@ def test_operations_against_a_group_and_a_group_escorting_shipments(lexicon, tmp
 ])
 def test_a_groups_own_verbs_for_an_economy(lexicon, tmp_path, sentence, expected):
     records = _records_with(lexicon, tmp_path, sentence)
-    assert {(r["subject"], r["object"]) for r in records if r["kind"] == "fact" and r["sentence"] == sentence
-            and r["predicate"] == "involvedIn"} == expected
+    assert {(s, o) for s, _, o in _stated(records, sentence, "involvedIn")} == expected
