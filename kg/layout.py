@@ -32,11 +32,12 @@ def _fruchterman_reingold(n: int, edges: np.ndarray, rng: np.random.Generator, i
             others, scale = pos[rng.choice(n, _SAMPLE, replace=False)], n / _SAMPLE
         else:
             others, scale = pos, 1.0
-        for start in range(0, n, _BLOCK):
-            block = pos[start:start + _BLOCK]
-            delta = block[:, None, :] - others[None, :, :]
-            squared = np.maximum((delta * delta).sum(axis=2), 1e-4)
-            shift[start:start + _BLOCK] += np.einsum("ijk,ij->ik", delta, (scale * k * k) / squared)
+        for start in range(0, n, _BLOCK):  # x and y apart: an (n, n, 2) array took three times as long
+            dx = pos[start:start + _BLOCK, 0, None] - others[None, :, 0]
+            dy = pos[start:start + _BLOCK, 1, None] - others[None, :, 1]
+            force = (scale * k * k) / np.maximum(dx * dx + dy * dy, 1e-4)
+            shift[start:start + _BLOCK, 0] += (dx * force).sum(axis=1)
+            shift[start:start + _BLOCK, 1] += (dy * force).sum(axis=1)
         if len(edges):
             delta = pos[edges[:, 0]] - pos[edges[:, 1]]
             distance = np.maximum(np.sqrt((delta * delta).sum(axis=1)), 0.01)
