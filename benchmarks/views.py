@@ -32,13 +32,14 @@ def synthetic(n: int, seed: int = 7) -> nx.MultiDiGraph:
     types = list(CLASS_STYLE)
     for i in range(n):
         graph.add_node(f"https://w3id.org/actorgraph/id/n{i}", label=f"Entity {i}", type=rng.choice(types),
-                       aliases=[f"Alias {i}"], articles={f"a{i % 50}": f"Headline {i % 50}"}, positions=[], date="")
+                       aliases=[f"Alias {i}"], articles={f"a{i % 50}": f"Headline {i % 50}"}, mentioned=1, positions=[],
+                       date="")
     nodes = list(graph)
     for i in range(int(n * 1.6)):
         s, o = rng.sample(nodes, 2) if i >= n - 1 else (nodes[i + 1], nodes[rng.randrange(i + 1)])
         ev = Evidence(f"Sentence {i} says that {s[-4:]} is linked to {o[-4:]}.", f"article-a{i % 50}",
                       f"Headline {i % 50}", f"20{10 + i % 15}-01-01", "operates.controls")
-        graph.add_edge(s, o, key=rng.choice(PREDICATES), predicate="x", evidence=[ev])
+        graph.add_edge(s, o, key=rng.choice(PREDICATES), predicate="x", evidence=[ev], sources=1, dates=[ev.date])
     return graph
 
 

@@ -28,8 +28,8 @@ from pyvis.network import Network
 from . import __version__
 from .layout import layout
 from .errors import KgError
-from .network import (ACTOR_CLASSES, REGION_CLASSES, find_entity, find_entity_in_store, load_network, node_weights,
-                      rank_links, rank_nodes, select_nodes)
+from .network import (ACTOR_CLASSES, REGION_CLASSES, Evidence, find_entity, find_entity_in_store, load_network,
+                      node_weights, rank_links, rank_nodes, select_nodes)
 from .rdf import article_id
 from .store import Store
 
@@ -57,8 +57,11 @@ ACTOR_OR_REGION = ACTOR_CLASSES | REGION_CLASSES
 # nodes and 128,000 links, a 240 MB page; its 150 most reported nodes alone share 10,000 links).
 MAX_NODES = 500
 MAX_LINKS = 2000
-# A node's panel lists the newest articles mentioning it, not all: a country is named in thousands.
+# A node's panel lists the newest articles mentioning it, not all: a country is named in thousands. A link's
+# lists the sentences of the newest articles stating it: a cartel's presence in a country is stated in
+# thousands (`why` reads them all).
 ARTICLES_LISTED = 50
+SOURCES_LISTED = 3
 VIS_FILES = ("vis-network.min.js", "vis-network.css")
 # The set's timeline page lists the most recent events, not all: 10,000 articles report 100,000 events.
 TIMELINE_EVENTS = 5000
@@ -129,18 +132,13 @@ def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
     """At most `limit` nodes and `max_links` links (0: no limit), ranked as `select_nodes` ranks them in the
     store (`rank_nodes`, `rank_links`), with the articles citing each link counted from its evidence. A node
     the cut leaves without links goes too."""
-    sources = {(s, key, o): len({e.article or e.entry for e in d["evidence"]})
-               for s, o, key, d in graph.edges(keys=True, data=True)}
+    sources = {(s, key, o): d["sources"] for s, o, key, d in graph.edges(keys=True, data=True)}
     if (not limit or graph.number_of_nodes() <= limit) and (not max_links or len(sources) <= max_links):
         return graph
     hops = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre) if centre else {}
     kept = set(rank_nodes(dict.fromkeys(graph, 0) | node_weights(sources), hops, limit))
     among = {key: n for key, n in sources.items() if key[0] in kept and key[2] in kept}
     return graph.edge_subgraph([(s, o, p) for s, p, o in rank_links(among, centre, max_links)]).copy()
-
-
-def _dates(data: dict) -> list[str]:
-    return sorted({e.date for e in data["evidence"] if e.date})
 
 
 def vis_library() -> Path:
@@ -172,11 +170,12 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         net.add_node(node, label=data["label"], title=tooltip, color=color, shape=shape,
                      size=round(10 + 40 * centrality.get(node, 0) ** 0.5, 1), **extra)
         info_nodes[node] = {"label": data["label"], "type": data["type"], "aliases": data["aliases"],
-                            "positions": data["positions"], "articles": _listed(data["articles"], data["label"]),
-                            "facts": [], "view": (links or {}).get(node)}
+                            "positions": data["positions"], "facts": [], "view": (links or {}).get(node),
+                            "articles": _listed(data["articles"], data["mentioned"], data["label"])}
     for index, (s, o, key, data) in enumerate(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])):
         edge_id = f"e{index}"
-        first = data["evidence"][0] if data["evidence"] else None
+        evidence = _newest_evidence(data["evidence"])
+        first = evidence[0] if evidence else None
         tooltip = f"{graph.nodes[s]['label']} {key} {graph.nodes[o]['label']}"
         if first and first.sentence:
             tooltip += f"\n\u201c{first.sentence}\u201d\n{first.headline} ({first.date})"
@@ -185,11 +184,15 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         wide = highlight is not None and ((s, o) in highlight or (o, s) in highlight)
         net.add_edge(s, o, id=edge_id, label=key, title=tooltip, color=PREDICATE_COLOR.get(key, "#999999"),
                      arrows="to", font={"size": 10, "align": "middle"}, width=6 if wide else 1)
-        info_edges[edge_id] = {"from": s, "to": o, "predicate": key, "dates": _dates(data), "evidence": [
+        unread = data["sources"] - len({e.article or e.entry for e in evidence})
+        more = f"\u2026 and {unread} older: kg query --saved why --bind from=\"{graph.nodes[s]['label']}\" " \
+               f"to=\"{graph.nodes[o]['label']}\"" if unread > 0 else ""
+        info_edges[edge_id] = {"from": s, "to": o, "predicate": key, "dates": data["dates"], "sources": data["sources"],
+                               "more": more, "evidence": [
             {"sentence": e.sentence, "subject_text": e.subject_text, "object_text": e.object_text,
              "headline": e.headline, "date": e.date, "outlet": e.publisher, "rule": e.rule, "entry": e.entry,
              "article": article_id(e.article)}
-            for e in data["evidence"]]}
+            for e in evidence]}
         info_nodes[s]["facts"].append(f"{key} {graph.nodes[o]['label']}")
         info_nodes[o]["facts"].append(f"{graph.nodes[s]['label']} {key}")
     nodes, edges, *_ = net.get_network_data()
@@ -210,14 +213,22 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         info_json=_json({"nodes": info_nodes, "edges": info_edges}), views_json=_json(listing))
 
 
-def _listed(articles: dict[str, str], label: str) -> list[str]:
-    """The headlines a node's panel lists: the newest, and how to ask for the others."""
-    headlines = list(articles.values())
-    if len(headlines) <= ARTICLES_LISTED:
+def _newest_evidence(evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence a link's panel shows: that of the `SOURCES_LISTED` newest articles (or entries) stating it,
+    as `load_network` reads it when told to (`newest_sources`)."""
+    sources = {e.article or e.entry: e.date for e in evidence}
+    newest = set(sorted(sorted(sources), key=lambda source: sources[source], reverse=True)[:SOURCES_LISTED])
+    return [e for e in evidence if (e.article or e.entry) in newest]
+
+
+def _listed(articles: dict[str, str], mentioned: int, label: str) -> list[str]:
+    """The headlines a node's panel lists: the newest, and how to ask for the others (`mentioned` counts
+    all the articles naming it, read or not)."""
+    headlines = list(articles.values())[:ARTICLES_LISTED]
+    if mentioned <= len(headlines):
         return headlines
-    rest = len(headlines) - ARTICLES_LISTED
-    return headlines[:ARTICLES_LISTED] + [
-        f"\u2026 and {rest} older: kg query articles-mentioning --bind name=\"{label}\""]
+    return headlines + [f"\u2026 and {mentioned - len(headlines)} older: kg query --saved articles-mentioning "
+                        f"--bind name=\"{label}\""]
 
 
 def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 2,
@@ -241,13 +252,16 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 2, article: s
     if focus and not article:  # read only the neighbourhood from the store
         centre = find_entity_in_store(store, focus)
         selection = select_nodes(store, max_nodes, centre, depth, max_links)
-        graph = load_network(store, focus=centre, depth=depth, selection=selection)
+        graph = load_network(store, focus=centre, depth=depth, selection=selection, newest_sources=SOURCES_LISTED,
+                             newest_articles=ARTICLES_LISTED)
         if centre not in graph:  # facts with literal objects only (holdsPosition): no edge to draw
             raise KgError(f"no entity named '{focus}' has facts in the store")
     else:
         if not article:
             selection = select_nodes(store, max_nodes, max_links=max_links)
-        graph = load_network(store, article=article, selection=selection)
+        newest = (SOURCES_LISTED, ARTICLES_LISTED) if selection else (0, 0)
+        graph = load_network(store, article=article, selection=selection, newest_sources=newest[0],
+                             newest_articles=newest[1])
         centre = find_entity(graph, focus) if focus else None
     title = "actorgraph"
     if centre:

@@ -78,6 +78,24 @@ def test_clicking_an_edge_shows_its_evidence(browser, view_file):
     page.close()
 
 
+def test_a_link_stated_more_often_than_shown_says_how_to_read_the_rest(browser, seeds_store, tmp_path, monkeypatch):
+    from kg import views
+
+    monkeypatch.setattr(views, "SOURCES_LISTED", 1)
+    out = tmp_path / "shining-path.html"
+    write_view(seeds_store, out, focus="Shining Path", depth=1)
+    page, _, errors = _open(browser, out)
+    page.evaluate("showEdge(edges.getIds().find(i => edges.get(i).label === 'operatesIn'"
+                  " && INFO.nodes[edges.get(i).from].label === 'Shining Path'"
+                  " && INFO.nodes[edges.get(i).to].label === 'VRAEM'))")
+    panel = page.locator("#panel")
+    assert panel.locator("blockquote").count() == 1 and "stated by 2 sources" in panel.inner_text()
+    assert panel.locator(".more").inner_text() == \
+        '\u2026 and 1 older: kg query --saved why --bind from="Shining Path" to="VRAEM"'
+    assert errors == []
+    page.close()
+
+
 def test_search_by_alias_and_node_details(browser, view_file):
     page, _, _ = _open(browser, view_file)
     page.fill("#search", "Sendero Luminoso")

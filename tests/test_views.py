@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from kg import network as network_module
 from kg import views as views_module
 from kg.analysis import analyze, shortest_chains
 from kg.errors import KgError
@@ -107,7 +109,7 @@ def _linked(*links: tuple[str, str, int]):
     graph = nx.MultiDiGraph()
     for s, o, sentences in links:
         evidence = [Evidence(f"{s} and {o}, {i}.", f"article-{i}", "", "", "rule") for i in range(sentences)]
-        graph.add_edge(s, o, key="allyOf", predicate="allyOf", evidence=evidence)
+        graph.add_edge(s, o, key="allyOf", predicate="allyOf", evidence=evidence, sources=sentences, dates=[])
     return graph
 
 
@@ -202,7 +204,7 @@ def test_a_nodes_panel_lists_its_newest_articles_and_how_to_ask_for_the_rest(see
     write_view(seeds_store, html, focus="Peru", depth=1)
     info = json.loads(re.search(r"const INFO = (.*?);\n", html.read_text(encoding="utf-8")).group(1))
     assert info["nodes"][peru]["articles"] == listed[:1] + [
-        f"\u2026 and {len(listed) - 1} older: kg query articles-mentioning --bind name=\"Peru\""]
+        f"\u2026 and {len(listed) - 1} older: kg query --saved articles-mentioning --bind name=\"Peru\""]
 
 
 def test_the_set_reports_its_progress_page_by_page(seed_store, tmp_path):
@@ -220,3 +222,38 @@ def test_the_sets_timeline_keeps_the_most_recent_events_and_says_so(seed_store, 
     (timeline,) = [v for v in infos if v.kind == "timeline"]
     assert timeline.title == "Timeline of events (the 1 most recent of 3; all of them: kg query --saved timeline)"
     assert "<title>actorgraph: timeline of events (the 1 most recent of 3;" in html
+
+
+def test_a_views_link_shows_its_newest_sources_and_how_to_read_them_all(seeds_store, tmp_path, monkeypatch):
+    monkeypatch.setattr(views_module, "SOURCES_LISTED", 1)
+    html = tmp_path / "shining-path.html"
+    write_view(seeds_store, html, focus="Shining Path", depth=1)
+    info = json.loads(re.search(r"const INFO = (.*?);\n", html.read_text(encoding="utf-8")).group(1))
+    (edge,) = [e for e in info["edges"].values() if e["predicate"] == "operatesIn"
+               and info["nodes"][e["from"]]["label"] == "Shining Path" and info["nodes"][e["to"]]["label"] == "VRAEM"]
+    assert edge["sources"] == 2 and edge["dates"] == ["2016-10-11", "2023-11-16"]  # every source counted
+    assert [e["date"] for e in edge["evidence"]] == ["2023-11-16"]  # the newest read
+    assert edge["more"] == '\u2026 and 1 older: kg query --saved why --bind from="Shining Path" to="VRAEM"'
+    bindings = [arg for arg in shlex.split(edge["more"].split(": ", 1)[1]) if "=" in arg]
+    why = {row["article"].value for row in run_query(seeds_store, QUERIES["why"].text, parse_bindings(bindings))
+           if row["predicate"].value == "operatesIn"}
+    assert len(why) == edge["sources"] and edge["evidence"][0]["headline"] in why  # the older one is there too
+
+
+def test_a_bounded_read_keeps_a_prefix_of_each_nodes_newest_articles(seeds_store, monkeypatch):
+    full = load_network(seeds_store)
+    selection = select_nodes(seeds_store, 0)
+    monkeypatch.setattr(network_module, "_MENTIONS_READ", 2)  # the least named read whole, the others walked to
+    monkeypatch.setattr(network_module, "_WALK", 1)
+    got = load_network(seeds_store, selection=selection, newest_articles=2)
+    for node, data in got.nodes(data=True):
+        assert data["mentioned"] == len(full.nodes[node]["articles"])
+        assert list(data["articles"]) == list(full.nodes[node]["articles"])[:2], node
+    monkeypatch.setattr(network_module, "_NEWEST_READ", 1)  # the walk stops early: shorter, never wrong
+    got = load_network(seeds_store, selection=selection, newest_articles=2)
+    short = 0
+    for node, data in got.nodes(data=True):
+        expected = list(full.nodes[node]["articles"])
+        assert list(data["articles"]) == expected[:len(data["articles"])]
+        short += len(data["articles"]) < min(2, len(expected))
+    assert short
