@@ -207,9 +207,9 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
             info[_value(row["e"])]["positions"].add(_value(row["title"]))
     dates = {_value(row["e"]): _value(row["d"]) for row in _rows(store, _EVENT_DATES, *restrict)}
     cited = {e.article for edge in edges.values() for e in edge.evidence if e.article}
-    for data in info.values():
-        data["articles"] = _newest(data["articles"], published)[:newest_articles or None] if published \
-            else data["articles"]
+    if newest_articles:  # the headlines of the newest only are read
+        for data in info.values():
+            data["articles"] = _newest(data["articles"], published)[:newest_articles]
     about = _articles(store, cited.union(*(data["articles"] for data in info.values())))
     published = published or {iri: date for iri, (_, date, _) in about.items() if date}
     graph = nx.MultiDiGraph()

@@ -54,16 +54,23 @@ def test_build_twice_then_same_answers_as_embedded(remote, seeds_store, lexicon)
 
 
 @pytest.mark.parametrize("focus,depth", [(None, 1), ("Peru", 1), ("ELN", 2)])
-def test_a_capped_view_chooses_and_reads_the_same_as_embedded(remote, seeds_store, lexicon, focus, depth):
+def test_a_capped_view_chooses_and_reads_the_same_as_embedded(remote, seeds_store, lexicon, focus, depth,
+                                                              monkeypatch):
+    import kg.network
+
     build([SEEDS], remote, lexicon)
+    monkeypatch.setattr(kg.network, "_MENTIONS_READ", 2)  # most nodes' articles found walking the newest
     drawn = []
     for store in (remote, seeds_store):
         centre = find_entity_in_store(store, focus) if focus else None
         selection = select_nodes(store, 8, centre, depth, max_links=10)
-        graph = load_network(store, selection=selection)
-        edges = sorted((s, o, k, d["evidence"]) for s, o, k, d in graph.edges(keys=True, data=True))
-        drawn.append((selection, edges))
-    assert drawn[0] == drawn[1] and drawn[0][1]
+        for newest in (0, 1):
+            graph = load_network(store, selection=selection, newest_sources=newest, newest_articles=2 * newest)
+            edges = sorted((s, o, k, d["evidence"], d["sources"], d["dates"])
+                           for s, o, k, d in graph.edges(keys=True, data=True))
+            nodes = sorted((n, list(d["articles"]), d["mentioned"]) for n, d in graph.nodes(data=True))
+            drawn.append((selection, edges, nodes))
+    assert drawn[:2] == drawn[2:] and drawn[0][1]
 
 
 def test_rebuilding_an_article_replaces_its_graph(remote, lexicon, tmp_path):
