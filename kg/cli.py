@@ -442,6 +442,8 @@ def serve(store_location: str | None, host: str, port: int, timeout: float, max_
 
     /views/ finds any actor or region by name and opens its view; /views/entity/ID.html and
     /views/article/ID.html are drawn from the store when asked for, unless the --views folder has them.
+    /queries lists the saved queries; /queries/NAME?VAR=VALUE runs one with its variables bound, as
+    `kg query --saved NAME --bind VAR=VALUE` does, and /?saved=NAME&VAR=VALUE opens it in the query page.
 
     Read-only: updates get 403. Results as JSON, XML, CSV or TSV (Accept header or format=), graphs as
     Turtle, N-Triples or JSON-LD. A build made while serving shows after a restart.
@@ -452,6 +454,7 @@ def serve(store_location: str | None, host: str, port: int, timeout: float, max_
       kg serve --port 3030 --timeout 30 --max-rows 50000
       kg serve --store big/store   (then open http://127.0.0.1:8000/views/ and look an actor up)
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT+*+WHERE+{?s+?p+?o}+LIMIT+5'
+      curl 'http://127.0.0.1:8000/queries/why?from=Shining+Path&to=VRAEM&format=csv'
     """
     import logging as logging_module
 

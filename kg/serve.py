@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import StoreError
-from .query import saved_queries
+from .query import SavedQuery, bind, parse_bindings, saved_queries, unused_bindings
 from .results import GRAPH_TYPES, SELECT_TYPES
 from .views import VIS_FILES, templates, vis_library
 
@@ -132,9 +132,9 @@ def _draw(store, page: str, name: str) -> tuple:
         if page == "find":
             return 200, "find", None, entity_slug(find_entity_in_store(store, name)).encode(), False
         if page == "entity":
-            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib")
+            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib", query_page="/")
         else:
-            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib")
+            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib", query_page="/")
     except KgError as exc:
         message = {"find": f"{exc}{hint}", "entity": f"no entity with id '{name}' has facts in the store{hint}"}
         return 404, None, None, message.get(page, str(exc)).encode(), False
@@ -285,8 +285,18 @@ class _Handler(BaseHTTPRequestHandler):
                 host = self.headers.get("Host", f"{self.server.config.host}:{self.server.config.port}")
                 return self._send(200, _service_description(f"http://{host}"), "text/turtle")
             return self._query(params)
+        if url.path == "/queries":
+            return self._send(200, _catalogue(self.server.saved), "application/json")
+        if url.path.startswith("/queries/"):
+            return self._saved(urllib.parse.unquote(url.path[len("/queries/"):]), params)
         if url.path in ("/", "/index.html"):
-            return self._send(200, self.server.page, "text/html; charset=utf-8")
+            if "saved" not in params:
+                return self._send(200, self.server.page, "text/html; charset=utf-8")
+            name = params.pop("saved")[-1]
+            status, text = _bound(self.server.saved, name, params)
+            if status != 200:
+                return self._send(status, text.encode(), "text/plain; charset=utf-8")
+            return self._send(200, _page(self.server.saved, {"saved": name, "text": text}), "text/html; charset=utf-8")
         if url.path == "/views":
             return self._send(301, b"", "text/plain", {"Location": "/views/"})
         if url.path.startswith("/views/"):
@@ -341,6 +351,13 @@ class _Handler(BaseHTTPRequestHandler):
             extra["X-Result-Truncated"] = "true"
         self._send(200, body, f"{content_type}; charset=utf-8", extra, query=query)
 
+    def _saved(self, name: str, params: dict[str, list[str]]) -> None:
+        """A saved query by name, its variables bound from the URL: /queries/why?from=Shining+Path&to=VRAEM."""
+        status, text = _bound(self.server.saved, name, params)
+        if status != 200:
+            return self._send(status, text.encode(), "text/plain; charset=utf-8")
+        self._query({"query": [text], "format": params.get("format", [])})
+
     def _view(self, relative: str, params: dict[str, list[str]]) -> None:
         """A view from the folder of written views if it is there, else drawn from the store (see _draw)."""
         if self.server.views:
@@ -371,11 +388,32 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, body, "text/html; charset=utf-8" if status == 200 else "text/plain; charset=utf-8")
 
 
-def _page(ontology_root: Path) -> bytes:
-    queries = [{"name": q.name, "description": q.description, "text": q.text}
-               for q in saved_queries(ontology_root).values()]
-    text = json.dumps(queries, ensure_ascii=False).replace("<", "\\u003c")
-    return templates().get_template("query.html").render(version=__version__, queries_json=Markup(text)).encode()
+def _bound(saved: dict[str, SavedQuery], name: str, params: dict[str, list[str]]) -> tuple[int, str]:
+    """(200, the text of saved query `name` with the URL's parameters but `format` bound as `kg query --bind`
+    binds them), or (404 or 400, why not)."""
+    if name not in saved:
+        return 404, f"No saved query '{name}'; known: {', '.join(saved)} (GET /queries describes them)."
+    bindings = parse_bindings([f"{var}={values[-1]}" for var, values in sorted(params.items()) if var != "format"])
+    unused = unused_bindings(saved[name].text, bindings)
+    if unused:
+        return 400, f"The saved query '{name}' uses no " + ", ".join(f"?{var}" for var in unused) + \
+            ": its text is under GET /queries."
+    return 200, bind(saved[name].text, bindings)
+
+
+def _catalogue(saved: dict[str, SavedQuery]) -> bytes:
+    return json.dumps([{"name": q.name, "description": q.description, "url": f"/queries/{q.name}", "text": q.text}
+                       for q in saved.values()], ensure_ascii=False, indent=1).encode()
+
+
+def _page(saved: dict[str, SavedQuery], start: dict | None = None) -> bytes:
+    """The query page; with `start` ({"saved": name, "text": bound text}) it shows that query and runs it."""
+    def script_json(data) -> Markup:
+        return Markup(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"))
+
+    queries = [{"name": q.name, "description": q.description, "text": q.text} for q in saved.values()]
+    return templates().get_template("query.html").render(
+        version=__version__, queries_json=script_json(queries), start_json=script_json(start)).encode()
 
 
 
@@ -395,7 +433,8 @@ def make_server(config: ServerConfig) -> _Server:
     server = _Server((config.host, config.port), _Handler)
     server.config = config
     server.views = config.views if config.views and Path(config.views).is_dir() else None
-    server.page = _page(ontology_dir())
+    server.saved = saved_queries(ontology_dir())
+    server.page = _page(server.saved)
     server.views_page = templates().get_template("views.html").render(version=__version__).encode()
     server.pool = QueryPool(config.store, config.workers)
     return server

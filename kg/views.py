@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -148,10 +149,12 @@ def vis_library() -> Path:
 
 def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None = None,
                 views: list[ViewInfo] | None = None, highlight: set[tuple[str, str]] | None = None,
-                lib: str | None = None) -> str:
+                lib: str | None = None, query_page: str | None = None) -> str:
     """The HTML page of a network. `links` maps node ids to their own view (relative URL); `views` lists the
     other views (on the landing page); `highlight` names edges (u, v) to draw thick (a path). With `lib` (a
-    relative folder) the page loads vis-network from there instead of carrying its own copy."""
+    relative folder) the page loads vis-network from there instead of carrying its own copy; with
+    `query_page` (the URL of `kg serve`'s query page), a link stated more often than shown links to the `why`
+    query that lists every source."""
     net = _Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     undirected = graph.to_undirected(as_view=True)
     centrality = nx.degree_centrality(undirected) if graph.number_of_nodes() > 1 else {}
@@ -185,10 +188,12 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         net.add_edge(s, o, id=edge_id, label=key, title=tooltip, color=PREDICATE_COLOR.get(key, "#999999"),
                      arrows="to", font={"size": 10, "align": "middle"}, width=6 if wide else 1)
         unread = data["sources"] - len({e.article or e.entry for e in evidence})
-        more = f"\u2026 and {unread} older: kg query --saved why --bind from=\"{graph.nodes[s]['label']}\" " \
-               f"to=\"{graph.nodes[o]['label']}\"" if unread > 0 else ""
+        ends = {"from": graph.nodes[s]["label"], "to": graph.nodes[o]["label"]}
+        more = f"\u2026 and {unread} older: kg query --saved why --bind from=\"{ends['from']}\" " \
+               f"to=\"{ends['to']}\"" if unread > 0 else ""
+        why = f"{query_page}?{urllib.parse.urlencode({'saved': 'why', **ends})}" if more and query_page else ""
         info_edges[edge_id] = {"from": s, "to": o, "predicate": key, "dates": data["dates"], "sources": data["sources"],
-                               "more": more, "evidence": [
+                               "more": more, "why": why, "evidence": [
             {"sentence": e.sentence, "subject_text": e.subject_text, "object_text": e.object_text,
              "headline": e.headline, "date": e.date, "outlet": e.publisher, "rule": e.rule, "entry": e.entry,
              "article": article_id(e.article)}
@@ -244,10 +249,11 @@ def write_view(store: Store, output: str | Path, focus: str | None = None, depth
 
 def draw_view(store: Store, focus: str | None = None, depth: int = 2, article: str | None = None,
               max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS, entity_pages: str | None = None,
-              lib: str | None = None) -> tuple[str, dict[str, int]]:
+              lib: str | None = None, query_page: str | None = None) -> tuple[str, dict[str, int]]:
     """The page `write_view` writes, and its figures. With `entity_pages` (a relative folder, "" for the
-    page's own) every actor and region drawn links to its own view there, `<slug>.html`, and with `lib` the
-    page loads vis-network from that folder: how `kg serve` draws a view when it is asked for one."""
+    page's own) every actor and region drawn links to its own view there, `<slug>.html`, with `lib` the
+    page loads vis-network from that folder, and with `query_page` the links stated more often than shown
+    link to the query page (see `render_view`): how `kg serve` draws a view when it is asked for one."""
     selection = None
     if focus and not article:  # read only the neighbourhood from the store
         centre = find_entity_in_store(store, focus)
@@ -276,7 +282,7 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 2, article: s
     own = None if entity_pages is None else {
         node: f"{entity_pages}{entity_slug(node)}.html" for node, data in graph.nodes(data=True)
         if data["type"] in ACTOR_OR_REGION}
-    html = render_view(graph, title, links=own, lib=lib)
+    html = render_view(graph, title, links=own, lib=lib, query_page=query_page)
     return html, {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": nodes, "edges_of": links}
 
 

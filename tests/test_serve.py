@@ -3,6 +3,8 @@ query page driven in Chromium."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import socket
@@ -16,10 +18,13 @@ import urllib.request
 import pytest
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
+from kg.paths import ontology_dir
+from kg.query import parse_bindings, run_query, saved_queries
 from kg.serve import ServerConfig, make_server
 
 QUERY = "SELECT ?actor WHERE { ?a kg:operatesIn kgr:vraem ; rdfs:label ?actor } ORDER BY ?actor"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+QUERIES = saved_queries(ontology_dir())
 
 
 @pytest.fixture(scope="module")
@@ -244,4 +249,35 @@ def test_query_page_runs_a_saved_query(browser, endpoint):
     assert rows.count() == 3 and "3 rows" in page.inner_text("#status")
     assert page.locator("#results thead th").all_inner_texts() == ["person", "position", "articles", "latest"]
     assert all(r.startswith(endpoint) for r in requests)
+    page.close()
+
+
+def test_saved_queries_over_http_with_their_variables_bound(endpoint, seed_store):
+    status, headers, text = _get(f"{endpoint}/queries")
+    listed = json.loads(text)
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert [q["name"] for q in listed] == list(QUERIES) and all(q["description"] for q in listed)
+    url = f"{endpoint}/queries/why?" + urllib.parse.urlencode({"from": "Sendero Luminoso", "to": "VRAEM",
+                                                                 "format": "csv"})
+    status, headers, text = _get(url)
+    expected = list(run_query(seed_store, QUERIES["why"].text, parse_bindings(["from=Sendero Luminoso", "to=VRAEM"])))
+    served = list(csv.DictReader(io.StringIO(text)))
+    assert status == 200 and headers["Content-Type"].startswith("text/csv") and served
+    assert [(r["predicate"], r["sentence"], r["rule"]) for r in served] == \
+        [(r["predicate"].value, r["sentence"].value, r["rule"].value) for r in expected]
+    status, _, text = _get(f"{endpoint}/queries/who-operates-where?nmae=Shining+Path")
+    assert (status, text) == (400, "The saved query 'who-operates-where' uses no ?nmae: its text is under GET "
+                                   "/queries.")
+    status, _, text = _get(f"{endpoint}/queries/nothing")
+    assert status == 404 and text.startswith("No saved query 'nothing'; known: actors-by-region, ")
+    assert _get(f"{endpoint}/?saved=nothing")[0] == 404
+
+
+def test_the_query_page_opens_a_saved_query_bound_from_its_url(browser, endpoint):
+    page = browser.new_page()
+    page.goto(f"{endpoint}/?" + urllib.parse.urlencode({"saved": "why", "from": "Shining Path", "to": "VRAEM"}))
+    page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
+    assert page.input_value("#saved") == "why" and "VALUES" in page.input_value("#query")
+    assert page.locator("#results thead th").first.inner_text() == "predicate"
+    assert "operatesIn" in page.inner_text("#results tbody")
     page.close()

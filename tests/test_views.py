@@ -16,7 +16,7 @@ from kg.errors import KgError
 from kg.network import Evidence, export_network, find_entity, find_entity_in_store, load_network, select_nodes
 from kg.paths import ontology_dir
 from kg.query import parse_bindings, run_query, saved_queries
-from kg.views import MAX_NODES, ego_graph, most_reported, write_view, write_views
+from kg.views import MAX_NODES, draw_view, ego_graph, most_reported, write_view, write_views
 
 
 QUERIES = saved_queries(ontology_dir())
@@ -234,6 +234,9 @@ def test_a_views_link_shows_its_newest_sources_and_how_to_read_them_all(seeds_st
     assert edge["sources"] == 2 and edge["dates"] == ["2016-10-11", "2023-11-16"]  # every source counted
     assert [e["date"] for e in edge["evidence"]] == ["2023-11-16"]  # the newest read
     assert edge["more"] == '\u2026 and 1 older: kg query --saved why --bind from="Shining Path" to="VRAEM"'
+    assert edge["why"] == ""  # a file has no query page to link to; kg serve's views do:
+    served, _ = draw_view(seeds_store, "Shining Path", depth=1, query_page="/")
+    assert '"why": "/?saved=why&from=Shining+Path&to=VRAEM"' in served
     bindings = [arg for arg in shlex.split(edge["more"].split(": ", 1)[1]) if "=" in arg]
     why = {row["article"].value for row in run_query(seeds_store, QUERIES["why"].text, parse_bindings(bindings))
            if row["predicate"].value == "operatesIn"}
