@@ -23,7 +23,11 @@ _PASSIVE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+\s+
 _AUXILIARY = re.compile(r"(?i)(?:\s+(?:was|were|has|have|had|been|being|is|are|also|then|later|reportedly|"
                         r"allegedly|recently|finally))+\s*$")
 _BY = re.compile(r"^\s*(?:\S+\s+){0,2}?by\s+(⟦[A-Za-z]+#\d+⟧)")
-_LINK = re.compile(r"^(?:,|,? and|,? or|,? as well as|,? along with|,? together with)(?: [a-z][\w-]*){0,2} $")
+_ALIAS = r'(?:,? (?:alias|a\.k\.a\.|aka) ["“][^"”⟦]{1,40}["”],?)?'
+_LINK = re.compile(r"^" + _ALIAS +
+                   r"(?:,|,? and|,? or|,? as well as|,? along with|,? together with)(?: [a-z][\w-]*){0,2} $")
+# "Police detained A, whose father was killed in 2013, along with B": B is coordinated with A past the clause.
+_ALONG = re.compile(r",\s+(?:along|together) with\s+$")
 _CLAUSE_END = re.compile(r'(?i),["”’]? (?:which|who|whom|whose|where|while|but|although|though|after|before)\b'
                          r'|;| - | – ')
 _DURATION = re.compile(r"(?i)\b(\d{1,3})[- ](day|week|month|year)s?\b")
@@ -36,6 +40,7 @@ class Role:
     by: bool
     prefer: tuple[frozenset[str], ...]
     many: bool
+    after_word: re.Pattern[str] | None = None  # the mention must follow one of these words (and a few more)
 
 
 @dataclass(frozen=True)
@@ -84,10 +89,16 @@ def compile_events(data: dict, ontology, cues) -> LiteralGate[EventRule]:
                     if name in ontology.classes and not ontology.is_a(name, wanted) and \
                             not (wanted == "Actor" and name == "Country"):  # a country acts through its government
                         raise InvalidLexicon(f"{where}: {role} type '{name}' is no {wanted}")
+                words = r.get("after_words")
+                if words is not None and (not isinstance(words, list) or not all(
+                        isinstance(w, str) and re.fullmatch(r"[a-z]+", w) for w in words)):
+                    raise InvalidLexicon(f"{where}: {role}.after_words must be a list of lower-case words")
                 roles[role] = Role(r["side"], _classes(r.get("types", ["Actor"]), ontology, where),
                                    bool(r.get("by", False)),
                                    tuple(_classes([p], ontology, where) for p in r.get("prefer", [])),
-                                   bool(r.get("list", False)))
+                                   bool(r.get("list", False)),
+                                   re.compile(r"(?i)\b(?:" + "|".join(words) + r")(?: [a-z][\w'-]*){0,4} $")
+                                   if words else None)
         for check in spec.get("checks", []):
             if check not in cues.sets:
                 raise InvalidLexicon(f"{where}: check '{check}' is not a cue set of patterns/cues.yaml")
@@ -134,7 +145,8 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
     else:
         boundary = _CLAUSE_END.search(masked.text, end)
         stop = boundary.start() if boundary else len(masked.text)
-        candidates = [t for t in tokens if end <= t[0] < stop]
+        candidates = [t for t in tokens if end <= t[0] < stop and
+                      (role.after_word is None or role.after_word.search(masked.text, max(0, t[0] - 80), t[0]))]
     for group in role.prefer:
         preferred = [t for t in candidates if t[2] in group]
         if preferred:
@@ -145,7 +157,8 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
     chosen = [candidates[0]]
     if role.many:
         for token in tokens:
-            if token[0] > chosen[-1][1] and _LINK.match(masked.text[chosen[-1][1]:token[0]]):
+            between = masked.text[chosen[-1][1]:token[0]]
+            if token[0] > chosen[-1][1] and (_LINK.match(between) or (side == "after" and _ALONG.search(between))):
                 chosen.append(token)
         for token in reversed(tokens):
             if token[1] < chosen[0][0] and _LINK.match(masked.text[token[1]:chosen[0][0]]):

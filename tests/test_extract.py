@@ -355,3 +355,28 @@ def test_operations_against_a_group_and_a_group_escorting_shipments(lexicon, tmp
 def test_a_groups_own_verbs_for_an_economy(lexicon, tmp_path, sentence, expected):
     records = _records_with(lexicon, tmp_path, sentence)
     assert {(s, o) for s, _, o in _stated(records, sentence, "involvedIn")} == expected
+
+
+def _events_in(records: list[dict], sentence: str, kind: str) -> list[tuple]:
+    return [(r["targets"], r["places"]) for r in records
+            if r["kind"] == "event" and r["type"] == kind and r["sentence"] == sentence]
+
+
+def test_an_arrest_along_with_others_names_them_all_past_a_clause_and_their_aliases(lexicon, tmp_path):
+    along = ('Soldiers detained Mario Ruiz Torres, whose brother was killed in 2019, along with Luis Peña Soto, '
+             'alias "El Flaco," and Jorge Díaz Cruz, alias "Toro."')
+    worked = "Soldiers detained Ana Ríos Vega, who had worked along with Pedro Gil Mora for years."
+    records = _records_with(lexicon, tmp_path, f"{along} {worked}")
+    assert _events_in(records, along, "Arrest") == [
+        (["Mario Ruiz Torres", "Luis Peña Soto", "Jorge Díaz Cruz"], [])]
+    assert {o for _, _, o in _stated(records, along, "arrested")} == {"Mario Ruiz Torres", "Luis Peña Soto",
+                                                                       "Jorge Díaz Cruz"}
+    assert _events_in(records, worked, "Arrest") == [(["Ana Ríos Vega"], [])]  # no comma: not a co-arrest
+
+
+def test_an_arrest_happens_where_a_preposition_says_and_takes_the_person_of_a_title(lexicon, tmp_path):
+    placed = "The capture of Shining Path commander Julio Mena Ruiz in Huánuco surprised analysts."
+    elsewhere = "The arrest of Julio Mena Ruiz has weakened the group's grip on the coca fields of Huánuco."
+    records = _records_with(lexicon, tmp_path, f"{placed} {elsewhere}")
+    assert _events_in(records, placed, "Arrest") == [(["Julio Mena Ruiz"], ["Huánuco"])]
+    assert _events_in(records, elsewhere, "Arrest") == [(["Julio Mena Ruiz"], [])]

@@ -90,6 +90,9 @@ def test_a_file_without_source_is_refused(broken_copy):
     ("events.yaml",
      "{id: bad.agent, type: Attack, trigger: raided, agent: {side: before, types: [AdministrativeArea]}}",
      r"\(bad.agent\): agent type 'AdministrativeArea' is no Actor"),
+    ("events.yaml",
+     "{id: bad.place, type: Attack, trigger: raided, place: {side: after, types: [Region], after_words: in}}",
+     r"\(bad.place\): place.after_words must be a list of lower-case words"),
 ])
 def test_bad_pattern_is_named(broken_copy, file, rule, message):
     path = broken_copy / "patterns" / file
