@@ -44,7 +44,15 @@ def test_entity_by_alias(seed_store):
     got = {(r[0], r[2], r[3], r[4]) for r in rows(seed_store, "entity", name="Sendero Luminoso")}
     assert got == {("Shining Path", "operatesIn", "VRAEM", "out"),
                    ("Shining Path", "involvedIn", "drug trafficking", "out"),
-                   ("Shining Path", "clashesWith", "Peruvian Armed Forces", "in")}
+                   ("Shining Path", "clashesWith", "Peruvian Armed Forces", "in"),
+                   ("Shining Path", "target", "Arrest: Shining Path (2015)", "in")}
+
+
+def test_entity_names_the_events_it_takes_part_in_with_their_sentence(seed_store):
+    (arrest,) = [r for r in rows(seed_store, "entity", name="Shining Path") if r[2] == "target"]
+    assert "the capture of several leaders of the Shining Path" in arrest[5] and arrest[6] == "Peru Renews Military Operations in VRAEM Coca Hub"
+    places = {r[3] for r in rows(seed_store, "entity", name="VRAEM") if r[2] == "place"}
+    assert places and all(p.startswith(("StateOfEmergency", "State of emergency", "Deployment")) for p in places)
 
 
 def test_entity_name_ignores_case_and_accents(seed_store):
