@@ -299,7 +299,7 @@ def test_members_in_apposition_and_clauses_and_an_ongoing_fight(lexicon, tmp_pat
 
 @pytest.mark.parametrize("sentence, expected", [
     ("According to El Tiempo, the Gulf Clan controls gold mining in Antioquia.",
-     {("Clan del Golfo", "involvedIn", "illegal mining")}),
+     {("Clan del Golfo", "involvedIn", "illegal mining"), ("Clan del Golfo", "operatesIn", "Antioquia")}),
     ("Tren de Aragua has spread to at least eight countries, including Peru, Colombia and Chile.",
      {("Tren de Aragua", "operatesIn", "Peru"), ("Tren de Aragua", "operatesIn", "Colombia"),
       ("Tren de Aragua", "operatesIn", "Chile")}),
@@ -380,3 +380,16 @@ def test_an_arrest_happens_where_a_preposition_says_and_takes_the_person_of_a_ti
     records = _records_with(lexicon, tmp_path, f"{placed} {elsewhere}")
     assert _events_in(records, placed, "Arrest") == [(["Julio Mena Ruiz"], ["Huánuco"])]
     assert _events_in(records, elsewhere, "Arrest") == [(["Julio Mena Ruiz"], [])]
+
+
+def test_a_trafficker_before_or_after_a_name_and_a_groups_routes_in_a_place(lexicon, tmp_path):
+    titled = "Honduran police captured drug trafficker Carlos Arnoldo Lobo in 2014."
+    called = "Marco Tulio Reyes was a drug trafficker for two decades."
+    routes = "The Gulf Clan, the country's largest criminal group, controls cocaine trafficking routes in Córdoba."
+    guarded = "Soldiers control drug trafficking routes in Antioquia."
+    records = _records_with(lexicon, tmp_path, f"{titled} {called} {routes} {guarded}")
+    assert _stated(records, [titled, called], "involvedIn") == {
+        ("Carlos Arnoldo Lobo", "involvedIn", "drug trafficking"), ("Marco Tulio Reyes", "involvedIn", "drug trafficking")}
+    assert _stated(records, routes, "operatesIn", "involvedIn") == {
+        ("Clan del Golfo", "operatesIn", "Córdoba"), ("Clan del Golfo", "involvedIn", "drug trafficking")}
+    assert _stated(records, guarded, "operatesIn", "involvedIn") == set()  # troops guard routes, against traffickers
