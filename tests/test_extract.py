@@ -393,3 +393,25 @@ def test_a_trafficker_before_or_after_a_name_and_a_groups_routes_in_a_place(lexi
     assert _stated(records, routes, "operatesIn", "involvedIn") == {
         ("Clan del Golfo", "operatesIn", "Córdoba"), ("Clan del Golfo", "involvedIn", "drug trafficking")}
     assert _stated(records, guarded, "operatesIn", "involvedIn") == set()  # troops guard routes, against traffickers
+
+
+def test_groups_fighting_in_a_place_are_there_and_the_one_leading_a_side_is_no_party(lexicon, tmp_path):
+    fight = ('The FARC dissidents led by Néstor Gregorio Vera Fernández, alias "Iván Mordisco," are battling the ELN '
+             'in Arauca.')
+    control = "Los Choneros and Los Lobos have long fought for control of Guayaquil."
+    once = "Los Zetas once fought the Gulf Cartel in Tamaulipas."
+    records = _records_with(lexicon, tmp_path, f"{fight} {control} {once}")
+    assert _stated(records, fight, "clashesWith", "operatesIn") == {
+        ("FARC dissidents", "clashesWith", "National Liberation Army"), ("FARC dissidents", "operatesIn", "Arauca"),
+        ("National Liberation Army", "operatesIn", "Arauca")}
+    assert _stated(records, control, "operatesIn") == {("Los Choneros", "operatesIn", "Guayaquil"),
+                                                       ("Los Lobos", "operatesIn", "Guayaquil")}
+    assert _stated(records, once, "operatesIn") == set()  # a past presence
+
+
+def test_an_ally_named_in_an_appositive_and_gang_members_who_extort(lexicon, tmp_path):
+    ally = "Comandos de la Frontera, an armed faction aligned with the FARC's Second Marquetalia, grew in 2020."
+    extort = "MS13 gang members extort shopkeepers in San Salvador."
+    records = _records_with(lexicon, tmp_path, f"{ally} {extort}")
+    assert _stated(records, ally, "allyOf") == {("Comandos de la Frontera", "allyOf", "Segunda Marquetalia")}
+    assert _stated(records, extort, "involvedIn") == {("MS13", "involvedIn", "extortion")}
