@@ -18,9 +18,10 @@ from .text import fold
 
 __all__ = ["PersonCandidate", "find_people", "name_tokens"]
 
-_UPPER = "A-ZÁÉÍÓÚÑÜÀÂÊÔÃÕÇ"
-_LOWER = "a-záéíóúñüàâêôãõçï"
-_TOKEN = rf"(?:[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]\.)"
+_UPPER = "A-ZÁÉÍÓÚÑÜÀÂÊÔÃÕÇÖËÄÈ"
+_LOWER = "a-záéíóúñüàâêôãõçïöëäèß"
+# A name's word is whole: "McDermott", "O'Brien", never the "Mc" of one.
+_TOKEN = rf"(?:(?:Mc|Mac|O['’])?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]\.)(?!\w)"
 _NICK = r"(?:\s+[\"“](?P<nick>[^\"”]{2,30})[\"”])"
 _WORD = re.compile(r"[\"“][^\"”]*[\"”]|\S+")  # a quoted nickname is one word
 _NEXT_WORD = re.compile(r"\s+(\w+)")

@@ -415,3 +415,20 @@ def test_an_ally_named_in_an_appositive_and_gang_members_who_extort(lexicon, tmp
     records = _records_with(lexicon, tmp_path, f"{ally} {extort}")
     assert _stated(records, ally, "allyOf") == {("Comandos de la Frontera", "allyOf", "Segunda Marquetalia")}
     assert _stated(records, extort, "involvedIn") == {("MS13", "involvedIn", "extortion")}
+
+
+def test_wishes_and_requests_are_no_events_and_a_former_commander_no_leader(lexicon, tmp_path):
+    sentences = ["Prosecutors are seeking the extradition of Dairo Antonio Úsuga.",
+                 "Officials hope to sign a peace agreement with the ELN next year.",
+                 "Authorities have yet to arrest Néstor Gregorio Vera Fernández.",
+                 "Former FARC commander Rodrigo Londoño now leads a political party."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    assert [r for r in records if r["kind"] == "event" and r["sentence"] in sentences] == []
+    assert _stated(records, sentences, "leaderOf") == set()
+
+
+def test_a_name_is_read_whole(lexicon, tmp_path):
+    sentence = "Analyst Jeremy McDermott met prosecutor Liam O'Brien Walsh in Lima."
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert _stated(records, sentence, "holdsPosition") == {("Jeremy McDermott", "holdsPosition", "Analyst"),
+                                                           ("Liam O'Brien Walsh", "holdsPosition", "prosecutor")}
