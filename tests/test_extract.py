@@ -432,3 +432,17 @@ def test_a_name_is_read_whole(lexicon, tmp_path):
     records = _records_with(lexicon, tmp_path, sentence)
     assert _stated(records, sentence, "holdsPosition") == {("Jeremy McDermott", "holdsPosition", "Analyst"),
                                                            ("Liam O'Brien Walsh", "holdsPosition", "prosecutor")}
+
+
+def test_a_place_named_first_and_then_who_is_there(lexicon, tmp_path):
+    where = "Five bodies were found in Michoacán, where the CJNG and Cárteles Unidos are at war."
+    fronted = "In Guayaquil, Los Choneros gang members control much of the local drug trade."
+    main = "Los Lobos is the largest criminal group in Ecuador."
+    was = "Gunmen attacked a bar in Cúcuta, where the ELN was once dominant."
+    records = _records_with(lexicon, tmp_path, f"{where} {fronted} {main} {was}")
+    assert _stated(records, where, "operatesIn") == {("Jalisco Cartel New Generation", "operatesIn", "Michoacán"),
+                                                     ("Cárteles Unidos", "operatesIn", "Michoacán")}
+    assert _stated(records, fronted, "operatesIn", "involvedIn") == {
+        ("Los Choneros", "operatesIn", "Guayaquil"), ("Los Choneros", "involvedIn", "drug trafficking")}
+    assert _stated(records, main, "operatesIn") == {("Los Lobos", "operatesIn", "Ecuador")}
+    assert _stated(records, was, "operatesIn") == set()
