@@ -127,6 +127,7 @@ class Lexicon:
     events: LiteralGate  # of kg.events.EventRule
     fingerprint: str
     governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
+    demonyms: dict[str, str]  # "Brazilian", "colombiana" to the ISO code of the country (patterns/demonyms.yaml)
 
     def country_of(self, entity_id: str) -> str | None:
         """ISO code of the country an entity belongs to: its own, or the one its locatedIn chain reaches."""
@@ -384,7 +385,22 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                    name_rules=compile_name_rules(_read_yaml(patterns / "names.yaml", root), ontology),
                    relations=compile_relations(relations, ontology, people, cues, entities),
                    events=compile_events(events, ontology, cues), fingerprint=_fingerprint(root),
-                   governments=_governments(entities))
+                   governments=_governments(entities),
+                   demonyms=_demonyms(_read_yaml(patterns / "demonyms.yaml", root), entities))
+
+
+def _demonyms(data, entities: dict[str, Entity]) -> dict[str, str]:
+    """Each demonym to its country's ISO code; a code no gazetteer country has, or a word given to two
+    countries, is an error."""
+    countries = {entity.iso for entity in entities.values() if entity.type == "Country"}
+    out: dict[str, str] = {}
+    for iso, words in ((data or {}).get("demonyms") or {}).items():
+        if str(iso) not in countries:
+            raise InvalidLexicon(f"patterns/demonyms.yaml: '{iso}' is no ISO code of a gazetteer country")
+        for word in words or ():
+            if out.setdefault(str(word), str(iso)) != str(iso):
+                raise InvalidLexicon(f"patterns/demonyms.yaml: '{word}' is given to {out[str(word)]} and {iso}")
+    return out
 
 
 def _governments(entities: dict[str, Entity]) -> dict[str, str]:

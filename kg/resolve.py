@@ -137,6 +137,14 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                         f"'{surface}' read as {lexicon.entities[fitting[0]].label}: "
                         f"{entities[place].label} is in {lexicon.country_of(place)}")
                 continue
+            demonym = _demonym_of(hit, text, lexicon)
+            if demonym:  # "Brazilian police": Brazil's, or none if the gazetteer has none
+                fitting = [r for r in hit.refs if lexicon.entities[r].country == lexicon.demonyms[demonym]]
+                if len(fitting) == 1:
+                    add(hit.start, hit.end, sentence, fitting[0], "generic",
+                        f"'{surface}' read as {lexicon.entities[fitting[0]].label}: '{demonym}' names "
+                        f"{lexicon.demonyms[demonym]}")
+                continue
             fitting = [r for r in hit.refs if lexicon.entities[r].country in main_country]
             if len(fitting) == 1:
                 add(hit.start, hit.end, sentence, fitting[0], "generic",
@@ -170,6 +178,15 @@ def _place_of(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon) ->
         if m.end <= hit.start and text[m.end:hit.start] in ("'s ", "’s "):
             return m.entity
     return None
+
+
+_WORD_BEFORE = re.compile(r"(\S+)\s+$")
+
+
+def _demonym_of(hit: Hit, text: str, lexicon: Lexicon) -> str | None:
+    """The demonym right before a generic word that ties it to a country ("Honduran police")."""
+    before = _WORD_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+    return before.group(1) if before and before.group(1) in lexicon.demonyms else None
 
 
 def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],

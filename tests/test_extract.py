@@ -446,3 +446,14 @@ def test_a_place_named_first_and_then_who_is_there(lexicon, tmp_path):
         ("Los Choneros", "operatesIn", "Guayaquil"), ("Los Choneros", "involvedIn", "drug trafficking")}
     assert _stated(records, main, "operatesIn") == {("Los Lobos", "operatesIn", "Ecuador")}
     assert _stated(records, was, "operatesIn") == set()
+
+
+def test_a_demonym_ties_a_generic_word_to_its_country_not_the_articles(lexicon, tmp_path):
+    # the seed is about Peru: "police" alone is Peru's, "Ecuadorean army" Ecuador's, "Brazilian police" nobody's
+    # the gazetteer knows
+    sentences = ["The Ecuadorean army seized 22 tons of cocaine in Guayaquil.",
+                 "Brazilian police arrested 30 members of the PCC in São Paulo.",
+                 "Police arrested Julio Mena Ruiz in Lima."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    agents = {r["sentence"]: r["agents"] for r in records if r["kind"] == "event" and r["sentence"] in sentences}
+    assert agents == {sentences[0]: ["Ecuadorian Army"], sentences[1]: [], sentences[2]: ["National Police of Peru"]}

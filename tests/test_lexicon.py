@@ -118,3 +118,14 @@ def test_adding_an_alias_needs_no_code(broken_copy, tmp_path):
 def test_missing_ontology_folder(tmp_path):
     with pytest.raises(InvalidLexicon, match="no kg.ttl here"):
         load_lexicon(Path(tmp_path))
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("  XX: [Martian]\n", "'XX' is no ISO code of a gazetteer country"),
+    ("  ZA: [Peruvian]\n", "'Peruvian' is given to PE and ZA"),
+])
+def test_a_bad_demonym_is_named(broken_copy, extra, message):
+    path = broken_copy / "patterns" / "demonyms.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    with pytest.raises(InvalidLexicon, match=message):
+        load_lexicon(broken_copy)
