@@ -77,6 +77,11 @@ def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon) -> tuple[st
     """One entity out of several that share a name, by the article's countries."""
     if len(refs) == 1:
         return refs[0], None
+    countries = [r for r in refs if lexicon.entities[r].type == "Country"]
+    if len(countries) == 1 and all(lexicon.country_of(r) == lexicon.entities[countries[0]].iso for r in refs):
+        # "Mexico" is the country; its state is "the State of Mexico"
+        return countries[0], f"'{{text}}' is ambiguous; chose the country {lexicon.entities[countries[0]].label} " \
+                             f"over the places of that name in it"
     for code in focus:
         fitting = [r for r in refs if lexicon.country_of(r) == code]
         if len(fitting) == 1:

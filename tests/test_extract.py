@@ -457,3 +457,15 @@ def test_a_demonym_ties_a_generic_word_to_its_country_not_the_articles(lexicon, 
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
     agents = {r["sentence"]: r["agents"] for r in records if r["kind"] == "event" and r["sentence"] in sentences}
     assert agents == {sentences[0]: ["Ecuadorian Army"], sentences[1]: [], sentences[2]: ["National Police of Peru"]}
+
+
+def test_members_including_a_founder_and_a_group_led_by_someone_that_expands(lexicon, tmp_path):
+    members = "Leaders of Los Lobos, including Wilmer Chavarría Barre, were sanctioned."
+    founder = "Héctor Guerrero Flores, who founded Tren de Aragua in a Venezuelan prison, remains at large."
+    expands = 'The CJNG, headed by Nemesio Oseguera Cervantes, alias "El Mencho," has expanded across Mexico.'
+    records = _records_with(lexicon, tmp_path, f"{members} {founder} {expands}")
+    assert _stated(records, members, "memberOf") == {("Wilmer Chavarría Barre", "memberOf", "Los Lobos")}
+    assert _stated(records, founder, "leaderOf") == {("Héctor Guerrero Flores", "leaderOf", "Tren de Aragua")}
+    assert _stated(records, expands, "operatesIn", "leaderOf") == {
+        ("Jalisco Cartel New Generation", "operatesIn", "Mexico"),  # the country, not the State of Mexico
+        ("Nemesio Oseguera Cervantes", "leaderOf", "Jalisco Cartel New Generation")}
