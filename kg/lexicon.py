@@ -127,7 +127,7 @@ class Lexicon:
     events: LiteralGate  # of kg.events.EventRule
     fingerprint: str
     governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
-    demonyms: dict[str, str]  # "Brazilian", "colombiana" to the ISO code of the country (patterns/demonyms.yaml)
+    demonyms: dict[str, str]  # "Brazilian", "Ecuadorean" to the ISO code of the country (patterns/demonyms.yaml)
 
     def country_of(self, entity_id: str) -> str | None:
         """ISO code of the country an entity belongs to: its own, or the one its locatedIn chain reaches."""
