@@ -150,6 +150,14 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                         f"'{surface}' read as {lexicon.entities[fitting[0]].label}: '{demonym}' names "
                         f"{lexicon.demonyms[demonym]}")
                 continue
+            state = _institutions_country(by_sentence[sentence], lexicon)
+            if state and state not in main_country:  # "Colombia's Defense Ministry announced a deployment of troops"
+                fitting = [r for r in hit.refs if lexicon.entities[r].country == state]
+                if len(fitting) == 1:
+                    add(hit.start, hit.end, sentence, fitting[0], "generic",
+                        f"'{surface}' read as {lexicon.entities[fitting[0]].label}: the sentence speaks of {state}'s "
+                        f"institutions")
+                    continue
             fitting = [r for r in hit.refs if lexicon.entities[r].country in main_country]
             if len(fitting) == 1:
                 add(hit.start, hit.end, sentence, fitting[0], "generic",
@@ -186,6 +194,17 @@ def _place_of(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon) ->
 
 
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
+_INSTITUTIONS = ("GovernmentBody", "SecurityForce")
+
+
+def _institutions_country(mentions: list[Mention], lexicon: Lexicon) -> str | None:
+    """The one country whose government bodies and security forces a sentence names, if one: a generic word there
+    is that country's sooner than the article's. (Places do not count: cocaine "bound for Mexico" leaves the
+    police Peru's.)"""
+    countries = {lexicon.entities[m.entity].country for m in mentions if m.entity in lexicon.entities and
+                 any(lexicon.ontology.is_a(lexicon.entities[m.entity].type, kind) for kind in _INSTITUTIONS)}
+    countries.discard(None)
+    return countries.pop() if len(countries) == 1 else None
 
 
 def _demonym_of(hit: Hit, text: str, lexicon: Lexicon) -> str | None:

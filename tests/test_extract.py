@@ -469,3 +469,12 @@ def test_members_including_a_founder_and_a_group_led_by_someone_that_expands(lex
     assert _stated(records, expands, "operatesIn", "leaderOf") == {
         ("Jalisco Cartel New Generation", "operatesIn", "Mexico"),  # the country, not the State of Mexico
         ("Nemesio Oseguera Cervantes", "leaderOf", "Jalisco Cartel New Generation")}
+
+
+def test_a_generic_word_is_the_country_whose_institutions_the_sentence_names(lexicon, tmp_path):
+    # the seed is about Peru; a place elsewhere does not move the police, another country's ministry does
+    ministry = "Colombia's Defense Ministry announced the deployment of 2,500 soldiers to the Catatumbo on January 20."
+    bound = "Police arrested Julio Mena Ruiz with cocaine bound for Mexico."
+    records = _records_with(lexicon, tmp_path, f"{ministry} {bound}")
+    agents = {r["sentence"]: r["agents"] for r in records if r["kind"] == "event" and r["sentence"] in (ministry, bound)}
+    assert agents == {ministry: ["Colombian Armed Forces"], bound: ["National Police of Peru"]}
