@@ -142,6 +142,12 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
     if side == "before":
         limit = _subject_limit(masked, start)
         candidates = [t for t in tokens if t[1] <= limit][::-1] or [t for t in tokens if t[1] <= start][::-1]
+        # a name alone between the commas the subject limit skipped ("the cartel's co-founder, X, was arrested")
+        # still counts for a role that prefers its class; a longer parenthetical names others
+        skipped = [t for t in masked.slots if limit < t[1] <= start]
+        if len(skipped) == 1 and masked.text[limit:skipped[0][0]].strip() == "," and \
+                any(skipped[0][2] in group for group in role.prefer) and skipped[0] in tokens:
+            candidates = skipped + candidates
     else:
         boundary = _CLAUSE_END.search(masked.text, end)
         stop = boundary.start() if boundary else len(masked.text)

@@ -478,3 +478,16 @@ def test_a_generic_word_is_the_country_whose_institutions_the_sentence_names(lex
     records = _records_with(lexicon, tmp_path, f"{ministry} {bound}")
     agents = {r["sentence"]: r["agents"] for r in records if r["kind"] == "event" and r["sentence"] in (ministry, bound)}
     assert agents == {ministry: ["Colombian Armed Forces"], bound: ["National Police of Peru"]}
+
+
+def test_a_plural_possessive_an_appositive_name_arrested_and_an_expansion_into_a_place(lexicon, tmp_path):
+    leader = "Los Choneros' leader, Adolfo Macías Villamar, escaped in January 2024."
+    arrested = "The Sinaloa Cartel's co-founder, Ismael Zambada García, was arrested in July 2024."
+    others = "Zambada and Joaquín Guzmán López, one of the sons of Joaquín Guzmán Loera, were arrested in 2024."
+    expansion = "Tren de Aragua's expansion into Chile alarmed officials."
+    records = _records_with(lexicon, tmp_path, f"{leader} {arrested} {others} {expansion}")
+    assert _stated(records, leader, "leaderOf") == {("Adolfo Macías Villamar", "leaderOf", "Los Choneros")}
+    targets = {r["sentence"]: r["targets"] for r in records if r["kind"] == "event" and r["type"] == "Arrest"}
+    assert targets[arrested] == ["Ismael Zambada García"]
+    assert "Joaquín Guzmán Loera" not in targets[others]  # a parenthetical naming others is no appositive
+    assert _stated(records, expansion, "operatesIn") == {("Tren de Aragua", "operatesIn", "Chile")}
