@@ -491,3 +491,11 @@ def test_a_plural_possessive_an_appositive_name_arrested_and_an_expansion_into_a
     assert targets[arrested] == ["Ismael Zambada García"]
     assert "Joaquín Guzmán Loera" not in targets[others]  # a parenthetical naming others is no appositive
     assert _stated(records, expansion, "operatesIn") == {("Tren de Aragua", "operatesIn", "Chile")}
+
+
+def test_an_ambush_with_words_before_it_is_an_attack(lexicon, tmp_path):
+    sentence = "The ELN carried out a deadly ambush that killed nine soldiers in Cauca on March 3."
+    records = _records_with(lexicon, tmp_path, sentence)
+    attacks = [(r["agents"], r["places"]) for r in records
+               if r["kind"] == "event" and r["type"] == "Attack" and r["sentence"] == sentence]
+    assert attacks == [(["National Liberation Army"], ["Cauca"])]
