@@ -499,3 +499,15 @@ def test_an_ambush_with_words_before_it_is_an_attack(lexicon, tmp_path):
     attacks = [(r["agents"], r["places"]) for r in records
                if r["kind"] == "event" and r["type"] == "Attack" and r["sentence"] == sentence]
     assert attacks == [(["National Liberation Army"], ["Cauca"])]
+
+
+def test_a_force_deployed_by_a_government_an_alliance_forged_and_a_presence_maintained(lexicon, tmp_path):
+    deployed = "The Mexican government deployed the National Guard to Sinaloa after the clashes."
+    forged = "The Sinaloa Cartel has forged an alliance with Los Choneros."
+    closely = "Los Lobos work closely with the CJNG."
+    maintained = "Peru's armed forces have maintained a presence in the VRAEM since 2008."
+    records = _records_with(lexicon, tmp_path, f"{deployed} {forged} {closely} {maintained}")
+    assert _stated(records, deployed, "deployedTo") == {("Mexican National Guard", "deployedTo", "Sinaloa")}
+    assert _stated(records, [forged, closely], "allyOf") == {
+        ("Sinaloa Cartel", "allyOf", "Los Choneros"), ("Los Lobos", "allyOf", "Jalisco Cartel New Generation")}
+    assert _stated(records, maintained, "operatesIn") == {("Peruvian Armed Forces", "operatesIn", "VRAEM")}
