@@ -511,3 +511,13 @@ def test_a_force_deployed_by_a_government_an_alliance_forged_and_a_presence_main
     assert _stated(records, [forged, closely], "allyOf") == {
         ("Sinaloa Cartel", "allyOf", "Los Choneros"), ("Los Lobos", "allyOf", "Jalisco Cartel New Generation")}
     assert _stated(records, maintained, "operatesIn") == {("Peruvian Armed Forces", "operatesIn", "VRAEM")}
+
+
+def test_a_group_that_taxes_or_escorts_drugs_is_in_the_drug_trade(lexicon, tmp_path):
+    taxes = "The Gulf Clan taxes coca paste and marijuana crossing its territory."
+    escorts = "Los Pelones escort cocaine north to the border."
+    soldiers = "Soldiers escorted cocaine seized in the raid to a police station."
+    records = _records_with(lexicon, tmp_path, f"{taxes} {escorts} {soldiers}")
+    assert ("Clan del Golfo", "involvedIn", "drug trafficking") in _stated(records, taxes, "involvedIn")
+    assert _stated(records, escorts, "involvedIn") == {("Los Pelones", "involvedIn", "drug trafficking")}
+    assert _stated(records, soldiers, "involvedIn") == set()
