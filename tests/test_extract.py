@@ -521,3 +521,12 @@ def test_a_group_that_taxes_or_escorts_drugs_is_in_the_drug_trade(lexicon, tmp_p
     assert ("Clan del Golfo", "involvedIn", "drug trafficking") in _stated(records, taxes, "involvedIn")
     assert _stated(records, escorts, "involvedIn") == {("Los Pelones", "involvedIn", "drug trafficking")}
     assert _stated(records, soldiers, "involvedIn") == set()
+
+
+def test_a_city_used_as_a_hub_and_a_gang_named_with_its_noun_before_a_clause(lexicon, tmp_path):
+    hub = "The PCC has used the border city of Pedro Juan Caballero as a hub for cocaine trafficking."
+    clause = "The Los Pulpos gang, which dominates La Libertad, extorts transport companies."
+    records = _records_with(lexicon, tmp_path, f"{hub} {clause}")
+    assert _stated(records, hub, "operatesIn") == {("First Capital Command", "operatesIn", "Pedro Juan Caballero")}
+    assert _stated(records, clause, "operatesIn", "involvedIn") == {
+        ("Los Pulpos", "operatesIn", "La Libertad"), ("Los Pulpos", "involvedIn", "extortion")}
