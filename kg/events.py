@@ -40,7 +40,7 @@ class Role:
     by: bool
     prefer: tuple[frozenset[str], ...]
     many: bool
-    after_word: re.Pattern[str] | None = None  # the mention must follow one of these words (and a few more)
+    after_words: frozenset[str] = frozenset()  # the mention must follow one of these (up to four words on)
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,7 @@ def compile_events(data: dict, ontology, cues) -> LiteralGate[EventRule]:
                 roles[role] = Role(r["side"], _classes(r.get("types", ["Actor"]), ontology, where),
                                    bool(r.get("by", False)),
                                    tuple(_classes([p], ontology, where) for p in r.get("prefer", [])),
-                                   bool(r.get("list", False)),
-                                   re.compile(r"(?i)\b(?:" + "|".join(words) + r")(?: [a-z][\w'-]*){0,4} $")
-                                   if words else None)
+                                   bool(r.get("list", False)), frozenset(words or ()))
         for check in spec.get("checks", []):
             if check not in cues.sets:
                 raise InvalidLexicon(f"{where}: check '{check}' is not a cue set of patterns/cues.yaml")
@@ -128,6 +126,17 @@ def _subject_limit(masked: Masked, start: int) -> int:
     return opening if opening > 0 else start
 
 
+def _after(words: frozenset[str], before: str) -> bool:
+    """Whether `before` ends in one of `words` and at most four lower-case words after it ("in the town of")."""
+    tail = before.split()[-5:]
+    for i in range(len(tail) - 1, -1, -1):
+        if tail[i].lower() in words:
+            return True
+        if not re.fullmatch(r"[a-z][\w'-]*", tail[i]):
+            return False
+    return False
+
+
 def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int],
           by_only: bool = False) -> list[int]:
     tokens = [t for t in masked.slots if t[2] in role.types and t[3] not in taken]
@@ -152,7 +161,7 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
         boundary = _CLAUSE_END.search(masked.text, end)
         stop = boundary.start() if boundary else len(masked.text)
         candidates = [t for t in tokens if end <= t[0] < stop and
-                      (role.after_word is None or role.after_word.search(masked.text, max(0, t[0] - 80), t[0]))]
+                      (not role.after_words or _after(role.after_words, masked.text[max(0, t[0] - 80):t[0]]))]
     for group in role.prefer:
         preferred = [t for t in candidates if t[2] in group]
         if preferred:

@@ -98,7 +98,7 @@ class RelationPattern:
     checks: tuple[str, ...]
     confidence: float
     fixed_object: str | None = None
-    starts_with_slot: bool = False
+    leading: frozenset[str] = frozenset()  # the classes of the slot the pattern opens with, if it does
     needs: tuple[frozenset[str], ...] = ()  # per slot of the pattern, the classes that can fill it
 
     def matches(self, text: str, tokens: list[tuple[int, str]], present: set[str], starts: list[int] | None):
@@ -108,8 +108,8 @@ class RelationPattern:
         for need in self.needs:
             if need.isdisjoint(present):
                 return
-        if self.starts_with_slot:
-            starts = [start for start, cls in tokens if cls in self.needs[0]]
+        if self.leading:
+            starts = [start for start, cls in tokens if cls in self.leading]
         yield from finditer(self.regex, text, starts, overlapped=True)
 
 
@@ -182,9 +182,16 @@ def compile_relations(data: dict, ontology, people, cues, entities) -> LiteralGa
         compiled.append(RelationPattern(spec["id"], spec["predicate"], compile_pattern(source, ontology, title, where),
                                         article_subject, tuple(spec.get("checks", ["negation", "hedge"])),
                                         float(spec.get("confidence", 0.7)), fixed,
-                                        starts_with_slot=bool(re.match(r"\{[sox]:", source)),
-                                        needs=_needs(source, ontology)))
+                                        leading=_leading(source, ontology), needs=_needs(source, ontology)))
     return LiteralGate(compiled, lambda pattern: pattern.regex)
+
+
+def _leading(source: str, ontology) -> frozenset[str]:
+    """The classes that can fill the slot a pattern opens with (of any role), or none if it opens with words."""
+    m = _PLACEHOLDER.match(source)
+    if not m or not m.group("role"):
+        return frozenset()
+    return frozenset(c for t in m.group("types").split("|") for c in ontology.subclasses(t))
 
 
 def _needs(source: str, ontology) -> tuple[frozenset[str], ...]:
