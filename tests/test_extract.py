@@ -506,8 +506,10 @@ def test_a_force_deployed_by_a_government_an_alliance_forged_and_a_presence_main
     forged = "The Sinaloa Cartel has forged an alliance with Los Choneros."
     closely = "Los Lobos work closely with the CJNG."
     maintained = "Peru's armed forces have maintained a presence in the VRAEM since 2008."
-    records = _records_with(lexicon, tmp_path, f"{deployed} {forged} {closely} {maintained}")
+    own = "The Colombian Navy has sent hundreds of troops to Tumaco."
+    records = _records_with(lexicon, tmp_path, f"{deployed} {forged} {closely} {maintained} {own}")
     assert _stated(records, deployed, "deployedTo") == {("Mexican National Guard", "deployedTo", "Sinaloa")}
+    assert _stated(records, own, "deployedTo") == {("Colombian Navy", "deployedTo", "Tumaco")}  # its own troops
     assert _stated(records, [forged, closely], "allyOf") == {
         ("Sinaloa Cartel", "allyOf", "Los Choneros"), ("Los Lobos", "allyOf", "Jalisco Cartel New Generation")}
     assert _stated(records, maintained, "operatesIn") == {("Peruvian Armed Forces", "operatesIn", "VRAEM")}
