@@ -19,8 +19,8 @@ from .store import Store
 from .text import name_key, slug
 from .vocab import GAZETTEER_GRAPH, KG, KGR
 
-__all__ = ["Evidence", "Selection", "load_network", "select_nodes", "node_weights", "rank_nodes", "rank_links",
-           "find_entity", "find_entity_in_store", "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
+__all__ = ["Evidence", "Selection", "load_network", "newest_first", "select_nodes", "node_weights", "rank_nodes",
+           "rank_links", "find_entity", "find_entity_in_store", "export_network", "CORE_PREDICATES", "EVENT_ROLES"]
 
 # Entity classes of the network (events are the other nodes).
 ACTOR_CLASSES = frozenset({"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"})
@@ -209,7 +209,7 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     cited = {e.article for edge in edges.values() for e in edge.evidence if e.article}
     if newest_articles:  # the headlines of the newest only are read
         for data in info.values():
-            data["articles"] = _newest(data["articles"], published)[:newest_articles]
+            data["articles"] = newest_first(data["articles"], published)[:newest_articles]
     about = _articles(store, cited.union(*(data["articles"] for data in info.values())))
     published = published or {iri: date for iri, (_, date, _) in about.items() if date}
     graph = nx.MultiDiGraph()
@@ -219,7 +219,7 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
                 data = info.get(node, {"label": node.rsplit("/", 1)[-1], "type": "Entity", "aliases": set(),
                                        "articles": set(), "mentioned": 0, "positions": set()})
                 graph.add_node(node, label=data["label"], type=data["type"], aliases=sorted(data["aliases"]),
-                               articles={a: about[a][0] for a in _newest(data["articles"], published)},
+                               articles={a: about[a][0] for a in newest_first(data["articles"], published)},
                                mentioned=data["mentioned"], positions=sorted(data["positions"]),
                                date=dates.get(node, ""))
         evidence = {replace(e, headline=about[e.article][0], date=about[e.article][1],
@@ -230,7 +230,7 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     return graph
 
 
-def _newest(articles: Iterable[str], published: dict[str, str]) -> list[str]:
+def newest_first(articles: Iterable[str], published: dict[str, str]) -> list[str]:
     """Articles by publication date, newest first (undated last), then by IRI."""
     return sorted(sorted(articles), key=lambda a: published.get(a, ""), reverse=True)
 
@@ -267,7 +267,7 @@ def _read_mentions(store: Store, info: dict[str, dict], restrict: tuple, newest:
     for e, article in _rows(store, _MENTIONS, "e", read):
         info[e.value]["articles"].add(article.value)
     unfilled = {e for _, e in named}
-    order = _newest(store.named_graphs(), published or {})[:_NEWEST_READ] if unfilled else []
+    order = newest_first(store.named_graphs(), published or {})[:_NEWEST_READ] if unfilled else []
     for start in range(0, len(order), _WALK):
         for article, e in _rows(store, _MENTIONED_IN, "article", order[start:start + _WALK]):
             if e.value in unfilled:
@@ -353,7 +353,7 @@ def _read_links(store: Store, links: frozenset[tuple[str, str, str]], newest: in
         stating.setdefault((s.value, p.value, o.value), []).append(g.value)
     read: dict[tuple[str, str, str], set[str]] = {}  # (graph, subject, object): the predicates read there
     for (s, p, o), graphs in stating.items():
-        for g in _newest(graphs, published or {})[:newest] if newest else graphs:
+        for g in newest_first(graphs, published or {})[:newest] if newest else graphs:
             read.setdefault((g, s, o), set()).add(p)
     curated = {found for found in read if found[0] == GAZETTEER_GRAPH}
     roles: dict[str, list[tuple[str, str, str]]] = {}

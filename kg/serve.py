@@ -25,13 +25,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from markupsafe import Markup
 
 from . import __version__
 from .errors import StoreError
 from .query import SavedQuery, bind, parse_bindings, saved_queries, unused_bindings
 from .results import GRAPH_TYPES, SELECT_TYPES
-from .views import VIS_FILES, templates, vis_library
+from .views import VIS_FILES, script_json, templates, vis_library
 
 __all__ = ["ServerConfig", "QueryPool", "make_server", "serve"]
 
@@ -408,9 +407,6 @@ def _catalogue(saved: dict[str, SavedQuery]) -> bytes:
 
 def _page(saved: dict[str, SavedQuery], start: dict | None = None) -> bytes:
     """The query page; with `start` ({"saved": name, "text": bound text}) it shows that query and runs it."""
-    def script_json(data) -> Markup:
-        return Markup(json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"))
-
     queries = [{"name": q.name, "description": q.description, "text": q.text} for q in saved.values()]
     return templates().get_template("query.html").render(
         version=__version__, queries_json=script_json(queries), start_json=script_json(start)).encode()

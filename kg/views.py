@@ -30,13 +30,13 @@ from . import __version__
 from .layout import layout
 from .errors import KgError
 from .network import (ACTOR_CLASSES, REGION_CLASSES, Evidence, find_entity, find_entity_in_store, load_network,
-                      node_weights, rank_links, rank_nodes, select_nodes)
+                      newest_first, node_weights, rank_links, rank_nodes, select_nodes)
 from .rdf import article_id
 from .store import Store
 
 __all__ = ["ViewInfo", "write_view", "draw_view", "write_views", "entity_slug", "render_view", "ego_graph",
-           "most_reported", "templates", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS", "CLASS_STYLE",
-           "PREDICATE_COLOR"]
+           "most_reported", "script_json", "templates", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS",
+           "CLASS_STYLE", "PREDICATE_COLOR"]
 
 CLASS_STYLE = {
     "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
@@ -105,7 +105,7 @@ class _Network(Network):
         return self.node_ids
 
 
-def _json(data) -> Markup:
+def script_json(data) -> Markup:
     """JSON safe inside a <script>: no '<' can close the tag or open a comment."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return Markup(text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
@@ -214,15 +214,16 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         title=title, version=__version__, node_count=len(nodes), edge_count=len(edges),
         lib=lib, vis_js=None if lib else Markup((vis_library() / "vis-network.min.js").read_text(encoding="utf-8")),
         vis_css=None if lib else Markup((vis_library() / "vis-network.css").read_text(encoding="utf-8")),
-        nodes_json=_json(nodes), edges_json=_json(edges), legend_json=_json(legend), options_json=_json(options),
-        info_json=_json({"nodes": info_nodes, "edges": info_edges}), views_json=_json(listing))
+        nodes_json=script_json(nodes), edges_json=script_json(edges), legend_json=script_json(legend),
+        options_json=script_json(options), info_json=script_json({"nodes": info_nodes, "edges": info_edges}),
+        views_json=script_json(listing))
 
 
 def _newest_evidence(evidence: list[Evidence]) -> list[Evidence]:
     """The evidence a link's panel shows: that of the `SOURCES_LISTED` newest articles (or entries) stating it,
     as `load_network` reads it when told to (`newest_sources`)."""
     sources = {e.article or e.entry: e.date for e in evidence}
-    newest = set(sorted(sorted(sources), key=lambda source: sources[source], reverse=True)[:SOURCES_LISTED])
+    newest = set(newest_first(sources, sources)[:SOURCES_LISTED])
     return [e for e in evidence if (e.article or e.entry) in newest]
 
 
@@ -255,19 +256,17 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 2, article: s
     page loads vis-network from that folder, and with `query_page` the links stated more often than shown
     link to the query page (see `render_view`): how `kg serve` draws a view when it is asked for one."""
     selection = None
+    newest = {"newest_sources": SOURCES_LISTED, "newest_articles": ARTICLES_LISTED}  # a view with a size limit
     if focus and not article:  # read only the neighbourhood from the store
         centre = find_entity_in_store(store, focus)
         selection = select_nodes(store, max_nodes, centre, depth, max_links)
-        graph = load_network(store, focus=centre, depth=depth, selection=selection, newest_sources=SOURCES_LISTED,
-                             newest_articles=ARTICLES_LISTED)
+        graph = load_network(store, focus=centre, depth=depth, selection=selection, **newest)
         if centre not in graph:  # facts with literal objects only (holdsPosition): no edge to draw
             raise KgError(f"no entity named '{focus}' has facts in the store")
     else:
         if not article:
             selection = select_nodes(store, max_nodes, max_links=max_links)
-        newest = (SOURCES_LISTED, ARTICLES_LISTED) if selection else (0, 0)
-        graph = load_network(store, article=article, selection=selection, newest_sources=newest[0],
-                             newest_articles=newest[1])
+        graph = load_network(store, article=article, selection=selection, **(newest if selection else {}))
         centre = find_entity(graph, focus) if focus else None
     title = "actorgraph"
     if centre:
