@@ -30,6 +30,7 @@ _LINK = re.compile(r"^" + _ALIAS +
 _ALONG = re.compile(r",\s+(?:along|together) with\s+$")
 _CLAUSE_END = re.compile(r'(?i),["”’]? (?:which|who|whom|whose|where|while|but|although|though|after|before)\b'
                          r'|;| - | – ')
+_LOWER_WORD = re.compile(r"[a-z][\w'-]*")
 _DURATION = re.compile(r"(?i)\b(\d{1,3})[- ](day|week|month|year)s?\b")
 
 
@@ -128,11 +129,10 @@ def _subject_limit(masked: Masked, start: int) -> int:
 
 def _after(words: frozenset[str], before: str) -> bool:
     """Whether `before` ends in one of `words` and at most four lower-case words after it ("in the town of")."""
-    tail = before.split()[-5:]
-    for i in range(len(tail) - 1, -1, -1):
-        if tail[i].lower() in words:
+    for word in reversed(before.split()[-5:]):
+        if word.lower() in words:
             return True
-        if not re.fullmatch(r"[a-z][\w'-]*", tail[i]):
+        if not _LOWER_WORD.fullmatch(word):
             return False
     return False
 

@@ -186,18 +186,20 @@ def compile_relations(data: dict, ontology, people, cues, entities) -> LiteralGa
     return LiteralGate(compiled, lambda pattern: pattern.regex)
 
 
+def _slot_classes(placeholder: re.Match[str], ontology) -> frozenset[str]:
+    """The classes (subclasses included) a typed placeholder accepts."""
+    return frozenset(c for t in placeholder.group("types").split("|") for c in ontology.subclasses(t))
+
+
 def _leading(source: str, ontology) -> frozenset[str]:
     """The classes that can fill the slot a pattern opens with (of any role), or none if it opens with words."""
     m = _PLACEHOLDER.match(source)
-    if not m or not m.group("role"):
-        return frozenset()
-    return frozenset(c for t in m.group("types").split("|") for c in ontology.subclasses(t))
+    return _slot_classes(m, ontology) if m and m.group("role") else frozenset()
 
 
 def _needs(source: str, ontology) -> tuple[frozenset[str], ...]:
     """The classes the subject and object slots accept (an {x:...} slot may be optional, so it is left out)."""
-    return tuple(frozenset(c for t in m.group("types").split("|") for c in ontology.subclasses(t))
-                 for m in _PLACEHOLDER.finditer(source) if m.group("role") in ("s", "o"))
+    return tuple(_slot_classes(m, ontology) for m in _PLACEHOLDER.finditer(source) if m.group("role") in ("s", "o"))
 
 
 def vetoed(masked_text: str, start: int, end: int, checks: tuple[str, ...], cues) -> bool:

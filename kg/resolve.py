@@ -110,7 +110,6 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
 
     plain = [h.refs[0] for _, h in selected if h.kind in ("name", "acronym") and len(h.refs) == 1]
     focus = country_focus(plain, lexicon)
-    main_country = focus[:1]  # empty when the article names no country
     for sentence, hit in selected:
         if hit.kind in ("name", "acronym"):
             entity_id, note = _pick(hit.refs, focus, lexicon)
@@ -133,36 +132,12 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
             insort(by_sentence[m.sentence], m, key=lambda x: x.start)
         done = len(mentions)
         if hit.kind == "generic":
-            surface = text[hit.start:hit.end]
-            place = _place_of(hit, by_sentence[sentence], text, lexicon)
-            if place:  # "police in Rosario": that country's, or none if the gazetteer has none
-                fitting = [r for r in hit.refs if lexicon.entities[r].country == lexicon.country_of(place)]
+            for country, why in _generic_countries(hit, by_sentence[sentence], text, lexicon, focus):
+                fitting = [r for r in hit.refs if lexicon.entities[r].country == country]
                 if len(fitting) == 1:
                     add(hit.start, hit.end, sentence, fitting[0], "generic",
-                        f"'{surface}' read as {lexicon.entities[fitting[0]].label}: "
-                        f"{entities[place].label} is in {lexicon.country_of(place)}")
-                continue
-            demonym = _demonym_of(hit, text, lexicon)
-            if demonym:  # "Brazilian police": Brazil's, or none if the gazetteer has none
-                fitting = [r for r in hit.refs if lexicon.entities[r].country == lexicon.demonyms[demonym]]
-                if len(fitting) == 1:
-                    add(hit.start, hit.end, sentence, fitting[0], "generic",
-                        f"'{surface}' read as {lexicon.entities[fitting[0]].label}: '{demonym}' names "
-                        f"{lexicon.demonyms[demonym]}")
-                continue
-            state = _institutions_country(by_sentence[sentence], lexicon)
-            if state and state not in main_country:  # "Colombia's Defense Ministry announced a deployment of troops"
-                fitting = [r for r in hit.refs if lexicon.entities[r].country == state]
-                if len(fitting) == 1:
-                    add(hit.start, hit.end, sentence, fitting[0], "generic",
-                        f"'{surface}' read as {lexicon.entities[fitting[0]].label}: the sentence speaks of {state}'s "
-                        f"institutions")
-                    continue
-            fitting = [r for r in hit.refs if lexicon.entities[r].country in main_country]
-            if len(fitting) == 1:
-                add(hit.start, hit.end, sentence, fitting[0], "generic",
-                    f"'{surface}' read as {lexicon.entities[fitting[0]].label}: the article is about "
-                    f"{focus[0]}")
+                        f"'{text[hit.start:hit.end]}' read as {lexicon.entities[fitting[0]].label}: {why}")
+                    break
         elif hit.kind in ("nominal", "anaphor"):
             target = _antecedent(hit, sentence, by_sentence, entities, lexicon)
             if target:
@@ -191,6 +166,23 @@ def _place_of(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon) ->
         if m.end <= hit.start and text[m.end:hit.start] in ("'s ", "’s "):
             return m.entity
     return None
+
+
+def _generic_countries(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon,
+                       focus: list[str]) -> list[tuple[str | None, str]]:
+    """The countries a generic word ("police") may be of, the first that has one such entity winning, each with
+    the reason. A place ("police in Rosario") or a demonym ("Brazilian police") decides alone: that country's,
+    or none if the gazetteer has none. Otherwise the one country whose institutions the sentence names ("Colombia's
+    Defense Ministry announced a deployment of troops"), then the article's."""
+    place = _place_of(hit, mentions, text, lexicon)
+    if place:
+        return [(lexicon.country_of(place), f"{lexicon.entities[place].label} is in {lexicon.country_of(place)}")]
+    demonym = _demonym_of(hit, text, lexicon)
+    if demonym:
+        return [(lexicon.demonyms[demonym], f"'{demonym}' names {lexicon.demonyms[demonym]}")]
+    state = _institutions_country(mentions, lexicon)
+    candidates = [(state, f"the sentence speaks of {state}'s institutions")] if state and state not in focus[:1] else []
+    return candidates + [(focus[0], f"the article is about {focus[0]}")] if focus else candidates
 
 
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
