@@ -184,12 +184,15 @@ def main() -> None:
     picked += [("bound", node) for node, data in graph.nodes(data=True) if data["label"] == BIND["name"]]
     for rank, node in picked:
         label = graph.nodes[node]["label"]
-        started = time.perf_counter()
-        write_view(store, work / "ego.html", focus=label, depth=1)
-        seconds = time.perf_counter() - started
-        command = _kg("view", "--store", store_dir, "--focus", label, "--depth", "1", "-o", work / "ego.html")
+        seconds, _ = _timings(lambda: write_view(store, work / "ego.html", focus=label), 3)
+        stats = write_view(store, work / "ego.html", focus=label)
+        command = _kg("view", "--store", store_dir, "--focus", label, "-o", work / "ego.html")
         row(f"kg view --focus, {rank}", f"{seconds:.2f} s to read and write, {command:.1f} s as a command "
-                                        f"({label}: {graph.degree(node)} links)")
+                                        f"({label}: {graph.degree(node)} links, {stats['nodes']} nodes and "
+                                        f"{stats['edges']} links drawn)")
+        if rank == "median":
+            seconds, _ = _timings(lambda: write_view(store, work / "ego.html", focus=label, depth=2), 3)
+            row("kg view --focus --depth 2, median", f"{seconds:.2f} s to read and write")
         about = parse_bindings([f"name={label}"])
         for name in ("entity", "who-operates-where"):
             median, p95 = _timings(lambda: list(run_query(store, queries[name].text, about)), args.repeat)

@@ -182,21 +182,24 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
 @cli.command()
 @_store_option
 @click.option("--focus", metavar="NAME", help="Centre on one entity (any of its names, or its IRI) ...")
-@click.option("--depth", type=click.IntRange(1, 5), default=2, show_default=True, help="... and its neighbours "
-              "up to this many hops.")
+@click.option("--depth", type=click.IntRange(1, 5), default=1, show_default=True, help="... and its neighbours "
+              "up to this many hops. In a news archive two hops reach the whole graph through any country or "
+              "cartel, and the view falls to --max-nodes.")
 @click.option("--article", metavar="ID", help="Only the facts of one article (its id: the file name).")
 @click.option("--all", "write_all", is_flag=True, help="Write the whole set into the folder -o names: index.html "
               "(the whole graph, listing every view), one view per actor and region with two facts or more, one "
               "per article, and timeline.html; with a progress bar on a terminal.")
-@click.option("--max-nodes", type=click.IntRange(min=0), default=500, show_default=True, help="Draw at most this "
-              "many nodes: the focus, then the nearest, and among those the most reported (0: all). A bigger "
-              "view is a hairball, and its page runs to hundreds of MB.")
-@click.option("--max-links", type=click.IntRange(min=0), default=2000, show_default=True, help="... and at most "
-              "this many links among them: the focus's, then those stated by the most articles (0: all).")
+@click.option("--max-nodes", type=click.IntRange(min=0), help="Draw at most this many nodes: the focus, then the "
+              "nearest, and among those the most reported (0: all). Default: 150 around an entity (--focus, and "
+              "each entity's page of --all), where the browser still lays the view out live; 500 otherwise. A "
+              "bigger view is a hairball, and its page runs to hundreds of MB.")
+@click.option("--max-links", type=click.IntRange(min=0), help="... and at most this many links among them: the "
+              "focus's, then one joining each farther node to it, then those stated by the most articles (0: all). "
+              "Default: 600 around an entity, 2000 otherwise.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="HTML file (or folder, "
               "with --all) to write.")
 def view(store_location: str | None, focus: str | None, depth: int, article: str | None, write_all: bool,
-         max_nodes: int, max_links: int, output: Path) -> None:
+         max_nodes: int | None, max_links: int | None, output: Path) -> None:
     """Write interactive network views: self-contained HTML files that work offline.
 
     Click an edge to read the sentences behind it, with both names highlighted; click a node for its names,
@@ -205,7 +208,8 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
     \b
     Examples:
       kg view -o graph.html
-      kg view --focus "Sendero Luminoso" --depth 1 -o shining-path.html
+      kg view --focus "Sendero Luminoso" -o shining-path.html
+      kg view --focus "Sendero Luminoso" --depth 2 --max-nodes 150 -o vraem.html
       kg view --article 000_6bef111ac725a0fa -o seed.html
       kg view --all -o exports/views
     """
@@ -223,7 +227,7 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
                            f"one per actor and region. `kg serve` draws any of them when it is opened instead "
                            f"(http://127.0.0.1:8000/views/).", err=True)
             with tqdm(unit="view", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True) as bar:
-                views = write_views(store, output, depth=depth if depth != 2 else 1, max_nodes=max_nodes,
+                views = write_views(store, output, depth=depth, max_nodes=max_nodes,
                                     max_links=max_links, progress=lambda done, total: _advance(bar, done, total))
             click.echo(f"Wrote {len(views)} views into {output}/ (open {output}/index.html).")
             return

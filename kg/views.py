@@ -36,6 +36,7 @@ from .store import Store
 
 __all__ = ["ViewInfo", "write_view", "draw_view", "write_views", "entity_slug", "render_view", "ego_graph",
            "most_reported", "script_json", "templates", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS",
+           "EGO_NODES", "EGO_LINKS", "caps",
            "CLASS_STYLE", "PREDICATE_COLOR"]
 
 CLASS_STYLE = {
@@ -58,6 +59,11 @@ ACTOR_OR_REGION = ACTOR_CLASSES | REGION_CLASSES
 # nodes and 128,000 links, a 240 MB page; its 150 most reported nodes alone share 10,000 links).
 MAX_NODES = 500
 MAX_LINKS = 2000
+# An entity's view draws fewer: up to PHYSICS_LIMIT nodes the browser lays it out live, and the 150 most
+# reported neighbours of a cartel in ten thousand articles already share 10,000 links. Reading the evidence
+# of each link drawn is most of the view's cost: with 500 nodes and 2,000 links that cartel's took 2.3 s.
+EGO_NODES = PHYSICS_LIMIT
+EGO_LINKS = 600
 # A node's panel lists the newest articles mentioning it, not all: a country is named in thousands. A link's
 # lists the sentences of the newest articles stating it: a cartel's presence in a country is stated in
 # thousands (`why` reads them all).
@@ -139,7 +145,7 @@ def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
     hops = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre) if centre else {}
     kept = set(rank_nodes(dict.fromkeys(graph, 0) | node_weights(sources), hops, limit))
     among = {key: n for key, n in sources.items() if key[0] in kept and key[2] in kept}
-    return graph.edge_subgraph([(s, o, p) for s, p, o in rank_links(among, centre, max_links)]).copy()
+    return graph.edge_subgraph([(s, o, p) for s, p, o in rank_links(among, hops, max_links)]).copy()
 
 
 def vis_library() -> Path:
@@ -237,25 +243,28 @@ def _listed(articles: dict[str, str], mentioned: int, label: str) -> list[str]:
                         f"--bind name=\"{label}\""]
 
 
-def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 2,
-               article: str | None = None, max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS) -> dict[str, int]:
+def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 1,
+               article: str | None = None, max_nodes: int | None = None,
+               max_links: int | None = None) -> dict[str, int]:
     """Write the whole-graph view, an ego view (`focus`) or one article's view to `output`, with at most
-    `max_nodes` nodes and `max_links` links (see `select_nodes`; 0: no limit). Returns the nodes and edges
-    drawn, the nodes there were to choose from (`of`) and the links among the chosen ones (`edges_of`)."""
+    `max_nodes` nodes and `max_links` links (see `select_nodes`; 0: no limit; by default `EGO_NODES` and
+    `EGO_LINKS` for an ego view, `MAX_NODES` and `MAX_LINKS` otherwise). Returns the nodes and edges drawn,
+    the nodes there were to choose from (`of`) and the links among the chosen ones (`edges_of`)."""
     html, stats = draw_view(store, focus, depth, article, max_nodes, max_links)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(html, encoding="utf-8")
     return stats
 
 
-def draw_view(store: Store, focus: str | None = None, depth: int = 2, article: str | None = None,
-              max_nodes: int = MAX_NODES, max_links: int = MAX_LINKS, entity_pages: str | None = None,
+def draw_view(store: Store, focus: str | None = None, depth: int = 1, article: str | None = None,
+              max_nodes: int | None = None, max_links: int | None = None, entity_pages: str | None = None,
               lib: str | None = None, query_page: str | None = None) -> tuple[str, dict[str, int]]:
     """The page `write_view` writes, and its figures. With `entity_pages` (a relative folder, "" for the
     page's own) every actor and region drawn links to its own view there, `<slug>.html`, with `lib` the
     page loads vis-network from that folder, and with `query_page` the links stated more often than shown
     link to the query page (see `render_view`): how `kg serve` draws a view when it is asked for one."""
     selection = None
+    max_nodes, max_links = caps(bool(focus and not article), max_nodes, max_links)
     newest = {"newest_sources": SOURCES_LISTED, "newest_articles": ARTICLES_LISTED}  # a view with a size limit
     if focus and not article:  # read only the neighbourhood from the store
         centre = find_entity_in_store(store, focus)
@@ -285,6 +294,12 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 2, article: s
     return html, {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": nodes, "edges_of": links}
 
 
+def caps(ego: bool, max_nodes: int | None = None, max_links: int | None = None) -> tuple[int, int]:
+    """The limits a view is drawn with: those given, else an ego view's or the others' defaults."""
+    nodes, links = (EGO_NODES, EGO_LINKS) if ego else (MAX_NODES, MAX_LINKS)
+    return nodes if max_nodes is None else max_nodes, links if max_links is None else max_links
+
+
 def entity_slug(iri: str) -> str:
     """The name of an entity's page in a set of views: its IRI's last segment."""
     return iri.rsplit("/", 1)[-1]
@@ -301,11 +316,11 @@ def _shown(drawn: nx.MultiDiGraph, nodes: int, links: int, complete: bool = True
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int = MAX_NODES,
-                max_links: int = MAX_LINKS, progress: Callable[[int, int], None] | None = None) -> list[ViewInfo]:
+def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int | None = None,
+                max_links: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[ViewInfo]:
     """The investigators' set: index.html (whole graph, listing the others), entity/<id>.html for every actor
     and region with at least two facts, article/<id>.html for every article, and timeline.html; the graph
-    and entity views with at most `max_nodes` nodes and `max_links` links (see `most_reported`).
+    and entity views with at most `max_nodes` nodes and `max_links` links (see `most_reported` and `caps`).
 
     Each page is written as soon as it is drawn (a store of thousands of articles makes thousands of pages);
     `progress` is called after each with the number written and the number in all."""
@@ -330,7 +345,8 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
 
     for node in entity_ids:
         near = ego_graph(graph, node, depth)
-        ego = most_reported(near, max_nodes, node, max_links)
+        limit, most = caps(True, max_nodes, max_links)
+        ego = most_reported(near, limit, node, most)
         title = f"{graph.nodes[node]['label']} and its neighbours" + _shown(ego, near.number_of_nodes(),
                                                                             near.number_of_edges())
         page(ViewInfo(f"entity/{entity_slug(node)}.html", title, "entity", ego.number_of_nodes(),
@@ -351,7 +367,8 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     infos.append(ViewInfo("timeline.html", "Timeline of events" + cut, "timeline", len(timeline), 0))
     if progress:
         progress(len(infos), total)
-    shown = most_reported(graph, max_nodes, max_links=max_links)
+    limit, most = caps(False, max_nodes, max_links)
+    shown = most_reported(graph, limit, max_links=most)
     title = "actorgraph: the whole graph" + _shown(shown, graph.number_of_nodes(), graph.number_of_edges())
     index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
     _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib"))

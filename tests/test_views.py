@@ -13,10 +13,12 @@ from kg import network as network_module
 from kg import views as views_module
 from kg.analysis import analyze, shortest_chains
 from kg.errors import KgError
-from kg.network import Evidence, export_network, find_entity, find_entity_in_store, load_network, select_nodes
+from kg.network import (Evidence, export_network, find_entity, find_entity_in_store, load_network, rank_links,
+                        select_nodes)
 from kg.paths import ontology_dir
 from kg.query import parse_bindings, run_query, saved_queries
-from kg.views import MAX_NODES, draw_view, ego_graph, most_reported, write_view, write_views
+from kg.views import (EGO_LINKS, EGO_NODES, MAX_LINKS, MAX_NODES, draw_view, ego_graph, most_reported, write_view,
+                      write_views)
 
 
 QUERIES = saved_queries(ontology_dir())
@@ -119,11 +121,24 @@ def test_a_capped_view_keeps_the_centre_then_the_nearest_then_the_most_reported(
     assert most_reported(graph, 0, "c") is graph and most_reported(graph, 5, "c") is graph
 
 
-def test_a_capped_view_keeps_the_centres_links_then_the_most_reported():
-    graph = _linked(("c", "a", 1), ("a", "b", 9), ("c", "b", 2), ("b", "d", 5))
+def test_a_capped_view_keeps_the_centres_links_then_what_joins_the_farther_nodes_then_the_most_reported():
+    graph = _linked(("c", "a", 1), ("a", "b", 9), ("c", "b", 2), ("b", "d", 5), ("a", "d", 3))
     kept = most_reported(graph, 0, "c", max_links=3)
-    assert sorted(kept.edges()) == [("a", "b"), ("c", "a"), ("c", "b")]  # the centre's two, then the heaviest
-    assert sorted(most_reported(graph, 0, max_links=1).edges()) == [("a", "b")]
+    assert sorted(kept.edges()) == [("b", "d"), ("c", "a"), ("c", "b")]  # the centre's two, then d's best way in
+    assert sorted(most_reported(graph, 0, "c", max_links=4).edges()) == [("a", "b"), ("b", "d"), ("c", "a"), ("c", "b")]
+    assert sorted(most_reported(graph, 0, max_links=1).edges()) == [("a", "b")]  # no centre: the most reported
+
+
+def test_a_two_hop_view_spends_its_links_on_joining_its_nodes_not_on_the_hubs_links_among_themselves():
+    hubs = [(f"hub{i}", f"hub{j}", 100) for i in range(4) for j in range(4) if i != j]
+    spokes = [("c", f"hub{i}", 1) for i in range(4)]
+    spokes += [(f"hub{i}", f"leaf{i}{k}", 1) for i in range(4) for k in range(3)]
+    links = {(s, "allyOf", o): n for s, o, n in hubs + spokes}
+    hops = {"c": 0} | {f"hub{i}": 1 for i in range(4)} | {f"leaf{i}{k}": 2 for i in range(4) for k in range(3)}
+    kept = rank_links(links, hops, 16)
+    assert {n for s, _, o in kept for n in (s, o)} == set(hops)  # all 17 nodes drawn, joined to the centre
+    assert kept[:4] == [("c", "allyOf", f"hub{i}") for i in range(4)]
+    assert rank_links(links, hops, 0)[16:] == sorted(key for key in links if key[2].startswith("hub") and key[0] != "c")
 
 
 def test_a_capped_whole_graph_drops_what_the_cut_leaves_unlinked():
@@ -131,11 +146,23 @@ def test_a_capped_whole_graph_drops_what_the_cut_leaves_unlinked():
     assert sorted(most_reported(graph, 4)) == ["a", "b", "c"]  # e fell to the cut: d alone is not drawn
 
 
-def test_the_command_line_default_cap_is_the_library_one():
+def test_the_command_line_says_the_library_default_caps():
     from kg.cli import cli
 
-    (option,) = [p for p in cli.commands["view"].params if p.name == "max_nodes"]
-    assert option.default == MAX_NODES
+    helps = {p.name: " ".join(p.help.split()) for p in cli.commands["view"].params if p.name.startswith("max_")}
+    assert f"Default: {EGO_NODES} around an entity" in helps["max_nodes"]
+    assert f"; {MAX_NODES} otherwise" in helps["max_nodes"]
+    assert helps["max_links"].endswith(f"Default: {EGO_LINKS} around an entity, {MAX_LINKS} otherwise.")
+
+
+def test_an_entity_view_has_caps_of_its_own_and_the_whole_graph_the_larger_ones(seeds_store, tmp_path, monkeypatch):
+    from kg import views
+
+    monkeypatch.setattr(views, "EGO_NODES", 4)
+    assert write_view(seeds_store, tmp_path / "peru.html", focus="Peru")["nodes"] == 4
+    whole = write_view(seeds_store, tmp_path / "all.html")
+    assert whole["nodes"] == whole["of"] > 4
+    assert views.caps(True, 0, 7) == (0, 7)
 
 
 def test_a_capped_ego_view_says_so_in_its_title(seeds_store, tmp_path):
