@@ -174,7 +174,7 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
                 existing.add(graph.value)
                 bulk_loaded = True
                 batch.append((done, gazetteer.additions(done.curated)))
-                if len(batch) >= _BATCH:
+                if sum(len(d.nquads) for d, _ in batch) >= _BATCH_BYTES:
                     _write_batch(batch, store, report)
         if progress:
             progress(done.path)
@@ -203,7 +203,11 @@ def _results(paths: list[Path], lexicon: Lexicon, jobs: int):
             yield window.popleft().result()
 
 
-_BATCH = 64  # new articles per bulk load
+# New articles' N-Quads per bulk load. Each load costs more than its size (Oxigraph sorts and writes the batch
+# as new files of the store, compacted later): 1,000 generated articles loaded 64 at a time (11 MB) cost the
+# building process 16 s of CPU time, 48 MB at a time 12 s, and the build 8 % less time. Its peak memory
+# follows the batch: 200 MiB, 440 MiB.
+_BATCH_BYTES = 48 * 2**20
 
 
 def _write_batch(batch: list, store, report: BuildReport) -> None:

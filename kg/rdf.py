@@ -4,8 +4,9 @@ gazetteer entities it mentions in the shared gazetteer graph; the ontology and c
 A curated entity's class, names, identifiers and locatedIn chain come from the gazetteer, not from the
 article, so the store keeps them once (GAZETTEER_GRAPH) however many articles mention the entity: the
 articles' graphs stay small and a label join meets one copy. IRIs are minted from gazetteer ids, slugs and
-content hashes, never from counters, and the quads come out sorted, so the same input always gives the same
-graph and the same files.
+content hashes, never from counters, so the same input always gives the same graph; what is shown or written
+(`extraction_quads`, the exports) comes out sorted. What goes into a store is not sorted: a store is a set,
+and sorting each article's quads by their text took a tenth of a build worker's time.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ def content_hash(file_digest: str, fingerprint: str) -> str:
 
 
 def extraction_quads(extraction: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
-    """What one article brings into a store: its own named graph and the gazetteer entries it needs."""
-    return article_quads(extraction, lexicon) + gazetteer_quads(curated_entities(extraction, lexicon), lexicon)
+    """What one article brings into a store, sorted: its own named graph, then the gazetteer entries it needs."""
+    return (sorted(article_quads(extraction, lexicon), key=str)
+            + sorted(gazetteer_quads(curated_entities(extraction, lexicon), lexicon), key=str))
 
 
 def curated_entities(extraction: Extraction, lexicon: Lexicon) -> list[str]:
@@ -78,8 +80,8 @@ def curated_entities(extraction: Extraction, lexicon: Lexicon) -> list[str]:
 
 
 def article_quads(extraction: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
-    """Every quad of one article's named graph, sorted: the article, the entities found by pattern, the names
-    the article adds to curated ones, its facts and events, each with its Assertion."""
+    """Every quad of one article's named graph, in no set order: the article, the entities found by pattern,
+    the names the article adds to curated ones, its facts and events, each with its Assertion."""
     graph = article_iri(extraction.article.id)
     triples = set(_article(extraction, lexicon))
     for entity in extraction.entities.values():
@@ -95,7 +97,7 @@ def article_quads(extraction: Extraction, lexicon: Lexicon) -> list[ox.Quad]:
         triples.update(_fact(fact, extraction, rejected_by=decision))
     for event in extraction.events:
         triples.update(_event(event, extraction))
-    return sorted((ox.Quad(s, p, o, graph) for s, p, o in triples), key=str)
+    return [ox.Quad(s, p, o, graph) for s, p, o in triples]
 
 
 def _article(extraction: Extraction, lexicon: Lexicon) -> Iterator[tuple]:
@@ -125,13 +127,13 @@ def _article(extraction: Extraction, lexicon: Lexicon) -> Iterator[tuple]:
 
 
 def gazetteer_quads(entity_ids: Iterable[str], lexicon: Lexicon) -> list[ox.Quad]:
-    """The shared graph's statements about these gazetteer entities, sorted: each entity's description and
-    its locatedIn chain, every link backed by an Assertion that cites the gazetteer entry."""
+    """The shared graph's statements about these gazetteer entities, in no set order: each entity's description
+    and its locatedIn chain, every link backed by an Assertion that cites the gazetteer entry."""
     graph = _n(GAZETTEER_GRAPH)
     quads = set()
     for entity_id in entity_ids:
         quads.update(_gazetteer_entry(entity_id, lexicon, graph))
-    return sorted(quads, key=str)
+    return list(quads)
 
 
 _ENTRY_CACHE: dict[tuple[str, str], tuple[ox.Quad, ...]] = {}
