@@ -2,8 +2,8 @@
 
 An article whose file and the curated data are unchanged is skipped before it is even parsed (its content
 hash is in the store); the others are extracted in parallel worker processes (`jobs`) and written by this
-process, in order, as they come back, a few at a time so memory stays bounded by the window, not the
-corpus. The gazetteer entries an article needs go into the shared gazetteer graph before the article's own
+process, in order, as they come back, in bulk-loaded batches, so memory stays bounded by the window of
+articles in flight and the batch, not the corpus. The gazetteer entries an article needs go into the shared gazetteer graph before the article's own
 graph (see kg.gazetteer_graph). A bad file is reported and skipped; the other files of the same build still go in.
 """
 
@@ -187,7 +187,7 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
 
 
 def _results(paths: list[Path], lexicon: Lexicon, jobs: int):
-    """Results in the order of `paths`; with several jobs, at most 4 per worker in flight."""
+    """Results in the order of `paths`; with several jobs, at most `_WINDOW` per worker in flight."""
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
             yield _process(path, lexicon)
@@ -197,7 +197,7 @@ def _results(paths: list[Path], lexicon: Lexicon, jobs: int):
         pending = iter(paths)
         for path in pending:
             window.append(pool.submit(_worker, str(path)))
-            if len(window) >= 4 * jobs:
+            if len(window) >= _WINDOW * jobs:
                 yield window.popleft().result()
         while window:
             yield window.popleft().result()
@@ -208,6 +208,11 @@ def _results(paths: list[Path], lexicon: Lexicon, jobs: int):
 # building process 16 s of CPU time, 48 MB at a time 12 s, and the build 8 % less time. Its peak memory
 # follows the batch: 200 MiB, 440 MiB.
 _BATCH_BYTES = 48 * 2**20
+# Articles in flight per worker: enough for the workers to go on extracting while this process bulk-loads a
+# batch (about 2 s). With 4, they stopped after eight articles and waited: at 10,000 articles this process
+# waited 187 s of a 283 s build for results while the workers waited 73 s for it. With 64, a 1,000-article
+# build took 18.2-19.6 s instead of 20.9-24.1 s, for some 20 MiB more memory (an article's N-Quads: 170 KB).
+_WINDOW = 64
 
 
 def _write_batch(batch: list, store, report: BuildReport) -> None:
