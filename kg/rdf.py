@@ -12,15 +12,17 @@ and sorting each article's quads by their text took a tenth of a build worker's 
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .lexicon import Lexicon
 from .model import Entity, Event, Extraction, Fact, Mention
 from .text import name_key, slug
 from .vocab import (ARTICLE, CURATION_GRAPH, DCTERMS, GAZETTEER_GRAPH, GEONAMES, KG, KGR, ONTOLOGY_GRAPH, PROV, RDF,
                     RDFS, SCHEMA, SKOS, WD, XSD)
+
+if TYPE_CHECKING:  # (the curated data's loader and its YAML are not needed to name an article: `kg view`)
+    from .lexicon import Lexicon
 
 __all__ = ["article_iri", "article_id", "entity_iri", "extraction_quads", "article_quads", "curated_entities",
            "gazetteer_quads", "ontology_quads", "content_hash"]
