@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per query and concurrency level")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--queries", help="comma-separated saved queries to time (default: all); '' for none")
+    parser.add_argument("--entity", default=BINDINGS["name"], help="the entity whose view is drawn on demand")
     args = parser.parse_args()
     queries = saved_queries(ontology_dir())
     chosen = list(queries) if args.queries is None else [q for q in args.queries.split(",") if q]
@@ -74,7 +75,7 @@ def main() -> None:
                 text = bind(queries[name].text, parse_bindings([f"{k}={v}" for k, v in BINDINGS.items()]))
                 _measure(name, f"{base}/sparql?query={urllib.parse.quote(text)}", args.requests)
             # views are drawn anew on each request: fewer of them
-            with urllib.request.urlopen(f"{base}/views/find?name={urllib.parse.quote(BINDINGS['name'])}") as found:
+            with urllib.request.urlopen(f"{base}/views/find?name={urllib.parse.quote(args.entity)}") as found:
                 entity = found.url[len(base):]
             first = next(iter(Store(location, read_only=True).query(
                 "SELECT ?a WHERE { ?a a schema:NewsArticle } ORDER BY ?a LIMIT 1")))["a"].value
