@@ -209,7 +209,7 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
     Examples:
       kg view -o graph.html
       kg view --focus "Sendero Luminoso" -o shining-path.html
-      kg view --focus "Sendero Luminoso" --depth 2 --max-nodes 150 -o vraem.html
+      kg view --focus "Sendero Luminoso" --depth 2 --max-nodes 300 -o shining-path-2.html
       kg view --article 000_6bef111ac725a0fa -o seed.html
       kg view --all -o exports/views
     """
