@@ -191,7 +191,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
               "per article, and timeline.html; with a progress bar on a terminal.")
 @click.option("--max-nodes", type=click.IntRange(min=0), help="Draw at most this many nodes: the focus, then the "
               "nearest, and among those the most reported (0: all). Default: 150 around an entity (--focus, and "
-              "each entity's page of --all), where the browser still lays the view out live; 500 otherwise. A "
+              "each entity's page of --all), which the browser still lays out itself; 500 otherwise. A "
               "bigger view is a hairball, and its page runs to hundreds of MB.")
 @click.option("--max-links", type=click.IntRange(min=0), help="... and at most this many links among them: the "
               "focus's, then one joining each farther node to it, then those stated by the most articles (0: all). "

@@ -58,7 +58,7 @@ ACTOR_OR_REGION = ACTOR_CLASSES | REGION_CLASSES
 # nodes and 128,000 links, a 240 MB page; its 150 most reported nodes alone share 10,000 links).
 MAX_NODES = 500
 MAX_LINKS = 2000
-# An entity's view draws fewer: up to PHYSICS_LIMIT nodes the browser lays it out live, and the 150 most
+# An entity's view draws fewer: up to PHYSICS_LIMIT nodes the browser lays it out itself, and the 150 most
 # reported neighbours of a cartel in ten thousand articles already share 10,000 links. Reading the evidence
 # of each link drawn is most of the view's cost: with 500 nodes and 2,000 links that cartel's took 2.3 s.
 EGO_NODES = PHYSICS_LIMIT

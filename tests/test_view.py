@@ -171,3 +171,33 @@ def test_node_links_to_its_own_view_and_the_landing_lists_views(browser, view_se
     assert page.title() == "actorgraph: National Liberation Army and its neighbours"
     assert errors == []
     page.close()
+
+
+def test_a_dense_view_comes_to_rest(browser, tmp_path):
+    """150 nodes and 600 links: the browser lays them out, then the nodes stay where they are."""
+    import random
+
+    import networkx as nx
+
+    from kg.network import Evidence
+    from kg.views import PHYSICS_LIMIT, render_view
+
+    rng = random.Random(3)
+    graph = nx.MultiDiGraph()
+    names = [f"https://w3id.org/actorgraph/id/n{i}" for i in range(PHYSICS_LIMIT)]
+    for name in names:
+        graph.add_node(name, label=name[-4:], type="CriminalGroup", aliases=[], articles={}, mentioned=0,
+                       positions=[], date="")
+    while graph.number_of_edges() < 600:
+        s, o = rng.sample(names, 2)
+        evidence = [Evidence(f"{s[-4:]} and {o[-4:]}.", "https://w3id.org/actorgraph/article/a", "A", "2024-01-01",
+                             "rule")]
+        graph.add_edge(s, o, key="allyOf", predicate="allyOf", evidence=evidence, sources=1, dates=["2024-01-01"])
+    path = tmp_path / "dense.html"
+    path.write_text(render_view(graph, "dense"), encoding="utf-8")
+    page, _, errors = _open(browser, path)
+    first = page.evaluate("network.getPositions()")
+    page.wait_for_timeout(500)
+    assert page.evaluate("network.getPositions()") == first and not errors
+    assert page.evaluate("OPTIONS.physics.enabled")  # laid out by the browser, not in Python
+    page.close()
