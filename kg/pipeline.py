@@ -3,8 +3,9 @@
 An article whose file and the curated data are unchanged is skipped before it is even parsed (its content
 hash is in the store); the others are extracted in parallel worker processes (`jobs`) and written by this
 process, in order, as they come back, in bulk-loaded batches, so memory stays bounded by the window of
-articles in flight and the batch, not the corpus. The gazetteer entries an article needs go into the shared gazetteer graph before the article's own
-graph (see kg.gazetteer_graph). A bad file is reported and skipped; the other files of the same build still go in.
+articles in flight and the batch, not the corpus. The gazetteer entries an article needs go into the shared
+gazetteer graph before the article's own graph (see kg.gazetteer_graph). A bad file is reported and skipped;
+the other files of the same build still go in.
 """
 
 from __future__ import annotations

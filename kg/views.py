@@ -344,9 +344,9 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         if progress:
             progress(len(infos), total)
 
+    limit, most = caps(True, max_nodes, max_links)
     for node in entity_ids:
         near = ego_graph(graph, node, depth)
-        limit, most = caps(True, max_nodes, max_links)
         ego = most_reported(near, limit, node, most)
         title = f"{graph.nodes[node]['label']} and its neighbours" + _shown(ego, near.number_of_nodes(),
                                                                             near.number_of_edges())
