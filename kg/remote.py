@@ -69,19 +69,25 @@ class RemoteStore:
         self.update_url = update_url or os.environ.get("KG_UPDATE_URL") or default_update
         self.location = self.query_url
         self.timeout = timeout
-        handlers = []
+        self._passwords = None
         if user:
-            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in {self.query_url, self.update_url}:
-                manager.add_password(None, url, user, password or "")
-            handlers = [urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager)]
-        self._opener = urllib.request.build_opener(*handlers)
+                self._passwords.add_password(None, url, user, password or "")
+
+    def _opener(self) -> urllib.request.OpenerDirector:
+        """An opener for one request: urllib's digest handler counts its retries and nonces in itself, and a
+        view sends two queries at once from two threads (see kg.network._both)."""
+        if self._passwords is None:
+            return urllib.request.build_opener()
+        return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(self._passwords),
+                                           urllib.request.HTTPDigestAuthHandler(self._passwords))
 
     def _post(self, url: str, body: str, content_type: str, accept: str) -> bytes:
         request = urllib.request.Request(url, data=body.encode("utf-8"), method="POST",
                                          headers={"Content-Type": content_type, "Accept": accept})
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
+            with self._opener().open(request, timeout=self.timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", errors="replace").strip()[:500]
