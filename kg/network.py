@@ -421,8 +421,10 @@ def _read_links(store: Store, links: frozenset[tuple[str, str, str]], newest: in
         for row in _rows(store, query, ("g", "s", "o"), rows):
             g, s, p, o = (_value(row[name]) for name in ("g", "s", "p", "o"))
             if p in read[(g, s, o)] and row["rejected"] is None:
-                edges.setdefault((s, _local(p), o), _Edge(sources=set(stating[(s, p, o)]) if newest else set())
-                                 ).evidence.append(_evidence(row))
+                key = (s, _local(p), o)
+                if key not in edges:  # (its stating graphs copied once per link, not once per sentence read)
+                    edges[key] = _Edge(sources=set(stating[(s, p, o)]) if newest else set())
+                edges[key].evidence.append(_evidence(row))
     for row in _rows(store, _EVENT_CLASS, "s", roles):
         if row["rejected"] is None:  # an event's class, not a fact between two names
             evidence = replace(_evidence(row), subject_text="", object_text="")

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-
 from . import __version__
 from .errors import StoreError
 from .query import SavedQuery, bind, parse_bindings, saved_queries, unused_bindings

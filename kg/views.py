@@ -35,8 +35,7 @@ from .store import Store
 
 __all__ = ["ViewInfo", "write_view", "draw_view", "write_views", "entity_slug", "render_view", "ego_graph",
            "most_reported", "script_json", "templates", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS",
-           "EGO_NODES", "EGO_LINKS", "caps",
-           "CLASS_STYLE", "PREDICATE_COLOR"]
+           "EGO_NODES", "EGO_LINKS", "caps", "CLASS_STYLE", "PREDICATE_COLOR"]
 
 CLASS_STYLE = {
     "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
@@ -136,8 +135,8 @@ def ego_graph(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGrap
 def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
                   max_links: int = 0) -> nx.MultiDiGraph:
     """At most `limit` nodes and `max_links` links (0: no limit), ranked as `select_nodes` ranks them in the
-    store (`rank_nodes`, `rank_links`), with the articles citing each link counted from its evidence. A node
-    the cut leaves without links goes too."""
+    store (`rank_nodes`, `rank_links`), each link weighed by the number of sources stating it (`sources`). A
+    node the cut leaves without links goes too."""
     sources = {(s, key, o): d["sources"] for s, o, key, d in graph.edges(keys=True, data=True)}
     if (not limit or graph.number_of_nodes() <= limit) and (not max_links or len(sources) <= max_links):
         return graph
