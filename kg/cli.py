@@ -76,9 +76,9 @@ def build(sources: tuple[Path, ...], store_location: str | None, jobs: int) -> N
 
     chosen = list(sources) or [Path("seeds")]
     try:
+        total = sum(1 for _ in article_files(chosen))  # a mistyped path fails here, before the store is made
         lexicon = default_lexicon()
         store = open_store(store_location or default_store())
-        total = sum(1 for s in chosen if Path(s).exists() for _ in article_files([s]))
         with tqdm(total=total, unit="article", file=sys.stderr, disable=not sys.stderr.isatty(),
                   dynamic_ncols=True) as bar:
             report = run_build(chosen, store, lexicon, progress=lambda _: bar.update(1), jobs=jobs)
@@ -584,7 +584,7 @@ def remove(articles: tuple[str, ...], store_location: str | None) -> None:
     from .store import open_store
 
     try:
-        store = open_store(store_location or default_store())
+        store = open_store(store_location or default_store(), create=False)
         for article in articles:
             remove_article(store, article)
     except KgError as exc:

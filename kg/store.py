@@ -20,19 +20,21 @@ __all__ = ["Store", "open_store"]
 class Store:
     """A folder holding an Oxigraph database; `read_only` lets queries run beside a build.
 
-    `Store(None)` is an in-memory store, for tests, scoring and notebooks.
+    `Store(None)` is an in-memory store, for tests, scoring and notebooks. With `create=False` a missing folder is
+    an error, not a new empty store (`kg remove` on a mistyped path).
     """
 
-    def __init__(self, location: str | Path | None, read_only: bool = False):
+    def __init__(self, location: str | Path | None, read_only: bool = False, create: bool = True):
         self.location = str(location) if location else ":memory:"
         if location is None:
             self._db = ox.Store()
             return
         path = Path(location)
         try:
-            if read_only:
+            if read_only or not create:
                 if not path.exists():
                     raise StoreError(f"{path}: no store here; build one first with `kg build`")
+            if read_only:
                 self._db = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
@@ -123,10 +125,10 @@ class Store:
         return len(self._db)
 
 
-def open_store(location: str | Path, read_only: bool = False):
+def open_store(location: str | Path, read_only: bool = False, create: bool = True):
     """The store named by a folder (embedded) or an http(s):// SPARQL endpoint (see kg.remote)."""
     if str(location).startswith(("http://", "https://")):
         from .remote import RemoteStore
 
         return RemoteStore(str(location))
-    return Store(location, read_only=read_only)
+    return Store(location, read_only=read_only, create=create)
