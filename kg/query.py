@@ -16,8 +16,8 @@ from .store import Store
 from .text import name_key
 from .vocab import PREFIXES
 
-__all__ = ["SavedQuery", "saved_queries", "bind", "unused_bindings", "values_blocks", "run_query", "format_result",
-           "parse_bindings", "FORMATS"]
+__all__ = ["SavedQuery", "saved_queries", "bind", "unused_bindings", "unbound_names", "unknown_names", "values_blocks",
+           "run_query", "format_result", "parse_bindings", "FORMATS"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
@@ -112,6 +112,26 @@ def _uses(sparql: str, var: str) -> bool:
 def unused_bindings(sparql: str, bindings: dict) -> list[str]:
     """The bound variables the query uses neither as ?v nor as its name key ?vKey (likely a typo)."""
     return sorted(v.value for v in bindings if not _uses(sparql, v.value) and not _uses(sparql, v.value + "Key"))
+
+
+def unbound_names(sparql: str, bindings: dict) -> list[str]:
+    """The names the query looks up by key (?vKey, see `bind`) that are not bound: such a query runs for every
+    entity instead of one (a saved query called without its --bind)."""
+    bound = {v.value for v in bindings}
+    keys = re.findall(r"[?$](\w+)Key(?!\w)", sparql)
+    return sorted({v for v in keys if v not in bound and v + "Key" not in bound})
+
+
+def unknown_names(store: Store, sparql: str, bindings: dict) -> list[str]:
+    """The names bound for a name lookup (?vKey) that no entity in the store has, as any name or alias: most
+    often a typo, which would otherwise only show as an empty answer."""
+    unknown = []
+    for var, term in bindings.items():
+        if isinstance(term, ox.Literal) and _uses(sparql, var.value + "Key"):
+            key = ox.Literal(name_key(term.value))
+            if not bool(store.query(f"ASK {{ ?e kg:nameKey {key} }}")):
+                unknown.append(term.value)
+    return unknown
 
 
 def run_query(store: Store, sparql: str, bindings: dict | None = None):

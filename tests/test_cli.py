@@ -95,6 +95,21 @@ def test_a_mistyped_path_makes_no_store(tmp_path):
     assert not store.exists()
 
 
+def test_a_saved_query_says_when_it_asks_about_no_one(run):
+    run("build", SEED)
+    every = run("query", "--saved", "entity")
+    assert every.stderr == ('Note: ?name is not bound, so entity answers for every entity; --bind name="..." asks '
+                            'about one.\n') and "VRAEM" in every.stdout
+    half = run("query", "--saved", "why", "--bind", "from=Shining Path")
+    assert half.stderr.startswith("Note: ?to is not bound") and "operatesIn" in half.stdout
+    typo = run("query", "--saved", "entity", "--bind", "name=Shining Pth")
+    assert typo.stderr == ("Note: no entity in the store is named 'Shining Pth' (names and aliases, any case or "
+                           "accents).\n")
+    assert typo.stdout.endswith("(0 rows)\n")
+    known = run("query", "--saved", "entity", "--bind", "name=SENDERO luminoso")
+    assert known.stderr == "" and "VRAEM" in known.stdout
+
+
 def test_query_before_any_build_says_what_to_do(run):
     result = CliRunner().invoke(cli, ["query", "--saved", "positions"])
     assert result.exit_code == 2 and "build one first with `kg build`" in result.output
