@@ -151,8 +151,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
       kg query -f my-question.rq --format json
     """
     from .paths import ontology_dir
-    from .query import (format_result, parse_bindings, run_query, saved_queries, unbound_names, unknown_names,
-                        unused_bindings)
+    from .query import binding_notes, format_result, parse_bindings, run_query, saved_queries, unused_bindings
     from .store import open_store
 
     try:
@@ -173,13 +172,9 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
         bindings = parse_bindings(list(bind))
         for var in unused_bindings(text, bindings):
             click.echo(f"Warning: the query does not use ?{var}; --bind {var}=... changes nothing.", err=True)
-        for var in unbound_names(text, bindings) if saved else ():
-            click.echo(f"Note: ?{var} is not bound, so {saved} answers for every entity; "
-                       f"--bind {var}=\"...\" asks about one.", err=True)
         store = open_store(store_location or default_store(), read_only=True)
-        for name in unknown_names(store, text, bindings):
-            click.echo(f"Note: no entity in the store is named '{name}' (names and aliases, any case or accents).",
-                       err=True)
+        for note in binding_notes(store, catalogue[saved], bindings) if saved else ():
+            click.echo(f"Note: {note}", err=True)
         result = run_query(store, text, bindings)
         click.echo(format_result(result, fmt), nl=False)
     except KgError as exc:

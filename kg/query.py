@@ -16,8 +16,8 @@ from .store import Store
 from .text import name_key
 from .vocab import PREFIXES
 
-__all__ = ["SavedQuery", "saved_queries", "bind", "unused_bindings", "unbound_names", "unknown_names", "values_blocks",
-           "run_query", "format_result", "parse_bindings", "FORMATS"]
+__all__ = ["SavedQuery", "saved_queries", "bind", "unused_bindings", "unbound_names", "unknown_names", "binding_notes",
+           "values_blocks", "run_query", "format_result", "parse_bindings", "FORMATS"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
@@ -132,6 +132,16 @@ def unknown_names(store: Store, sparql: str, bindings: dict) -> list[str]:
             if not bool(store.query(f"ASK {{ ?e kg:nameKey {key} }}")):
                 unknown.append(term.value)
     return unknown
+
+
+def binding_notes(store: Store, saved: SavedQuery, bindings: dict) -> list[str]:
+    """What the reader of a saved query's answer should know of its bindings (see `unbound_names` and
+    `unknown_names`), in words for `kg query` and the query page of `kg serve`."""
+    notes = [f"?{var} is not bound, so {saved.name} answers for every entity; --bind {var}=\"...\" asks about one."
+             for var in unbound_names(saved.text, bindings)]
+    notes += [f"no entity in the store is named '{name}' (names and aliases, any case or accents)."
+              for name in unknown_names(store, saved.text, bindings)]
+    return notes
 
 
 def run_query(store: Store, sparql: str, bindings: dict | None = None):

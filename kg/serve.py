@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import StoreError
-from .query import SavedQuery, bind, parse_bindings, saved_queries, unused_bindings
+from .query import SavedQuery, bind, binding_notes, parse_bindings, saved_queries, unused_bindings
 from .results import GRAPH_TYPES, SELECT_TYPES
 from .views import VIS_FILES, script_json, templates, vis_library
 
@@ -72,7 +72,8 @@ def _worker(store_path: str, connection) -> None:
         if job is None:
             return
         kind, *args = job
-        connection.send(_answer(store, *args) if kind == "query" else _draw(store, *args))
+        connection.send(_answer(store, *args) if kind == "query" else _notes(store, *args) if kind == "notes"
+                        else _draw(store, *args))
 
 
 def _answer(store, query: str, default_graphs: list[str], named_graphs: list[str], select_fmt: str,
@@ -114,6 +115,11 @@ def _answer(store, query: str, default_graphs: list[str], named_graphs: list[str
         return 400, None, None, f"Malformed query: {exc}".encode(), False
     except Exception as exc:  # the engine's own failures go back to the client as 500
         return 500, None, None, f"Query failed: {exc}".encode(), False
+
+
+def _notes(store, saved: SavedQuery, pairs: list[str]) -> list[str]:
+    """The notes on a saved query's bindings that `kg query` prints (see `binding_notes`), for the query page."""
+    return binding_notes(store, saved, parse_bindings(pairs))
 
 
 def _draw(store, page: str, name: str) -> tuple:
@@ -294,7 +300,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, text = _bound(self.server.saved, name, params)
             if status != 200:
                 return self._send(status, text.encode(), "text/plain; charset=utf-8")
-            return self._send(200, _page(self.server.saved, {"saved": name, "text": text}), "text/html; charset=utf-8")
+            notes = self.server.pool.run(("notes", self.server.saved[name], _pairs(params)), self.server.config.timeout)
+            start = {"saved": name, "text": text, "notes": notes if isinstance(notes, list) else []}  # (or timed out)
+            return self._send(200, _page(self.server.saved, start), "text/html; charset=utf-8")
         if url.path == "/views":
             return self._send(301, b"", "text/plain", {"Location": "/views/"})
         if url.path.startswith("/views/"):
@@ -391,12 +399,17 @@ def _bound(saved: dict[str, SavedQuery], name: str, params: dict[str, list[str]]
     binds them), or (404 or 400, why not)."""
     if name not in saved:
         return 404, f"No saved query '{name}'; known: {', '.join(saved)} (GET /queries describes them)."
-    bindings = parse_bindings([f"{var}={values[-1]}" for var, values in sorted(params.items()) if var != "format"])
+    bindings = parse_bindings(_pairs(params))
     unused = unused_bindings(saved[name].text, bindings)
     if unused:
         return 400, f"The saved query '{name}' uses no " + ", ".join(f"?{var}" for var in unused) + \
             ": its text is under GET /queries."
     return 200, bind(saved[name].text, bindings)
+
+
+def _pairs(params: dict[str, list[str]]) -> list[str]:
+    """The URL's parameters but `format` as `kg query --bind` pairs: VAR=VALUE, the last value of each."""
+    return [f"{var}={values[-1]}" for var, values in sorted(params.items()) if var != "format"]
 
 
 def _catalogue(saved: dict[str, SavedQuery]) -> bytes:

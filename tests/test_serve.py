@@ -279,5 +279,13 @@ def test_the_query_page_opens_a_saved_query_bound_from_its_url(browser, endpoint
     page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
     assert page.input_value("#saved") == "why" and "VALUES" in page.input_value("#query")
     assert page.locator("#results thead th").first.inner_text() == "predicate"
-    assert "operatesIn" in page.inner_text("#results tbody")
+    assert "operatesIn" in page.inner_text("#results tbody") and page.inner_text("#notes") == ""
+    page.goto(f"{endpoint}/?" + urllib.parse.urlencode({"saved": "entity", "name": "Shining Pth"}))
+    page.wait_for_function("document.getElementById('status').textContent.includes('rows')")
+    assert page.inner_text("#notes") == ("Note: no entity in the store is named 'Shining Pth' (names and aliases, "
+                                         "any case or accents).")
+    page.goto(f"{endpoint}/?saved=entity")
+    assert page.inner_text("#notes").startswith("Note: ?name is not bound, so entity answers for every entity")
+    page.select_option("#saved", "why")
+    assert page.inner_text("#notes") == ""
     page.close()
