@@ -38,4 +38,6 @@ def test_serve_benchmark_runs_against_the_seeds():
     assert run.returncode == 0, run.stderr[-2000:]
     rows = [line.split()[:2] for line in run.stdout.splitlines()[1:]]
     assert rows == [["why", "1"], ["why", "8"], ["entity/shining-path.html", "1"], ["entity/shining-path.html", "8"],
-                    ["article/000_6bef111ac725a0fa.html", "1"], ["article/000_6bef111ac725a0fa.html", "8"]]
+                    ["article/000_6bef111ac725a0fa.html", "1"], ["article/000_6bef111ac725a0fa.html", "8"],
+                    ["entity/shining-path.html,", "kept"], ["entity/shining-path.html,", "kept"],
+                    ["article/000_6bef111ac725a0fa.html,", "kept"], ["article/000_6bef111ac725a0fa.html,", "kept"]]

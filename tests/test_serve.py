@@ -20,7 +20,7 @@ from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.paths import ontology_dir
 from kg.query import parse_bindings, run_query, saved_queries
-from kg.serve import ServerConfig, make_server
+from kg.serve import DrawnViews, ServerConfig, make_server
 
 QUERY = "SELECT ?actor WHERE { ?a kg:operatesIn kgr:vraem ; rdfs:label ?actor } ORDER BY ?actor"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -196,6 +196,28 @@ def test_views_not_written_are_drawn_from_the_store(endpoint):
     assert '"view": "../entity/shining-path.html"' in text
     # a view the folder has is served from it
     assert _get(f"{endpoint}/views/index.html")[2] == "<html><title>views</title></html>"
+
+
+def test_a_drawn_view_is_sent_again_from_memory(endpoint):
+    url = f"{endpoint}/views/article/000_6bef111ac725a0fa.html"
+    first, again = _get(url), _get(url)
+    assert first[0] == again[0] == 200 and first[1]["X-Cache"] in ("MISS", "HIT") and again[1]["X-Cache"] == "HIT"
+    assert again[2] == first[2] and again[1]["Content-Type"].startswith("text/html")
+    assert "X-Cache" not in _get(f"{endpoint}/views/entity/nobody-known.html")[1]
+
+
+def test_drawn_views_keep_the_most_recent_within_their_budget():
+    drawn = DrawnViews(10)
+    drawn.put(("entity", "a"), b"aaaa")
+    drawn.put(("entity", "b"), b"bbbb")
+    assert drawn.get(("entity", "a")) == b"aaaa"  # now the most recent
+    drawn.put(("entity", "c"), b"cccc")  # 12 bytes: the least recent, b, goes
+    assert [drawn.get(("entity", k)) for k in "abc"] == [b"aaaa", None, b"cccc"]
+    drawn.put(("entity", "d"), b"d" * 11)  # larger than the whole budget: not kept, nothing dropped
+    assert drawn.get(("entity", "d")) is None and drawn.get(("entity", "a")) == b"aaaa"
+    off = DrawnViews(0)
+    off.put(("entity", "a"), b"a")
+    assert off.get(("entity", "a")) is None
 
 
 def test_views_find_an_entity_by_any_name_and_say_what_is_missing(endpoint):
