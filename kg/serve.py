@@ -333,7 +333,8 @@ class _Handler(BaseHTTPRequestHandler):
             if status != 200:
                 return self._send(status, text.encode(), "text/plain; charset=utf-8")
             notes = self.server.pool.run(("notes", self.server.saved[name], _pairs(params)), self.server.config.timeout)
-            start = {"saved": name, "text": text, "notes": notes if isinstance(notes, list) else []}  # (or timed out)
+            # (a worker that timed out or failed answers with a status tuple instead: no notes then)
+            start = {"saved": name, "text": text, "notes": notes if isinstance(notes, list) else []}
             return self._send(200, _page(self.server.saved, start), "text/html; charset=utf-8")
         if url.path == "/views":
             return self._send(301, b"", "text/plain", {"Location": "/views/"})

@@ -70,6 +70,13 @@ class Store:
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
+    def clear(self) -> None:
+        """Remove every statement (a build that writes every article anew starts from an empty store)."""
+        try:
+            self._db.clear()
+        except OSError as exc:
+            raise StoreError(f"{self.location}: write failed: {exc}") from exc
+
     def _repair(self) -> None:
         """Remove article graphs a killed build left without their content hash (see add_new_graphs)."""
         marks = self._db.quads_for_pattern(None, ox.NamedNode(CONTENT_HASH), None, None)

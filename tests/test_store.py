@@ -12,7 +12,7 @@ from kg.paths import ontology_dir
 from kg.pipeline import build, remove_article
 from kg.rdf import article_iri
 from kg.store import Store
-from kg.vocab import CURATION_GRAPH, GAZETTEER_GRAPH, KG, KGR, ONTOLOGY_GRAPH
+from kg.vocab import ARTICLE, CURATION_GRAPH, GAZETTEER_GRAPH, KG, KGR, ONTOLOGY_GRAPH
 
 from conftest import SEED
 
@@ -41,6 +41,47 @@ def test_a_saved_query_is_no_curated_data_and_rebuilds_nothing(tmp_store, lexico
     with (root / "curation.yaml").open("a", encoding="utf-8") as curation:
         curation.write("# edited\n")
     assert load_lexicon(root).fingerprint != lexicon.fingerprint
+
+
+def test_new_curated_data_rebuilds_every_article_as_from_scratch(tmp_path, lexicon, monkeypatch):
+    other = tmp_path / "other.txt"
+    other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    root = shutil.copytree(ontology_dir(), tmp_path / "ontology")
+    with (root / "curation.yaml").open("a", encoding="utf-8") as curation:
+        curation.write("# edited\n")
+    edited = load_lexicon(root)
+    grown, fresh = Store(tmp_path / "grown"), Store(tmp_path / "fresh")
+    build([SEED, other], grown, lexicon)
+    replaced = []  # an article replaced in place, one transaction each
+    real = Store.replace_graph
+    monkeypatch.setattr(Store, "replace_graph", lambda store, graph, quads: (
+        replaced.append(graph.value), real(store, graph, quads)))
+    report = build([SEED, other], grown, edited)
+    assert report.built == [SEED.stem, "other"] and not report.unchanged
+    assert not [g for g in replaced if g.startswith(ARTICLE)]  # bulk-loaded anew
+    build([SEED, other], fresh, edited)
+    assert _snapshot(grown) == _snapshot(fresh)
+    other.write_text(SEED.read_text(encoding="utf-8").replace("Alto Huallaga", "Chapare"), encoding="utf-8")
+    build([SEED, other], grown, edited)  # one of two changed: replaced in place, the other kept
+    assert [g for g in replaced if g.startswith(ARTICLE)] == [article_iri("other").value]
+
+
+def test_many_articles_replaced_in_place_are_followed_by_compaction(tmp_store, lexicon, tmp_path, monkeypatch):
+    import kg.pipeline
+
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for path in paths:
+        path.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    build(paths, tmp_store, lexicon)
+    compacted = []
+    monkeypatch.setattr(Store, "optimize", lambda store: compacted.append(store.location))
+    paths[0].write_text(SEED.read_text(encoding="utf-8").replace("Alto Huallaga", "Chapare"), encoding="utf-8")
+    build(paths, tmp_store, lexicon)
+    assert compacted == []  # one replaced: not worth compacting the store
+    monkeypatch.setattr(kg.pipeline, "_COMPACT_AFTER", 1)
+    paths[0].write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    build(paths, tmp_store, lexicon)
+    assert compacted == [tmp_store.location]
 
 
 def test_each_article_has_its_own_graph(tmp_store, lexicon, tmp_path):
