@@ -1,6 +1,7 @@
 """Endpoint figures: queries per second and p50/p95 latency of the saved queries against `kg serve`, with
 1 and 8 concurrent clients on loopback (127.0.0.1), then of views drawn on demand (an entity's, an article's),
-and of the same views sent again from the server's memory.
+and of the same views sent again from the server's memory. Every answer is computed anew (the server keeps
+none) except in the rows marked "kept".
 
     .venv/bin/python benchmarks/serve.py [--store .kg/store] [--requests 200] [--workers 2] [--queries a,b]
 
@@ -25,7 +26,7 @@ from kg.paths import ontology_dir
 from kg.pipeline import build
 from kg.query import bind, parse_bindings, saved_queries
 from kg.rdf import article_id
-from kg.serve import DrawnViews, ServerConfig, make_server
+from kg.serve import Kept, ServerConfig, make_server
 from kg.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ def main() -> None:
         if not location:
             location = str(Path(tmp) / "store")
             build([ROOT / "seeds"], Store(location), default_lexicon())
-        server = make_server(ServerConfig(store=location, port=0, workers=args.workers, timeout=60, view_cache_mb=0))
+        server = make_server(ServerConfig(store=location, port=0, workers=args.workers, timeout=60, cache_mb=0))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}"
         print(f"{'query or view':40} {'clients':>7} {'q/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
@@ -75,7 +76,7 @@ def main() -> None:
             for name in chosen:
                 text = bind(queries[name].text, parse_bindings([f"{k}={v}" for k, v in BINDINGS.items()]))
                 _measure(name, f"{base}/sparql?query={urllib.parse.quote(text)}", args.requests)
-            # views are drawn anew on each request (no memory for them yet): fewer of them
+            # views are drawn anew on each request (nothing kept yet): fewer of them
             with urllib.request.urlopen(f"{base}/views/find?name={urllib.parse.quote(args.entity)}") as found:
                 entity = found.url[len(base):]
             first = next(iter(Store(location, read_only=True).query(
@@ -83,7 +84,7 @@ def main() -> None:
             article = f"/views/article/{article_id(first)}.html"
             for page in (entity, article):
                 _measure(page.removeprefix("/views/"), base + page, max(5, args.requests // 10))
-            server.drawn = DrawnViews(2**28)  # as `kg serve` keeps them
+            server.kept = Kept(2**28)  # as `kg serve` keeps them
             for page in (entity, article):
                 _measure(page.removeprefix("/views/") + ", kept", base + page, args.requests)
         finally:

@@ -444,11 +444,11 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
 @click.option("--views", type=click.Path(file_okay=False, path_type=Path), default=Path("exports/views"),
               show_default=True, help="Folder of views written by `kg view --all`, served under /views/; a view "
                                       "not in it is drawn from the store when asked for.")
-@click.option("--view-cache", type=click.IntRange(0), default=256, show_default=True, metavar="MB",
-              help="Memory for views drawn from the store, each sent again at once until the server stops "
-                   "(0: draw every time).")
+@click.option("--cache", type=click.IntRange(0), default=256, show_default=True, metavar="MB",
+              help="Memory for answers and views drawn from the store, each sent again at once until the "
+                   "server stops (0: none kept).")
 def serve(store_location: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int,
-          views: Path, view_cache: int) -> None:
+          views: Path, cache: int) -> None:
     """Serve the store over HTTP: a SPARQL 1.1 endpoint at /sparql, a query page at /, views at /views/.
 
     /views/ finds any actor or region by name and opens its view; /views/entity/ID.html and
@@ -473,7 +473,7 @@ def serve(store_location: str | None, host: str, port: int, timeout: float, max_
 
     logging_module.basicConfig(level=logging_module.INFO, format="%(asctime)s %(message)s")
     config = ServerConfig(store=store_location or default_store(), host=host, port=port, timeout=timeout,
-                          max_rows=max_rows, workers=workers, views=str(views), view_cache_mb=view_cache)
+                          max_rows=max_rows, workers=workers, views=str(views), cache_mb=cache)
     try:
         server = make_server(config)
     except (KgError, OSError) as exc:

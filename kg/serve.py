@@ -8,8 +8,8 @@ Queries run on Oxigraph's own engine in worker processes, each with the store op
 that runs past the timeout is stopped by ending its worker (a new one takes its place) while the server
 keeps answering; results are capped at a row limit, and a capped answer says so in `X-Result-Truncated`.
 Updates are refused (403), malformed queries get 400 with the parser's message, every request is logged on
-one line (method, path, status, duration, query hash). A view drawn from the store is kept, within a budget of
-memory, and sent again at once (`X-Cache: HIT`): the store cannot change under a running server.
+one line (method, path, status, duration, query hash). Answers and views drawn from the store are kept, within a
+budget of memory, and sent again at once (`X-Cache: HIT`): the store cannot change under a running server.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from .query import SavedQuery, bind, binding_notes, parse_bindings, saved_querie
 from .results import GRAPH_TYPES, SELECT_TYPES
 from .views import VIS_FILES, script_json, templates, vis_library
 
-__all__ = ["ServerConfig", "DrawnViews", "QueryPool", "make_server", "serve"]
+__all__ = ["ServerConfig", "Kept", "QueryPool", "make_server", "serve"]
 
 log = logging.getLogger("kg.serve")
 
@@ -59,36 +59,38 @@ class ServerConfig:
     max_rows: int = 10_000
     workers: int = 2
     views: str | None = None
-    view_cache_mb: int = 256
+    cache_mb: int = 256
 
 
-class DrawnViews:
-    """Drawn views by page, kept until they pass `limit` bytes in all, the least recently sent dropped first.
-    The workers open the store read-only, so a view drawn once stays right until the server restarts; a
-    cartel's view in ten thousand articles takes 0.7 to 1 s to draw and is asked for again and again."""
+class Kept:
+    """Answers and drawn views by request, kept until their bodies pass `limit` bytes in all, the least recently
+    sent dropped first. The workers open the store read-only, so an answer stays right until the server
+    restarts; a cartel's view in ten thousand articles takes 0.7 to 1 s to draw, everything about it 0.15 s
+    to find, and both are asked for again and again (a dashboard, the links of a view)."""
 
     def __init__(self, limit: int):
         self.limit = limit
-        self._views: OrderedDict[tuple, bytes] = OrderedDict()
+        self._kept: OrderedDict[tuple, tuple] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> bytes | None:
+    def get(self, key: tuple) -> tuple | None:
         with self._lock:
-            if key in self._views:
-                self._views.move_to_end(key)
-            return self._views.get(key)
+            if key in self._kept:
+                self._kept.move_to_end(key)
+            return self._kept.get(key)
 
-    def put(self, key: tuple, body: bytes) -> None:
+    def put(self, key: tuple, answer: tuple, body: bytes) -> None:
+        """Keep `answer` (what the request needs to be sent again), whose size is that of its `body`."""
         if len(body) > self.limit:
             return
         with self._lock:
-            if key in self._views:
-                self._size -= len(self._views.pop(key))
-            self._views[key] = body
+            if key in self._kept:
+                self._size -= self._kept.pop(key)[0]
+            self._kept[key] = (len(body), *answer)
             self._size += len(body)
             while self._size > self.limit:
-                self._size -= len(self._views.popitem(last=False)[1])
+                self._size -= self._kept.popitem(last=False)[1][0]
 
 
 def _worker(store_path: str, connection) -> None:
@@ -291,7 +293,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Access-Control-Allow-Origin", "*")
-            self.send_header("Access-Control-Expose-Headers", "X-Result-Truncated, X-Row-Limit")
+            self.send_header("Access-Control-Expose-Headers", "X-Result-Truncated, X-Row-Limit, X-Cache")
             for key, value in (extra or {}).items():
                 self.send_header(key, value)
             self.end_headers()
@@ -381,11 +383,17 @@ class _Handler(BaseHTTPRequestHandler):
         select_fmt, graph_fmt = _negotiate(self.headers.get("Accept", ""), (params.get("format") or [None])[0])
         job = ("query", query, params.get("default-graph-uri", []), params.get("named-graph-uri", []), select_fmt,
                graph_fmt, config.max_rows)
-        status, kind, fmt, body, truncated = self.server.pool.run(job, config.timeout)
-        if status != 200:
-            return self._send(status, body, "text/plain; charset=utf-8", query=query)
+        key = tuple(tuple(part) if isinstance(part, list) else part for part in job)
+        kept = self.server.kept.get(key)
+        if kept is None:
+            status, kind, fmt, body, truncated = self.server.pool.run(job, config.timeout)
+            if status != 200:
+                return self._send(status, body, "text/plain; charset=utf-8", query=query)
+            self.server.kept.put(key, (kind, fmt, body, truncated), body)
+        else:
+            _, kind, fmt, body, truncated = kept
         content_type = SELECT_TYPES[fmt] if kind == "select" else GRAPH_TYPES[fmt]
-        extra = {"X-Row-Limit": str(config.max_rows)}
+        extra = {"X-Row-Limit": str(config.max_rows), "X-Cache": "MISS" if kept is None else "HIT"}
         if truncated:
             extra["X-Result-Truncated"] = "true"
         self._send(200, body, f"{content_type}; charset=utf-8", extra, query=query)
@@ -423,13 +431,14 @@ class _Handler(BaseHTTPRequestHandler):
         if not page:
             return self._send(404, b"No such view: views are /views/entity/ID.html and /views/article/ID.html.",
                               "text/plain")
-        body = self.server.drawn.get(page.groups())
-        if body is not None:
-            return self._send(200, body, "text/html; charset=utf-8", {"X-Cache": "HIT"})
-        status, _, _, body, _ = self.server.pool.run(("view", *page.groups()), self.server.config.timeout)
+        key = ("view", *page.groups())
+        kept = self.server.kept.get(key)
+        if kept is not None:
+            return self._send(200, kept[1], "text/html; charset=utf-8", {"X-Cache": "HIT"})
+        status, _, _, body, _ = self.server.pool.run(key, self.server.config.timeout)
         if status != 200:
             return self._send(status, body, "text/plain; charset=utf-8")
-        self.server.drawn.put(page.groups(), body)
+        self.server.kept.put(key, (body,), body)
         self._send(status, body, "text/html; charset=utf-8", {"X-Cache": "MISS"})
 
 
@@ -484,7 +493,7 @@ def make_server(config: ServerConfig) -> _Server:
     server.page = _page(server.saved)
     server.views_page = templates().get_template("views.html").render(version=__version__).encode()
     server.pool = QueryPool(config.store, config.workers)
-    server.drawn = DrawnViews(config.view_cache_mb * 2**20)
+    server.kept = Kept(config.cache_mb * 2**20)
     return server
 
 

@@ -20,7 +20,7 @@ from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.paths import ontology_dir
 from kg.query import parse_bindings, run_query, saved_queries
-from kg.serve import DrawnViews, ServerConfig, make_server
+from kg.serve import Kept, ServerConfig, make_server
 
 QUERY = "SELECT ?actor WHERE { ?a kg:operatesIn kgr:vraem ; rdfs:label ?actor } ORDER BY ?actor"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -198,6 +198,17 @@ def test_views_not_written_are_drawn_from_the_store(endpoint):
     assert _get(f"{endpoint}/views/index.html")[2] == "<html><title>views</title></html>"
 
 
+def test_an_answer_is_sent_again_from_memory(endpoint):
+    url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": QUERY + " # kept", "format": "csv"})
+    first, again = _get(url), _get(url)
+    assert first[1]["X-Cache"] == "MISS" and again[1]["X-Cache"] == "HIT" and again[2] == first[2]
+    assert again[1]["Content-Type"] == first[1]["Content-Type"] and again[1]["X-Row-Limit"] == "3"
+    other = _get(url.replace("csv", "tsv"))
+    assert other[1]["X-Cache"] == "MISS" and other[1]["Content-Type"].startswith("text/tab-separated-values")
+    slow = f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": HEAVY})
+    assert _get(slow)[0] == 503 and _get(slow)[0] == 503  # a query stopped for its time is not kept
+
+
 def test_a_drawn_view_is_sent_again_from_memory(endpoint):
     url = f"{endpoint}/views/article/000_6bef111ac725a0fa.html"
     first, again = _get(url), _get(url)
@@ -206,18 +217,18 @@ def test_a_drawn_view_is_sent_again_from_memory(endpoint):
     assert "X-Cache" not in _get(f"{endpoint}/views/entity/nobody-known.html")[1]
 
 
-def test_drawn_views_keep_the_most_recent_within_their_budget():
-    drawn = DrawnViews(10)
-    drawn.put(("entity", "a"), b"aaaa")
-    drawn.put(("entity", "b"), b"bbbb")
-    assert drawn.get(("entity", "a")) == b"aaaa"  # now the most recent
-    drawn.put(("entity", "c"), b"cccc")  # 12 bytes: the least recent, b, goes
-    assert [drawn.get(("entity", k)) for k in "abc"] == [b"aaaa", None, b"cccc"]
-    drawn.put(("entity", "d"), b"d" * 11)  # larger than the whole budget: not kept, nothing dropped
-    assert drawn.get(("entity", "d")) is None and drawn.get(("entity", "a")) == b"aaaa"
-    off = DrawnViews(0)
-    off.put(("entity", "a"), b"a")
-    assert off.get(("entity", "a")) is None
+def test_kept_answers_are_the_most_recent_within_their_budget():
+    kept = Kept(10)
+    kept.put(("view", "entity", "a"), (b"aaaa",), b"aaaa")
+    kept.put(("view", "entity", "b"), (b"bbbb",), b"bbbb")
+    assert kept.get(("view", "entity", "a")) == (4, b"aaaa")  # now the most recent
+    kept.put(("view", "entity", "c"), (b"cccc",), b"cccc")  # 12 bytes: the least recent, b, goes
+    assert [kept.get(("view", "entity", k)) for k in "abc"] == [(4, b"aaaa"), None, (4, b"cccc")]
+    kept.put(("view", "entity", "d"), (b"d" * 11,), b"d" * 11)  # over the whole budget: not kept, nothing dropped
+    assert kept.get(("view", "entity", "d")) is None and kept.get(("view", "entity", "a")) == (4, b"aaaa")
+    off = Kept(0)
+    off.put(("view", "entity", "a"), (b"a",), b"a")
+    assert off.get(("view", "entity", "a")) is None
 
 
 def test_views_find_an_entity_by_any_name_and_say_what_is_missing(endpoint):
