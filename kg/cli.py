@@ -457,7 +457,8 @@ def serve(store_location: str | None, host: str, port: int, timeout: float, max_
     `kg query --saved NAME --bind VAR=VALUE` does, and /?saved=NAME&VAR=VALUE opens it in the query page.
 
     Read-only: updates get 403. Results as JSON, XML, CSV or TSV (Accept header or format=), graphs as
-    Turtle, N-Triples or JSON-LD. A build made while serving shows after a restart.
+    Turtle, N-Triples or JSON-LD. Answers and drawn views are kept (--cache) and sent again at once: a build
+    made while serving shows after a restart.
 
     \b
     Examples:
