@@ -60,8 +60,8 @@ def build(sources: tuple[Path, ...], store_location: str | None, jobs: int) -> N
     SOURCES are .txt or .html files or folders of them (default: seeds/). Each article becomes a named
     graph of its own; building it again replaces that graph, and an article whose file and the curated data
     are unchanged is skipped without being read. After a change to the curated data every article is built
-    again: when SOURCES hold all the store's articles, into an emptied store, as fast as from scratch. A
-    progress bar shows on a terminal.
+    again: when SOURCES hold all the store's articles and the store nothing else, into an emptied store, as
+    fast as from scratch. A progress bar shows on a terminal.
 
     \b
     Examples:

@@ -70,6 +70,11 @@ class Store:
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
+    def holds_only(self, graphs: set[str]) -> bool:
+        """Whether every statement is in one of these named graphs: none in others, none in the default graph."""
+        default = self._db.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        return {g.value for g in self._db.named_graphs()} <= graphs and next(iter(default), None) is None
+
     def clear(self) -> None:
         """Remove every statement (a build that writes every article anew starts from an empty store)."""
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError
@@ -64,6 +65,11 @@ def test_new_curated_data_rebuilds_every_article_as_from_scratch(tmp_path, lexic
     other.write_text(SEED.read_text(encoding="utf-8").replace("Alto Huallaga", "Chapare"), encoding="utf-8")
     build([SEED, other], grown, edited)  # one of two changed: replaced in place, the other kept
     assert [g for g in replaced if g.startswith(ARTICLE)] == [article_iri("other").value]
+    mine = ox.Quad(ox.NamedNode("https://example.org/note"), ox.NamedNode("https://example.org/says"),
+                   ox.Literal("kept"), ox.NamedNode("https://example.org/mine"))
+    grown.add([mine])
+    build([SEED, other], grown, lexicon)  # all stale again, beside a graph of someone else's: in place
+    assert mine in grown.quads_of("https://example.org/mine") and len(replaced) > 3
 
 
 def test_many_articles_replaced_in_place_are_followed_by_compaction(tmp_store, lexicon, tmp_path, monkeypatch):
