@@ -76,19 +76,20 @@ class Kept:
 
     def get(self, key: tuple) -> tuple | None:
         with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-            return self._kept.get(key)
+            if key not in self._kept:
+                return None
+            self._kept.move_to_end(key)
+            return self._kept[key][1]
 
-    def put(self, key: tuple, answer: tuple, body: bytes) -> None:
-        """Keep `answer` (what the request needs to be sent again), whose size is that of its `body`."""
-        if len(body) > self.limit:
+    def put(self, key: tuple, answer: tuple, size: int) -> None:
+        """Keep `answer` (what the request needs to be sent again), counted as `size` bytes."""
+        if size > self.limit:
             return
         with self._lock:
             if key in self._kept:
                 self._size -= self._kept.pop(key)[0]
-            self._kept[key] = (len(body), *answer)
-            self._size += len(body)
+            self._kept[key] = (size, answer)
+            self._size += size
             while self._size > self.limit:
                 self._size -= self._kept.popitem(last=False)[1][0]
 
@@ -384,16 +385,11 @@ class _Handler(BaseHTTPRequestHandler):
         job = ("query", query, params.get("default-graph-uri", []), params.get("named-graph-uri", []), select_fmt,
                graph_fmt, config.max_rows)
         key = tuple(tuple(part) if isinstance(part, list) else part for part in job)
-        kept = self.server.kept.get(key)
-        if kept is None:
-            status, kind, fmt, body, truncated = self.server.pool.run(job, config.timeout)
-            if status != 200:
-                return self._send(status, body, "text/plain; charset=utf-8", query=query)
-            self.server.kept.put(key, (kind, fmt, body, truncated), body)
-        else:
-            _, kind, fmt, body, truncated = kept
+        (status, kind, fmt, body, truncated), hit = self._kept_or_run(key, job)
+        if status != 200:
+            return self._send(status, body, "text/plain; charset=utf-8", query=query)
         content_type = SELECT_TYPES[fmt] if kind == "select" else GRAPH_TYPES[fmt]
-        extra = {"X-Row-Limit": str(config.max_rows), "X-Cache": "MISS" if kept is None else "HIT"}
+        extra = {"X-Row-Limit": str(config.max_rows), "X-Cache": "HIT" if hit else "MISS"}
         if truncated:
             extra["X-Result-Truncated"] = "true"
         self._send(200, body, f"{content_type}; charset=utf-8", extra, query=query)
@@ -431,15 +427,22 @@ class _Handler(BaseHTTPRequestHandler):
         if not page:
             return self._send(404, b"No such view: views are /views/entity/ID.html and /views/article/ID.html.",
                               "text/plain")
-        key = ("view", *page.groups())
-        kept = self.server.kept.get(key)
-        if kept is not None:
-            return self._send(200, kept[1], "text/html; charset=utf-8", {"X-Cache": "HIT"})
-        status, _, _, body, _ = self.server.pool.run(key, self.server.config.timeout)
+        job = ("view", *page.groups())
+        (status, _, _, body, _), hit = self._kept_or_run(job, job)
         if status != 200:
             return self._send(status, body, "text/plain; charset=utf-8")
-        self.server.kept.put(key, (body,), body)
-        self._send(status, body, "text/html; charset=utf-8", {"X-Cache": "MISS"})
+        self._send(status, body, "text/html; charset=utf-8", {"X-Cache": "HIT" if hit else "MISS"})
+
+    def _kept_or_run(self, key: tuple, job: tuple) -> tuple[tuple, bool]:
+        """The answer kept for `key` (see Kept), else the workers' answer to `job`, kept if it is a 200; and
+        whether it was kept. An answer is (status, kind, format, body, truncated)."""
+        kept = self.server.kept.get(key)
+        if kept is not None:
+            return kept, True
+        answer = self.server.pool.run(job, self.server.config.timeout)
+        if answer[0] == 200:
+            self.server.kept.put(key, answer, len(answer[3]))
+        return answer, False
 
 
 def _bound(saved: dict[str, SavedQuery], name: str, params: dict[str, list[str]]) -> tuple[int, str]:

@@ -219,15 +219,15 @@ def test_a_drawn_view_is_sent_again_from_memory(endpoint):
 
 def test_kept_answers_are_the_most_recent_within_their_budget():
     kept = Kept(10)
-    kept.put(("view", "entity", "a"), (b"aaaa",), b"aaaa")
-    kept.put(("view", "entity", "b"), (b"bbbb",), b"bbbb")
-    assert kept.get(("view", "entity", "a")) == (4, b"aaaa")  # now the most recent
-    kept.put(("view", "entity", "c"), (b"cccc",), b"cccc")  # 12 bytes: the least recent, b, goes
-    assert [kept.get(("view", "entity", k)) for k in "abc"] == [(4, b"aaaa"), None, (4, b"cccc")]
-    kept.put(("view", "entity", "d"), (b"d" * 11,), b"d" * 11)  # over the whole budget: not kept, nothing dropped
-    assert kept.get(("view", "entity", "d")) is None and kept.get(("view", "entity", "a")) == (4, b"aaaa")
+    kept.put(("view", "entity", "a"), (200, b"aaaa"), 4)
+    kept.put(("view", "entity", "b"), (200, b"bbbb"), 4)
+    assert kept.get(("view", "entity", "a")) == (200, b"aaaa")  # now the most recent
+    kept.put(("view", "entity", "c"), (200, b"cccc"), 4)  # 12 bytes: the least recent, b, goes
+    assert [kept.get(("view", "entity", k)) for k in "abc"] == [(200, b"aaaa"), None, (200, b"cccc")]
+    kept.put(("view", "entity", "d"), (200, b"d" * 11), 11)  # over the whole budget: not kept, nothing dropped
+    assert kept.get(("view", "entity", "d")) is None and kept.get(("view", "entity", "a")) == (200, b"aaaa")
     off = Kept(0)
-    off.put(("view", "entity", "a"), (b"a",), b"a")
+    off.put(("view", "entity", "a"), (200, b"a"), 1)
     assert off.get(("view", "entity", "a")) is None
 
 
