@@ -25,7 +25,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    from kg.lexicon import load_lexicon  # imports count in the cold figure, as a user's first run has them
+    from kg.knowledge.lexicon import load_lexicon
 
     cold_lexicon = load_lexicon()
     cold = time.perf_counter() - started
@@ -33,9 +33,9 @@ def main() -> None:
     lexicon = load_lexicon()
     warm = time.perf_counter() - started
 
-    from kg.evaluate import evaluate_folder
-    from kg.extract import extract
-    from kg.read import article_files, read_article
+    from kg.extract.article import extract
+    from kg.pipeline.evaluate import evaluate_folder
+    from kg.read.files import article_files, read_article
 
     articles = [read_article(p, lexicon.layout, lexicon.dates) for p in article_files([ROOT / "seeds"])]
     body_chars = sum(p.end - p.start for a in articles for p in a.paragraphs)

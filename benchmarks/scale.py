@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 import gc
-import signal
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -126,9 +126,9 @@ def main() -> None:
         row("no-change rebuild", f"{rebuild_s:.1f} s")
 
     from kg.paths import ontology_dir
-    from kg.query import bind, parse_bindings, run_query, saved_queries
-    from kg.store import Store
-    from kg.views import write_view
+    from kg.query.run import bind, parse_bindings, run_query, saved_queries
+    from kg.store.embedded import Store
+    from kg.views.render import write_view
     from kg.vocab import PREFIXES
 
     store = Store(store_dir, read_only=True)
@@ -167,8 +167,8 @@ def main() -> None:
     if args.rdflib_articles:
         import rdflib
 
-        from kg.lexicon import default_lexicon
-        from kg.pipeline import build
+        from kg.knowledge.lexicon import default_lexicon
+        from kg.pipeline.builder import build
 
         small = Store(None)
         build(sorted(corpus.iterdir())[:args.rdflib_articles], small, default_lexicon(), jobs=args.jobs)
@@ -189,8 +189,8 @@ def main() -> None:
             continue
         row(f"{args.rdflib_articles} articles: {name}",
             f"Oxigraph {median * 1000:.1f} ms, rdflib {rd_median * 1000:.0f} ms: {rd_median / median:.0f}x")
-    from kg.network import load_network
-    from kg.views import ACTOR_OR_REGION, ego_graph, render_view
+    from kg.network.model import load_network
+    from kg.views.render import ACTOR_OR_REGION, ego_graph, render_view
 
     # (The capped and ego views are timed without the whole network in memory, as `kg view` runs: beside its
     # millions of objects the interpreter's garbage collection made a cartel's view 0.9 s instead of 0.8 s.)

@@ -21,13 +21,13 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kg.lexicon import default_lexicon
+from kg.knowledge.lexicon import default_lexicon
 from kg.paths import ontology_dir
-from kg.pipeline import build
-from kg.query import bind, parse_bindings, saved_queries
-from kg.rdf import article_id
-from kg.serve import Kept, ServerConfig, make_server
-from kg.store import Store
+from kg.pipeline.builder import build
+from kg.query.run import bind, parse_bindings, saved_queries
+from kg.rdf.quads import article_id
+from kg.serve.app import Kept, ServerConfig, make_server
+from kg.store.embedded import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDINGS = {"name": "Shining Path", "from": "Shining Path", "to": "VRAEM"}

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.network import Evidence
-from kg.views import CLASS_STYLE, ego_graph, render_view
+from kg.network.model import Evidence
+from kg.views.render import CLASS_STYLE, ego_graph, render_view
 
 PREDICATES = ["operatesIn", "clashesWith", "allyOf", "involvedIn", "memberOf", "leaderOf", "deployedTo", "locatedIn"]
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -1,5 +1,5 @@
 """`python -m kg` runs the command line, as the `kg` script does."""
 
-from .cli import main
+from kg.cli.commands import main
 
 main()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.lexicon import default_lexicon
-from kg.pipeline import build
-from kg.store import Store
+from kg.knowledge.lexicon import default_lexicon
+from kg.pipeline.builder import build
+from kg.store.embedded import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -5,16 +5,15 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import SEED
 
 from kg.errors import InvalidLexicon
-from kg.extract import extract
-from kg.lexicon import load_lexicon
+from kg.extract.article import extract
+from kg.knowledge.lexicon import load_lexicon
 from kg.paths import ontology_dir
-from kg.pipeline import build
-from kg.read import read_text
-from kg.store import Store
-
-from conftest import SEED
+from kg.pipeline.builder import build
+from kg.read.text import read_text
+from kg.store.embedded import Store
 
 TEXT = ("Cartel news\n\nThe Tren del Sur gang controls the city of Ciudad Juárez. "
         "Police arrested Mario Pérez Luna, alias \"El Topo,\" in Chihuahua.\n")
@@ -46,8 +45,8 @@ def test_reject_keeps_the_assertion_but_not_the_triple(tmp_path):
 
 
 def test_a_rejected_fact_is_no_edge_and_only_why_shows_it(tmp_path):
-    from kg.network import load_network
-    from kg.query import parse_bindings, run_query, saved_queries
+    from kg.network.model import load_network
+    from kg.query.run import parse_bindings, run_query, saved_queries
 
     lexicon = _lexicon(tmp_path, """
   - {id: not-now, action: reject, reason: test, fact: {subject: shining-path, predicate: operatesIn, object: vraem}}

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kg.dates import find_dates
+from kg.knowledge.dates import find_dates
 
 
 @pytest.mark.parametrize("text, published, expected", [

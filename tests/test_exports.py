@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.export import export_rdf
-from kg.views import write_views
+from kg.export.rdf import export_rdf
+from kg.views.render import write_views
 
 EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 

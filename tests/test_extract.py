@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-
-from kg.pipeline import build, extract_file
-from kg.report import extraction_records
-from kg.store import Store
-
 from conftest import SEED
+
+from kg.extract.report import extraction_records
+from kg.pipeline.builder import build, extract_file
+from kg.store.embedded import Store
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from kg.evaluate import evaluate_folder
-
 from conftest import SEEDS
+
+from kg.pipeline.evaluate import evaluate_folder
 
 GOLD = Path(__file__).parent / "gold"
 

@@ -11,13 +11,12 @@ import sys
 import time
 
 import pytest
-
-from kg.pipeline import build
-from kg.store import Store
-from kg.views import write_view
-from kg.vocab import GAZETTEER_GRAPH
-
 from conftest import SEED
+
+from kg.pipeline.builder import build
+from kg.store.embedded import Store
+from kg.views.render import write_view
+from kg.vocab import GAZETTEER_GRAPH
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 

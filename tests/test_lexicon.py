@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import InvalidLexicon
-from kg.lexicon import load_lexicon
+from kg.knowledge.lexicon import load_lexicon
 from kg.paths import ontology_dir
 from kg.vocab import KG
 
@@ -102,8 +102,8 @@ def test_bad_pattern_is_named(broken_copy, file, rule, message):
 
 
 def test_adding_an_alias_needs_no_code(broken_copy, tmp_path):
-    from kg.extract import extract
-    from kg.read import read_text
+    from kg.extract.article import extract
+    from kg.read.text import read_text
 
     (broken_copy / "gazetteer" / "zz-test.yaml").write_text(
         "source: test\nentities:\n- {id: los-testigos, label: Los Testigos, type: CriminalGroup, kind: gang, "

@@ -9,9 +9,9 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.lexicon import default_lexicon
-from kg.literals import LiteralGate, Literals, finditer, literals
-from kg.people import _patterns as people_patterns
+from kg.extract.people import _patterns as people_patterns
+from kg.knowledge.lexicon import default_lexicon
+from kg.knowledge.literals import LiteralGate, Literals, finditer, literals
 
 FLAGS = regex.IGNORECASE | regex.VERSION1
 

@@ -8,19 +8,19 @@ import re
 
 import pyoxigraph as ox
 import pytest
+from conftest import SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InvalidArticle
-from kg.extract import extract
-from kg.pipeline import extract_file
-from kg.rdf import extraction_quads
-from kg.read import decode, read_text
+from kg.extract.article import extract
+from kg.pipeline.builder import extract_file
+from kg.rdf.quads import extraction_quads
+from kg.rdf.validate import check_article
+from kg.read.files import decode
+from kg.read.text import read_text
 from kg.text import slug
-from kg.validate import check_article
 from kg.vocab import KGR
-
-from conftest import SEEDS
 
 WORDS = ["the", "Shining Path", "ELN", "Sinaloa Cartel", "Los Zetas", "VRAEM", "Catatumbo", "Peru", "Mexico",
          "operates in", "controls", "stronghold of", "allied with", "clashed with", "arrested", "was captured",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from kg.paths import ontology_dir
-from kg.query import bind, format_result, parse_bindings, run_query, saved_queries, unused_bindings
+from kg.query.run import (
+    bind,
+    format_result,
+    parse_bindings,
+    run_query,
+    saved_queries,
+    unused_bindings,
+)
 
 QUERIES = saved_queries(ontology_dir())
 

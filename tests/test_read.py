@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import SEED
 
 from kg.errors import InvalidArticle
-from kg.read import article_files, read_article
-
-from conftest import SEED
+from kg.read.files import article_files, read_article
 
 
 def test_seed_metadata(lexicon):

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import pytest
-
-from kg.export import export_rdf
-from kg.network import find_entity_in_store, load_network, select_nodes
-from kg.pipeline import build
-from kg.query import run_query, saved_queries
-from kg.paths import ontology_dir
-from kg.remote import RemoteStore
-from kg.store import Store
-from kg.sync import copy_store
-
 from conftest import SEED, SEEDS
 from servers import oxigraph_server, virtuoso_server
+
+from kg.export.rdf import export_rdf
+from kg.network.model import find_entity_in_store, load_network, select_nodes
+from kg.paths import ontology_dir
+from kg.pipeline.builder import build
+from kg.query.run import run_query, saved_queries
+from kg.store.embedded import Store
+from kg.store.remote import RemoteStore
+from kg.store.sync import copy_store
 
 QUERIES = saved_queries(ontology_dir())
 BIND = ["name=Sendero Luminoso", "from=Shining Path", "to=VRAEM"]
@@ -32,7 +31,7 @@ def remote(request, tmp_path_factory):
 
 
 def _rows(store, name):
-    from kg.query import parse_bindings
+    from kg.query.run import parse_bindings
 
     result = run_query(store, QUERIES[name].text, parse_bindings(BIND))
     names = [v.value for v in result.variables]
@@ -56,10 +55,10 @@ def test_build_twice_then_same_answers_as_embedded(remote, seeds_store, lexicon)
 @pytest.mark.parametrize("focus,depth", [(None, 1), ("Peru", 1), ("ELN", 2)])
 def test_a_capped_view_chooses_and_reads_the_same_as_embedded(remote, seeds_store, lexicon, focus, depth,
                                                               monkeypatch):
-    import kg.network
+    import kg.network.model
 
     build([SEEDS], remote, lexicon)
-    monkeypatch.setattr(kg.network, "_MENTIONS_READ", 2)  # most nodes' articles found walking the newest
+    monkeypatch.setattr(kg.network.model, "_MENTIONS_READ", 2)  # most nodes' articles found walking the newest
     drawn = []
     for store in (remote, seeds_store):
         centre = find_entity_in_store(store, focus) if focus else None

@@ -19,8 +19,8 @@ import pytest
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.paths import ontology_dir
-from kg.query import parse_bindings, run_query, saved_queries
-from kg.serve import Kept, ServerConfig, make_server
+from kg.query.run import parse_bindings, run_query, saved_queries
+from kg.serve.app import Kept, ServerConfig, make_server
 
 QUERY = "SELECT ?actor WHERE { ?a kg:operatesIn kgr:vraem ; rdfs:label ?actor } ORDER BY ?actor"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

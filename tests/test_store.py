@@ -6,16 +6,15 @@ import shutil
 
 import pyoxigraph as ox
 import pytest
+from conftest import SEED
 
 from kg.errors import StoreError
-from kg.lexicon import load_lexicon
+from kg.knowledge.lexicon import load_lexicon
 from kg.paths import ontology_dir
-from kg.pipeline import build, remove_article
-from kg.rdf import article_iri
-from kg.store import Store
+from kg.pipeline.builder import build, remove_article
+from kg.rdf.quads import article_iri
+from kg.store.embedded import Store
 from kg.vocab import ARTICLE, CURATION_GRAPH, GAZETTEER_GRAPH, KG, KGR, ONTOLOGY_GRAPH
-
-from conftest import SEED
 
 
 def _snapshot(store: Store) -> list[str]:
@@ -73,7 +72,7 @@ def test_new_curated_data_rebuilds_every_article_as_from_scratch(tmp_path, lexic
 
 
 def test_many_articles_replaced_in_place_are_followed_by_compaction(tmp_store, lexicon, tmp_path, monkeypatch):
-    import kg.pipeline
+    import kg.pipeline.builder
 
     paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
     for path in paths:
@@ -84,7 +83,7 @@ def test_many_articles_replaced_in_place_are_followed_by_compaction(tmp_store, l
     paths[0].write_text(SEED.read_text(encoding="utf-8").replace("Alto Huallaga", "Chapare"), encoding="utf-8")
     build(paths, tmp_store, lexicon)
     assert compacted == []  # one replaced: not worth compacting the store
-    monkeypatch.setattr(kg.pipeline, "_COMPACT_AFTER", 1)
+    monkeypatch.setattr(kg.pipeline.builder, "_COMPACT_AFTER", 1)
     paths[0].write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     build(paths, tmp_store, lexicon)
     assert compacted == [tmp_store.location]
@@ -192,10 +191,10 @@ def test_parallel_build_writes_the_same_store(tmp_path, lexicon):
 
 
 def test_unchanged_articles_are_not_even_read(tmp_store, lexicon, monkeypatch):
-    import kg.pipeline
+    import kg.pipeline.builder
 
     build([SEED], tmp_store, lexicon)
-    monkeypatch.setattr(kg.pipeline, "extract_file", lambda *a: (_ for _ in ()).throw(AssertionError("read")))
+    monkeypatch.setattr(kg.pipeline.builder, "extract_file", lambda *a: (_ for _ in ()).throw(AssertionError("read")))
     report = build([SEED], tmp_store, lexicon)
     assert report.unchanged == [SEED.stem] and report.built == []
 
@@ -203,7 +202,7 @@ def test_unchanged_articles_are_not_even_read(tmp_store, lexicon, monkeypatch):
 def test_remove_one_article(lexicon, tmp_path):
     from click.testing import CliRunner
 
-    from kg.cli import cli
+    from kg.cli.commands import cli
 
     other = tmp_path / "other.txt"
     other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
-from kg.pipeline import build, extract_file
-from kg.rdf import extraction_quads
-from kg.store import Store
-from kg.validate import check_article, validate_triples
-
 from conftest import SEED
+
+from kg.pipeline.builder import build, extract_file
+from kg.rdf.quads import extraction_quads
+from kg.rdf.validate import check_article, validate_triples
+from kg.store.embedded import Store
 
 KG = "https://w3id.org/actorgraph/ontology#"
 KGR = "https://w3id.org/actorgraph/id/"
@@ -102,10 +101,10 @@ def test_breakage_is_caught_by_both(seed_quads, lexicon, shape, breakage):
 def test_build_refuses_an_article_that_does_not_conform(lexicon, monkeypatch, shape, breakage):
     """Whether the break lies in the article's graph alone (offsets) or shows only beside the gazetteer entries
     it uses (a second label for a curated entity, a loop through a curated region's chain)."""
-    import kg.pipeline
+    import kg.pipeline.builder
 
-    real = kg.pipeline.article_quads
-    monkeypatch.setattr(kg.pipeline, "article_quads", lambda e, lex: breakage(real(e, lex)))
+    real = kg.pipeline.builder.article_quads
+    monkeypatch.setattr(kg.pipeline.builder, "article_quads", lambda e, lex: breakage(real(e, lex)))
     store = Store(None)
     report = build([SEED], store, lexicon)
     assert report.built == [] and len(report.errors) == 1

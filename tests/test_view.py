@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from kg.pipeline import build
-from kg.store import Store
-from kg.views import write_view
-
 from conftest import SEED
+
+from kg.pipeline.builder import build
+from kg.store.embedded import Store
+from kg.views.render import write_view
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +78,7 @@ def test_clicking_an_edge_shows_its_evidence(browser, view_file):
 
 
 def test_a_link_stated_more_often_than_shown_says_how_to_read_the_rest(browser, seeds_store, tmp_path, monkeypatch):
-    from kg import views
+    from kg.views import render as views
 
     monkeypatch.setattr(views, "SOURCES_LISTED", 1)
     out = tmp_path / "shining-path.html"
@@ -129,7 +128,7 @@ def test_article_text_cannot_inject_markup(browser, tmp_path, lexicon):
 
 @pytest.fixture(scope="module")
 def view_set(tmp_path_factory, seeds_store):
-    from kg.views import write_views
+    from kg.views.render import write_views
 
     folder = tmp_path_factory.mktemp("set")
     write_views(seeds_store, folder)
@@ -179,8 +178,8 @@ def test_a_dense_view_comes_to_rest(browser, tmp_path):
 
     import networkx as nx
 
-    from kg.network import Evidence
-    from kg.views import PHYSICS_LIMIT, render_view
+    from kg.network.model import Evidence
+    from kg.views.render import PHYSICS_LIMIT, render_view
 
     rng = random.Random(3)
     graph = nx.MultiDiGraph()

@@ -9,17 +9,32 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from kg import network as network_module
-from kg import views as views_module
-from kg.analysis import analyze, shortest_chains
 from kg.errors import KgError
-from kg.network import (Evidence, export_network, find_entity, find_entity_in_store, load_network, rank_links,
-                        select_nodes)
+from kg.export.graphml import export_network
+from kg.network import model as network_module
+from kg.network.analysis import analyze, shortest_chains
+from kg.network.model import (
+    Evidence,
+    find_entity,
+    find_entity_in_store,
+    load_network,
+    rank_links,
+    select_nodes,
+)
 from kg.paths import ontology_dir
-from kg.query import parse_bindings, run_query, saved_queries
-from kg.views import (EGO_LINKS, EGO_NODES, MAX_LINKS, MAX_NODES, draw_view, ego_graph, most_reported, write_view,
-                      write_views)
-
+from kg.query.run import parse_bindings, run_query, saved_queries
+from kg.views import render as views_module
+from kg.views.render import (
+    EGO_LINKS,
+    EGO_NODES,
+    MAX_LINKS,
+    MAX_NODES,
+    draw_view,
+    ego_graph,
+    most_reported,
+    write_view,
+    write_views,
+)
 
 QUERIES = saved_queries(ontology_dir())
 
@@ -147,7 +162,7 @@ def test_a_capped_whole_graph_drops_what_the_cut_leaves_unlinked():
 
 
 def test_the_command_line_says_the_library_default_caps():
-    from kg.cli import cli
+    from kg.cli.commands import cli
 
     helps = {p.name: " ".join(p.help.split()) for p in cli.commands["view"].params if p.name.startswith("max_")}
     assert f"Default: {EGO_NODES} around an entity" in helps["max_nodes"]
@@ -156,7 +171,7 @@ def test_the_command_line_says_the_library_default_caps():
 
 
 def test_an_entity_view_has_caps_of_its_own_and_the_whole_graph_the_larger_ones(seeds_store, tmp_path, monkeypatch):
-    from kg import views
+    from kg.views import render as views
 
     monkeypatch.setattr(views, "EGO_NODES", 4)
     assert write_view(seeds_store, tmp_path / "peru.html", focus="Peru")["nodes"] == 4

@@ -1,0 +1,121 @@
+"""Turn one article into facts with evidence: sentences -> matches -> resolved mentions -> facts and events.
+
+Pure over its inputs: the article and the lexicon go in, an `Extraction` comes out; no I/O.
+"""
+
+from __future__ import annotations
+
+from kg.extract.events import carry_over_agents, find_events, implied_facts
+from kg.extract.names import find_names
+from kg.extract.people import find_people
+from kg.extract.relations import find_facts, mask
+from kg.extract.resolve import resolve_mentions
+from kg.extract.sentences import split_sentences
+from kg.knowledge.curation import apply_to_extraction
+from kg.knowledge.lexicon import Lexicon
+from kg.model import Article, Entity, Event, Extraction, Fact, Mention, Sentence
+
+__all__ = ["extract"]
+
+
+def extract(article: Article, lexicon: Lexicon) -> Extraction:
+    """Every mention, fact and event the curated rules find in the article's body and analysis."""
+    sentences = split_sentences(article, lexicon.layout.abbreviations, lexicon.layout.max_sentence_chars)
+    hits, people, names = {}, {}, {}
+    for sentence in sentences:
+        hits[sentence.index] = lexicon.names.find(sentence.text, sentence.start)
+        people[sentence.index] = find_people(sentence.text, lexicon.people)
+        names[sentence.index] = find_names(sentence.text, lexicon.name_rules, lexicon.people.not_names)
+    mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
+    result = Extraction(article=article, entities=dict(entities), mentions=mentions)
+    types = {entity_id: entity.type for entity_id, entity in entities.items()}
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    for sentence in sentences:
+        masked = mask(sentence, by_sentence.get(sentence.index, []), types, article.text)
+        for fact in find_facts(sentence, masked, lexicon.relations, lexicon, article.text):
+            (result.cited_outlets if fact.subject == "article" else result.facts).append(fact)
+        result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))
+    result.events = _merge_events(carry_over_agents(result.events, lexicon.events))
+    for event in result.events:  # a country's government, read for the country (kg.extract.events._as_actor)
+        for mention in event.mentions:
+            if mention.entity not in result.entities:
+                result.entities[mention.entity] = lexicon.entities[mention.entity]
+                types[mention.entity] = result.entities[mention.entity].type
+    for event in result.events:
+        result.facts.extend(implied_facts(event, lexicon.events, types, lexicon.ontology))
+    for fact in result.facts:
+        if fact.object not in result.entities and not fact.object_is_literal:
+            result.entities[fact.object] = lexicon.entities[fact.object]
+    result.facts.extend(_curated_chains(mentions, sentences, result.entities, lexicon))
+    result.facts = [f for f in _unique(result.facts) if _plausible(f, result.entities, lexicon)]
+    apply_to_extraction(result, lexicon.curation, lexicon.entities)
+    result.cited_outlets = _unique(result.cited_outlets)
+    return result
+
+
+def _curated_chains(mentions: list[Mention], sentences: list[Sentence], entities: dict[str, Entity],
+                    lexicon: Lexicon) -> list[Fact]:
+    """A mentioned place brings its locatedIn chain from the gazetteer, every link and every ancestor (the
+    property is transitive), cited to the sentence that first names the place."""
+    facts: list[Fact] = []
+    first: dict[str, Mention] = {}
+    for m in mentions:
+        first.setdefault(m.entity, m)
+    for entity_id, mention in first.items():
+        entity = entities[entity_id]
+        if not entity.curated or not lexicon.ontology.is_a(entity.type, "Region"):
+            continue
+        for region in [entity_id] + lexicon.chain(entity_id):
+            current = lexicon.entities[region]
+            entities.setdefault(region, current)
+            for ancestor in lexicon.chain(region):
+                entities.setdefault(ancestor, lexicon.entities[ancestor])
+                direct = ancestor in current.located_in
+                facts.append(Fact(region, "locatedIn", ancestor, sentences[mention.sentence],
+                                  "gazetteer.locatedIn" if direct else "gazetteer.locatedIn.transitive", 1.0,
+                                  subject_mention=mention if region == entity_id else None,
+                                  curated_source=current.source))
+    return facts
+
+
+def _merge_events(events: list[Event]) -> list[Event]:
+    """Two rules firing on one happening ("Those captured included X"): one event, the fuller one kept."""
+    out: list[Event] = []
+    for event in events:
+        twin = next((i for i, e in enumerate(out) if e.type == event.type and e.sentence == event.sentence
+                     and e.targets and set(e.targets) & set(event.targets)), None)
+        if twin is None:
+            out.append(event)
+        elif len(event.roles) > len(out[twin].roles):
+            out[twin] = event
+    return out
+
+
+def _plausible(fact: Fact, entities: dict[str, Entity], lexicon: Lexicon) -> bool:
+    """A news outlet is a source, cited by the article, not a party to a fact: in "According to El Tiempo, the
+    Gulf Clan controls gold mining" a list of subjects would take the outlet along. A locatedIn read from the text
+    must not turn the gazetteer's containment around: "Mayapo, Ayacucho, inside the VRAEM" does not put Ayacucho
+    inside the VRAEM, which the gazetteer puts inside Ayacucho."""
+    ends = (entities.get(fact.subject), None if fact.object_is_literal else entities.get(fact.object))
+    if any(end and end.type == "MediaOutlet" for end in ends):
+        return False
+    if fact.predicate != "locatedIn" or fact.curated_source:
+        return True
+    if fact.subject in lexicon.chain(fact.object):
+        return False
+    subject = entities.get(fact.subject)
+    return not (subject and subject.type == "Country")
+
+
+def _unique(facts: list[Fact]) -> list[Fact]:
+    """One fact per (subject, predicate, object, sentence, rule), first found kept."""
+    seen: set[tuple] = set()
+    out = []
+    for fact in facts:
+        key = (fact.subject, fact.predicate, fact.object, fact.sentence.index, fact.rule)
+        if key not in seen:
+            seen.add(key)
+            out.append(fact)
+    return out

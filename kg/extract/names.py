@@ -1,0 +1,42 @@
+"""Find groups and places the gazetteer does not know, by the words around them (ontology/patterns/names.yaml):
+"the Noreste Cartel", "the Barrio Azteca gang", "Los Lagartos" near crime words, "the municipality of Tibú".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.knowledge.literals import LiteralGate, finditer
+from kg.knowledge.name_rules import NameRule
+
+__all__ = ["NameCandidate", "find_names"]
+
+
+@dataclass(frozen=True)
+class NameCandidate:
+    start: int
+    end: int
+    label: str
+    type: str
+    kind: str | None
+    rule: str
+
+
+def find_names(text: str, rules: LiteralGate[NameRule], not_names: frozenset[str]) -> list[NameCandidate]:
+    """Every group or place name the rules see in `text`; offsets are relative to `text`."""
+    found = []
+    for rule, starts in rules.candidates(text):
+        if rule.requires and not rule.requires.search(text):
+            continue
+        for m in finditer(rule.regex, text, starts):
+            name = m.group("name")
+            words = name.split()
+            if words[0] in not_names or words[-1] in not_names:
+                continue
+            groups = {k: v for k, v in m.groupdict().items() if v}
+            label = rule.label.format(**{k: groups.get(k, "") for k in ("name", "head")}).strip()
+            start = min(m.start("name"), m.start("head") if "head" in groups else m.start("name"))
+            end = max(m.end("name"), m.end("head") if "head" in groups else m.end("name"))
+            found.append(NameCandidate(start, end, label, rule.type, rule.kinds.get(groups.get("head", "")),
+                                       rule.id))
+    return found

@@ -1,0 +1,354 @@
+"""Tie raw matches to entities: pick among overlapping and ambiguous names, resolve generic words by the
+article's country, surnames to the person named before, and referring phrases to the nearest fitting entity.
+
+Every step that is not a plain name match leaves a `resolution` note, which the evidence carries.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import insort
+from collections import Counter, defaultdict
+from dataclasses import replace
+
+from kg.extract.names import NameCandidate
+from kg.extract.people import PersonCandidate, name_tokens
+from kg.knowledge.lexicon import Lexicon
+from kg.knowledge.matcher import Hit
+from kg.model import Entity, Mention, Sentence
+from kg.text import fold, slug
+
+__all__ = ["resolve_mentions", "country_focus"]
+
+_KIND_RANK = {"name": 0, "acronym": 1, "person": 2, "nominal": 3, "generic": 4, "anaphor": 5}
+
+
+class _Taken:
+    """Spans already claimed, kept per sentence (mentions never cross sentences): overlap checks stay cheap
+    on a page of a million characters."""
+
+    def __init__(self, mentions: list[Mention] = ()):
+        self._spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for m in mentions:
+            self.add(m.sentence, m.start, m.end)
+
+    def overlaps(self, sentence: int, start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in self._spans.get(sentence, ()))
+
+    def add(self, sentence: int, start: int, end: int) -> None:
+        self._spans[sentence].append((start, end))
+
+
+def _select(hits: list[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
+    """Keep the longest of overlapping hits; at equal length the more specific kind."""
+    ordered = sorted(hits, key=lambda sh: (-(sh[1].end - sh[1].start), _KIND_RANK[sh[1].kind], sh[1].start))
+    taken = _Taken()
+    exact: set[tuple[int, int]] = set()
+    kept: list[tuple[int, Hit]] = []
+    for sentence, hit in ordered:
+        if taken.overlaps(sentence, hit.start, hit.end) and (hit.start, hit.end) not in exact:
+            continue
+        taken.add(sentence, hit.start, hit.end)
+        exact.add((hit.start, hit.end))
+        kept.append((sentence, hit))
+    return sorted(kept, key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
+
+
+def _surname_place(hit: Hit, people: list[PersonCandidate], offset: int, lexicon: Lexicon) -> bool:
+    """A place name that is the surname of a person named by a rule: "Guerrero" in "Héctor Guerrero" (`people`
+    by offsets in their sentence, which starts at `offset`)."""
+    return hit.kind == "name" and any(offset + p.start < hit.start and hit.end <= offset + p.end for p in people) \
+        and all(lexicon.ontology.is_a(lexicon.entities[r].type, "Region") for r in hit.refs)
+
+
+def country_focus(entity_ids: list[str], lexicon: Lexicon) -> list[str]:
+    """ISO codes of the countries the article is about, most mentioned first."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for position, entity_id in enumerate(entity_ids):
+        code = lexicon.country_of(entity_id)
+        if code:
+            counts[code] += 2 if lexicon.entities[entity_id].type == "Country" else 1
+            first.setdefault(code, position)
+    return sorted(counts, key=lambda c: (-counts[c], first[c]))
+
+
+def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon) -> tuple[str | None, str | None]:
+    """One entity out of several that share a name, by the article's countries."""
+    if len(refs) == 1:
+        return refs[0], None
+    countries = [r for r in refs if lexicon.entities[r].type == "Country"]
+    if len(countries) == 1 and all(lexicon.country_of(r) == lexicon.entities[countries[0]].iso for r in refs):
+        # "Mexico" is the country; its state is "the State of Mexico"
+        return countries[0], f"'{{text}}' is ambiguous; chose the country {lexicon.entities[countries[0]].label} " \
+                             f"over the places of that name in it"
+    for code in focus:
+        fitting = [r for r in refs if lexicon.country_of(r) == code]
+        if len(fitting) == 1:
+            return fitting[0], f"'{{text}}' is ambiguous; chose {lexicon.entities[fitting[0]].label} ({code}), " \
+                               f"the article's country"
+    return None, None
+
+
+def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
+                     people: dict[int, list[PersonCandidate]], text: str, lexicon: Lexicon,
+                     names: dict[int, list[NameCandidate]] | None = None) -> tuple[list[Mention], dict[str, Entity]]:
+    """Mentions of entities, in text order, and the entities they name (curated or new)."""
+    starts = {sentence.index: sentence.start for sentence in sentences}
+    flat = [(s, h) for s, hs in hits.items() for h in hs
+            if not _surname_place(h, people.get(s, ()), starts[s], lexicon)]
+    selected = _select(flat)
+    entities: dict[str, Entity] = {}
+    mentions: list[Mention] = []
+
+    def add(start: int, end: int, sentence: int, entity_id: str, how: str, note: str | None = None) -> None:
+        surface = text[start:end]
+        mentions.append(Mention(start, end, surface, entity_id, sentence, how,
+                                note.replace("{text}", surface) if note else None))
+        if entity_id not in entities:
+            entities[entity_id] = lexicon.entities[entity_id]
+
+    plain = [h.refs[0] for _, h in selected if h.kind in ("name", "acronym") and len(h.refs) == 1]
+    focus = country_focus(plain, lexicon)
+    for sentence, hit in selected:
+        if hit.kind in ("name", "acronym"):
+            entity_id, note = _pick(hit.refs, focus, lexicon)
+            if entity_id:
+                add(hit.start, hit.end, sentence, entity_id, hit.kind, note)
+
+    _add_named(sentences, names or {}, mentions, entities, lexicon, text)
+    _add_people(sentences, people, mentions, entities, lexicon, text)
+    _add_surnames(sentences, mentions, entities, text)
+    mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text)
+
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_sentence[m.sentence].append(m)
+    done = len(mentions)
+    for sentence, hit in selected:
+        if any(m.start < hit.end and hit.start < m.end for m in by_sentence[sentence]):
+            continue
+        for m in mentions[done:]:
+            insort(by_sentence[m.sentence], m, key=lambda x: x.start)
+        done = len(mentions)
+        if hit.kind == "generic":
+            for country, why in _generic_countries(hit, by_sentence[sentence], text, lexicon, focus):
+                fitting = [r for r in hit.refs if lexicon.entities[r].country == country]
+                if len(fitting) == 1:
+                    add(hit.start, hit.end, sentence, fitting[0], "generic",
+                        f"'{text[hit.start:hit.end]}' read as {lexicon.entities[fitting[0]].label}: {why}")
+                    break
+        elif hit.kind in ("nominal", "anaphor"):
+            target = _antecedent(hit, sentence, by_sentence, entities, lexicon)
+            if target:
+                surface = text[hit.start:hit.end]
+                add(hit.start, hit.end, sentence, target, "anaphor",
+                    f"'{surface}' refers back to {entities[target].label}: nearest fitting entity named before")
+        for m in mentions[done:]:
+            insort(by_sentence[m.sentence], m, key=lambda x: x.start)
+        done = len(mentions)
+    mentions.sort(key=lambda m: m.start)
+    return _merge_adjacent(mentions, text), entities
+
+
+_PLACE_AFTER = re.compile(r"\s+(?:in|from)\s+(?:the\s+)?")
+
+
+def _place_of(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon) -> str | None:
+    """The place a generic word is tied to in its own words: "police in Rosario" (a region named right after
+    "in" or "from"), "Rosario's police"."""
+    for m in mentions:
+        entity = lexicon.entities.get(m.entity)
+        if entity is None or not lexicon.ontology.is_a(entity.type, "Region"):
+            continue
+        if m.start >= hit.end and _PLACE_AFTER.fullmatch(text[hit.end:m.start]):
+            return m.entity
+        if m.end <= hit.start and text[m.end:hit.start] in ("'s ", "’s "):
+            return m.entity
+    return None
+
+
+def _generic_countries(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon,
+                       focus: list[str]) -> list[tuple[str | None, str]]:
+    """The countries a generic word ("police") may be of, the first that has one such entity winning, each with
+    the reason. A place ("police in Rosario") or a demonym ("Brazilian police") decides alone: that country's,
+    or none if the gazetteer has none. Otherwise the one country whose institutions the sentence names ("Colombia's
+    Defense Ministry announced a deployment of troops"), then the article's."""
+    place = _place_of(hit, mentions, text, lexicon)
+    if place:
+        return [(lexicon.country_of(place), f"{lexicon.entities[place].label} is in {lexicon.country_of(place)}")]
+    demonym = _demonym_of(hit, text, lexicon)
+    if demonym:
+        return [(lexicon.demonyms[demonym], f"'{demonym}' names {lexicon.demonyms[demonym]}")]
+    state = _institutions_country(mentions, lexicon)
+    candidates = [(state, f"the sentence speaks of {state}'s institutions")] if state and state not in focus[:1] else []
+    return candidates + [(focus[0], f"the article is about {focus[0]}")] if focus else candidates
+
+
+_WORD_BEFORE = re.compile(r"(\S+)\s+$")
+_INSTITUTIONS = ("GovernmentBody", "SecurityForce")
+
+
+def _institutions_country(mentions: list[Mention], lexicon: Lexicon) -> str | None:
+    """The one country whose government bodies and security forces a sentence names, if one: a generic word there
+    is that country's sooner than the article's. (Places do not count: cocaine "bound for Mexico" leaves the
+    police Peru's.)"""
+    countries = {lexicon.entities[m.entity].country for m in mentions if m.entity in lexicon.entities and
+                 any(lexicon.ontology.is_a(lexicon.entities[m.entity].type, kind) for kind in _INSTITUTIONS)}
+    countries.discard(None)
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _demonym_of(hit: Hit, text: str, lexicon: Lexicon) -> str | None:
+    """The demonym right before a generic word that ties it to a country ("Honduran police")."""
+    before = _WORD_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+    return before.group(1) if before and before.group(1) in lexicon.demonyms else None
+
+
+def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
+                lexicon: Lexicon) -> str | None:
+    earlier = [m for s in range(max(0, sentence - lexicon.anaphor_window), sentence + 1)
+               for m in by_sentence.get(s, ()) if m.end <= hit.start]
+    if hit.kind == "nominal":
+        fitting = [m for m in earlier if m.entity in hit.refs]
+        return fitting[-1].entity if fitting else None
+    rules = [r for r in lexicon.anaphora if r.id in hit.refs]
+    for mention in reversed(earlier):
+        entity = entities[mention.entity]
+        for rule in rules:
+            if sentence - mention.sentence <= rule.max_sentences and \
+                    any(lexicon.ontology.is_a(entity.type, t) for t in rule.types) and \
+                    (not rule.kinds or entity.kind in rule.kinds):
+                return entity.id
+    return None
+
+
+def _new_id(label: str, type_: str, entities: dict[str, Entity], lexicon: Lexicon) -> str:
+    """A slug of the name; when a curated or found entity of another class has it, the class goes after."""
+    entity_id = slug(label)
+    existing = lexicon.entities.get(entity_id) or entities.get(entity_id)
+    if existing is not None and existing.type != type_:
+        entity_id = f"{entity_id}-{slug(type_)}"
+    return entity_id
+
+
+def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]], mentions: list[Mention],
+               entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
+    taken = _Taken(mentions)
+    for sentence in sentences:
+        for cand in sorted(names.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start)):
+            start, end = sentence.start + cand.start, sentence.start + cand.end
+            if taken.overlaps(sentence.index, start, end):
+                continue
+            entity_id = _new_id(cand.label, cand.type, entities, lexicon)
+            if entity_id not in entities:
+                entities[entity_id] = lexicon.entities.get(entity_id) or Entity(
+                    id=entity_id, label=cand.label, type=cand.type, curated=False, kind=cand.kind,
+                    source=f"patterns/names.yaml#{cand.rule}")
+            mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
+            taken.add(sentence.index, start, end)
+
+
+def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidate]], mentions: list[Mention],
+                entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
+    taken = _Taken(mentions)
+    known_aliases: dict[str, str] = {}
+    for sentence in sentences:
+        candidates = sorted(people.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start))
+        for cand in candidates:
+            start, end = sentence.start + cand.start, sentence.start + cand.end
+            if taken.overlaps(sentence.index, start, end):
+                continue
+            if fold(cand.name) in known_aliases:
+                entity_id = known_aliases[fold(cand.name)]
+                mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, "alias",
+                                        f"'{cand.name}' is an alias of {entities[entity_id].label}, given before"))
+                taken.add(sentence.index, start, end)
+                continue
+            entity_id = _new_id(cand.name, "Person", entities, lexicon)
+            if entity_id not in entities:
+                entities[entity_id] = lexicon.entities.get(entity_id) or Entity(
+                    id=entity_id, label=cand.name, type="Person", curated=False,
+                    source=f"patterns/people.yaml#{cand.rule}")
+            if cand.alias and not entities[entity_id].curated and \
+                    cand.alias not in {n for n, _ in entities[entity_id].names}:
+                entity = entities[entity_id]
+                entities[entity_id] = replace(entity, names=entity.names + ((cand.alias, ""),))
+            if cand.alias:
+                known_aliases[fold(cand.alias)] = entity_id
+            mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
+            taken.add(sentence.index, start, end)
+
+
+_ALIAS_CLAUSE = re.compile(r"^,?\s*(?:alias|known as|a\.k\.a\.|aka)\s+[\"“'‘][^\"”'’]{1,40}[\"”'’],?", re.I)
+
+
+def _absorb_aliases(mentions: list[Mention], text: str) -> list[Mention]:
+    """'Jorge Luis Zambrano, alias "Rasquiña,"' is one mention, so patterns see the person next to what follows."""
+    out = []
+    for m in mentions:
+        clause = _ALIAS_CLAUSE.match(text[m.end:m.end + 80]) if m.how.startswith(("name", "pattern")) else None
+        if clause and not any(o.start < m.end + clause.end() and m.end < o.end for o in mentions if o is not m):
+            end = m.end + len(clause.group(0).rstrip(","))
+            m = Mention(m.start, end, text[m.start:end], m.entity, m.sentence, m.how, m.resolution)
+        out.append(m)
+    return out
+
+
+def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
+                  text: str) -> None:
+    """'Zavala' after 'Fernando Zavala': a later bare surname is the same person."""
+    persons = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        entity = entities[m.entity]
+        if entity.type != "Person":
+            continue
+        tokens = name_tokens(entity.label)
+        keys = [t for t in tokens[1:] if len(t) > 2 and not t.endswith(".")]
+        if len(tokens) >= 3:
+            keys.append(" ".join(tokens[-2:]))
+        for key in keys:
+            persons.setdefault(key, []).append((m.start, m.end, entity.id))
+    if not persons:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in sorted(persons, key=len, reverse=True))
+                         + r")(?![\w-])")
+    taken = _Taken(mentions)
+    for sentence in sentences:
+        for found in pattern.finditer(text, sentence.start, sentence.end):
+            start, end = found.span()
+            if taken.overlaps(sentence.index, start, end):
+                continue
+            before = [p for p in persons[found.group(1)] if p[1] <= start]
+            if not before:
+                continue
+            entity_id = before[-1][2]
+            mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, "surname",
+                                    f"'{found.group(1)}' is the surname of {entities[entity_id].label}, "
+                                    f"named before"))
+            taken.add(sentence.index, start, end)
+
+
+_RESTATEMENT = re.compile(r"^\s*(?:\(\s*|[–-]\s*|,?\s*or\s+)?$")
+
+
+def _merge_adjacent(mentions: list[Mention], text: str) -> list[Mention]:
+    """One mention where the text names one entity twice in a row: 'the Shining Path guerrilla group', or a
+    name with its translation and acronym in parentheses: 'National Liberation Army (Ejército de Liberación
+    Nacional – ELN)'."""
+    merged: list[Mention] = []
+    for m in mentions:
+        if merged and merged[-1].entity == m.entity and merged[-1].sentence == m.sentence:
+            gap = text[merged[-1].end:m.start]
+            same_words = m.how == "anaphor" and not gap.strip()
+            if same_words or _RESTATEMENT.match(gap) or (gap.strip().startswith("(") and
+                                                       _RESTATEMENT.match(gap.replace("(", "", 1))):
+                last = merged.pop()
+                end = m.end
+                opened = text[last.start:end].count("(") > text[last.start:end].count(")")
+                if opened and text[end:end + 1] == ")":
+                    end += 1
+                m = Mention(last.start, end, text[last.start:end], last.entity, last.sentence, last.how,
+                            last.resolution)
+        merged.append(m)
+    return merged

@@ -1,0 +1,162 @@
+"""Curators' decisions (ontology/curation.yaml): reject a fact, merge two entities, add an alias, correct a
+type. Decisions on gazetteer entities change the lexicon when it loads; the others, and fact rejections,
+apply to each extraction; every decision is recorded in the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from kg.errors import InvalidLexicon
+from kg.model import Entity, Event, Extraction, Fact, Mention
+
+__all__ = ["Decision", "Curation", "load_curation", "apply_to_gazetteer", "apply_to_extraction"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ACTIONS = {"reject": ("fact",), "merge": ("from", "into"), "alias": ("entity", "names"), "type": ("entity", "type")}
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: str
+    action: str
+    reason: str
+    by: str | None
+    date: str | None
+    data: dict
+
+    @property
+    def source(self) -> str:
+        return f"curation.yaml#{self.id}"
+
+
+@dataclass(frozen=True)
+class Curation:
+    decisions: tuple[Decision, ...] = ()
+    merges: dict[str, str] = field(default_factory=dict)  # found entity id -> entity id it merges into
+    types: dict[str, str] = field(default_factory=dict)  # found entity id -> corrected class
+    aliases: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # found entity id -> names
+
+
+def load_curation(data: dict | None, ontology) -> tuple[Decision, ...]:
+    """Check every decision; a bad one names its position and id."""
+    decisions = []
+    seen: set[str] = set()
+    for index, entry in enumerate((data or {}).get("decisions") or []):
+        where = f"curation.yaml: decision {index + 1} ({entry.get('id', '?') if isinstance(entry, dict) else '?'})"
+        if not isinstance(entry, dict):
+            raise InvalidLexicon(f"{where}: expected a mapping")
+        if not isinstance(entry.get("id"), str) or not _ID.match(entry["id"]) or entry["id"] in seen:
+            raise InvalidLexicon(f"{where}: needs a unique lowercase slug 'id'")
+        seen.add(entry["id"])
+        action = entry.get("action")
+        if action not in _ACTIONS:
+            raise InvalidLexicon(f"{where}: action must be one of {', '.join(sorted(_ACTIONS))}")
+        for key in _ACTIONS[action]:
+            if not entry.get(key):
+                raise InvalidLexicon(f"{where}: a {action} decision needs '{key}'")
+        if not str(entry.get("reason") or "").strip():
+            raise InvalidLexicon(f"{where}: say why (reason)")
+        if action == "reject" and not {"subject", "predicate", "object"} <= set(entry["fact"]):
+            raise InvalidLexicon(f"{where}: fact needs subject, predicate and object")
+        if action == "type" and entry["type"] not in ontology.classes:
+            raise InvalidLexicon(f"{where}: type '{entry['type']}' is not a class of kg.ttl")
+        if action == "alias" and not isinstance(entry["names"], dict):
+            raise InvalidLexicon(f"{where}: names must map a language to a list of names")
+        data = {k: v for k, v in entry.items() if k not in ("id", "action", "reason", "by", "date")}
+        decisions.append(Decision(entry["id"], action, str(entry["reason"]).strip(), entry.get("by"),
+                                  str(entry["date"]) if entry.get("date") else None, data))
+    return tuple(decisions)
+
+
+def _names(decision: Decision) -> tuple[tuple[str, str], ...]:
+    return tuple((n, lang) for lang, names in sorted(decision.data["names"].items()) for n in names)
+
+
+def apply_to_gazetteer(entities: dict[str, Entity], decisions: tuple[Decision, ...]) -> Curation:
+    """Change curated entities in place; decisions about entities the extractors find are kept for later."""
+    merges, types, aliases = {}, {}, {}
+    for d in decisions:
+        if d.action == "alias":
+            target = d.data["entity"]
+            if target in entities:
+                entity = entities[target]
+                entities[target] = replace(entity, names=entity.names + tuple(
+                    n for n in _names(d) if n not in entity.names))
+            else:
+                aliases[target] = aliases.get(target, ()) + _names(d)
+        elif d.action == "type":
+            if d.data["entity"] in entities:
+                entities[d.data["entity"]] = replace(entities[d.data["entity"]], type=d.data["type"])
+            else:
+                types[d.data["entity"]] = d.data["type"]
+        elif d.action == "merge":
+            source, target = d.data["from"], d.data["into"]
+            if source in entities and target in entities:
+                gone = entities.pop(source)
+                kept = entities[target]
+                entities[target] = replace(kept, names=kept.names + ((gone.label, ""),) + tuple(
+                    n for n in gone.names if n not in kept.names))
+                for key, entity in list(entities.items()):
+                    if source in entity.located_in or source in entity.home:
+                        entities[key] = replace(
+                            entity, located_in=tuple(target if r == source else r for r in entity.located_in),
+                            home=tuple(target if r == source else r for r in entity.home))
+            else:
+                merges[source] = target
+    return Curation(decisions, merges, types, aliases)
+
+
+def _remap(mention: Mention | None, merges: dict[str, str]) -> Mention | None:
+    if mention is None or mention.entity not in merges:
+        return mention
+    return replace(mention, entity=merges[mention.entity])
+
+
+def apply_to_extraction(extraction: Extraction, curation: Curation, gazetteer: dict[str, Entity]) -> None:
+    """Merge and retype found entities, add their aliases, and set aside rejected facts."""
+    merges = {k: v for k, v in curation.merges.items() if k in extraction.entities}
+    for source, target in merges.items():
+        gone = extraction.entities.pop(source)
+        kept = extraction.entities.get(target) or gazetteer.get(target) or replace(gone, id=target)
+        extraction.entities[target] = replace(kept, names=kept.names + tuple(
+            n for n in ((gone.label, ""), *gone.names) if n not in kept.names and n[0] != kept.label))
+    for entity_id, cls in curation.types.items():
+        if entity_id in extraction.entities:
+            extraction.entities[entity_id] = replace(extraction.entities[entity_id], type=cls)
+    for entity_id, names in curation.aliases.items():
+        if entity_id in extraction.entities:
+            entity = extraction.entities[entity_id]
+            extraction.entities[entity_id] = replace(entity, names=entity.names + tuple(
+                n for n in names if n not in entity.names))
+    if merges:
+        swap = lambda i: merges.get(i, i)  # noqa: E731
+        extraction.mentions = [_remap(m, merges) for m in extraction.mentions]
+        extraction.facts = [replace(f, subject=swap(f.subject), object=f.object if f.object_is_literal else
+                                    swap(f.object), subject_mention=_remap(f.subject_mention, merges),
+                                    object_mention=_remap(f.object_mention, merges)) for f in extraction.facts]
+        extraction.events = [_remap_event(e, merges) for e in extraction.events]
+    kept, rejected = [], []
+    for fact in extraction.facts:
+        decision = _rejecting(fact, extraction.article.id, curation.decisions)
+        (rejected.append((fact, decision)) if decision else kept.append(fact))
+    extraction.facts = kept
+    extraction.rejected = rejected
+
+
+def _remap_event(event: Event, merges: dict[str, str]) -> Event:
+    swap = lambda ids: tuple(merges.get(i, i) for i in ids)  # noqa: E731
+    return replace(event, agents=swap(event.agents), targets=swap(event.targets), places=swap(event.places),
+                   roles=tuple((r, _remap(m, merges)) for r, m in event.roles))
+
+
+def _rejecting(fact: Fact, article_id: str, decisions: tuple[Decision, ...]) -> Decision | None:
+    for d in decisions:
+        if d.action != "reject":
+            continue
+        wanted = d.data["fact"]
+        if (fact.subject, fact.predicate, fact.object) == (wanted["subject"], wanted["predicate"], wanted["object"]) \
+                and d.data.get("article") in (None, article_id):
+            return d
+    return None

@@ -1,0 +1,48 @@
+"""Rules of ontology/patterns/names.yaml for names the gazetteer lacks, checked and compiled when the lexicon
+loads. Running them is kg.extract.names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.errors import InvalidLexicon
+from kg.knowledge.literals import LiteralGate
+
+__all__ = ["NameRule", "compile_name_rules"]
+
+_TOKEN = r"[A-ZÁÉÍÓÚÑÜ][\w'’-]*[\w]"
+_NAME = rf"(?P<name>{_TOKEN}(?: (?:(?:de|del|de la|de los|y|la) )?{_TOKEN}){{0,3}})"
+
+
+@dataclass(frozen=True)
+class NameRule:
+    id: str
+    type: str
+    regex: re.Pattern[str]
+    label: str
+    kinds: dict[str, str]
+    requires: re.Pattern[str] | None
+
+
+def compile_name_rules(data: dict, ontology) -> LiteralGate[NameRule]:
+    rules = []
+    for index, spec in enumerate((data or {}).get("rules", [])):
+        where = f"patterns/names.yaml: rule {index + 1} ({spec.get('id', '?')})"
+        for key in ("id", "type", "pattern", "label"):
+            if not spec.get(key):
+                raise InvalidLexicon(f"{where}: missing '{key}'")
+        if spec["type"] not in ontology.classes:
+            raise InvalidLexicon(f"{where}: type '{spec['type']}' is not a class of kg.ttl")
+        try:
+            regex = re.compile(spec["pattern"].replace("{NAME}", _NAME))
+            requires = re.compile(spec["requires"]) if spec.get("requires") else None
+        except re.error as exc:
+            raise InvalidLexicon(f"{where}: {exc}") from exc
+        if "name" not in regex.groupindex:
+            raise InvalidLexicon(f"{where}: the pattern has no {{NAME}} (or (?P<name>...))")
+        rules.append(NameRule(spec["id"], spec["type"], regex, spec["label"], dict(spec.get("kinds") or {}),
+                              requires))
+    return LiteralGate(rules, lambda rule: rule.regex)
+

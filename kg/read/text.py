@@ -1,0 +1,86 @@
+"""Read the text layout of the seeds into an `Article`: headline, byline, body and analysis.
+
+Only the body and the analysis become paragraphs; navigation, "SEE ALSO" lines, donate and licence blurbs,
+related-content teasers and "About" items stay out, so they yield no facts and no mentions.
+"""
+
+from __future__ import annotations
+
+from kg.errors import InvalidArticle
+from kg.knowledge.dates import DateRules, parse_day_month_year
+from kg.knowledge.layout import Layout
+from kg.model import Article, Paragraph
+
+__all__ = ["read_text", "content_paragraphs", "lines_of"]
+
+
+def read_text(text: str, article_id: str, source: str, layout: Layout, dates: DateRules) -> Article:
+    """Parse the text layout of the seeds; a text without that layout is read as one body."""
+    lines = lines_of(text)
+    byline_at = next((i for i, (_, _, line) in enumerate(lines) if layout.byline.match(line.strip())), None)
+    headline = topic = author = None
+    published = None
+    if byline_at is not None:
+        m = layout.byline.match(lines[byline_at][2].strip())
+        topic = m.group("topic").strip()
+        published = parse_day_month_year(m.group("date"), dates)
+        author = _title_case(m.group("author")) if m.group("author") else None
+        before = [line.strip() for _, _, line in lines[:byline_at] if line.strip()]
+        candidates = [b for b in before if b not in layout.kicker_lines]
+        headline = candidates[-1] if candidates else None
+        first_content = byline_at + 1
+    else:
+        first_content = 0
+    if headline is None:
+        first_line = next((i for i, (_, _, line) in enumerate(lines) if line.strip()), 0)
+        headline = _strip_nav(lines[first_line][2].strip(), layout)
+        first_content = first_line + 1 if byline_at is None else first_content
+    paragraphs = content_paragraphs(lines[first_content:], layout)
+    if not paragraphs:
+        raise InvalidArticle(f"{source}: no article text found")
+    return Article(id=article_id, source=source, text=text, paragraphs=tuple(paragraphs), headline=headline,
+                   published=published, author=author, topic=_title_case(topic) if topic else None,
+                   publisher=layout.publisher if byline_at is not None else None)
+
+
+def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> list[Paragraph]:
+    """Body and analysis paragraphs among (start, end, line) rows, up to the first end marker."""
+    paragraphs: list[Paragraph] = []
+    section = "body"
+    for start, _end, line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if any(stripped.startswith(marker) for marker in layout.end_markers):
+            break
+        if stripped in layout.analysis_headings:
+            section = "analysis"
+            continue
+        if stripped.startswith(layout.skip_line_prefixes):
+            continue
+        lead = len(line) - len(line.lstrip())
+        paragraphs.append(Paragraph(start + lead, start + lead + len(stripped), section))
+    return paragraphs
+
+
+def lines_of(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, line) for every line of the text."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def _strip_nav(line: str, layout: Layout) -> str:
+    for prefix in layout.nav_prefixes:
+        if line.startswith(prefix) and len(line) > len(prefix):
+            return line[len(prefix):].strip()
+    return line
+
+
+def _title_case(text: str) -> str:
+    """Bylines are upper case ("TRISTAN CLAVEL"); names read better as "Tristan Clavel"."""
+    if not text.isupper():
+        return text.strip()
+    return " ".join(w.capitalize() if len(w) > 2 or w.isalpha() else w for w in text.strip().split())

@@ -1,0 +1,420 @@
+"""Interactive network views (pyvis / vis-network) in self-contained HTML files that work offline.
+
+pyvis builds the nodes and edges; the page is our own template with vis-network inlined from the pyvis
+package, so nothing is fetched from a CDN. Every text from an article reaches the page as JSON (with `<`
+escaped) and is put into the DOM with textContent, so an article cannot inject markup.
+
+`write_views` writes the set investigators open: index.html (the whole graph, listing every other view),
+one ego view per actor and region with at least two facts, one view per article, and a timeline of events.
+The set shares one copy of vis-network in lib/ (copy the folder as a whole); a single view written by
+`write_view` carries its own copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.parse
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+import networkx as nx
+import pyvis
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+from pyvis.network import Network
+
+from kg import __version__
+from kg.errors import KgError
+from kg.network.model import (
+    ACTOR_CLASSES,
+    REGION_CLASSES,
+    Evidence,
+    find_entity,
+    find_entity_in_store,
+    load_network,
+    newest_first,
+    node_weights,
+    rank_links,
+    rank_nodes,
+    select_nodes,
+)
+from kg.rdf.quads import article_id
+
+if TYPE_CHECKING:
+    from kg.store.embedded import Store
+
+__all__ = ["ViewInfo", "write_view", "draw_view", "write_views", "entity_slug", "render_view", "ego_graph",
+           "most_reported", "script_json", "templates", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS",
+           "EGO_NODES", "EGO_LINKS", "caps", "CLASS_STYLE", "PREDICATE_COLOR"]
+
+CLASS_STYLE = {
+    "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
+    "GovernmentBody": ("#1f77b4", "triangleDown"), "SecurityForce": ("#2ca02c", "triangle"),
+    "MediaOutlet": ("#7f7f7f", "hexagon"), "Organization": ("#9467bd", "dot"),
+    "Country": ("#8c564b", "square"), "AdministrativeArea": ("#17becf", "square"),
+    "GeographicArea": ("#bcbd22", "square"), "CriminalEconomy": ("#e377c2", "triangle"),
+}
+EVENT_STYLE = ("#f2c14e", "star")
+PREDICATE_COLOR = {
+    "operatesIn": "#d62728", "locatedIn": "#b0b0b0", "memberOf": "#f28e2b", "leaderOf": "#ff5e00",
+    "involvedIn": "#e377c2", "clashesWith": "#000000", "allyOf": "#2ca02c", "arrested": "#1f77b4",
+    "deployedTo": "#17a2b8", "agent": "#8c6d31", "target": "#843c39", "place": "#6b6ecf",
+}
+PHYSICS_LIMIT = 150  # above this many nodes, positions are computed here and the browser does no physics
+ACTOR_OR_REGION = ACTOR_CLASSES | REGION_CLASSES
+# Beyond this many nodes and links a view is a hairball nobody reads, and its page runs to hundreds of
+# megabytes (the neighbourhood of the most reported cartel of 10,000 generated articles at depth 2: 39,000
+# nodes and 128,000 links, a 240 MB page; its 150 most reported nodes alone share 10,000 links).
+MAX_NODES = 500
+MAX_LINKS = 2000
+# An entity's view draws fewer: up to PHYSICS_LIMIT nodes the browser lays it out itself, and the 150 most
+# reported neighbours of a cartel in ten thousand articles already share 10,000 links. Reading the evidence
+# of each link drawn is most of the view's cost: with 500 nodes and 2,000 links that cartel's took 2.3 s.
+EGO_NODES = PHYSICS_LIMIT
+EGO_LINKS = 600
+# A node's panel lists the newest articles mentioning it, not all: a country is named in thousands. A link's
+# lists the sentences of the newest articles stating it: a cartel's presence in a country is stated in
+# thousands (`why` reads them all).
+ARTICLES_LISTED = 50
+SOURCES_LISTED = 3
+VIS_FILES = ("vis-network.min.js", "vis-network.css")
+# The set's timeline page lists the most recent events, not all: 10,000 articles report 100,000 events.
+TIMELINE_EVENTS = 5000
+
+
+@dataclass(frozen=True)
+class ViewInfo:
+    """One written view: where it is (relative to the views folder), what it shows, how big it is."""
+
+    path: str
+    title: str
+    kind: str
+    nodes: int
+    edges: int
+
+
+class _IdList(list):
+    """pyvis keeps node ids in a list and tests membership on every add: a set beside it keeps that O(1)."""
+
+    def __init__(self):
+        super().__init__()
+        self._seen: set = set()
+
+    def append(self, item) -> None:
+        self._seen.add(item)
+        super().append(item)
+
+    def __contains__(self, item) -> bool:
+        return item in self._seen
+
+
+class _Network(Network):
+    """A pyvis Network whose node checks are O(1), so 5,000-node views build in linear time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.node_ids = _IdList()
+
+    def get_nodes(self):
+        return self.node_ids
+
+
+def script_json(data) -> Markup:
+    """JSON safe inside a <script>: no '<' can close the tag or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _style(node_type: str) -> tuple[str, str]:
+    return CLASS_STYLE.get(node_type, EVENT_STYLE)
+
+
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    """The package's page templates, loaded once: each template is compiled on first use, not for every view
+    of a set of thousands."""
+    return Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+
+
+def ego_graph(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
+    """The entity and everything within `depth` hops of it, whatever the edges' direction."""
+    near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=depth)
+    return graph.subgraph(sorted(near)).copy()
+
+
+def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
+                  max_links: int = 0) -> nx.MultiDiGraph:
+    """At most `limit` nodes and `max_links` links (0: no limit), ranked as `select_nodes` ranks them in the
+    store (`rank_nodes`, `rank_links`), each link weighed by the number of sources stating it (`sources`). A
+    node the cut leaves without links goes too."""
+    sources = {(s, key, o): d["sources"] for s, o, key, d in graph.edges(keys=True, data=True)}
+    if (not limit or graph.number_of_nodes() <= limit) and (not max_links or len(sources) <= max_links):
+        return graph
+    hops = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre) if centre else {}
+    kept = set(rank_nodes(dict.fromkeys(graph, 0) | node_weights(sources), hops, limit))
+    among = {key: n for key, n in sources.items() if key[0] in kept and key[2] in kept}
+    return graph.edge_subgraph([(s, o, p) for s, p, o in rank_links(among, hops, max_links)]).copy()
+
+
+def vis_library() -> Path:
+    """The folder of pyvis's copy of vis-network (`VIS_FILES`), which views load or carry."""
+    return Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+
+
+def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None = None,
+                views: list[ViewInfo] | None = None, highlight: set[tuple[str, str]] | None = None,
+                lib: str | None = None, query_page: str | None = None) -> str:
+    """The HTML page of a network. `links` maps node ids to their own view (relative URL); `views` lists the
+    other views (on the landing page); `highlight` names edges (u, v) to draw thick (a path). With `lib` (a
+    relative folder) the page loads vis-network from there instead of carrying its own copy; with
+    `query_page` (the URL of `kg serve`'s query page), a link stated more often than shown links to the `why`
+    query that lists every source."""
+    net = _Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    undirected = graph.to_undirected(as_view=True)
+    centrality = nx.degree_centrality(undirected) if graph.number_of_nodes() > 1 else {}
+    physics = graph.number_of_nodes() <= PHYSICS_LIMIT
+    positions = {}
+    if not physics:  # (numpy comes in only here: a tenth of a second off `kg view --focus` as a command)
+        from kg.network.layout import layout
+
+        positions = layout(nx.Graph(undirected))
+    info_nodes, info_edges = {}, {}
+    for node, data in sorted(graph.nodes(data=True)):
+        color, shape = _style(data["type"])
+        tooltip = "\n".join(filter(None, [data["label"], data["type"],
+                                          "Also: " + ", ".join(data["aliases"][:8]) if data["aliases"] else "",
+                                          *[f"In: {h}" for h in list(data["articles"].values())[:5]]]))
+        extra = {"x": round(float(positions[node][0]), 1), "y": round(float(positions[node][1]), 1)} \
+            if positions else {}
+        net.add_node(node, label=data["label"], title=tooltip, color=color, shape=shape,
+                     size=round(10 + 40 * centrality.get(node, 0) ** 0.5, 1), **extra)
+        info_nodes[node] = {"label": data["label"], "type": data["type"], "aliases": data["aliases"],
+                            "positions": data["positions"], "facts": [], "view": (links or {}).get(node),
+                            "articles": _listed(data["articles"], data["mentioned"], data["label"])}
+    for index, (s, o, key, data) in enumerate(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])):
+        edge_id = f"e{index}"
+        evidence = _newest_evidence(data["evidence"])
+        first = evidence[0] if evidence else None
+        tooltip = f"{graph.nodes[s]['label']} {key} {graph.nodes[o]['label']}"
+        if first and first.sentence:
+            tooltip += f"\n\u201c{first.sentence}\u201d\n{first.headline} ({first.date})"
+        elif first:
+            tooltip += f"\nfrom the gazetteer: {first.entry}"
+        wide = highlight is not None and ((s, o) in highlight or (o, s) in highlight)
+        net.add_edge(s, o, id=edge_id, label=key, title=tooltip, color=PREDICATE_COLOR.get(key, "#999999"),
+                     arrows="to", font={"size": 10, "align": "middle"}, width=6 if wide else 1)
+        unread = data["sources"] - len({e.article or e.entry for e in evidence})
+        ends = {"from": graph.nodes[s]["label"], "to": graph.nodes[o]["label"]}
+        more = f"\u2026 and {unread} older: kg query --saved why --bind from=\"{ends['from']}\" " \
+               f"to=\"{ends['to']}\"" if unread > 0 else ""
+        why = f"{query_page}?{urllib.parse.urlencode({'saved': 'why', **ends})}" if more and query_page else ""
+        info_edges[edge_id] = {"from": s, "to": o, "predicate": key, "dates": data["dates"], "sources": data["sources"],
+                               "more": more, "why": why, "evidence": [
+            {"sentence": e.sentence, "subject_text": e.subject_text, "object_text": e.object_text,
+             "headline": e.headline, "date": e.date, "outlet": e.publisher, "rule": e.rule, "entry": e.entry,
+             "article": article_id(e.article)}
+            for e in evidence]}
+        info_nodes[s]["facts"].append(f"{key} {graph.nodes[o]['label']}")
+        info_nodes[o]["facts"].append(f"{graph.nodes[s]['label']} {key}")
+    nodes, edges, *_ = net.get_network_data()
+    options = {"physics": {"enabled": physics, "stabilization": {"iterations": 300}},
+               "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics},
+               "edges": {"smooth": False}}
+    used_types = sorted({d["type"] for _, d in graph.nodes(data=True)})
+    used_predicates = sorted({k for *_, k in graph.edges(keys=True)})
+    legend = [{"name": t, "color": _style(t)[0], "kind": "node"} for t in used_types] + \
+             [{"name": p, "color": PREDICATE_COLOR.get(p, "#999999"), "kind": "edge"} for p in used_predicates]
+    listing = [{"path": v.path, "title": v.title, "kind": v.kind, "nodes": v.nodes, "edges": v.edges}
+               for v in views or []]
+    return templates().get_template("view.html").render(
+        title=title, version=__version__, node_count=len(nodes), edge_count=len(edges),
+        lib=lib, vis_js=None if lib else Markup((vis_library() / "vis-network.min.js").read_text(encoding="utf-8")),
+        vis_css=None if lib else Markup((vis_library() / "vis-network.css").read_text(encoding="utf-8")),
+        nodes_json=script_json(nodes), edges_json=script_json(edges), legend_json=script_json(legend),
+        options_json=script_json(options), info_json=script_json({"nodes": info_nodes, "edges": info_edges}),
+        views_json=script_json(listing))
+
+
+def _newest_evidence(evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence a link's panel shows: that of the `SOURCES_LISTED` newest articles (or entries) stating it,
+    as `load_network` reads it when told to (`newest_sources`)."""
+    sources = {e.article or e.entry: e.date for e in evidence}
+    newest = set(newest_first(sources, sources)[:SOURCES_LISTED])
+    return [e for e in evidence if (e.article or e.entry) in newest]
+
+
+def _listed(articles: dict[str, str], mentioned: int, label: str) -> list[str]:
+    """The headlines a node's panel lists: the newest, and how to ask for the others (`mentioned` counts
+    all the articles naming it, read or not)."""
+    headlines = list(articles.values())[:ARTICLES_LISTED]
+    if mentioned <= len(headlines):
+        return headlines
+    return headlines + [f"\u2026 and {mentioned - len(headlines)} older: kg query --saved articles-mentioning "
+                        f"--bind name=\"{label}\""]
+
+
+def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 1,
+               article: str | None = None, max_nodes: int | None = None,
+               max_links: int | None = None) -> dict[str, int]:
+    """Write the whole-graph view, an ego view (`focus`) or one article's view to `output`, with at most
+    `max_nodes` nodes and `max_links` links (see `select_nodes`; 0: no limit; by default `EGO_NODES` and
+    `EGO_LINKS` for an ego view, `MAX_NODES` and `MAX_LINKS` otherwise). Returns the nodes and edges drawn,
+    the nodes there were to choose from (`of`) and the links among the chosen ones (`edges_of`)."""
+    html, stats = draw_view(store, focus, depth, article, max_nodes, max_links)
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(html, encoding="utf-8")
+    return stats
+
+
+def draw_view(store: Store, focus: str | None = None, depth: int = 1, article: str | None = None,
+              max_nodes: int | None = None, max_links: int | None = None, entity_pages: str | None = None,
+              lib: str | None = None, query_page: str | None = None) -> tuple[str, dict[str, int]]:
+    """The page `write_view` writes, and its figures. With `entity_pages` (a relative folder, "" for the
+    page's own) every actor and region drawn links to its own view there, `<slug>.html`, with `lib` the
+    page loads vis-network from that folder, and with `query_page` the links stated more often than shown
+    link to the query page (see `render_view`): how `kg serve` draws a view when it is asked for one."""
+    selection = None
+    max_nodes, max_links = caps(bool(focus and not article), max_nodes, max_links)
+    newest = {"newest_sources": SOURCES_LISTED, "newest_articles": ARTICLES_LISTED}  # a view with a size limit
+    if focus and not article:  # read only the neighbourhood from the store
+        centre = find_entity_in_store(store, focus)
+        selection = select_nodes(store, max_nodes, centre, depth, max_links)
+        graph = load_network(store, focus=centre, depth=depth, selection=selection, **newest)
+        if centre not in graph:  # facts with literal objects only (holdsPosition): no edge to draw
+            raise KgError(f"no entity named '{focus}' has facts in the store")
+    else:
+        if not article:
+            selection = select_nodes(store, max_nodes, max_links=max_links)
+        graph = load_network(store, article=article, selection=selection, **(newest if selection else {}))
+        centre = find_entity(graph, focus) if focus else None
+    title = "actorgraph"
+    if centre:
+        graph = ego_graph(graph, centre, depth)
+        title += f": {graph.nodes[centre]['label']} and its neighbours"
+    elif article:
+        title += f": article {article}"
+    nodes = selection.total if selection else graph.number_of_nodes()
+    links = selection.links_among if selection else graph.number_of_edges()
+    graph = most_reported(graph, max_nodes, centre, max_links)
+    title += _shown(graph, nodes, links, selection.complete if selection else True)
+    own = None if entity_pages is None else {
+        node: f"{entity_pages}{entity_slug(node)}.html" for node, data in graph.nodes(data=True)
+        if data["type"] in ACTOR_OR_REGION}
+    html = render_view(graph, title, links=own, lib=lib, query_page=query_page)
+    return html, {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": nodes, "edges_of": links}
+
+
+def caps(ego: bool, max_nodes: int | None = None, max_links: int | None = None) -> tuple[int, int]:
+    """The limits a view is drawn with: those given, else an ego view's or the others' defaults."""
+    nodes, links = (EGO_NODES, EGO_LINKS) if ego else (MAX_NODES, MAX_LINKS)
+    return nodes if max_nodes is None else max_nodes, links if max_links is None else max_links
+
+
+def entity_slug(iri: str) -> str:
+    """The name of an entity's page in a set of views: its IRI's last segment."""
+    return iri.rsplit("/", 1)[-1]
+
+
+def _shown(drawn: nx.MultiDiGraph, nodes: int, links: int, complete: bool = True) -> str:
+    """What a title says of a view cut to its limits: how many of how many."""
+    parts = []
+    if drawn.number_of_nodes() < nodes:
+        parts.append(f"the {drawn.number_of_nodes()} most reported of {'' if complete else 'at least '}{nodes} "
+                     f"entities and events")
+    if drawn.number_of_edges() < links:
+        parts.append(f"{'their' if parts else 'the'} {drawn.number_of_edges()} most reported links of {links}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int | None = None,
+                max_links: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[ViewInfo]:
+    """The investigators' set: index.html (whole graph, listing the others), entity/<id>.html for every actor
+    and region with at least two facts, article/<id>.html for every article, and timeline.html; the graph
+    and entity views with at most `max_nodes` nodes and `max_links` links (see `most_reported` and `caps`).
+
+    Each page is written as soon as it is drawn (a store of thousands of articles makes thousands of pages);
+    `progress` is called after each with the number written and the number in all."""
+    folder = Path(folder)
+    graph = load_network(store)
+    entity_ids = sorted(n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2)
+    articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
+    targets = {node: f"entity/{entity_slug(node)}.html" for node in entity_ids}
+    total = len(entity_ids) + len(articles) + 2
+    (folder / "lib").mkdir(parents=True, exist_ok=True)
+    for name in VIS_FILES:
+        (folder / "lib" / name).write_bytes((vis_library() / name).read_bytes())
+    infos: list[ViewInfo] = []
+
+    def page(info: ViewInfo, sub: nx.MultiDiGraph) -> None:
+        up = os.path.relpath(folder, (folder / info.path).parent)
+        links = {n: f"{up}/{t}" for n, t in targets.items() if n in sub}
+        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib"))
+        infos.append(info)
+        if progress:
+            progress(len(infos), total)
+
+    limit, most = caps(True, max_nodes, max_links)
+    for node in entity_ids:
+        near = ego_graph(graph, node, depth)
+        ego = most_reported(near, limit, node, most)
+        title = f"{graph.nodes[node]['label']} and its neighbours" + _shown(ego, near.number_of_nodes(),
+                                                                            near.number_of_edges())
+        page(ViewInfo(f"entity/{entity_slug(node)}.html", title, "entity", ego.number_of_nodes(),
+                      ego.number_of_edges()), ego)
+    for iri in articles:
+        sub = load_network(store, article=article_id(iri))
+        headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"] if e.headline),
+                        article_id(iri))
+        page(ViewInfo(f"article/{article_id(iri)}.html", headline, "article",
+                      sub.number_of_nodes(), sub.number_of_edges()), sub)
+    events = _timeline(graph)
+    timeline = _most_recent(events, TIMELINE_EVENTS)
+    cut = "" if len(timeline) == len(events) else \
+        f" (the {len(timeline)} most recent of {len(events)}; all of them: kg query --saved timeline)"
+    _write(folder / "timeline.html", templates().get_template("timeline.html").render(
+        title="actorgraph: timeline of events" + cut, version=__version__, events=timeline,
+        types=sorted({e["type"] for e in timeline})))
+    infos.append(ViewInfo("timeline.html", "Timeline of events" + cut, "timeline", len(timeline), 0))
+    if progress:
+        progress(len(infos), total)
+    limit, most = caps(False, max_nodes, max_links)
+    shown = most_reported(graph, limit, max_links=most)
+    title = "actorgraph: the whole graph" + _shown(shown, graph.number_of_nodes(), graph.number_of_edges())
+    index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
+    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib"))
+    if progress:
+        progress(len(infos) + 1, total)
+    return [index] + infos
+
+
+def _timeline(graph: nx.MultiDiGraph) -> list[dict]:
+    """Events with their roles and evidence, by date (undated last)."""
+    events = []
+    for node, data in graph.nodes(data=True):
+        if data["type"] in ACTOR_OR_REGION or data["type"] == "CriminalEconomy":
+            continue
+        roles: dict[str, list[str]] = {"agent": [], "target": [], "place": []}
+        evidence = None
+        for _, other, key, edge in graph.out_edges(node, keys=True, data=True):
+            roles.setdefault(key, []).append(graph.nodes[other]["label"])
+            evidence = evidence or (edge["evidence"][0] if edge["evidence"] else None)
+        events.append({"date": data.get("date", ""), "type": data["type"], "agent": ", ".join(sorted(roles["agent"])),
+                       "target": ", ".join(sorted(roles["target"])), "place": ", ".join(sorted(roles["place"])),
+                       "sentence": evidence.sentence if evidence else "", "headline": evidence.headline if evidence
+                       else "", "published": evidence.date if evidence else ""})
+    return sorted(events, key=lambda e: (e["date"] == "", e["date"], e["type"], e["sentence"]))
+
+
+def _most_recent(events: list[dict], limit: int) -> list[dict]:
+    """The `limit` most recent of events in date order (undated last), still in date order; undated events
+    only if fewer dated ones than `limit`."""
+    dated = sum(1 for e in events if e["date"])
+    return events[dated - limit:dated] if dated >= limit else events[:limit]
+
+
+def _write(path: Path, html: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
