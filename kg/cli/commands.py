@@ -310,6 +310,9 @@ def extract_command(file: Path, fmt: str, explain: bool) -> None:
 def evaluate(folder: Path, articles: Path | None, verbose: bool, as_json: bool) -> None:
     """Score extraction against gold files (NAME.gold.json beside NAME.txt or NAME.html).
 
+    The gold format is described in tests/gold/GOLD_FORMAT.md of the repository, beside the gold files of the
+    seeds.
+
     Each article is built alone; prints per-article and overall recall, violations of the must-not list and
     the share of entity types right. Exit status 1 when any article has a violation or fails to build.
 
