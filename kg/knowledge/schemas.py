@@ -7,8 +7,8 @@ ontology or the gazetteer (is this a class of kg.ttl, an id of the gazetteer?) i
 that turn these models into matchers.
 
 To add a curated file: write a `CuratedFile` model for it (its list of entries, if it has one, named by
-`noun`), put it in `SCHEMAS` under its path, and read it with `read_curated(root, path, TheModel)`. A test fails for a
-YAML file under ontology/ that no schema covers.
+`noun`), put it in `SCHEMAS` under its path, and read it with `read_curated(root, path, TheModel)`. A test
+fails for a YAML file under ontology/ that no schema covers.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ def _rule_id(value: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Source = Annotated[str, StringConstraints(min_length=1)]  # a pattern, taken as written: spaces count
 Words = list[Text]
 SomeWords = Annotated[list[Text], Field(min_length=1)]
 OneOrMany = Annotated[list[Text], BeforeValidator(_one_or_many)]
@@ -94,7 +95,7 @@ LanguageNames = dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")],
 class Strict(BaseModel):
     """No coercion ("5" is no number, 5 no string), no unknown field."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 class CuratedFile(Strict):
@@ -182,7 +183,7 @@ class DemonymsFile(CuratedFile):
 class RelationSpec(Strict):
     id: RuleId
     predicate: Text
-    pattern: Text
+    pattern: Source
     checks: Words = ["negation", "hedge"]
     confidence: Confidence = 0.7
     subject: Literal["article"] | None = None
@@ -258,8 +259,8 @@ class EventsFile(CuratedFile):
 class NameRuleSpec(Strict):
     id: RuleId
     type: ClassName
-    pattern: Text
-    label: Text
+    pattern: Source
+    label: Source
     kinds: dict[str, Text] = {}
     requires: PyRegex | None = None
 
