@@ -14,6 +14,7 @@ import click
 from kg import __version__
 from kg.errors import KgError
 from kg.paths import default_store
+from kg.query.results import QUERY_FORMATS, TABLE
 from kg.vocab import ARTICLE
 
 # Above this many articles, `kg view --all` says that `kg serve` draws views on demand (1,000 articles: 5,000
@@ -136,8 +137,7 @@ def export(store_location: str | None, fmt: str, output: Path) -> None:
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries and what they answer.")
 @click.option("--bind", multiple=True, metavar="VAR=VALUE",
               help="Bind a variable: name=\"Shining Path\" (a string) or entity=kgr:shining-path (an IRI).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=TABLE, show_default=True)
 def query(query: str | None, store_location: str | None, query_file: Path | None, saved: str | None,
           list_saved: bool, bind: tuple[str, ...], fmt: str) -> None:
     """Run SPARQL over all articles (their named graphs merged).
@@ -153,14 +153,8 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
       kg query -f my-question.rq --format json
     """
     from kg.paths import ontology_dir
-    from kg.query.run import (
-        binding_notes,
-        format_result,
-        parse_bindings,
-        run_query,
-        saved_queries,
-        unused_bindings,
-    )
+    from kg.query.results import format_result
+    from kg.query.run import binding_notes, parse_bindings, run_query, saved_queries, unused_bindings
     from kg.store.embedded import open_store
 
     try:
