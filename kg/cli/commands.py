@@ -154,7 +154,13 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
     """
     from kg.paths import ontology_dir
     from kg.query.results import format_result
-    from kg.query.run import binding_notes, parse_bindings, run_query, saved_queries, unused_bindings
+    from kg.query.run import (
+        binding_notes,
+        parse_bindings,
+        run_query,
+        saved_queries,
+        unused_bindings,
+    )
     from kg.store.embedded import open_store
 
     try:
@@ -311,18 +317,13 @@ def evaluate(folder: Path, articles: Path | None, verbose: bool, as_json: bool) 
     from dataclasses import asdict
 
     from kg.knowledge.lexicon import default_lexicon
-    from kg.pipeline.evaluate import evaluate_folder
+    from kg.pipeline.evaluate import evaluate_folder, summarize
 
     try:
         scores = evaluate_folder(folder, default_lexicon(), articles)
     except KgError as exc:
         _fail(exc)
-    facts = sum(s.facts for s in scores) + 10 * sum(1 for s in scores if s.error)
-    found = sum(s.entities_found for s in scores)
-    summary = {"recall": round(sum(s.hits for s in scores) / facts, 3) if facts else 0.0,
-               "violations": sum(s.violations for s in scores),
-               "types": round(sum(s.types_right for s in scores) / found, 3) if found else 0.0,
-               "articles": len(scores), "errors": sum(1 for s in scores if s.error)}
+    summary = summarize(scores)
     if as_json:
         click.echo(json.dumps({"summary": summary, "articles": [asdict(s) for s in scores]}, ensure_ascii=False,
                               indent=2))
@@ -400,7 +401,7 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
       kg path "Sendero Luminoso" "Fernando Zavala"
       kg path ELN "Norte de Santander" -o eln-nds.html
     """
-    from kg.network.analysis import shortest_chains
+    from kg.network.analysis import chains_subgraph, describe_chains, shortest_chains
     from kg.network.model import load_network
     from kg.store.embedded import open_store
     from kg.views.render import render_view
@@ -413,21 +414,10 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
     if not chains:
         click.echo(f"No chain of facts links {source} and {target}.")
         sys.exit(1)
-    label = lambda n: graph.nodes[n]["label"]  # noqa: E731
-    for number, chain in enumerate(chains, 1):
-        click.echo(f"Chain {number} ({len(chain)} hop{'s' if len(chain) > 1 else ''})")
-        for hop in chain:
-            click.echo(f"  {label(hop.subject)} --{hop.predicate}--> {label(hop.object)}")
-            for ev in hop.evidence[:2]:
-                if ev.sentence:
-                    click.echo(f"      \"{' '.join(ev.sentence.split())}\"")
-                    click.echo(f"      ({ev.headline}, {ev.date}; rule {ev.rule})")
-                else:
-                    click.echo(f"      (the gazetteer: {ev.entry}; rule {ev.rule})")
+    for line in describe_chains(graph, chains):
+        click.echo(line)
     if output:
-        nodes = {n for chain in chains for hop in chain for n in (hop.subject, hop.object)}
-        pairs = {(hop.subject, hop.object) for chain in chains for hop in chain}
-        sub = graph.subgraph(sorted(nodes)).copy()
+        sub, pairs = chains_subgraph(graph, chains)
         Path(output).write_text(render_view(sub, f"actorgraph: from {source} to {target}", highlight=pairs),
                                 encoding="utf-8")
         click.echo(f"Wrote {output}.")
@@ -554,27 +544,18 @@ def validate(store_location: str | None, article: str | None) -> None:
       kg validate --article 000_6bef111ac725a0fa
     """
     from kg.paths import ontology_dir
-    from kg.rdf.quads import article_iri
-    from kg.rdf.validate import validate_triples
+    from kg.rdf.validate import validate_store
     from kg.store.embedded import open_store
-    from kg.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH
 
     try:
         store = open_store(store_location or default_store(), read_only=True)
-        if article:
-            graph = article_iri(article).value
-            if graph not in store.named_graphs():
-                raise KgError(f"no article '{article}' in the store")
-            quads = store.quads_of(graph) + store.quads_of(GAZETTEER_GRAPH) + store.quads_of(ONTOLOGY_GRAPH)
-        else:
-            quads = list(store.quads())
-        violations = validate_triples(quads, ontology_dir())
+        violations, statements = validate_store(store, ontology_dir(), article)
     except KgError as exc:
         _fail(exc)
     for violation in violations:
         click.echo(str(violation))
-    click.echo(f"{len(violations)} violation(s) in {len(quads)} statements." if violations else
-               f"Conforms: {len(quads)} statements checked against ontology/shapes.ttl.")
+    click.echo(f"{len(violations)} violation(s) in {statements} statements." if violations else
+               f"Conforms: {statements} statements checked against ontology/shapes.ttl.")
     if violations:
         sys.exit(1)
 

@@ -6,7 +6,14 @@ Public: `run_query`, `format_result`, `write_result`, `FORMATS`, `saved_queries`
 """
 
 from kg.query.results import FORMATS, format_result, write_result
-from kg.query.run import SavedQuery, bind, binding_notes, parse_bindings, run_query, saved_queries
+from kg.query.run import (
+           SavedQuery,
+           bind,
+           binding_notes,
+           parse_bindings,
+           run_query,
+           saved_queries,
+)
 
 __all__ = ["FORMATS", "SavedQuery", "bind", "binding_notes", "format_result", "parse_bindings", "run_query",
            "saved_queries", "write_result"]
