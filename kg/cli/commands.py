@@ -478,8 +478,7 @@ def serve(store_location: str | None, host: str, port: int, timeout: float, max_
     except KeyboardInterrupt:
         pass
     finally:
-        server.pool.close()
-        server.server_close()
+        server.close()
 
 
 def _copy(source_location: str, target_location: str, verb: str) -> None:

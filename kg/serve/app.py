@@ -265,6 +265,11 @@ class _Server(ThreadingHTTPServer):
         self.pool = QueryPool(config.store, config.workers)
         self.kept = Kept(config.cache_mb * 2**20)
 
+    def close(self) -> None:
+        """Stop the workers and release the port."""
+        self.pool.close()
+        self.server_close()
+
 
 def make_server(config: ServerConfig) -> _Server:
     """A server bound to host:port (port 0: any free port), ready for serve_forever()."""
@@ -279,5 +284,4 @@ def serve(config: ServerConfig) -> None:
     try:
         server.serve_forever()
     finally:
-        server.pool.close()
-        server.server_close()
+        server.close()
