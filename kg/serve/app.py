@@ -138,7 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", errors="replace")
         media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if media == "application/sparql-update":
-            return self._refuse_update()
+            self._refuse_update()
+            return None
         if media == "application/sparql-query":
             return {**params, "query": [body]}
         if media == "application/x-www-form-urlencoded":
@@ -167,7 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
         if _UPDATE.match(query):
             return self._refuse_update()
         config = self.server.config
-        select_format, graph_format = negotiate(self.headers.get("Accept", ""), (params.get("format") or [None])[0])
+        explicit = params["format"][0] if params.get("format") else None
+        select_format, graph_format = negotiate(self.headers.get("Accept", ""), explicit)
         job = ("query", query, tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
                select_format, graph_format, config.max_rows)
         answer, hit = self._kept_or_run(job)

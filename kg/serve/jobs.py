@@ -4,6 +4,7 @@ query's bindings, draw a view or find an entity's page. Each job returns an `Ans
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.errors import KgError
@@ -66,4 +67,4 @@ def draw(store, page: str, name: str) -> Answer:
     return Answer(200, html.encode(), HTML)
 
 
-JOBS = {"query": answer_query, "notes": binding_notes_of, "view": draw}
+JOBS: dict[str, Callable[..., Answer]] = {"query": answer_query, "notes": binding_notes_of, "view": draw}
