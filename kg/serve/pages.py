@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from kg import __version__
 from kg.query.results import FORMATS
 from kg.query.run import SavedQuery
@@ -25,13 +27,14 @@ def views_page() -> bytes:
 
 def service_description(base: str) -> bytes:
     """What a GET of /sparql without a query answers (SPARQL 1.1 Service Description, in Turtle)."""
-    formats = ", ".join(f"formats:{f.w3c_name}" for f in FORMATS.values())
+    formats = textwrap.fill(", ".join(f"formats:{f.w3c_name}" for f in FORMATS.values()) + " ;", width=110,
+                            initial_indent="    sd:resultFormat ", subsequent_indent=" " * 8, break_on_hyphens=False)
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix formats: <http://www.w3.org/ns/formats/> .
 <{base}/sparql> a sd:Service ;
     sd:endpoint <{base}/sparql> ;
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:feature sd:UnionDefaultGraph ;
-    sd:resultFormat {formats} ;
+{formats}
     sd:defaultDataset [ a sd:Dataset ] .
 """.encode()
