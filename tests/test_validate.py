@@ -83,14 +83,14 @@ BREAKAGES = {"FactShape": _drop_assertion, "EntityShape": _second_label, "Entity
 
 
 def test_the_seed_conforms(seed_quads, lexicon):
-    assert check_article(seed_quads, lexicon.ontology) == []
+    assert check_article(seed_quads, lexicon.root) == []
     assert validate_triples(seed_quads, lexicon.root) == []
 
 
 @pytest.mark.parametrize("shape, breakage", sorted(BREAKAGES.items()))
 def test_breakage_is_caught_by_both(seed_quads, lexicon, shape, breakage):
     broken = breakage(list(seed_quads))
-    fast = {v.shape.rsplit("#", 1)[1] for v in check_article(broken, lexicon.ontology)}
+    fast = {v.shape.rsplit("#", 1)[1] for v in check_article(broken, lexicon.root)}
     full = {v.shape.rsplit("#", 1)[1] for v in validate_triples(broken, lexicon.root)}
     assert shape.strip() in fast
     assert shape.strip() in full
@@ -110,3 +110,4 @@ def test_build_refuses_an_article_that_does_not_conform(lexicon, monkeypatch, sh
     assert report.built == [] and len(report.errors) == 1
     assert "does not conform to ontology/shapes.ttl" in report.errors[0] and shape.strip() in report.errors[0]
     assert not any(g.endswith(SEED.stem) for g in store.named_graphs())
+
