@@ -17,7 +17,7 @@ from kg.rdf.shacl import compiled_shapes
 from kg.rdf.validate import check_article, validate_triples
 from kg.vocab import KG, KGR, PROV, RDF, RDFS, SCHEMA, XSD
 
-SETTINGS = settings(max_examples=int(os.environ.get("KG_HYPOTHESIS_EXAMPLES", 60)) // 2, deadline=None,
+SETTINGS = settings(max_examples=int(os.environ.get("KG_HYPOTHESIS_EXAMPLES", "60")) // 2, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 A = ox.NamedNode(RDF + "type")
 TEXT = "The army moved into the valley. Police arrested two men in the port."

@@ -7,12 +7,13 @@ tests/test_shacl_agreement.py holds the two to the same verdicts on generated gr
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 import rdflib
@@ -20,7 +21,7 @@ import rdflib
 from kg.errors import InvalidLexicon
 from kg.vocab import KG, KGR, RDF, RDFS, XSD
 
-__all__ = ["Violation", "Shapes", "compiled_shapes", "shapes_graphs", "short_iri"]
+__all__ = ["Shapes", "Violation", "compiled_shapes", "shapes_graphs", "short_iri"]
 
 SH = "http://www.w3.org/ns/shacl#"
 SHAPES = "https://w3id.org/actorgraph/shapes#"
@@ -184,17 +185,21 @@ def _subclasses(triples: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]
     return closure
 
 
-@dataclass
 class Shapes:
     """shapes.ttl as plain objects, with the class hierarchy of kg.ttl that sh:targetClass and sh:class follow."""
 
-    node_shapes: list[_Shape]
-    subclass_pairs: frozenset[tuple[str, str]]
+    def __init__(self, node_shapes: list[_Shape], subclass_pairs: frozenset[tuple[str, str]]) -> None:
+        self.node_shapes = node_shapes
+        self.subclass_pairs = subclass_pairs
+        self.below = _subclasses(subclass_pairs)
+        self._scratch = ox.Store()  # for the SPARQL constraints: emptied and refilled, faster than a new one
+        self._lock = threading.Lock()
 
     def check(self, quads: Iterable) -> list[Violation]:
         """Every violation of the shapes in a graph (pyoxigraph Quads or Triples; graph names are ignored,
         the graph is their union, as `kg validate` sees a store)."""
-        return sorted_violations(_Check(self, list(quads)).run())
+        with self._lock:
+            return sorted_violations(_Check(self, list(quads), self._scratch).run())
 
 
 @lru_cache(maxsize=4)
@@ -246,44 +251,42 @@ def _number(term) -> Decimal | None:
 
 
 def _compare(test: Callable[[Decimal, Decimal], bool]) -> Callable:
-    def check(values, bound, _check) -> Iterator:
-        for value in values:
-            number = _number(value)
-            if number is None or not test(number, Decimal(str(bound))):
-                yield value
-    return check
-
-
-def _each(test: Callable) -> Callable:
-    def check(values, parameter, run) -> Iterator:
-        return (v for v in values if not test(v, parameter, run))
-    return check
+    def fails(values, bound, _run) -> bool:
+        limit = Decimal(str(bound))
+        return any((n := _number(v)) is None or not test(n, limit) for v in values)
+    return fails
 
 
 def _text(term) -> str | None:
     return None if isinstance(term, ox.BlankNode) else term.value
 
 
+def _length(test: Callable[[int, int], bool]) -> Callable:
+    return lambda values, n, _run: any((t := _text(v)) is None or not test(len(t), n) for v in values)
+
+
+# Each constraint parameter -> does some value node fail it? (A verdict names the node, the path and the
+# component, not the value, so one failing value is as good as all of them.)
 _CHECKS: dict[str, Callable] = {
-    "minCount": lambda values, n, _run: [None] if len(values) < n else [],
-    "maxCount": lambda values, n, _run: [None] if len(values) > n else [],
-    "datatype": _each(lambda v, d, _run: _has_datatype(v, d)),
-    "nodeKind": _each(lambda v, k, _run: _kind(v) in _KINDS[k]),
-    "class": _each(lambda v, c, run: run.is_instance(v, c)),
+    "minCount": lambda values, n, _run: len(values) < n,
+    "maxCount": lambda values, n, _run: len(values) > n,
+    "datatype": lambda values, d, _run: any(not _has_datatype(v, d) for v in values),
+    "nodeKind": lambda values, k, _run: any(_kind(v) not in _KINDS[k] for v in values),
+    "class": lambda values, c, run: any(not run.is_instance(v, c) for v in values),
     "minInclusive": _compare(lambda a, b: a >= b),
     "maxInclusive": _compare(lambda a, b: a <= b),
     "minExclusive": _compare(lambda a, b: a > b),
     "maxExclusive": _compare(lambda a, b: a < b),
-    "minLength": _each(lambda v, n, _run: _text(v) is not None and len(_text(v)) >= n),
-    "maxLength": _each(lambda v, n, _run: _text(v) is not None and len(_text(v)) <= n),
-    "pattern": _each(lambda v, p, _run: _text(v) is not None and p.search(_text(v)) is not None),
-    "in": _each(lambda v, members, _run: v in members),
-    "hasValue": lambda values, wanted, _run: [] if any(v.value == wanted for v in values) else [None],
-    "or": _each(lambda v, shapes, run: any(run.conforms(s, v) for s in shapes)),
-    "and": _each(lambda v, shapes, run: all(run.conforms(s, v) for s in shapes)),
-    "xone": _each(lambda v, shapes, run: sum(run.conforms(s, v) for s in shapes) == 1),
-    "not": _each(lambda v, shape, run: not run.conforms(shape, v)),
-    "node": _each(lambda v, shape, run: run.conforms(shape, v)),
+    "minLength": _length(lambda a, b: a >= b),
+    "maxLength": _length(lambda a, b: a <= b),
+    "pattern": lambda values, p, _run: any((t := _text(v)) is None or p.search(t) is None for v in values),
+    "in": lambda values, members, _run: any(v not in members for v in values),
+    "hasValue": lambda values, wanted, _run: not any(v.value == wanted for v in values),
+    "or": lambda values, shapes, run: any(not any(run.conforms(s, v) for s in shapes) for v in values),
+    "and": lambda values, shapes, run: any(not all(run.conforms(s, v) for s in shapes) for v in values),
+    "xone": lambda values, shapes, run: any(sum(run.conforms(s, v) for s in shapes) != 1 for v in values),
+    "not": lambda values, shape, run: any(run.conforms(shape, v) for v in values),
+    "node": lambda values, shape, run: any(not run.conforms(shape, v) for v in values),
 }
 
 
@@ -294,15 +297,28 @@ def _component(parameter: str) -> str:
 class _Check:
     """One graph, indexed by subject, checked against the compiled shapes."""
 
-    def __init__(self, shapes: Shapes, quads: list) -> None:
+    def __init__(self, shapes: Shapes, quads: list, scratch: ox.Store) -> None:
         self.shapes = shapes
         self.quads = quads
-        self.by_subject: dict = defaultdict(lambda: defaultdict(set))
+        self.scratch = scratch
+        self.loaded = False
+        self.by_subject: dict = {}
+        self.unique: list = []  # each triple once, though two graphs may hold it
         for q in quads:
-            self.by_subject[q.subject][q.predicate.value].add(q.object)
-        pairs = shapes.subclass_pairs | {(s.value, o.value) for s, props in self.by_subject.items()
-                                         for o in props.get(_SUBCLASS, ()) if isinstance(s, ox.NamedNode)}
-        self.below = _subclasses(pairs)
+            props = self.by_subject.get(q.subject)
+            if props is None:
+                props = self.by_subject[q.subject] = {}
+            values = props.get(q.predicate.value)
+            if values is None:
+                values = props[q.predicate.value] = set()
+            if q.object not in values:
+                values.add(q.object)
+                self.unique.append(q)
+        self.below = shapes.below
+        extra = {(s.value, o.value) for s, props in self.by_subject.items() for o in props.get(_SUBCLASS, ())
+                 if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)}
+        if extra - shapes.subclass_pairs:  # the graph extends the class hierarchy itself
+            self.below = _subclasses(shapes.subclass_pairs | extra)
 
     def objects(self, node, predicate: str) -> set:
         props = self.by_subject.get(node)
@@ -324,36 +340,45 @@ class _Check:
         found.update(ox.NamedNode(iri) for iri in shape.targets.get("targetNode", ()))
         return found
 
-    def results(self, shape: _Shape, focus) -> Iterator[tuple[object, _Shape, str]]:
-        """(focus node, shape, constraint parameter) for each failure of `focus` against `shape`: one per
-        failing value node, as pySHACL reports them."""
-        values = [focus] if shape.path is None else list(self.objects(focus, shape.path))
+    def results(self, shape: _Shape, focus, first: bool = False) -> list[tuple[object, _Shape, str]]:
+        """(focus node, shape, constraint parameter) for each constraint of `shape` (and of its property
+        shapes) that `focus` fails; only the first one when that is all a caller needs."""
+        values = (focus,) if shape.path is None else self.objects(focus, shape.path)
+        out = []
         for parameter, value in shape.constraints:
-            for _failed in _CHECKS[parameter](values, value, self):
-                yield focus, shape, parameter
+            if _CHECKS[parameter](values, value, self):
+                out.append((focus, shape, parameter))
+                if first:
+                    return out
         for prop in shape.properties:
             for value in values:
-                yield from self.results(prop, value)
+                out += self.results(prop, value, first)
+                if first and out:
+                    return out
+        return out
 
     def conforms(self, shape: _Shape, node) -> bool:
-        return next(self.results(shape, node), None) is None and not any(self.sparql(shape, {node}))
+        return not self.results(shape, node, first=True) and not (shape.sparql and any(self.sparql(shape, {node})))
 
     def sparql(self, shape: _Shape, focus: set) -> Iterator[Violation]:
         if not shape.sparql or not focus:
             return
         store = self._store()
         for constraint in shape.sparql:
-            for row in store.query(constraint.select):
+            for row in store.query(constraint.select, use_default_graph_as_union=True):
                 this = row["this"]
                 if this in focus:
-                    message = re.sub(r"\{[?$](\w+)\}", lambda m: _show(row[m.group(1)]), constraint.message)
+                    message = _fill(constraint.message, row)
                     yield Violation(this.value, None, SH + "SPARQLConstraintComponent", shape.report_as, message)
 
     def _store(self) -> ox.Store:
-        if not hasattr(self, "_sparql_store"):
-            self._sparql_store = ox.Store()
-            self._sparql_store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self.quads)
-        return self._sparql_store
+        """The graph for SPARQL, as a set of triples: the union of the quads' graphs, each triple once even
+        when two graphs hold it (so a count in a query counts what pySHACL would)."""
+        if not self.loaded:
+            self.scratch.clear()
+            self.scratch.extend(_named(q) for q in self.unique)
+            self.loaded = True
+        return self.scratch
 
     def run(self) -> Iterator[Violation]:
         for shape in self.shapes.node_shapes:
@@ -365,5 +390,10 @@ class _Check:
             yield from self.sparql(shape, focus)
 
 
-def _show(term) -> str:
-    return "" if term is None else term.value
+def _named(q) -> ox.Quad:
+    return q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object)
+
+
+def _fill(message: str, row: ox.QuerySolution) -> str:
+    """A SPARQL constraint's message with {?var} (or {$var}) replaced by the solution's value."""
+    return re.sub(r"\{[?$](\w+)\}", lambda m: "" if row[m.group(1)] is None else row[m.group(1)].value, message)

@@ -4,18 +4,25 @@ implementation); both give the same `Violation`s."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.plugins.sparql import prepareQuery
 
-from kg.rdf.shacl import SH, Violation, compiled_shapes, shapes_graphs, short_iri, sorted_violations
+from kg.rdf.shacl import (
+    SH,
+    Violation,
+    compiled_shapes,
+    shapes_graphs,
+    short_iri,
+    sorted_violations,
+)
 
-__all__ = ["Violation", "validate_triples", "shapes_graphs", "check_article", "shape_names"]
+__all__ = ["Violation", "check_article", "shape_names", "shapes_graphs", "validate_triples"]
 
 _SH = rdflib.Namespace(SH)
 
