@@ -84,7 +84,6 @@ _SHAPE_PARAMETERS = {"or", "and", "xone", "not", "node"}
 
 @dataclass
 class _Sparql:
-    node: str
     select: str
     message: str
 
@@ -140,11 +139,11 @@ def _compile(graph: rdflib.Graph, node: rdflib.term.Node, report_as: str) -> _Sh
             shape.properties.append(_compile(graph, value, report_as))
         elif name == SH + "sparql":
             select = graph.value(value, rdflib.URIRef(SH + "select"))
-            if select is None:
-                raise InvalidLexicon(f"shapes.ttl: {where}: a SPARQL constraint needs sh:select")
+            if select is None or "$this" not in select or isinstance(node, rdflib.BNode):
+                raise InvalidLexicon(f"shapes.ttl: {where}: the build's check runs a SPARQL constraint of a node "
+                                     f"shape only, an sh:select that selects $this")
             message = graph.value(value, rdflib.URIRef(SH + "message"))
-            shape.sparql.append(_Sparql(str(value), f"{_prefixes(graph, value)}\n{select}",
-                                        str(message or "does not conform")))
+            shape.sparql.append(_Sparql(f"{_prefixes(graph, value)}\n{select}", str(message or "does not conform")))
         elif name in _ANNOTATIONS:
             continue
         elif local in _CHECKS:
@@ -361,6 +360,9 @@ class _Check:
         return not self.results(shape, node, first=True) and not (shape.sparql and any(self.sparql(shape, {node})))
 
     def sparql(self, shape: _Shape, focus: set) -> Iterator[Violation]:
+        """Each SPARQL constraint run once over the whole graph with $this free, its solutions kept for the
+        focus nodes: what pySHACL's one run per focus node with $this bound finds, for a query that binds
+        $this in its outermost pattern, as each of shapes.ttl does (the agreement test holds them to it)."""
         if not shape.sparql or not focus:
             return
         store = self._store()
