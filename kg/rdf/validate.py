@@ -13,6 +13,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.plugins.sparql import prepareQuery
 
+from kg.errors import KgError
 from kg.rdf.shacl import (
     SH,
     Violation,
@@ -22,7 +23,7 @@ from kg.rdf.shacl import (
     sorted_violations,
 )
 
-__all__ = ["Violation", "check_article", "shape_names", "shapes_graphs", "validate_triples"]
+__all__ = ["Violation", "check_article", "shape_names", "shapes_graphs", "validate_store", "validate_triples"]
 
 _SH = rdflib.Namespace(SH)
 
@@ -71,6 +72,23 @@ def validate_triples(triples: Iterable, root: str | Path,
         if progress:
             progress(shape)
     return sorted_violations(out)
+
+
+def validate_store(store, root: str | Path, article: str | None = None,
+                   progress: Callable[[str], None] | None = None) -> tuple[list[Violation], int]:
+    """(the violations, the number of statements checked) of a whole store (embedded or remote), or of one
+    article's graph (by id) with the gazetteer and ontology graphs it is checked against, as `kg validate` does."""
+    from kg.rdf.quads import article_iri
+    from kg.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH
+
+    if article:
+        graph = article_iri(article).value
+        if graph not in store.named_graphs():
+            raise KgError(f"no article '{article}' in the store")
+        quads = store.quads_of(graph) + store.quads_of(GAZETTEER_GRAPH) + store.quads_of(ONTOLOGY_GRAPH)
+    else:
+        quads = list(store.quads())
+    return validate_triples(quads, root, progress), len(quads)
 
 
 def _violations(report: rdflib.Graph, shapes: rdflib.Graph) -> Iterable[Violation]:
