@@ -110,7 +110,7 @@ def _extracted(path: Path, lexicon: Lexicon) -> _Done:
     extraction = extract_file(path, lexicon)
     quads = article_quads(extraction, lexicon)
     curated = curated_entities(extraction, lexicon)
-    violations = check_article(quads + gazetteer_quads(curated, lexicon), lexicon.ontology)
+    violations = check_article(quads + gazetteer_quads(curated, lexicon), lexicon.root)
     warnings = extraction.article.warnings
     if violations:
         more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
