@@ -8,12 +8,15 @@ from __future__ import annotations
 import heapq
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from string import Template
 from typing import Callable, Iterable, TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.knowledge.ontology import default_ontology
 from kg.query.run import values_blocks
 from kg.rdf.quads import article_iri
 from kg.store.embedded import Store
@@ -23,14 +26,10 @@ from kg.vocab import GAZETTEER_GRAPH, KG, KGR
 T = TypeVar("T")
 U = TypeVar("U")
 
-__all__ = ["Evidence", "Selection", "load_network", "newest_first", "select_nodes", "node_weights", "rank_nodes", "rank_links", "find_entity", "find_entity_in_store", "CORE_PREDICATES", "EVENT_ROLES"]
+__all__ = ["Evidence", "Selection", "load_network", "newest_first", "select_nodes", "node_weights", "rank_nodes", "rank_links", "find_entity", "find_entity_in_store"]
 
-# Entity classes of the network (events are the other nodes).
-ACTOR_CLASSES = frozenset({"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"})
-REGION_CLASSES = frozenset({"Country", "AdministrativeArea", "GeographicArea"})
-CORE_PREDICATES = ("operatesIn", "locatedIn", "memberOf", "leaderOf", "involvedIn", "clashesWith", "allyOf",
-                   "arrested", "deployedTo")
-EVENT_ROLES = ("agent", "target", "place")
+# The edges of the network are the core relations joining two entities and the event roles, as
+# ontology/kg.ttl declares them (kg.knowledge.ontology): `ROLES` and `LINKS` in the queries below stand for them.
 
 # (A fact a curator rejected keeps its assertion, marked kg:rejectedBy, but is no edge.
 # Inside GRAPH ?g: an article's assertions share its graph, and Oxigraph answers the OPTIONALs there
@@ -53,8 +52,11 @@ _EVENTS = """
 SELECT ?e ?role ?x ?sentence ?g ?rule ?start WHERE { GRAPH ?g { %s
   ?a rdf:subject ?e ; rdf:predicate ?typed ; kg:evidence ?sentence ; kg:startOffset ?start ; kg:rule ?rule .
   ?e ?role ?x .
-  FILTER(?typed = rdf:type && ?role IN (kg:agent, kg:target, kg:place))
+  FILTER(?typed = rdf:type && ?role IN ($roles))
 } }"""
+# Whether an entity has facts: an assertion naming it, or an event role.
+_ROLE_OF = """SELECT ?a WHERE { { ?a rdf:subject $entity } UNION { ?a rdf:object $entity }
+  UNION { ?x $role_path $entity } } LIMIT 1"""
 _ARTICLES = """SELECT ?article ?headline ?date ?publisher WHERE { GRAPH ?article { %s
   ?article schema:headline ?headline OPTIONAL { ?article schema:datePublished ?date }
   OPTIONAL { ?article schema:publisher/schema:name ?publisher } } }"""
@@ -96,11 +98,26 @@ _WALK = 100
 # Every link of the network as a direct triple, counted by the graphs (articles, or the gazetteer) stating it:
 # a view chooses its nodes on these before it reads any evidence. (For given nodes, their triples filtered by
 # predicate; for all, each predicate looked up in turn: either way round takes Oxigraph many times longer.)
-_PREDICATES = " ".join(f"kg:{p}" for p in CORE_PREDICATES + EVENT_ROLES)
-_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { GRAPH ?g { %%s ?s ?p ?o } FILTER(?p IN (%s)) }
-GROUP BY ?s ?p ?o""" % _PREDICATES.replace(" ", ", ")
-_ALL_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { VALUES ?p { %s } GRAPH ?g { ?s ?p ?o } }
-GROUP BY ?s ?p ?o""" % _PREDICATES
+_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { GRAPH ?g { %s ?s ?p ?o }
+  FILTER(?p IN ($links, $roles)) } GROUP BY ?s ?p ?o"""
+_ALL_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { VALUES ?p { $link_list $role_list }
+  GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?p ?o"""
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    """The network's links and event roles (local names), and `_LINKS`, `_ALL_LINKS`, `_EVENTS` and `_ROLE_OF`
+    naming them (`$links`, `$roles`: kg: names separated by commas; `$link_list`, `$role_list`: by spaces;
+    `$role_path`: a SPARQL path of the roles)."""
+    ontology = default_ontology()
+    names = {"links": ontology.links, "roles": ontology.event_roles}
+    terms = {key: [f"kg:{p}" for p in value] for key, value in names.items()}
+    fill = {"links": ", ".join(terms["links"]), "roles": ", ".join(terms["roles"]),
+            "link_list": " ".join(terms["links"]), "role_list": " ".join(terms["roles"]),
+            "role_path": "|".join(terms["roles"]), "entity": "$entity"}
+    queries = {name: Template(query).substitute(fill) for name, query in (
+        ("links", _LINKS), ("all", _ALL_LINKS), ("events", _EVENTS), ("role", _ROLE_OF))}
+    return frozenset(ontology.links), frozenset(ontology.event_roles), queries
 
 
 def _rows(store: Store, query: str, var: str | tuple[str, ...] | None = None, iris: Iterable = ()):
@@ -387,7 +404,8 @@ def rank_links(links: dict[tuple[str, str, str], int], hops: dict[str, int], lim
 def _links(store: Store, var: str | None = None, iris: Iterable[str] = ()) -> dict[tuple[str, str, str], int]:
     # (A whole store has hundreds of thousands of links: each row is unpacked in the order the query projects,
     # and each predicate's local name found once; reading the rows by name took a third longer.)
-    rows = _rows(store, _LINKS, var, iris) if var else store.query(_ALL_LINKS)
+    queries = _vocabulary()[2]
+    rows = _rows(store, queries["links"], var, iris) if var else store.query(queries["all"])
     local: dict[str, str] = {}
     links = {}
     for s, p, o, sources in rows:
@@ -401,7 +419,8 @@ def _read_links(store: Store, links: frozenset[tuple[str, str, str]], newest: in
     """The given links with their evidence (see _ASSERTED): a fact's from its assertions (in the `newest`
     articles stating it if given, by `published`), an event role's from the assertion of the event's class, a
     gazetteer link's from its curated entry."""
-    facts = {(s, KG + p, o) for s, p, o in links if p not in EVENT_ROLES}
+    roles_of = _vocabulary()[1]
+    facts = {(s, KG + p, o) for s, p, o in links if p not in roles_of}
     stating: dict[tuple[str, str, str], list[str]] = {}
     for g, s, p, o in _rows(store, _STATED_IN, ("s", "p", "o"), facts):
         stating.setdefault((s.value, p.value, o.value), []).append(g.value)
@@ -412,7 +431,7 @@ def _read_links(store: Store, links: frozenset[tuple[str, str, str]], newest: in
     curated = {found for found in read if found[0] == GAZETTEER_GRAPH}
     roles: dict[str, list[tuple[str, str, str]]] = {}
     for key in links:
-        if key[1] in EVENT_ROLES:
+        if key[1] in roles_of:
             roles.setdefault(key[0], []).append(key)
     edges: dict[tuple[str, str, str], _Edge] = {}
     for query, rows in ((_ASSERTED, read.keys() - curated), (_CURATED, curated)):
@@ -451,14 +470,15 @@ def _read_edges(store: Store, edges: dict, var: str | None, iris: Iterable[str],
     """Add the facts, gazetteer links and event roles to `edges`: all of them, or those of the graphs `iris`
     (`var` "g"), gazetteer links restricted by `gazetteer` if given. The article's headline, date and
     publisher are left to the caller (`_articles`)."""
+    links, _, queries = _vocabulary()
     for row in _rows(store, _EDGES, var, iris):
         p = _local(_value(row["p"]))
-        if p in CORE_PREDICATES:
+        if p in links:
             edges.setdefault((_value(row["s"]), p, _value(row["o"])), _Edge()).evidence.append(_evidence(row))
     for row in _rows(store, _GAZETTEER_EDGES, *(gazetteer or (var, iris))):
         key = (_value(row["s"]), _local(_value(row["p"])), _value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(_evidence(row))
-    for row in _rows(store, _EVENTS, var, iris):
+    for row in _rows(store, queries["events"], var, iris):
         key = (_value(row["e"]), _local(_value(row["role"])), _value(row["x"]))
         edges.setdefault(key, _Edge()).evidence.append(_evidence(row))
 
@@ -478,8 +498,7 @@ def find_entity_in_store(store: Store, name: str) -> str:
         candidates = {_value(row["e"]) for row in store.query(
             f"SELECT DISTINCT ?e WHERE {{ ?e kg:nameKey {ox.Literal(_sought(name))} }}")} | {f"{KGR}{slug(name)}"}
     with_facts = [e for e in sorted(candidates)
-                  if list(store.query(f"SELECT ?a WHERE {{ {{ ?a rdf:subject <{e}> }} UNION {{ ?a rdf:object <{e}> }} "
-                                      f"UNION {{ ?x kg:agent|kg:target|kg:place <{e}> }} }} LIMIT 1"))]
+                  if list(store.query(Template(_vocabulary()[2]["role"]).substitute(entity=f"<{e}>")))]
     if not with_facts:
         raise KgError(f"no entity named '{name}' has facts in the store")
     return with_facts[0]

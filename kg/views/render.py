@@ -28,9 +28,8 @@ from pyvis.network import Network
 
 from kg import __version__
 from kg.errors import KgError
+from kg.knowledge.ontology import default_ontology
 from kg.network.model import (
-    ACTOR_CLASSES,
-    REGION_CLASSES,
     Evidence,
     find_entity,
     find_entity_in_store,
@@ -48,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ViewInfo", "write_view", "draw_view", "write_views", "entity_slug", "render_view", "ego_graph",
            "most_reported", "script_json", "templates", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS",
-           "EGO_NODES", "EGO_LINKS", "caps", "CLASS_STYLE", "PREDICATE_COLOR"]
+           "EGO_NODES", "EGO_LINKS", "caps", "CLASS_STYLE", "PREDICATE_COLOR", "has_view"]
 
 CLASS_STYLE = {
     "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
@@ -64,7 +63,6 @@ PREDICATE_COLOR = {
     "deployedTo": "#17a2b8", "agent": "#8c6d31", "target": "#843c39", "place": "#6b6ecf",
 }
 PHYSICS_LIMIT = 150  # above this many nodes, positions are computed here and the browser does no physics
-ACTOR_OR_REGION = ACTOR_CLASSES | REGION_CLASSES
 # Beyond this many nodes and links a view is a hairball nobody reads, and its page runs to hundreds of
 # megabytes (the neighbourhood of the most reported cartel of 10,000 generated articles at depth 2: 39,000
 # nodes and 128,000 links, a 240 MB page; its 150 most reported nodes alone share 10,000 links).
@@ -126,6 +124,12 @@ def script_json(data) -> Markup:
     """JSON safe inside a <script>: no '<' can close the tag or open a comment."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return Markup(text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def has_view(node_type: str) -> bool:
+    """Whether a node of this class gets a view of its own in a set: actors and regions do (kg.ttl)."""
+    ontology = default_ontology()
+    return node_type in ontology.actor_classes or node_type in ontology.region_classes
 
 
 def _style(node_type: str) -> tuple[str, str]:
@@ -302,7 +306,7 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 1, article: s
     title += _shown(graph, nodes, links, selection.complete if selection else True)
     own = None if entity_pages is None else {
         node: f"{entity_pages}{entity_slug(node)}.html" for node, data in graph.nodes(data=True)
-        if data["type"] in ACTOR_OR_REGION}
+        if has_view(data["type"])}
     html = render_view(graph, title, links=own, lib=lib, query_page=query_page)
     return html, {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": nodes, "edges_of": links}
 
@@ -339,7 +343,7 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     `progress` is called after each with the number written and the number in all."""
     folder = Path(folder)
     graph = load_network(store)
-    entity_ids = sorted(n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2)
+    entity_ids = sorted(n for n, d in graph.nodes(data=True) if has_view(d["type"]) and graph.degree(n) >= 2)
     articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
     targets = {node: f"entity/{entity_slug(node)}.html" for node in entity_ids}
     total = len(entity_ids) + len(articles) + 2
@@ -393,8 +397,9 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
 def _timeline(graph: nx.MultiDiGraph) -> list[dict]:
     """Events with their roles and evidence, by date (undated last)."""
     events = []
+    kinds = default_ontology().event_classes
     for node, data in graph.nodes(data=True):
-        if data["type"] in ACTOR_OR_REGION or data["type"] == "CriminalEconomy":
+        if data["type"] not in kinds:
             continue
         roles: dict[str, list[str]] = {"agent": [], "target": [], "place": []}
         evidence = None
