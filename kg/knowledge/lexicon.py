@@ -299,10 +299,12 @@ def _anaphora(data: dict, ontology: Ontology) -> tuple[tuple[AnaphorRule, ...], 
 
 
 def _fingerprint(root: Path) -> str:
-    """The hash of the curated data an article's graph is made from. The saved queries are left out: they
-    read the graph and change nothing in it, and a new or edited query must not rebuild the archive."""
+    """The hash of the curated data an article's graph is made from. The saved queries and the views' styles
+    are left out: they read the graph and change nothing in it, and a new or edited query or colour must not
+    rebuild the archive."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".ttl")):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".ttl")
+                       and p.relative_to(root) != Path("styles.yaml")):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -41,27 +41,15 @@ from kg.network.model import (
     select_nodes,
 )
 from kg.rdf.quads import article_id
+from kg.views.styles import default_styles
 
 if TYPE_CHECKING:
     from kg.store.embedded import Store
 
 __all__ = ["ViewInfo", "write_view", "draw_view", "write_views", "entity_slug", "render_view", "ego_graph",
            "most_reported", "script_json", "templates", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS",
-           "EGO_NODES", "EGO_LINKS", "caps", "CLASS_STYLE", "PREDICATE_COLOR", "has_view"]
+           "EGO_NODES", "EGO_LINKS", "caps", "has_view"]
 
-CLASS_STYLE = {
-    "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
-    "GovernmentBody": ("#1f77b4", "triangleDown"), "SecurityForce": ("#2ca02c", "triangle"),
-    "MediaOutlet": ("#7f7f7f", "hexagon"), "Organization": ("#9467bd", "dot"),
-    "Country": ("#8c564b", "square"), "AdministrativeArea": ("#17becf", "square"),
-    "GeographicArea": ("#bcbd22", "square"), "CriminalEconomy": ("#e377c2", "triangle"),
-}
-EVENT_STYLE = ("#f2c14e", "star")
-PREDICATE_COLOR = {
-    "operatesIn": "#d62728", "locatedIn": "#b0b0b0", "memberOf": "#f28e2b", "leaderOf": "#ff5e00",
-    "involvedIn": "#e377c2", "clashesWith": "#000000", "allyOf": "#2ca02c", "arrested": "#1f77b4",
-    "deployedTo": "#17a2b8", "agent": "#8c6d31", "target": "#843c39", "place": "#6b6ecf",
-}
 PHYSICS_LIMIT = 150  # above this many nodes, positions are computed here and the browser does no physics
 # Beyond this many nodes and links a view is a hairball nobody reads, and its page runs to hundreds of
 # megabytes (the neighbourhood of the most reported cartel of 10,000 generated articles at depth 2: 39,000
@@ -133,7 +121,7 @@ def has_view(node_type: str) -> bool:
 
 
 def _style(node_type: str) -> tuple[str, str]:
-    return CLASS_STYLE.get(node_type, EVENT_STYLE)
+    return default_styles().of_class(node_type)
 
 
 @lru_cache(maxsize=1)
@@ -208,7 +196,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         elif first:
             tooltip += f"\nfrom the gazetteer: {first.entry}"
         wide = highlight is not None and ((s, o) in highlight or (o, s) in highlight)
-        net.add_edge(s, o, id=edge_id, label=key, title=tooltip, color=PREDICATE_COLOR.get(key, "#999999"),
+        net.add_edge(s, o, id=edge_id, label=key, title=tooltip, color=default_styles().of_relation(key),
                      arrows="to", font={"size": 10, "align": "middle"}, width=6 if wide else 1)
         unread = data["sources"] - len({e.article or e.entry for e in evidence})
         ends = {"from": graph.nodes[s]["label"], "to": graph.nodes[o]["label"]}
@@ -230,7 +218,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
     used_types = sorted({d["type"] for _, d in graph.nodes(data=True)})
     used_predicates = sorted({k for *_, k in graph.edges(keys=True)})
     legend = [{"name": t, "color": _style(t)[0], "kind": "node"} for t in used_types] + \
-             [{"name": p, "color": PREDICATE_COLOR.get(p, "#999999"), "kind": "edge"} for p in used_predicates]
+             [{"name": p, "color": default_styles().of_relation(p), "kind": "edge"} for p in used_predicates]
     listing = [{"path": v.path, "title": v.title, "kind": v.kind, "nodes": v.nodes, "edges": v.edges}
                for v in views or []]
     return templates().get_template("view.html").render(
