@@ -10,13 +10,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, SPARQL_RESULTS, XSD
 
 __all__ = ["SELECT_TYPES", "GRAPH_TYPES", "write_select", "write_boolean", "write_graph"]
 
 SELECT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                 "csv": "text/csv", "tsv": "text/tab-separated-values"}
 GRAPH_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+_STRING = XSD + "string"  # a plain literal's datatype, left unwritten
 
 
 def _json_term(term) -> dict:
@@ -27,7 +28,7 @@ def _json_term(term) -> dict:
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype.value != _STRING:
         out["datatype"] = term.datatype.value
     return out
 
@@ -39,7 +40,7 @@ def _xml_term(term) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if term.language:
         return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    if term.datatype.value != _STRING:
         return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
     return f"<literal>{escape(term.value)}</literal>"
 
@@ -55,7 +56,7 @@ def write_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False).encode()
     if fmt == "xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        out = [f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS}"><head>']
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]
         out.append("</head><results>")
         for row in rows:
@@ -80,7 +81,7 @@ def write_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
 
 def write_boolean(value: bool, fmt: str) -> bytes:
     if fmt == "xml":
-        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS}"><head/>'
                 f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
     if fmt in ("csv", "tsv"):
         return f"{'_askResult' if fmt == 'csv' else '?_askResult'}\n{'true' if value else 'false'}\n".encode()

@@ -12,11 +12,12 @@ import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
 
+from kg import vocab
 from kg.errors import InvalidLexicon
 
 __all__ = ["Violation", "validate_triples", "shapes_graphs", "check_article"]
 
-SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+SH = rdflib.Namespace(vocab.SH)
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,7 @@ class Violation:
 
 
 def _short(iri: str) -> str:
-    for prefix, base in (("kgr:", "https://w3id.org/actorgraph/id/"), ("kg:", "https://w3id.org/actorgraph/ontology#"),
-                         ("kgs:", "https://w3id.org/actorgraph/shapes#")):
+    for prefix, base in (("kgr:", vocab.KGR), ("kg:", vocab.KG), ("kgs:", vocab.KGS)):
         if iri.startswith(base):
             return prefix + iri[len(base):]
     return iri
@@ -75,10 +75,7 @@ def validate_triples(triples: Iterable, root: str | Path) -> list[Violation]:
     return sorted(out, key=lambda v: (v.shape, v.focus, v.message))
 
 
-_KG = "https://w3id.org/actorgraph/ontology#"
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_SCHEMA = "https://schema.org/"
+_KG, _RDF, _XSD, _SCHEMA = vocab.KG, vocab.RDF, vocab.XSD, vocab.SCHEMA
 
 
 def check_article(quads: Iterable, ontology) -> list[Violation]:
@@ -92,7 +89,7 @@ def check_article(quads: Iterable, ontology) -> list[Violation]:
     out: list[Violation] = []
 
     def bad(focus: str, path: str | None, message: str, shape: str) -> None:
-        out.append(Violation(focus, path, message, f"https://w3id.org/actorgraph/shapes#{shape}"))
+        out.append(Violation(focus, path, message, vocab.KGS + shape))
 
     def classes(node: str) -> set[str]:
         return {t.value[len(_KG):] for t in by_subject.get(node, {}).get(_RDF + "type", []) if t.value.startswith(_KG)}
@@ -110,7 +107,7 @@ def check_article(quads: Iterable, ontology) -> list[Violation]:
             if len(own) != 1:
                 bad(node, None, f"An entity needs exactly one class of the ontology, the most specific: it has "
                                 f"{len(own)}.", "EntityShape")
-            if len(props.get("http://www.w3.org/2000/01/rdf-schema#label", [])) != 1:
+            if len(props.get(vocab.RDFS + "label", [])) != 1:
                 bad(node, "rdfs:label", "An entity needs exactly one rdfs:label (its canonical name).", "EntityShape")
         for predicate, values in props.items():
             if predicate in backed:
@@ -120,14 +117,14 @@ def check_article(quads: Iterable, ontology) -> list[Violation]:
                             "FactShape")
         if "Assertion" in own:
             source = props.get(_KG + "curatedSource") or all(
-                props.get(k) for k in ("http://www.w3.org/ns/prov#wasDerivedFrom", _KG + "evidence",
+                props.get(k) for k in (vocab.PROV + "wasDerivedFrom", _KG + "evidence",
                                        _KG + "startOffset", _KG + "endOffset", _KG + "rule"))
             if not source:
                 bad(node, None, "An Assertion needs a source: an article with its evidence, offsets and rule, or a "
                                 "curated file and entry.", "AssertionShape")
             if props.get(_KG + "startOffset") and props.get(_KG + "evidence"):
                 start, end = int(props[_KG + "startOffset"][0].value), int(props[_KG + "endOffset"][0].value)
-                article = props["http://www.w3.org/ns/prov#wasDerivedFrom"][0].value
+                article = props[vocab.PROV + "wasDerivedFrom"][0].value
                 text = texts.get(article)
                 if text is not None and (start < 0 or end > len(text) or end < start
                                          or text[start:end] != props[_KG + "evidence"][0].value):

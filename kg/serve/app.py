@@ -39,6 +39,7 @@ from kg.query.run import (
     unused_bindings,
 )
 from kg.views.render import VIS_FILES, script_json, templates, vis_library
+from kg.vocab import FORMATS, KGR, SD
 
 __all__ = ["ServerConfig", "Kept", "QueryPool", "make_server", "serve"]
 
@@ -274,8 +275,8 @@ def _number(text: str) -> bool:
 
 
 def _service_description(base: str) -> bytes:
-    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix formats: <http://www.w3.org/ns/formats/> .
+    return f"""@prefix sd: <{SD}> .
+@prefix formats: <{FORMATS}> .
 <{base}/sparql> a sd:Service ;
     sd:endpoint <{base}/sparql> ;
     sd:supportedLanguage sd:SPARQL11Query ;
@@ -479,7 +480,8 @@ def _page(saved: dict[str, SavedQuery], start: dict | None = None) -> bytes:
     """The query page; with `start` ({"saved": name, "text": bound text}) it shows that query and runs it."""
     queries = [{"name": q.name, "description": q.description, "text": q.text} for q in saved.values()]
     return templates().get_template("query.html").render(
-        version=__version__, queries_json=script_json(queries), start_json=script_json(start)).encode()
+        version=__version__, queries_json=script_json(queries), start_json=script_json(start),
+        kgr_json=script_json(KGR)).encode()
 
 
 
