@@ -99,7 +99,7 @@ def test_bad_styles_are_named(tmp_path, edit, message):
 # --- No IRI outside kg/vocab.py, and no class or property that kg.ttl does not declare ---------------------------
 
 KG_DIR = Path(kg.__file__).parent
-_URL = re.compile(r"https?://([^/\s\"'<>{}`]+)")
+_URL = re.compile(r"https?://([^/\s\"'<>{}`]+)[^\s\"'<>{}`]*")
 # Addresses that name no vocabulary: the loopback and example hosts of the CLI's help and of the docstrings.
 _NOT_VOCABULARY = re.compile(r"^(?:.*@)?(?:127\.0\.0\.1|localhost|[\w.-]*example\.(?:org|com)|[^.]*)(?::\d+)?$")
 
@@ -139,7 +139,7 @@ def test_the_iri_check_finds_one(tmp_path):
         out.write('\nSAME_AS = "http://www.w3.org/2002/07/owl#sameAs"\n')
     (package / "vocab.py").write_text('OWL = "http://www.w3.org/2002/07/owl#"\n', encoding="utf-8")
     found = vocabulary_iris(package)
-    assert found == [f"rdf/quads.py:{len((package / 'rdf' / 'quads.py').read_text().splitlines())}: http://www.w3.org"]
+    assert found == [f"rdf/quads.py:{len((package / 'rdf' / 'quads.py').read_text().splitlines())}: http://www.w3.org/2002/07/owl#sameAs"]
 
 
 _KG_TERM = re.compile(r"(?<![\w-])kg:([A-Za-z_]\w*)")
