@@ -13,14 +13,9 @@ from kg.errors import KgError
 from kg.export.graphml import export_network
 from kg.network import model as network_module
 from kg.network.analysis import analyze, shortest_chains
-from kg.network.model import (
-    Evidence,
-    find_entity,
-    find_entity_in_store,
-    load_network,
-    rank_links,
-    select_nodes,
-)
+from kg.network.find import find_entity, find_entity_in_store
+from kg.network.model import Evidence, load_network
+from kg.network.selection import rank_links, select_nodes
 from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
 from kg.views import render as views_module

@@ -12,7 +12,8 @@ import networkx as nx
 
 from kg.errors import KgError
 from kg.knowledge.ontology import default_ontology
-from kg.network.model import Evidence, find_entity
+from kg.network.find import find_entity
+from kg.network.model import Evidence
 
 __all__ = ["Ranked", "Analysis", "analyze", "Hop", "shortest_chains", "entity_graph"]
 

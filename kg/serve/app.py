@@ -170,7 +170,7 @@ def _draw(store, page: str, name: str) -> tuple:
     ends in `name`; "article": an article's view), or (`page` "find") the page name of the entity called
     `name`. An entity or article not in the store is a 404 that says so."""
     from kg.errors import KgError
-    from kg.network.model import find_entity_in_store
+    from kg.network.find import find_entity_in_store
     from kg.views.render import draw_view, entity_slug
     from kg.vocab import KGR
 

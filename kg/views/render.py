@@ -29,17 +29,9 @@ from pyvis.network import Network
 from kg import __version__
 from kg.errors import KgError
 from kg.knowledge.ontology import default_ontology
-from kg.network.model import (
-    Evidence,
-    find_entity,
-    find_entity_in_store,
-    load_network,
-    newest_first,
-    node_weights,
-    rank_links,
-    rank_nodes,
-    select_nodes,
-)
+from kg.network.find import find_entity, find_entity_in_store
+from kg.network.model import Evidence, load_network, newest_first
+from kg.network.selection import node_weights, rank_links, rank_nodes, select_nodes
 from kg.rdf.quads import article_id
 from kg.views.styles import default_styles
 
