@@ -16,7 +16,7 @@ import kg
 from kg.errors import InvalidLexicon
 from kg.knowledge.ontology import load_ontology
 from kg.paths import ontology_dir
-from kg.views import render
+from kg.views import render, sets
 from kg.views.styles import load_styles
 
 _MILITIA = """
@@ -70,7 +70,7 @@ def test_a_class_and_a_relation_added_to_kg_ttl_reach_the_code(extended):
     graph = nx.MultiDiGraph()
     graph.add_node("m", label="M", type="Militia", date="")
     graph.add_node("a", label="A", type="Attack", date="2024-01-01")
-    assert [e["type"] for e in render._timeline(graph)] == ["Attack"]
+    assert [e["type"] for e in sets._timeline(graph)] == ["Attack"]
 
 
 def test_a_new_relation_needs_a_colour(extended):

@@ -19,6 +19,7 @@ from kg.network.selection import rank_links, select_nodes
 from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
 from kg.views import render as views_module
+from kg.views import sets as sets_module
 from kg.views.render import (
     EGO_LINKS,
     EGO_NODES,
@@ -28,8 +29,8 @@ from kg.views.render import (
     ego_graph,
     most_reported,
     write_view,
-    write_views,
 )
+from kg.views.sets import write_views
 
 QUERIES = saved_queries(ontology_dir())
 
@@ -252,7 +253,7 @@ def test_the_set_reports_its_progress_page_by_page(seed_store, tmp_path):
 
 
 def test_the_sets_timeline_keeps_the_most_recent_events_and_says_so(seed_store, tmp_path, monkeypatch):
-    monkeypatch.setattr(views_module, "TIMELINE_EVENTS", 1)
+    monkeypatch.setattr(sets_module, "TIMELINE_EVENTS", 1)
     infos = write_views(seed_store, tmp_path)
     html = (tmp_path / "timeline.html").read_text(encoding="utf-8")
     assert html.count('<tr data-type=') == 1 and '<tr data-type="StateOfEmergency"><td>2016-10-05</td>' in html

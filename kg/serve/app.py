@@ -38,7 +38,7 @@ from kg.query.run import (
     saved_queries,
     unused_bindings,
 )
-from kg.views.render import VIS_FILES, script_json, templates, vis_library
+from kg.views.pages import VIS_FILES, script_json, templates, vis_library
 from kg.vocab import FORMATS, KGR, SD
 
 __all__ = ["ServerConfig", "Kept", "QueryPool", "make_server", "serve"]
