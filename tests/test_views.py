@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shlex
@@ -20,6 +21,7 @@ from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
 from kg.views import render as views_module
 from kg.views import sets as sets_module
+from kg.views.pages import VIS_FILES, vis_library
 from kg.views.render import (
     EGO_LINKS,
     EGO_NODES,
@@ -298,3 +300,13 @@ def test_a_bounded_read_keeps_a_prefix_of_each_nodes_newest_articles(seeds_store
         assert list(data["articles"]) == expected[:len(data["articles"])]
         short += len(data["articles"]) < min(2, len(expected))
     assert short
+
+
+def test_the_vendored_vis_network_is_the_version_its_note_names():
+    """kg/views/lib/VERSION records which vis-network the views carry: a copy changed without it fails here."""
+    note = (vis_library() / "VERSION").read_text(encoding="utf-8")
+    for name in VIS_FILES:
+        digest = hashlib.sha256((vis_library() / name).read_bytes()).hexdigest()
+        assert f"{digest}  {name}" in note
+    assert "@version 9.1.2" in (vis_library() / "vis-network.min.js").read_text(encoding="utf-8")[:400]
+    assert note.startswith("vis-network 9.1.2 ") and (vis_library() / "LICENSE").is_file()

@@ -1,5 +1,6 @@
 """What every page is made from: the page templates (templates/), JSON that is safe inside a <script>, and the
-copy of vis-network that views carry or load, so nothing is fetched from a CDN."""
+vendored vis-network (lib/: its version and checksums in lib/VERSION, its licence in lib/LICENSE) that views
+carry or load, so nothing is fetched from a CDN."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import pyvis
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
@@ -30,5 +30,5 @@ def templates() -> Environment:
 
 
 def vis_library() -> Path:
-    """The folder of pyvis's copy of vis-network (`VIS_FILES`), which views load or carry."""
-    return Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    """The folder of the vendored vis-network (`VIS_FILES`), which views load or carry."""
+    return Path(__file__).parent / "lib"
