@@ -68,7 +68,7 @@ def compile_events(data: dict, ontology, cues) -> LiteralGate[EventRule]:
                 r = spec[role]
                 if r.get("side") not in ("before", "after"):
                     raise InvalidLexicon(f"{where}: {role}.side must be before or after")
-                wanted = "Region" if role == "place" else "Actor"  # what ontology/shapes.ttl wants there
+                wanted = ontology.ranges[role]  # what kg.ttl (and ontology/shapes.ttl) wants there
                 for name in r.get("types", ["Actor"]):
                     if name in ontology.classes and not ontology.is_a(name, wanted) and \
                             not (wanted == "Actor" and name == "Country"):  # a country acts through its government

@@ -5,7 +5,8 @@ What the code asks of the ontology:
 - `relations`: the core relations between entities, the properties declared `rdfs:subPropertyOf kg:relation`
   (directly or through another one, as kg:leaderOf through kg:memberOf), in the order kg.ttl declares them;
   `links` those of them that join two entities (object properties), the edges of the network;
-- `event_roles`: the object properties whose domain is kg:Event (agent, target, place);
+- `event_roles`: the object properties whose domain is kg:Event (agent, target, place), and `ranges` what
+  each property points to (kg:place a kg:Region);
 - `symmetric` and `transitive`: the properties typed owl:SymmetricProperty or owl:TransitiveProperty;
 - `actor_classes`, `region_classes`, `event_classes`, `entity_classes` (actors, regions and criminal
   economies: what the gazetteer may hold), each class's `ancestors`.
@@ -13,7 +14,7 @@ What the code asks of the ontology:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class Ontology:
     symmetric: frozenset[str]
     transitive: frozenset[str]
     turtle: bytes
+    ranges: dict[str, str] = field(default_factory=dict)  # property -> the kg: class of its rdfs:range
     terms: frozenset[str] = frozenset()  # every kg: name kg.ttl declares (classes, properties, kg:relation)
 
     def is_a(self, cls: str, wanted: str) -> bool:
@@ -110,6 +112,8 @@ def load_ontology(root: str | Path) -> Ontology:
     ancestors = closure(RDFS + "subClassOf", classes)
     above = closure(RDFS + "subPropertyOf", set(properties))
     domain = {local(t.subject): local(t.object) for t in triples if t.predicate.value == RDFS + "domain"}
+    ranges = {local(t.subject): local(t.object) for t in triples if t.predicate.value == RDFS + "range"
+              and local(t.subject) and local(t.object)}
     relations = tuple(p for p in properties if p != "relation" and "relation" in above[p])
     objects = {name for name, kinds in types.items() if OWL + "ObjectProperty" in kinds}
     return Ontology(
@@ -119,7 +123,7 @@ def load_ontology(root: str | Path) -> Ontology:
         event_roles=tuple(p for p in properties if p in objects and domain.get(p) == "Event"),
         symmetric=frozenset(p for p in properties if OWL + "SymmetricProperty" in types[p]),
         transitive=frozenset(p for p in properties if OWL + "TransitiveProperty" in types[p]),
-        turtle=turtle, terms=frozenset(types))
+        turtle=turtle, ranges=ranges, terms=frozenset(types))
 
 
 @lru_cache(maxsize=4)

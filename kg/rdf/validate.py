@@ -138,7 +138,8 @@ def check_article(quads: Iterable, ontology) -> list[Violation]:
             if len(dates) > 1 or any(d.datatype.value not in (_XSD + "date", _XSD + "gYearMonth", _XSD + "gYear")
                                      for d in dates):
                 bad(node, "kg:date", "An event's date is an xsd:date, xsd:gYearMonth or xsd:gYear.", "EventShape")
-            for role, wanted in (("agent", "Actor"), ("target", "Actor"), ("place", "Region")):
+            for role in ontology.event_roles:
+                wanted = ontology.ranges[role]
                 for value in props.get(_KG + role, []):
                     if not is_a(value.value, wanted):
                         bad(node, f"kg:{role}", f"An event's {role} is a kg:{wanted}.", "EventShape")
