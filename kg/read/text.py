@@ -17,6 +17,9 @@ __all__ = ["read_text", "content_paragraphs", "lines_of"]
 def read_text(text: str, article_id: str, source: str, layout: Layout, dates: DateRules) -> Article:
     """Parse the text layout of the seeds; a text without that layout is read as one body."""
     lines = lines_of(text)
+    url = _url(lines, layout)
+    if url:
+        lines = [(start, end, "" if layout.url_line.match(line.strip()) else line) for start, end, line in lines]
     byline_at = next((i for i, (_, _, line) in enumerate(lines) if layout.byline.match(line.strip())), None)
     headline = topic = author = None
     published = None
@@ -40,7 +43,7 @@ def read_text(text: str, article_id: str, source: str, layout: Layout, dates: Da
         raise InvalidArticle(f"{source}: no article text found")
     return Article(id=article_id, source=source, text=text, paragraphs=tuple(paragraphs), headline=headline,
                    published=published, author=author, topic=_title_case(topic) if topic else None,
-                   publisher=layout.publisher if byline_at is not None else None)
+                   publisher=layout.publisher if byline_at is not None else None, url=url)
 
 
 def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> list[Paragraph]:
@@ -61,6 +64,14 @@ def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> lis
         lead = len(line) - len(line.lstrip())
         paragraphs.append(Paragraph(start + lead, start + lead + len(stripped), section))
     return paragraphs
+
+
+def _url(lines: list[tuple[int, int, str]], layout: Layout) -> str | None:
+    """The page's address from the first line giving one (reader.yaml's url_line), if any."""
+    if layout.url_line is None:
+        return None
+    found = (layout.url_line.match(line.strip()) for _, _, line in lines)
+    return next((m.group("url") for m in found if m), None)
 
 
 def lines_of(text: str) -> list[tuple[int, int, str]]:
