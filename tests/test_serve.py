@@ -280,7 +280,7 @@ def test_served_views_walk_from_a_name_to_its_neighbours(browser, endpoint):
     page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
     assert page.title() == "actorgraph: Shining Path and its neighbours"
     page.fill("#search", "VRAEM")
-    page.dispatch_event("#search", "change")
+    page.press("#search", "Enter")
     page.locator("#panel a.own-view").click()
     page.wait_for_url("**/views/entity/vraem.html")
     page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)

@@ -58,9 +58,11 @@ def draw(store, page: str, name: str) -> Answer:
         if page == "find":
             return Answer(200, entity_slug(find_entity_in_store(store, name)).encode(), TEXT)
         if page == "entity":
-            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib", query_page="/")
+            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib", query_page="/",
+                                article_pages="../article/")
         else:
-            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib", query_page="/")
+            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib", query_page="/",
+                                article_pages="")
     except KgError as exc:
         message = {"find": f"{exc}{hint}", "entity": f"no entity with id '{name}' has facts in the store{hint}"}
         return Answer(404, message.get(page, str(exc)).encode(), TEXT)

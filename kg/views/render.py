@@ -20,6 +20,7 @@ from pyvis.network import Network
 from kg import __version__
 from kg.errors import KgError
 from kg.knowledge.ontology import default_ontology
+from kg.network.articles import ArticleText, marked_paragraphs, read_article_text, sentence_anchor
 from kg.network.find import find_entity, find_entity_in_store
 from kg.network.model import Evidence, load_network, newest_first
 from kg.network.selection import node_weights, rank_links, rank_nodes, select_nodes
@@ -120,12 +121,15 @@ def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
 
 def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None = None,
                 views: list[ViewInfo] | None = None, highlight: set[tuple[str, str]] | None = None,
-                lib: str | None = None, query_page: str | None = None) -> str:
+                lib: str | None = None, query_page: str | None = None, article: ArticleText | None = None,
+                article_pages: str | None = None) -> str:
     """The HTML page of a network. `links` maps node ids to their own view (relative URL); `views` lists the
     other views (on the landing page); `highlight` names edges (u, v) to draw thick (a path). With `lib` (a
     relative folder) the page loads vis-network from there instead of carrying its own copy; with
     `query_page` (the URL of `kg serve`'s query page), a link stated more often than shown links to the `why`
-    query that lists every source."""
+    query that lists every source. With `article`, the page is that article's reader: its text beside the
+    network, every fact's sentence marked where it stands; with `article_pages` (a relative folder), every
+    sentence and headline in a panel links to its place in its article's reader page there."""
     net = _Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     undirected = graph.to_undirected(as_view=True)
     centrality = nx.degree_centrality(undirected) if graph.number_of_nodes() > 1 else {}
@@ -136,6 +140,8 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
 
         positions = layout(nx.Graph(undirected))
     info_nodes, info_edges = {}, {}
+    sentences: dict[int, str] = {}
+    stated_at: dict[str, list[str]] = {}
     for node, data in sorted(graph.nodes(data=True)):
         color, shape = _style(data["type"])
         tooltip = "\n".join(filter(None, [data["label"], data["type"],
@@ -147,7 +153,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
                      size=round(10 + 40 * centrality.get(node, 0) ** 0.5, 1), **extra)
         info_nodes[node] = {"label": data["label"], "type": data["type"], "aliases": data["aliases"],
                             "positions": data["positions"], "facts": [], "view": (links or {}).get(node),
-                            "articles": _listed(data["articles"], data["mentioned"], data["label"])}
+                            "articles": _listed(data["articles"], data["mentioned"], data["label"], article_pages)}
     for index, (s, o, key, data) in enumerate(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])):
         edge_id = f"e{index}"
         evidence = _newest_evidence(data["evidence"])
@@ -169,8 +175,13 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
                                "more": more, "why": why, "evidence": [
             {"sentence": e.sentence, "subject_text": e.subject_text, "object_text": e.object_text,
              "headline": e.headline, "date": e.date, "outlet": e.publisher, "rule": e.rule, "entry": e.entry,
-             "article": article_id(e.article)}
+             "article": article_id(e.article), "link": _sentence_link(e, article, article_pages)}
             for e in evidence]}
+        if article:
+            for e in data["evidence"]:
+                if e.sentence and article_id(e.article) == article.id:
+                    sentences[e.start] = e.sentence
+                    stated_at.setdefault(sentence_anchor(e.start), []).append(edge_id)
         info_nodes[s]["facts"].append(f"{key} {graph.nodes[o]['label']}")
         info_nodes[o]["facts"].append(f"{graph.nodes[s]['label']} {key}")
     nodes, edges, *_ = net.get_network_data()
@@ -181,6 +192,9 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
     used_predicates = sorted({k for *_, k in graph.edges(keys=True)})
     legend = [{"name": t, "color": _style(t)[0], "kind": "node"} for t in used_types] + \
              [{"name": p, "color": default_styles().of_relation(p), "kind": "edge"} for p in used_predicates]
+    reader = None if article is None else {
+        "headline": article.headline, "date": article.date, "outlet": article.publisher, "url": article.url,
+        "id": article.id, "paragraphs": marked_paragraphs(article.text, sentences), "edges": stated_at}
     listing = [{"path": v.path, "title": v.title, "kind": v.kind, "nodes": v.nodes, "edges": v.edges}
                for v in views or []]
     return templates().get_template("view.html").render(
@@ -189,7 +203,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         vis_css=None if lib else Markup((vis_library() / "vis-network.css").read_text(encoding="utf-8")),
         nodes_json=script_json(nodes), edges_json=script_json(edges), legend_json=script_json(legend),
         options_json=script_json(options), info_json=script_json({"nodes": info_nodes, "edges": info_edges}),
-        views_json=script_json(listing))
+        views_json=script_json(listing), reader_json=script_json(reader))
 
 
 def _newest_evidence(evidence: list[Evidence]) -> list[Evidence]:
@@ -200,14 +214,25 @@ def _newest_evidence(evidence: list[Evidence]) -> list[Evidence]:
     return [e for e in evidence if (e.article or e.entry) in newest]
 
 
-def _listed(articles: dict[str, str], mentioned: int, label: str) -> list[str]:
-    """The headlines a node's panel lists: the newest, and how to ask for the others (`mentioned` counts
-    all the articles naming it, read or not)."""
-    headlines = list(articles.values())[:ARTICLES_LISTED]
-    if mentioned <= len(headlines):
-        return headlines
-    return headlines + [f"\u2026 and {mentioned - len(headlines)} older: kg query --saved articles-mentioning "
-                        f"--bind name=\"{label}\""]
+def _sentence_link(evidence: Evidence, article: ArticleText | None, article_pages: str | None) -> str:
+    """Where a panel's sentence links: its place in this page's reader, or in its article's page of the set."""
+    if not evidence.sentence:
+        return ""
+    anchor = sentence_anchor(evidence.start)
+    if article and article_id(evidence.article) == article.id:
+        return f"#{anchor}"
+    return "" if article_pages is None else f"{article_pages}{article_id(evidence.article)}.html#{anchor}"
+
+
+def _listed(articles: dict[str, str], mentioned: int, label: str, article_pages: str | None) -> list[dict]:
+    """The headlines a node's panel lists (with the link to their reader page, if the page has them): the
+    newest, and how to ask for the others (`mentioned` counts all the articles naming it, read or not)."""
+    listed = [{"text": headline, "link": "" if article_pages is None else f"{article_pages}{article_id(iri)}.html"}
+              for iri, headline in list(articles.items())[:ARTICLES_LISTED]]
+    if mentioned <= len(listed):
+        return listed
+    return listed + [{"text": f"\u2026 and {mentioned - len(listed)} older: kg query --saved articles-mentioning "
+                              f"--bind name=\"{label}\"", "link": ""}]
 
 
 def write_view(store: Store, output: str | Path, focus: str | None = None, depth: int = 1,
@@ -225,11 +250,14 @@ def write_view(store: Store, output: str | Path, focus: str | None = None, depth
 
 def draw_view(store: Store, focus: str | None = None, depth: int = 1, article: str | None = None,
               max_nodes: int | None = None, max_links: int | None = None, entity_pages: str | None = None,
-              lib: str | None = None, query_page: str | None = None) -> tuple[str, dict[str, int]]:
+              lib: str | None = None, query_page: str | None = None,
+              article_pages: str | None = None) -> tuple[str, dict[str, int]]:
     """The page `write_view` writes, and its figures. With `entity_pages` (a relative folder, "" for the
     page's own) every actor and region drawn links to its own view there, `<slug>.html`, with `lib` the
     page loads vis-network from that folder, and with `query_page` the links stated more often than shown
-    link to the query page (see `render_view`): how `kg serve` draws a view when it is asked for one."""
+    link to the query page (see `render_view`): how `kg serve` draws a view when it is asked for one. An
+    article's view is its reader page (its text beside the network); with `article_pages` every sentence in a
+    panel links to its place in its article's page there."""
     selection = None
     max_nodes, max_links = caps(bool(focus and not article), max_nodes, max_links)
     newest = {"newest_sources": SOURCES_LISTED, "newest_articles": ARTICLES_LISTED}  # a view with a size limit
@@ -244,12 +272,12 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 1, article: s
             selection = select_nodes(store, max_nodes, max_links=max_links)
         graph = load_network(store, article=article, selection=selection, **(newest if selection else {}))
         centre = find_entity(graph, focus) if focus else None
-    title = "actorgraph"
+    title, text = "actorgraph", read_article_text(store, article) if article else None
     if centre:
         graph = ego_graph(graph, centre, depth)
         title += f": {graph.nodes[centre]['label']} and its neighbours"
-    elif article:
-        title += f": article {article}"
+    elif text:
+        title += f": {text.headline or 'article ' + article}"
     nodes = selection.total if selection else graph.number_of_nodes()
     links = selection.links_among if selection else graph.number_of_edges()
     graph = most_reported(graph, max_nodes, centre, max_links)
@@ -257,7 +285,8 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 1, article: s
     own = None if entity_pages is None else {
         node: f"{entity_pages}{entity_slug(node)}.html" for node, data in graph.nodes(data=True)
         if has_view(data["type"])}
-    html = render_view(graph, title, links=own, lib=lib, query_page=query_page)
+    html = render_view(graph, title, links=own, lib=lib, query_page=query_page, article=text,
+                       article_pages=article_pages)
     return html, {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": nodes, "edges_of": links}
 
 

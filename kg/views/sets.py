@@ -12,6 +12,7 @@ import networkx as nx
 
 from kg import __version__
 from kg.knowledge.ontology import default_ontology
+from kg.network.articles import ArticleText, read_article_text, sentence_anchor
 from kg.network.model import load_network
 from kg.rdf.quads import article_id
 from kg.views.pages import VIS_FILES, templates, vis_library
@@ -54,10 +55,11 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         (folder / "lib" / name).write_bytes((vis_library() / name).read_bytes())
     infos: list[ViewInfo] = []
 
-    def page(info: ViewInfo, sub: nx.MultiDiGraph) -> None:
+    def page(info: ViewInfo, sub: nx.MultiDiGraph, article: ArticleText | None = None) -> None:
         up = os.path.relpath(folder, (folder / info.path).parent)
         links = {n: f"{up}/{t}" for n, t in targets.items() if n in sub}
-        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib"))
+        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib",
+                                               article=article, article_pages=f"{up}/article/"))
         infos.append(info)
         if progress:
             progress(len(infos), total)
@@ -72,10 +74,9 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
                       ego.number_of_edges()), ego)
     for iri in articles:
         sub = load_network(store, article=article_id(iri))
-        headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"] if e.headline),
-                        article_id(iri))
-        page(ViewInfo(f"article/{article_id(iri)}.html", headline, "article",
-                      sub.number_of_nodes(), sub.number_of_edges()), sub)
+        text = read_article_text(store, article_id(iri))
+        page(ViewInfo(f"article/{article_id(iri)}.html", text.headline or article_id(iri), "article",
+                      sub.number_of_nodes(), sub.number_of_edges()), sub, text)
     events = _timeline(graph)
     timeline = _most_recent(events, TIMELINE_EVENTS)
     cut = "" if len(timeline) == len(events) else \
@@ -90,7 +91,8 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     shown = most_reported(graph, limit, max_links=most)
     title = "actorgraph: the whole graph" + cut_note(shown, graph.number_of_nodes(), graph.number_of_edges())
     index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
-    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib"))
+    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib",
+                                              article_pages="article/"))
     if progress:
         progress(len(infos) + 1, total)
     return [index] + infos
@@ -111,7 +113,9 @@ def _timeline(graph: nx.MultiDiGraph) -> list[dict]:
         events.append({"date": data.get("date", ""), "type": data["type"], "agent": ", ".join(sorted(roles["agent"])),
                        "target": ", ".join(sorted(roles["target"])), "place": ", ".join(sorted(roles["place"])),
                        "sentence": evidence.sentence if evidence else "", "headline": evidence.headline if evidence
-                       else "", "published": evidence.date if evidence else ""})
+                       else "", "published": evidence.date if evidence else "",
+                       "link": f"article/{article_id(evidence.article)}.html#{sentence_anchor(evidence.start)}"
+                       if evidence and evidence.article and evidence.sentence else ""})
     return sorted(events, key=lambda e: (e["date"] == "", e["date"], e["type"], e["sentence"]))
 
 

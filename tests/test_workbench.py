@@ -1,0 +1,142 @@
+"""The investigator's workbench in headless Chromium: every sentence leads to its place in its article's reader
+page and from there to the original; find forgives accents, case and partial names; nothing an article says runs."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED
+
+from kg.network.articles import marked_paragraphs, read_article_text
+from kg.pipeline.builder import build
+from kg.store.embedded import Store
+from kg.views.render import write_view
+
+ARTICLE = "000_6bef111ac725a0fa"
+
+
+def _open(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 860})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url)
+    page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
+    return page, requests, errors
+
+
+def _local(requests):
+    return [r for r in requests if not r.startswith("file:")]
+
+
+@pytest.fixture(scope="module")
+def view_set(tmp_path_factory, seeds_store):
+    from kg.views.sets import write_views
+
+    folder = tmp_path_factory.mktemp("workbench")
+    write_views(seeds_store, folder)
+    return folder
+
+
+def test_sentences_are_marked_at_their_offsets():
+    text = "Head\n\nOne two. Three four.\nFive."
+    assert marked_paragraphs(text, {6: "One two.", 15: "Three four.\nFive.", 90: "Not there."}) == [
+        [["Head", ""]], [["One two.", "s6"], [" ", ""], ["Three four.", "s15"]], [["Five.", "s15"]]]
+    assert marked_paragraphs("A b. A b.", {99: "A b."}) == [[["A b.", "s99"], [" A b.", ""]]]
+
+
+def test_the_reader_page_shows_the_text_with_every_fact_marked(browser, view_set, seeds_store):
+    page, requests, errors = _open(browser, (view_set / "article" / f"{ARTICLE}.html").as_uri())
+    reader = page.locator("#reader")
+    assert reader.locator("h2.headline").inner_text() == "Peru Renews Military Operations in VRAEM Coca Hub"
+    marks = page.evaluate("[...document.querySelectorAll('mark.fact')].map(m => [m.dataset.anchor, m.textContent])")
+    text = read_article_text(seeds_store, ARTICLE).text
+    assert len(marks) >= 5
+    for anchor, piece in marks:  # each mark stands where its offset says
+        start = int(anchor[1:])
+        assert text[start:start + len(piece)] == piece
+    page.locator("mark.fact").first.click()
+    assert page.evaluate("network.getSelectedEdges().length") > 0 and "rule " in page.inner_text("#panel")
+    link = page.locator("#panel a.in-article").first.get_attribute("href")
+    assert link.startswith("#s")
+    page.goto(f"{(view_set / 'article' / f'{ARTICLE}.html').as_uri()}{link}")
+    page.wait_for_function("document.body.dataset.stable === 'true'")
+    assert page.locator("mark.fact.current").count() >= 1
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_panels_and_the_timeline_link_to_the_sentence_in_its_article(browser, view_set):
+    page, requests, errors = _open(browser, (view_set / "index.html").as_uri())
+    page.evaluate("showEdge(edges.getIds().find(i => edges.get(i).label === 'operatesIn'"
+                  " && INFO.nodes[edges.get(i).from].label === 'Shining Path'))")
+    page.locator("#panel a.in-article").first.click()
+    page.wait_for_url("**/article/*.html#s*")
+    page.wait_for_function("document.body.dataset.stable === 'true'")
+    anchor = page.evaluate("location.hash.slice(1)")
+    assert page.locator(f"mark.fact[data-anchor='{anchor}'].current").count() >= 1
+    page.goto((view_set / "timeline.html").as_uri())
+    link = page.locator("td.sentence a").first
+    assert link.get_attribute("href").startswith("article/") and "#s" in link.get_attribute("href")
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_the_reader_links_to_the_original_page(browser, tmp_path, lexicon):
+    dump = tmp_path / "with-url.txt"
+    dump.write_text("URL: https://example.org/news/vraem\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    store = Store(None)
+    build([dump], store, lexicon)
+    out = tmp_path / "article.html"
+    write_view(store, out, article="with-url")
+    page, requests, errors = _open(browser, out.as_uri())
+    original = page.locator("#reader a.original")
+    assert original.get_attribute("href") == "https://example.org/news/vraem"
+    assert original.get_attribute("rel") == "noopener noreferrer"
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_a_hostile_article_runs_nothing_in_its_reader_page(browser, tmp_path, lexicon):
+    hostile = tmp_path / "hostile.txt"
+    text = SEED.read_text(encoding="utf-8").replace(
+        "Peru Renews Military Operations in VRAEM Coca Hub", "<script>window.pwned = 1</script> Hub</title>")
+    hostile.write_text(text.replace("stronghold of the guerrilla group",
+                                    "stronghold of the guerrilla group <img src=x onerror=window.pwned=2>"),
+                       encoding="utf-8")
+    store = Store(None)
+    build([hostile], store, lexicon)
+    out = tmp_path / "hostile.html"
+    write_view(store, out, article="hostile")
+    assert "<script>window.pwned" not in out.read_text(encoding="utf-8")
+    page, requests, errors = _open(browser, out.as_uri())
+    assert "<script>window.pwned = 1</script>" in page.inner_text("#reader h2")
+    assert "<img src=x onerror" in page.inner_text("#reader")
+    page.locator("mark.fact").first.click()
+    assert page.evaluate("window.pwned") is None and page.locator("#reader img, #panel img").count() == 0
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("typed, label", [("Sendero Lum", "Shining Path"), ("zambada", "Ismael Zambada"),
+                                          ("Joaquin Guzman", "Joaquín Guzmán"), ("the shining path", "Shining Path"),
+                                          ("SHINING", "Shining Path")])
+def test_find_forgives_accents_case_and_partial_names(browser, view_set, typed, label):
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    page.fill("#search", typed)
+    assert page.locator("#suggestions").is_visible() and page.locator("#suggestions li").count() >= 1
+    page.press("#search", "Enter")
+    assert page.inner_text("#panel h2").startswith(label)
+    assert len(page.evaluate("network.getSelectedNodes()")) == 1 and errors == []
+    page.close()
+
+
+def test_find_says_when_nothing_matches(browser, view_set):
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    page.evaluate("showNode(NODES[0].id)")
+    page.fill("#search", "Nobody Known Anywhere")
+    assert page.inner_text("#find-status") == "No match for \u201cNobody Known Anywhere\u201d"
+    page.press("#search", "Enter")
+    assert "No node of this view matches" in page.inner_text("#panel")
+    assert page.evaluate("network.getSelectedNodes()") == [] and errors == []
+    page.close()
