@@ -297,6 +297,7 @@ def test_query_page_runs_a_saved_query(browser, endpoint):
     page.select_option("#saved", "positions")
     assert "Positions held" in page.inner_text("#description")
     page.click("#run")
+    page.wait_for_url("**/?saved=positions")
     page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
     rows = page.locator("#results tbody tr")
     assert rows.count() == 3 and "3 rows" in page.inner_text("#status")
@@ -330,7 +331,7 @@ def test_the_query_page_opens_a_saved_query_bound_from_its_url(browser, endpoint
     page = browser.new_page()
     page.goto(f"{endpoint}/?" + urllib.parse.urlencode({"saved": "why", "from": "Shining Path", "to": "VRAEM"}))
     page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
-    assert page.input_value("#saved") == "why" and "VALUES" in page.input_value("#query")
+    assert page.input_value("#saved") == "why" and "VALUES" in page.evaluate("editor.getValue()")
     assert page.locator("#results thead th").first.inner_text() == "predicate"
     assert "operatesIn" in page.inner_text("#results tbody") and page.inner_text("#notes") == ""
     page.goto(f"{endpoint}/?" + urllib.parse.urlencode({"saved": "entity", "name": "Shining Pth"}))

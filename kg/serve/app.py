@@ -195,7 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(status, text.encode(), TEXT)
         notes = self.server.pool.run(("notes", self.server.saved[name], pairs(params)), self.server.config.timeout)
         # (a worker that timed out or failed answers with another status: no notes then)
-        start = {"saved": name, "text": text, "notes": json.loads(notes.body) if notes.status == 200 else []}
+        start = {"saved": name, "text": text, "bindings": dict(pair.split("=", 1) for pair in pairs(params)),
+                 "notes": json.loads(notes.body) if notes.status == 200 else []}
         self._send(200, query_page(self.server.saved, start), HTML)
 
     def _view(self, relative: str, params: dict[str, list[str]]) -> None:
