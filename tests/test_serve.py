@@ -212,7 +212,7 @@ def test_views_not_written_are_drawn_from_the_store(endpoint):
     status, headers, script = _get(f"{endpoint}/views/lib/vis-network.min.js")
     assert status == 200 and headers["Content-Type"] == "text/javascript" and "vis" in script
     status, _, text = _get(f"{endpoint}/views/article/000_6bef111ac725a0fa.html")
-    assert status == 200 and "<title>actorgraph: article 000_6bef111ac725a0fa" in text
+    assert status == 200 and "<title>actorgraph: Peru Renews Military Operations in VRAEM Coca Hub" in text
     assert '"view": "../entity/shining-path.html"' in text
     # a view the folder has is served from it
     assert _get(f"{endpoint}/views/index.html")[2] == "<html><title>views</title></html>"

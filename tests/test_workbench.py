@@ -140,3 +140,103 @@ def test_find_says_when_nothing_matches(browser, view_set):
     assert "No node of this view matches" in page.inner_text("#panel")
     assert page.evaluate("network.getSelectedNodes()") == [] and errors == []
     page.close()
+
+
+def test_the_legend_draws_each_class_in_its_shape_and_events_have_colours_of_their_own(browser, view_set):
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    legend = page.evaluate("LEGEND")
+    drawn = page.evaluate("[...document.querySelectorAll('#legend span')].map(s => "
+                          "[s.textContent, s.querySelector('svg > *').dataset.shape, s.querySelector('svg > *')"
+                          ".getAttribute('fill')])")
+    assert drawn == [[i["name"], i["shape"] if i["kind"] == "node" else "line", i["color"]] for i in legend]
+    assert ["CriminalGroup", "diamond", "#d62728"] in drawn
+    events = page.evaluate("NODES.filter(n => INFO.nodes[n.id].type === 'Arrest' || INFO.nodes[n.id].type === "
+                           "'Attack').map(n => [INFO.nodes[n.id].type, n.color, n.label, INFO.nodes[n.id].label])")
+    assert {t for t, *_ in events} == {"Arrest", "Attack"}
+    assert len({c for _, c, *_ in events}) == 2  # one colour per kind of event
+    for kind, _, short, full in events:  # "Arrest · VRAEM · 2016-10-08", not the headline
+        assert short.startswith(kind) and len(short) <= 60
+    assert errors == []
+    page.close()
+
+
+def _label_count(page, scale):
+    page.evaluate(f"network.moveTo({{scale: {scale}, animation: false}}); network.redraw()")
+    page.wait_for_timeout(150)
+    return page.evaluate("Object.values(network.body.nodes).filter(n => n.labelModule.visible()).length")
+
+
+def test_labels_follow_the_zoom_and_the_layout_is_the_same_at_every_load(browser, view_set):
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    first = page.evaluate("network.getPositions()")
+    total = page.evaluate("nodes.length")
+    far, near = _label_count(page, 0.35), _label_count(page, 2.5)
+    assert 0 < far < near == total
+    page.close()
+    again, _, more_errors = _open(browser, (view_set / "index.html").as_uri())
+    assert again.evaluate("network.getPositions()") == first
+    assert errors == [] and more_errors == []
+    again.close()
+
+
+def test_a_path_view_is_laid_out_as_a_chain(browser, tmp_path, seeds_store):
+    from click.testing import CliRunner
+
+    from kg.cli.commands import cli
+
+    out = tmp_path / "path.html"
+    result = CliRunner().invoke(cli, ["path", "Shining Path", "Peru", "--store", seeds_store.location, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page, _, errors = _open(browser, out.as_uri())
+    positions = page.evaluate("network.getPositions()")
+    labels = page.evaluate("Object.fromEntries(NODES.map(n => [n.id, INFO.nodes[n.id].label]))")
+    xs = {labels[n]: p["x"] for n, p in positions.items()}
+    assert xs["Shining Path"] == min(xs.values()) and xs["Peru"] == max(xs.values()) and len(set(xs.values())) >= 2
+    points = {(round(p["x"]), round(p["y"])) for p in positions.values()}
+    assert len(points) == len(positions)  # no two nodes on top of each other
+    assert errors == []
+    page.close()
+
+
+def test_filters_have_all_and_none_and_dates_leave_no_isolated_node(browser, view_set):
+    page, requests, errors = _open(browser, (view_set / "index.html").as_uri())
+    total = page.evaluate("nodes.length")
+    page.click("#filters summary")
+    page.click("#class-filters button.none")
+    assert page.evaluate("nodes.get({filter: n => !n.hidden}).length") == 0
+    page.click("#class-filters button.all")
+    assert page.evaluate("nodes.get({filter: n => !n.hidden}).length") == total
+    bars = page.locator("#histogram rect")
+    assert bars.count() >= 2
+    bars.first.click()
+    month = bars.first.get_attribute("data-month")
+    assert page.input_value("#date-from") == f"{month}-01"
+    lonely = page.evaluate("""nodes.get({filter: n => !n.hidden}).filter(n =>
+        !EDGES.some(e => (e.from === n.id || e.to === n.id) && !edges.get(e.id).hidden)).length""")
+    assert lonely == 0 and page.evaluate("nodes.get({filter: n => !n.hidden}).length") < total
+    page.click("#all-dates")
+    assert page.evaluate("nodes.get({filter: n => !n.hidden}).length") == total
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_a_screenshot_shows_every_class_of_the_legend(browser, view_set, tmp_path):
+    """Count what the canvas drew: pixels of each class's colour, and the screenshot taken of it."""
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    page.evaluate("network.fit({animation: false}); network.redraw()")
+    page.wait_for_timeout(200)
+    shot = page.locator("#network").screenshot(path=str(tmp_path / "index.png"))
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+    counts = page.evaluate("""() => {
+        const canvas = document.querySelector('#network canvas');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        const wanted = Object.fromEntries(LEGEND.filter(i => i.kind === 'node').map(i => [i.color, 0]));
+        for (let i = 0; i < data.length; i += 4) {
+            const hex = '#' + [data[i], data[i + 1], data[i + 2]].map(v => v.toString(16).padStart(2, '0')).join('');
+            if (hex in wanted) wanted[hex] += 1;
+        }
+        return wanted;
+    }""")
+    assert counts and all(n > 0 for n in counts.values()), counts
+    assert errors == []
+    page.close()

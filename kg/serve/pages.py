@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from kg import __version__
-from kg.query.results import FORMATS
 from kg.knowledge.ontology import default_ontology
+from kg.query.results import FORMATS
 from kg.query.run import SavedQuery, unbound_names
 from kg.views.pages import editor_code, script_json, templates
 from kg.vocab import KGR, PREFIXES, SD, W3C_FORMATS

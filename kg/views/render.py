@@ -20,7 +20,12 @@ from pyvis.network import Network
 from kg import __version__
 from kg.errors import KgError
 from kg.knowledge.ontology import default_ontology
-from kg.network.articles import ArticleText, marked_paragraphs, read_article_text, sentence_anchor
+from kg.network.articles import (
+    ArticleText,
+    marked_paragraphs,
+    read_article_text,
+    sentence_anchor,
+)
 from kg.network.find import find_entity, find_entity_in_store
 from kg.network.model import Evidence, load_network, newest_first
 from kg.network.selection import node_weights, rank_links, rank_nodes, select_nodes
@@ -122,20 +127,24 @@ def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
 def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None = None,
                 views: list[ViewInfo] | None = None, highlight: set[tuple[str, str]] | None = None,
                 lib: str | None = None, query_page: str | None = None, article: ArticleText | None = None,
-                article_pages: str | None = None) -> str:
+                article_pages: str | None = None, chain_from: str | None = None) -> str:
     """The HTML page of a network. `links` maps node ids to their own view (relative URL); `views` lists the
     other views (on the landing page); `highlight` names edges (u, v) to draw thick (a path). With `lib` (a
     relative folder) the page loads vis-network from there instead of carrying its own copy; with
     `query_page` (the URL of `kg serve`'s query page), a link stated more often than shown links to the `why`
     query that lists every source. With `article`, the page is that article's reader: its text beside the
     network, every fact's sentence marked where it stands; with `article_pages` (a relative folder), every
-    sentence and headline in a panel links to its place in its article's reader page there."""
+    sentence and headline in a panel links to its place in its article's reader page there. With `chain_from`
+    (a node: a path view), the nodes stand in columns by their distance from it, so the chain reads left to
+    right."""
     net = _Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     undirected = graph.to_undirected(as_view=True)
     centrality = nx.degree_centrality(undirected) if graph.number_of_nodes() > 1 else {}
-    physics = graph.number_of_nodes() <= PHYSICS_LIMIT
+    physics = graph.number_of_nodes() <= PHYSICS_LIMIT and chain_from is None
     positions = {}
-    if not physics:  # (numpy comes in only here: a tenth of a second off `kg view --focus` as a command)
+    if chain_from is not None:
+        positions = _chain_positions(undirected, chain_from)
+    elif not physics:  # (numpy comes in only here: a tenth of a second off `kg view --focus` as a command)
         from kg.network.layout import layout
 
         positions = layout(nx.Graph(undirected))
@@ -149,8 +158,8 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
                                           *[f"In: {h}" for h in list(data["articles"].values())[:5]]]))
         extra = {"x": round(float(positions[node][0]), 1), "y": round(float(positions[node][1]), 1)} \
             if positions else {}
-        net.add_node(node, label=data["label"], title=tooltip, color=color, shape=shape,
-                     size=round(10 + 40 * centrality.get(node, 0) ** 0.5, 1), **extra)
+        net.add_node(node, label=_short_label(graph, node, data), title=tooltip, color=color, shape=shape,
+                     value=round(1 + 99 * centrality.get(node, 0) ** 0.5, 1), **extra)
         info_nodes[node] = {"label": data["label"], "type": data["type"], "aliases": data["aliases"],
                             "positions": data["positions"], "facts": [], "view": (links or {}).get(node),
                             "articles": _listed(data["articles"], data["mentioned"], data["label"], article_pages)}
@@ -185,12 +194,18 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         info_nodes[s]["facts"].append(f"{key} {graph.nodes[o]['label']}")
         info_nodes[o]["facts"].append(f"{graph.nodes[s]['label']} {key}")
     nodes, edges, *_ = net.get_network_data()
+    # Labels by level of detail: a label is drawn only when its text would be at least `drawThreshold` pixels
+    # high, and a node's text grows with its size (`value`), so zoomed out only the big nodes are named, zoomed
+    # in all are. The seed makes the browser's layout the same at every load.
     options = {"physics": {"enabled": physics, "stabilization": {"iterations": 300}},
+               "layout": {"randomSeed": 7, "improvedLayout": graph.number_of_nodes() <= 100},
+               "nodes": {"scaling": {"min": 10, "max": 50, "label": {"enabled": True, "min": 12, "max": 30,
+                                                                     "drawThreshold": 9, "maxVisible": 30}}},
                "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics},
-               "edges": {"smooth": False}}
+               "edges": {"smooth": False, "font": {"size": 10, "align": "middle"}}}
     used_types = sorted({d["type"] for _, d in graph.nodes(data=True)})
     used_predicates = sorted({k for *_, k in graph.edges(keys=True)})
-    legend = [{"name": t, "color": _style(t)[0], "kind": "node"} for t in used_types] + \
+    legend = [{"name": t, "color": _style(t)[0], "shape": _style(t)[1], "kind": "node"} for t in used_types] + \
              [{"name": p, "color": default_styles().of_relation(p), "kind": "edge"} for p in used_predicates]
     reader = None if article is None else {
         "headline": article.headline, "date": article.date, "outlet": article.publisher, "url": article.url,
@@ -204,6 +219,28 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         nodes_json=script_json(nodes), edges_json=script_json(edges), legend_json=script_json(legend),
         options_json=script_json(options), info_json=script_json({"nodes": info_nodes, "edges": info_edges}),
         views_json=script_json(listing), reader_json=script_json(reader))
+
+
+def _short_label(graph: nx.MultiDiGraph, node: str, data: dict) -> str:
+    """An entity's label, or an event's in few words: its type, its place (else its target) and its date."""
+    if data["type"] not in default_ontology().event_classes:
+        return data["label"]
+    roles: dict[str, list[str]] = {}
+    for _, other, key in graph.out_edges(node, keys=True):
+        roles.setdefault(key, []).append(graph.nodes[other]["label"])
+    where = sorted(roles.get("place") or roles.get("target") or [])
+    party = (where[0][:24] + ("\u2026" if len(where[0]) > 24 else "")) if where else ""
+    return " \u00b7 ".join(filter(None, [data["type"], party, data.get("date", "")]))
+
+
+def _chain_positions(graph: nx.Graph, start: str) -> dict[str, tuple[float, float]]:
+    """A path view's nodes in columns, one per hop from `start`, each column centred on the chain's line."""
+    hops = nx.single_source_shortest_path_length(graph, start) if start in graph else {}
+    columns: dict[int, list[str]] = {}
+    for node in sorted(graph):
+        columns.setdefault(hops.get(node, max(hops.values(), default=0) + 1), []).append(node)
+    return {node: (260.0 * hop, 140.0 * (row - (len(column) - 1) / 2))
+            for hop, column in columns.items() for row, node in enumerate(column)}
 
 
 def _newest_evidence(evidence: list[Evidence]) -> list[Evidence]:
