@@ -102,10 +102,18 @@ class Kept:
 
 
 def _worker(store_path: str, connection) -> None:
-    """A worker process: open the store read-only, answer queries and draw views until told to stop."""
+    """A worker process: open the store read-only, answer queries and draw views until told to stop. It says
+    "ready" once the store is open and the modules its answers need are imported: that start-up (seconds on a
+    busy machine) is no query's time."""
+    import importlib
+
     from kg.store.embedded import Store
 
+    for module in ("kg.query.results", "kg.views.render"):
+        importlib.import_module(module)
+
     store = Store(store_path, read_only=True)
+    connection.send("ready")
     while True:
         try:
             job = connection.recv()
@@ -187,6 +195,10 @@ def _draw(store, page: str, name: str) -> tuple:
     return 200, "view", None, html.encode(), False
 
 
+# How long a new worker may take to open the store and import what it needs before it is taken for dead.
+_START_TIMEOUT = 120
+
+
 class QueryPool:
     """Long-lived worker processes; a query past its timeout costs its worker, not the server."""
 
@@ -194,6 +206,7 @@ class QueryPool:
         self.store_path = store_path
         self._context = multiprocessing.get_context("spawn")
         self._idle: list = []
+        self._ready: set = set()  # the connections of workers that have said "ready"
         self._lock = threading.Condition()
         for _ in range(max(1, size)):
             self._idle.append(self._start())
@@ -211,16 +224,23 @@ class QueryPool:
                 self._lock.wait()
             process, connection = self._idle.pop()
         try:
+            if connection not in self._ready:  # a new worker: its start-up is not counted against the query
+                if not connection.poll(_START_TIMEOUT) or connection.recv() != "ready":
+                    process.kill()
+                    raise EOFError
+                self._ready.add(connection)
             connection.send(job)
             if connection.poll(timeout):
                 answer = connection.recv()
             else:
                 process.kill()
                 process.join()
+                self._ready.discard(connection)
                 process, connection = self._start()
                 answer = (503, None, None, f"The request ran past the {timeout:g} s timeout and was stopped "
                                            f"(kg serve --timeout sets it).".encode(), False)
         except (EOFError, OSError):
+            self._ready.discard(connection)
             process, connection = self._start()
             answer = (500, None, None, b"The worker failed; the request was not answered.", False)
         with self._lock:
