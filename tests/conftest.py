@@ -50,7 +50,8 @@ def article_text(text: str, headline: str = "Test article", published: date | No
             raise ValueError("the byline that names a country needs a publication date")
         return f"{headline}\n\n{text.strip()}\n"
     topic = (country or "News").upper()
-    byline = f"{topic} / {published.day} {published.strftime('%b').upper()} {published.year} BY TEST WRITER EN"
+    month = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()[published.month - 1]  # not the locale's
+    byline = f"{topic} / {published.day} {month} {published.year} BY TEST WRITER EN"
     return (f"HomeNewsBrief{headline}\nBRIEF\n\n{headline}\n\n{byline}\n\n{text.strip()}\n\n"
             f"share icon icon icon\n\nWas this content helpful?\n")
 

@@ -8,9 +8,10 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 
 import pytest
-from conftest import SEED
+from conftest import SEED, article_text
 
 from kg.errors import StoreError
 from kg.pipeline.builder import build
@@ -67,9 +68,10 @@ def test_zero_width_and_right_to_left_characters(tmp_path, lexicon):
         assert text[int(row["s"].value):int(row["t"].value)] == row["e"].value
 
 
-@pytest.mark.parametrize("year, published", [("1900", "1900-10-11"), ("2200", None)])
+@pytest.mark.parametrize("year, published", [(1900, "1900-10-11"), (2200, None)])
 def test_implausible_dates(tmp_path, lexicon, year, published):
-    report, store = _build(tmp_path, lexicon, "dated.txt", SEED_TEXT.replace("11 OCT 2016", f"11 OCT {year}"))
+    report, store = _build(tmp_path, lexicon, "dated.txt", article_text(
+        "The Shining Path operates in the VRAEM.", published=date(year, 10, 11), country="Peru"))
     assert report.built == ["dated"]
     dates = [r["d"].value for r in store.query("SELECT ?d WHERE { ?a schema:datePublished ?d }")]
     assert dates == ([published] if published else [])
@@ -79,11 +81,13 @@ def test_implausible_dates(tmp_path, lexicon, year, published):
 
 
 def test_script_in_a_headline_stays_text(tmp_path, lexicon):
-    report, store = _build(tmp_path, lexicon, "script.txt", SEED_TEXT.replace(
-        "Peru Renews Military Operations in VRAEM Coca Hub", "<script>alert(1)</script> Peru"))
+    report, store = _build(tmp_path, lexicon, "script.txt", article_text(
+        "The Shining Path operates in the VRAEM.", headline="<script>alert(1)</script> Peru"))
+    assert report.built == ["script"]
     out = tmp_path / "view.html"
     write_view(store, out)
-    assert "<script>alert(1)" not in out.read_text(encoding="utf-8")
+    html = out.read_text(encoding="utf-8")
+    assert "alert(1)" in html and "<script>alert(1)" not in html  # the headline is there, as text
 
 
 def _copies(folder, n: int):
