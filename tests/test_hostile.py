@@ -37,6 +37,7 @@ def test_a_huge_file_is_refused_without_being_read(tmp_path, lexicon):
     assert report.built == [] and "too large for a news article (50.0 MB; the limit is 10 MB" in report.errors[0]
 
 
+@pytest.mark.slow
 def test_a_million_character_line_is_built(tmp_path, lexicon):
     line = "The Shining Path operates in the VRAEM and " * 23_300
     report, store = _build(tmp_path, lexicon, "line.txt", f"Headline\n\n{line}\n")
@@ -152,6 +153,7 @@ def test_killing_a_build_mid_way_leaves_whole_articles_and_a_second_build_finish
     assert _graphs(Store(location)) == after
 
 
+@pytest.mark.slow
 def test_a_second_build_on_the_same_store_is_refused(tmp_path):
     location = tmp_path / "store"
     holder = Store(location)  # open for writing, as a running build holds it

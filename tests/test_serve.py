@@ -142,6 +142,7 @@ def test_timeout_stops_the_query_and_the_server_keeps_serving(endpoint):
     assert _get(f"{endpoint}/sparql?query=" + urllib.parse.quote(QUERY))[0] == 200
 
 
+@pytest.mark.slow
 def test_a_client_that_hangs_up_costs_a_log_line_not_a_traceback(endpoint, caplog):
     caplog.set_level(logging.INFO, logger="kg.serve")
     host, port = urllib.parse.urlsplit(endpoint).netloc.split(":")
@@ -198,6 +199,7 @@ def test_views_not_written_are_drawn_from_the_store(endpoint):
     assert _get(f"{endpoint}/views/index.html")[2] == "<html><title>views</title></html>"
 
 
+@pytest.mark.slow
 def test_an_answer_is_sent_again_from_memory(endpoint):
     url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": QUERY + " # kept", "format": "csv"})
     first, again = _get(url), _get(url)
