@@ -6,9 +6,9 @@ import pytest
 from conftest import article_text
 
 from kg.paths import ontology_dir
+from kg.query.results import format_result
 from kg.query.run import (
     bind,
-    format_result,
     parse_bindings,
     run_query,
     saved_queries,
