@@ -82,13 +82,11 @@ BREAKAGES = {"FactShape": _drop_assertion, "EntityShape": _second_label, "Entity
              "AssertionShape": _shifted_offsets, "EventShape": _plain_date, "NoLoopShape": _loop}
 
 
-@pytest.mark.slow
 def test_the_seed_conforms(seed_quads, lexicon):
     assert check_article(seed_quads, lexicon.root) == []
     assert validate_triples(seed_quads, lexicon.root) == []
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("shape, breakage", sorted(BREAKAGES.items()))
 def test_breakage_is_caught_by_both(seed_quads, lexicon, shape, breakage):
     broken = breakage(list(seed_quads))
