@@ -95,3 +95,13 @@ def test_an_html_page_keeps_its_canonical_address(tmp_path, lexicon, head):
     path.write_text(f"<html><head>{head}</head><body><article><h1>A headline</h1><p>The army said rebels "
                     f"moved in the valley.</p></article></body></html>", encoding="utf-8")
     assert read_article(path, lexicon.layout, lexicon.dates).url == "https://example.org/a/1"
+
+
+def test_an_article_of_our_own_words_is_read_in_the_seeds_layout(article):
+    read = article("The Tren de Aragua operates in Santiago.\n\nInSight Crime Analysis\n\nIt grew fast.",
+                   published=date(2024, 3, 3), country="Chile", headline="A cell in Santiago")
+    assert (read.headline, read.published, read.topic, read.publisher) == \
+        ("A cell in Santiago", date(2024, 3, 3), "Chile", "InSight Crime")
+    assert [(read.content(p), p.section) for p in read.paragraphs] == [
+        ("The Tren de Aragua operates in Santiago.", "body"), ("It grew fast.", "analysis")]  # no page footer
+    assert article("Los Monos control Rosario.", published=None).published is None
