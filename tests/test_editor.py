@@ -132,3 +132,15 @@ def test_the_served_reader_page_marks_facts_and_links_them(page, endpoint):
     page.wait_for_url("**/views/article/*")
     page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
     assert page.locator("mark.fact.current").count() >= 1
+
+
+def test_a_served_view_expands_a_node_from_the_store(page, endpoint):
+    page.goto(f"{endpoint}/views/entity/shining-path.html")
+    page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
+    before = page.evaluate("nodes.length")
+    node = page.evaluate("Object.keys(INFO.nodes).find(id => INFO.nodes[id].expand && id.endsWith('/vraem'))")
+    assert node and page.evaluate(f"INFO.nodes['{node}'].expand") == "../data/vraem.js"
+    page.evaluate(f"expand('{node}')")
+    page.wait_for_function("document.body.dataset.expanded === '1'")
+    assert page.evaluate("nodes.length") > before
+    assert any(r.endswith("/views/data/vraem.js") for r in page.requests)

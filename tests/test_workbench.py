@@ -26,7 +26,7 @@ def _open(browser, url):
 
 
 def _local(requests):
-    return [r for r in requests if not r.startswith("file:")]
+    return [r for r in requests if not r.startswith(("file:", "blob:", "data:"))]
 
 
 @pytest.fixture(scope="module")
@@ -239,4 +239,63 @@ def test_a_screenshot_shows_every_class_of_the_legend(browser, view_set, tmp_pat
     }""")
     assert counts and all(n > 0 for n in counts.values()), counts
     assert errors == []
+    page.close()
+
+
+def test_a_node_is_expanded_in_place_from_the_sets_own_data(browser, view_set):
+    import json
+    import re
+
+    page, requests, errors = _open(browser, (view_set / "entity" / "vraem.html").as_uri())
+    drawn = set(page.evaluate("nodes.getIds()"))
+    gains = {}
+    for node, url in page.evaluate("Object.entries(INFO.nodes).filter(([id, i]) => i.expand)"
+                                   ".map(([id, i]) => [id, i.expand])"):
+        script = (view_set / "entity" / url).resolve().read_text(encoding="utf-8")
+        data = json.loads(re.fullmatch(r"kgExpand\((.*)\);\n", script, re.S).group(1))
+        gains[node] = {n["id"] for n in data["nodes"]} - drawn
+    node = next(n for n, new in sorted(gains.items()) if new)
+    page.evaluate(f"showNode({json.dumps(node)})")
+    page.click("#panel button.expand")
+    page.wait_for_function("document.body.dataset.expanded === '1'")
+    assert set(page.evaluate("nodes.getIds()")) == drawn | gains[node]
+    added = sorted(gains[node])[0]
+    page.evaluate(f"showNode({json.dumps(added)})")  # the panels of what came in work as the others
+    assert page.inner_text("#panel h2").strip() and page.locator("#panel a.own-view, #panel li").count() >= 1
+    page.click("#panel button.pin")
+    assert page.evaluate(f"nodes.get({json.dumps(added)}).fixed") is True
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_a_selection_is_shared_in_the_url_and_saved_as_graphml_png_and_svg(browser, view_set, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    import networkx as nx
+
+    page, requests, errors = _open(browser, (view_set / "index.html").as_uri() + "#select=shining-path,vraem")
+    chosen = sorted(page.evaluate("network.getSelectedNodes()"))
+    assert [c.rsplit("/", 1)[-1] for c in chosen] == ["shining-path", "vraem"]
+    with page.expect_download() as download:
+        page.click("#graphml")
+    path = tmp_path / "selection.graphml"
+    download.value.save_as(path)
+    graph = nx.read_graphml(path)
+    assert sorted(graph.nodes) == chosen and graph.number_of_edges() >= 1
+    assert {d["label"] for _, d in graph.nodes(data=True)} == {"Shining Path", "VRAEM"}
+    page.evaluate("network.unselectAll()")
+    page.click("#share")
+    assert page.evaluate("location.hash") == "#select="
+    with page.expect_download() as download:
+        page.click("#png")
+    download.value.save_as(tmp_path / "view.png")
+    assert (tmp_path / "view.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as download:
+        page.click("#svg")
+    download.value.save_as(tmp_path / "view.svg")
+    svg = ET.parse(tmp_path / "view.svg").getroot()
+    circles = svg.findall("{http://www.w3.org/2000/svg}circle")
+    assert len(circles) == page.evaluate("nodes.get({filter: n => !n.hidden}).length")
+    assert len(svg.findall("{http://www.w3.org/2000/svg}line")) == page.evaluate("edges.length")
+    assert _local(requests) == [] and errors == []
     page.close()

@@ -43,7 +43,7 @@ log = logging.getLogger("kg.serve")
 _UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
                      r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 _KINDS = {".html": HTML, ".js": "text/javascript", ".css": "text/css"}
-_PAGE = re.compile(r"(entity|article)/([A-Za-z0-9_-]+)\.html")
+_PAGE = re.compile(r"(entity|article)/([A-Za-z0-9_-]+)\.html|(data)/([A-Za-z0-9_-]+)\.js")
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not page:
             return self._send(404, b"No such view: views are /views/entity/ID.html and /views/article/ID.html.",
                               "text/plain")
-        answer, hit = self._kept_or_run(("view", *page.groups()))
+        answer, hit = self._kept_or_run(("view", *filter(None, page.groups())))
         self._send_answer(answer, {"X-Cache": "HIT" if hit else "MISS"})
 
     def _written_view(self, relative: str) -> Path | None:

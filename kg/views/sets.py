@@ -24,6 +24,7 @@ from kg.views.render import (
     entity_slug,
     has_view,
     most_reported,
+    neighbour_data,
     render_view,
 )
 
@@ -55,11 +56,16 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         (folder / "lib" / name).write_bytes((vis_library() / name).read_bytes())
     infos: list[ViewInfo] = []
 
-    def page(info: ViewInfo, sub: nx.MultiDiGraph, article: ArticleText | None = None) -> None:
+    def page(info: ViewInfo, sub: nx.MultiDiGraph, article: ArticleText | None = None,
+             centre: str | None = None) -> None:
         up = os.path.relpath(folder, (folder / info.path).parent)
         links = {n: f"{up}/{t}" for n, t in targets.items() if n in sub}
         _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib",
-                                               article=article, article_pages=f"{up}/article/"))
+                                               article=article, article_pages=f"{up}/article/",
+                                               expand_pages=f"{up}/data/"))
+        if centre:  # what a view of the set loads to expand this entity in place
+            _write(folder / "data" / f"{entity_slug(centre)}.js",
+                   neighbour_data(sub, centre, links, f"{up}/article/", expand_pages=f"{up}/data/"))
         infos.append(info)
         if progress:
             progress(len(infos), total)
@@ -71,7 +77,7 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         title = f"{graph.nodes[node]['label']} and its neighbours" + cut_note(ego, near.number_of_nodes(),
                                                                             near.number_of_edges())
         page(ViewInfo(f"entity/{entity_slug(node)}.html", title, "entity", ego.number_of_nodes(),
-                      ego.number_of_edges()), ego)
+                      ego.number_of_edges()), ego, centre=node)
     for iri in articles:
         sub = load_network(store, article=article_id(iri))
         text = read_article_text(store, article_id(iri))
@@ -92,7 +98,7 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     title = "actorgraph: the whole graph" + cut_note(shown, graph.number_of_nodes(), graph.number_of_edges())
     index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
     _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib",
-                                              article_pages="article/"))
+                                              article_pages="article/", expand_pages="data/"))
     if progress:
         progress(len(infos) + 1, total)
     return [index] + infos
