@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import yaml
 
 from kg.errors import InvalidLexicon
+from kg.knowledge.coordinates import GeoPoint, load_coordinates
 from kg.knowledge.curation import Curation, apply_to_gazetteer, load_curation
 from kg.knowledge.dates import DateRules
 from kg.knowledge.event_rules import compile_events
@@ -128,6 +129,7 @@ class Lexicon:
     fingerprint: str
     governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
     demonyms: dict[str, str]  # "Brazilian", "Ecuadorean" to the ISO code of the country (patterns/demonyms.yaml)
+    coordinates: dict[str, GeoPoint]  # a region's id to its point (coordinates.yaml)
 
     def country_of(self, entity_id: str) -> str | None:
         """ISO code of the country an entity belongs to: its own, or the one its locatedIn chain reaches."""
@@ -386,7 +388,8 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                    relations=compile_relations(relations, ontology, people, cues, entities),
                    events=compile_events(events, ontology, cues), fingerprint=_fingerprint(root),
                    governments=_governments(entities),
-                   demonyms=_demonyms(_read_yaml(patterns / "demonyms.yaml", root), entities))
+                   demonyms=_demonyms(_read_yaml(patterns / "demonyms.yaml", root), entities),
+                   coordinates=load_coordinates(root, entities))
 
 
 def _demonyms(data, entities: dict[str, Entity]) -> dict[str, str]:
