@@ -65,7 +65,7 @@ def test_gexf_has_viz_colours_timeline_spells_and_no_internal_keys(files, networ
     assert graph.get("timeformat") == "date" and graph.get("mode") == "dynamic"
     node = root.find(f".//g:node[@id='{SHINING_PATH}']", GEXF)
     color = node.find("viz:color", GEXF)
-    assert "#%02x%02x%02x" % tuple(int(color.get(c)) for c in "rgb") == CLASS_STYLE["CriminalGroup"][0]
+    assert "#" + "".join(f"{int(color.get(c)):02x}" for c in "rgb") == CLASS_STYLE["CriminalGroup"][0]
     assert node.get("label") == "Shining Path" and node.get("start") <= node.get("end")
     edges = [e for e in root.iterfind(".//g:edge", GEXF) if (e.get("source"), e.get("target")) == (SHINING_PATH, VRAEM)
              and e.get("label") == "operatesIn"]

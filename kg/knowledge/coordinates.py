@@ -11,7 +11,7 @@ import yaml
 from kg.errors import InvalidLexicon
 from kg.model import Entity
 
-__all__ = ["GeoPoint", "load_coordinates", "COORDINATES_FILE"]
+__all__ = ["COORDINATES_FILE", "GeoPoint", "load_coordinates"]
 
 COORDINATES_FILE = "coordinates.yaml"
 REGION_TYPES = frozenset({"Country", "AdministrativeArea", "GeographicArea"})
