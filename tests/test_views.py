@@ -48,7 +48,7 @@ def views(tmp_path_factory, seeds_store):
 def test_the_set_lists_every_view(views, seeds_store):
     folder, infos = views
     kinds = {v.kind for v in infos}
-    assert kinds == {"graph", "entity", "article", "timeline"}
+    assert kinds == {"graph", "entity", "article", "timeline", "map"}
     assert len([v for v in infos if v.kind == "article"]) == 6
     graph = load_network(seeds_store)
     expected = {n.rsplit("/", 1)[-1] for n, d in graph.nodes(data=True)
