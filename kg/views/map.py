@@ -126,6 +126,8 @@ def draw_map(store: Store, focus: str | None = None, graph: nx.MultiDiGraph | No
         graph = load_network(store, focus=centre, depth=2) if centre else load_network(store)
     title = "actorgraph: map of regions"
     if centre:
+        if centre not in graph:  # (facts with literal objects only)
+            raise KgError(f"no entity named '{focus}' has facts in the store")
         if graph.nodes[centre]["type"] not in ACTOR_CLASSES:
             raise KgError(f"'{focus}' is no actor: a map shows where an actor is placed")
         title += f": where the articles place {graph.nodes[centre]['label']}"
