@@ -79,14 +79,14 @@ def test_a_regions_point_goes_with_the_last_article_needing_it(tmp_path, lexicon
     assert not bool(store.query("ASK { ?g a schema:GeoCoordinates }"))
 
 
-def _open(browser, path):
+def _open(browser, path, ready: str = "body[data-drawn]"):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     requests, errors = [], []
     page.on("request", lambda r: requests.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(path.as_uri())
-    page.wait_for_selector("body[data-drawn]", timeout=30000)
+    page.wait_for_selector(ready, timeout=30000, state="attached")
     return page, requests, errors
 
 
@@ -179,3 +179,18 @@ def test_kg_view_map_writes_the_map(seeds_store, tmp_path):
 def test_region_points_reads_only_what_the_store_holds(seeds_store):
     points = region_points(seeds_store, [f"{KGR}mx-sonora", f"{KGR}vraem", f"{KGR}no-such-place"])
     assert set(points) == {f"{KGR}mx-sonora"}
+
+
+def test_the_sets_map_links_to_the_actors_and_articles_views(browser, seeds_store, tmp_path):
+    from kg.views.render import write_views
+
+    write_views(seeds_store, tmp_path)
+    page, requests, errors = _open(browser, tmp_path / "index.html", "body[data-stable='true']")
+    page.click("#views a[href='map.html']")
+    page.wait_for_selector("body[data-drawn]", state="attached")
+    page.click(f"#map circle.region[data-id='{KGR}mx-sonora']", force=True)
+    links = [page.locator("#panel a").nth(i).get_attribute("href") for i in range(page.locator("#panel a").count())]
+    assert "entity/sinaloa-cartel.html" in links and "article/dev02_sonora-migrant-smuggling.html" in links
+    assert all((tmp_path / link).is_file() for link in links)
+    assert errors == [] and [r for r in requests if not r.startswith("file:")] == []
+    page.close()

@@ -60,6 +60,7 @@ def test_the_set_lists_every_view(views, seeds_store):
         assert (folder / info.path).is_file()
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert '"path": "entity/shining-path.html"' in index and '"path": "timeline.html"' in index
+    assert '"path": "map.html"' in index
 
 
 def test_timeline_lists_events_in_order_and_escapes(views):
