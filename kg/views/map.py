@@ -21,7 +21,7 @@ from kg.errors import KgError
 from kg.network.geo import region_points
 from kg.network.model import ACTOR_CLASSES, REGION_CLASSES, find_entity_in_store, load_network
 from kg.rdf.quads import article_id
-from kg.views.render import CLASS_STYLE, _newest_evidence, script_json, templates
+from kg.views.render import CLASS_STYLE, _newest_evidence, entity_slug, script_json, templates
 
 if TYPE_CHECKING:
     from kg.store.embedded import Store
@@ -118,9 +118,11 @@ def render_map(graph: nx.MultiDiGraph, points: dict[str, tuple[float, float]], t
 
 
 def draw_map(store: Store, focus: str | None = None, graph: nx.MultiDiGraph | None = None,
-             entity_pages: dict[str, str] | None = None, article_pages: str | None = None) -> tuple[str, dict]:
+             entity_pages: dict[str, str] | str | None = None,
+             article_pages: str | None = None) -> tuple[str, dict]:
     """The map of the store (or of `graph`, already read from it), or of one actor (`focus`, any of its names):
-    the page and its figures (regions drawn, and listed for want of a point)."""
+    the page and its figures (regions drawn, and listed for want of a point). `entity_pages` maps entities to
+    their views, or is a folder where every actor's and region's is, `<slug>.html` (`kg serve` draws any)."""
     centre = find_entity_in_store(store, focus) if focus else None
     if graph is None:  # an actor's events are one hop away, their places two
         graph = load_network(store, focus=centre, depth=2) if centre else load_network(store)
@@ -131,6 +133,9 @@ def draw_map(store: Store, focus: str | None = None, graph: nx.MultiDiGraph | No
         if graph.nodes[centre]["type"] not in ACTOR_CLASSES:
             raise KgError(f"'{focus}' is no actor: a map shows where an actor is placed")
         title += f": where the articles place {graph.nodes[centre]['label']}"
+    if isinstance(entity_pages, str):
+        entity_pages = {node: f"{entity_pages}{entity_slug(node)}.html" for node, data in graph.nodes(data=True)
+                        if data["type"] in ACTOR_CLASSES | REGION_CLASSES}
     regions = map_regions(graph, centre)
     points = region_points(store, regions)
     html = render_map(graph, points, title, centre, entity_pages, article_pages)
