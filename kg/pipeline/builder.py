@@ -88,7 +88,7 @@ def _process(path: Path, lexicon: Lexicon) -> _Done:
         return _Done(str(path), slug_id(path), error=str(exc))
     quads = article_quads(extraction, lexicon)
     curated = curated_entities(extraction, lexicon)
-    violations = check_article(quads + gazetteer_quads(curated, lexicon), lexicon.ontology)
+    violations = check_article(quads + gazetteer_quads(curated, lexicon), lexicon.root)
     warnings = extraction.article.warnings
     if violations:
         more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
