@@ -194,3 +194,23 @@ def test_the_sets_map_links_to_the_actors_and_articles_views(browser, seeds_stor
     assert all((tmp_path / link).is_file() for link in links)
     assert errors == [] and [r for r in requests if not r.startswith("file:")] == []
     page.close()
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("  peru: {lat: -12.04318,", "  peru: {lat: -112.04318,", "coordinates.yaml"),
+    ("  peru: {lat:", "  no-such-region: {lat:", "no-such-region: no region of the gazetteer has this id"),
+])
+def test_a_bad_point_stops_the_load_naming_it(tmp_path, old, new, message):
+    import shutil
+
+    from kg.errors import InvalidLexicon
+    from kg.knowledge.lexicon import load_lexicon
+
+    root = tmp_path / "ontology"
+    shutil.copytree(ontology_dir(), root)
+    text = (root / COORDINATES_FILE).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (root / COORDINATES_FILE).write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(InvalidLexicon) as error:
+        load_lexicon(root)
+    assert message in str(error.value) and "\n" not in str(error.value)

@@ -10,8 +10,8 @@ the file and on stderr, for a curator to decide (a verified `geonames:` id in th
 subdivisions that of their central place (see `central_place`; neither package ships GeoNames' point of an admin1
 area itself); areas that
 are no administrative unit (VRAEM, Catatumbo) are no populated place either, and get none. Rerun when the
-gazetteer gains places; the packages are a maintainer's tools (`pip install -e '.[geo]'`), not runtime
-dependencies.
+gazetteer gains places; the packages are a maintainer's tools (`.venv/bin/pip install --group maintainer`),
+not runtime dependencies.
 """
 
 from __future__ import annotations

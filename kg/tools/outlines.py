@@ -4,7 +4,8 @@
 
 Coordinates are rounded to 0.05 degree (some 5 km, finer than a country on a screen) and repeated points
 dropped, which keeps the file small enough to inline in every map page. countryinfo is a maintainer's tool
-(`pip install -e '.[geo]'`), not a runtime dependency; rerun when the gazetteer gains a country.
+(`.venv/bin/pip install --group maintainer`), not a runtime dependency; rerun when the gazetteer gains a
+country.
 """
 
 from __future__ import annotations
