@@ -13,10 +13,13 @@ from lxml import etree
 
 from kg.export.graphml import export_network
 from kg.network.model import load_network
-from kg.views.render import CLASS_STYLE, PREDICATE_COLOR
+from kg.views.styles import default_styles
 
 GEXF = {"g": "http://www.gexf.net/1.2draft", "viz": "http://www.gexf.net/1.2draft/viz"}
-COLORS = {name: color for name, (color, _) in CLASS_STYLE.items()} | PREDICATE_COLOR
+STYLES = default_styles()
+COLORS = {name: color for name, (color, _) in STYLES.classes.items()} | STYLES.relations
+CRIMINAL_GROUP = STYLES.of_class("CriminalGroup")[0]
+OPERATES_IN = STYLES.of_relation("operatesIn")
 SHINING_PATH = "https://w3id.org/actorgraph/id/shining-path"
 VRAEM = "https://w3id.org/actorgraph/id/vraem"
 
@@ -43,10 +46,10 @@ def test_graphml_edges_carry_weight_label_colour_and_dates(files, network):
     source = network.edges[SHINING_PATH, VRAEM, "operatesIn"]
     edge = _edge(graph, SHINING_PATH, VRAEM, "operatesIn")
     assert edge["weight"] == source["sources"] >= 1
-    assert edge["color"] == PREDICATE_COLOR["operatesIn"]
+    assert edge["color"] == OPERATES_IN
     assert (edge["first_date"], edge["last_date"]) == (source["dates"][0], source["dates"][-1])
     node = graph.nodes[SHINING_PATH]
-    assert node["label"] == "Shining Path" and node["color"] == CLASS_STYLE["CriminalGroup"][0]
+    assert node["label"] == "Shining Path" and node["color"] == CRIMINAL_GROUP
     assert node["weight"] == network.nodes[SHINING_PATH]["mentioned"] > 0
     assert node["first_date"] <= node["last_date"]
     weights = [d["weight"] for *_, d in graph.edges(data=True)]
@@ -65,7 +68,7 @@ def test_gexf_has_viz_colours_timeline_spells_and_no_internal_keys(files, networ
     assert graph.get("timeformat") == "date" and graph.get("mode") == "dynamic"
     node = root.find(f".//g:node[@id='{SHINING_PATH}']", GEXF)
     color = node.find("viz:color", GEXF)
-    assert "#" + "".join(f"{int(color.get(c)):02x}" for c in "rgb") == CLASS_STYLE["CriminalGroup"][0]
+    assert "#" + "".join(f"{int(color.get(c)):02x}" for c in "rgb") == CRIMINAL_GROUP
     assert node.get("label") == "Shining Path" and node.get("start") <= node.get("end")
     edges = [e for e in root.iterfind(".//g:edge", GEXF) if (e.get("source"), e.get("target")) == (SHINING_PATH, VRAEM)
              and e.get("label") == "operatesIn"]

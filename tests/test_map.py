@@ -182,7 +182,7 @@ def test_region_points_reads_only_what_the_store_holds(seeds_store):
 
 
 def test_the_sets_map_links_to_the_actors_and_articles_views(browser, seeds_store, tmp_path):
-    from kg.views.render import write_views
+    from kg.views.sets import write_views
 
     write_views(seeds_store, tmp_path)
     page, requests, errors = _open(browser, tmp_path / "index.html", "body[data-stable='true']")

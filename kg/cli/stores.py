@@ -42,10 +42,10 @@ def export(store_location: str | None, fmt: str, output: Path) -> None:
         store = open_store(store_location or default_store(), read_only=True)
         if fmt in ("graphml", "gexf"):
             from kg.export.graphml import export_network
-            from kg.views.render import CLASS_STYLE, EVENT_STYLE, PREDICATE_COLOR
+            from kg.views.styles import default_styles
 
-            colors = {name: color for name, (color, _) in CLASS_STYLE.items()} | {"Event": EVENT_STYLE[0]} | \
-                PREDICATE_COLOR
+            styles = default_styles()  # (the views' colours: kg.export draws nothing of its own)
+            colors = {name: color for name, (color, _) in styles.classes.items()} | styles.relations
             count = export_network(store, fmt, target, colors)
         else:
             count = export_rdf(store, fmt, target)

@@ -43,8 +43,8 @@ def _day(date: str) -> str:
 
 
 def network_graph(store: Store, colors: Mapping[str, str] | None = None, gexf: bool = False) -> nx.MultiDiGraph:
-    """The exported network: `colors` maps classes and predicates to #rrggbb (an event class not in it takes
-    that of "Event"). With `gexf`, colours and dates in the form the GEXF writer turns into `viz:color` and
+    """The exported network: `colors` maps classes and predicates to #rrggbb (grey for a name not in it). With
+    `gexf`, colours and dates in the form the GEXF writer turns into `viz:color` and
     `start`/`end`."""
     graph = load_network(store)
     colors = colors or {}
@@ -64,7 +64,7 @@ def network_graph(store: Store, colors: Mapping[str, str] | None = None, gexf: b
         return {"viz": {"color": _rgb(color)}} if gexf else {"color": color}
 
     for node, data in sorted(graph.nodes(data=True)):
-        color = colors.get(data["type"]) or colors.get("Event") or GREY
+        color = colors.get(data["type"]) or GREY
         flat.add_node(node, label=data["label"], type=data["type"], aliases="|".join(data["aliases"]),
                       weight=data["mentioned"], **when(dates[node]), **paint(color))
     for index, (s, o, key, data) in enumerate(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])):

@@ -19,9 +19,13 @@ import networkx as nx
 from kg import __version__
 from kg.errors import KgError
 from kg.network.geo import region_points
-from kg.network.model import ACTOR_CLASSES, REGION_CLASSES, find_entity_in_store, load_network
+from kg.knowledge.ontology import default_ontology
+from kg.network.find import find_entity_in_store
+from kg.network.model import load_network
 from kg.rdf.quads import article_id
-from kg.views.render import CLASS_STYLE, _newest_evidence, entity_slug, script_json, templates
+from kg.views.pages import script_json, templates
+from kg.views.render import _newest_evidence, entity_slug
+from kg.views.styles import default_styles
 
 if TYPE_CHECKING:
     from kg.store.embedded import Store
@@ -60,11 +64,17 @@ def _evidence(evidence, article_pages: str | None) -> list[dict]:
             for e in _newest_evidence(evidence)]
 
 
+def _classes() -> tuple[frozenset[str], frozenset[str]]:
+    ontology = default_ontology()
+    return ontology.actor_classes, ontology.region_classes
+
+
 def map_regions(graph: nx.MultiDiGraph, focus: str | None = None,
                 article_pages: str | None = None) -> dict[str, dict]:
     """Region IRI -> its label, class, the articles placing actors there (`articles`, a set) and its `links`:
     one per actor placed there (or event with no named actor), with the relation, the event if any, and the
     evidence. With `focus` (an actor's IRI), only that actor's."""
+    actors, places = _classes()
     regions: dict[str, dict] = {}
 
     def add(region: str, actor: str, relation: str, data: dict, event: str = "") -> None:
@@ -78,13 +88,13 @@ def map_regions(graph: nx.MultiDiGraph, focus: str | None = None,
 
     for s, o, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
         kinds = graph.nodes[s]["type"], graph.nodes[o]["type"]
-        if key in PLACING and kinds[0] in ACTOR_CLASSES and kinds[1] in REGION_CLASSES:
+        if key in PLACING and kinds[0] in actors and kinds[1] in places:
             add(o, s, key, data)
-        elif key == "place" and kinds[1] in REGION_CLASSES:  # an event there, and who took part in it
+        elif key == "place" and kinds[1] in places:  # an event there, and who took part in it
             event = graph.nodes[s]
             what = f"{event['type']} {event.get('date', '')}".strip()
             agents = sorted(a for _, a, k in graph.out_edges(s, keys=True)
-                            if k == "agent" and graph.nodes[a]["type"] in ACTOR_CLASSES)
+                            if k == "agent" and graph.nodes[a]["type"] in actors)
             for agent in agents or [""]:
                 add(o, agent, "place of an event", data, what)
     return regions
@@ -110,7 +120,7 @@ def render_map(graph: nx.MultiDiGraph, points: dict[str, tuple[float, float]], t
         else:
             unplaced.append(item)
     credit, shapes = _basemap()
-    colors = {name: color for name, (color, _) in CLASS_STYLE.items()}
+    colors = {name: color for name, (color, _) in default_styles().classes.items()}
     return templates().get_template("map.html").render(
         title=title, version=__version__, credit=credit, countries=shapes, drawn=len(drawn),
         unplaced_count=len(unplaced), regions_json=script_json(drawn), unplaced_json=script_json(unplaced),
@@ -130,12 +140,12 @@ def draw_map(store: Store, focus: str | None = None, graph: nx.MultiDiGraph | No
     if centre:
         if centre not in graph:  # (facts with literal objects only)
             raise KgError(f"no entity named '{focus}' has facts in the store")
-        if graph.nodes[centre]["type"] not in ACTOR_CLASSES:
+        if graph.nodes[centre]["type"] not in _classes()[0]:
             raise KgError(f"'{focus}' is no actor: a map shows where an actor is placed")
         title += f": where the articles place {graph.nodes[centre]['label']}"
     if isinstance(entity_pages, str):
         entity_pages = {node: f"{entity_pages}{entity_slug(node)}.html" for node, data in graph.nodes(data=True)
-                        if data["type"] in ACTOR_CLASSES | REGION_CLASSES}
+                        if data["type"] in _classes()[0] | _classes()[1]}
     regions = map_regions(graph, centre)
     points = region_points(store, regions)
     html = render_map(graph, points, title, centre, entity_pages, article_pages)
