@@ -44,3 +44,10 @@ def test_serve_benchmark_runs_against_the_seeds():
                     ["article/000_6bef111ac725a0fa.html", "1"], ["article/000_6bef111ac725a0fa.html", "8"],
                     ["entity/shining-path.html,", "kept"], ["entity/shining-path.html,", "kept"],
                     ["article/000_6bef111ac725a0fa.html,", "kept"], ["article/000_6bef111ac725a0fa.html,", "kept"]]
+
+
+def test_map_benchmark_runs():
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "map.py"), "--sizes", "50", "--no-browser"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.splitlines()[1].split()[0] == "50"

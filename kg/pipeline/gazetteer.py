@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from kg.knowledge.lexicon import Lexicon
 from kg.query.run import values_blocks
 from kg.rdf.quads import gazetteer_quads
-from kg.vocab import ARTICLE, GAZETTEER_GRAPH, KG, KGR, RDF
+from kg.vocab import ARTICLE, GAZETTEER_GRAPH, KG, KGR, RDF, SCHEMA
 
 __all__ = ["GazetteerGraph"]
 
@@ -99,5 +99,7 @@ class GazetteerGraph:
             self.store.update(
                 f"DELETE {{ GRAPH {GRAPH} {{ ?x ?p ?o }} }} WHERE {{ {values} GRAPH {GRAPH} {{ ?x "
                 f"<{RDF}subject> ?e ; ?p ?o }} }} ;\n"
+                f"DELETE {{ GRAPH {GRAPH} {{ ?x ?p ?o }} }} WHERE {{ {values} GRAPH {GRAPH} {{ ?e "
+                f"<{SCHEMA}geo> ?x . ?x ?p ?o }} }} ;\n"
                 f"DELETE {{ GRAPH {GRAPH} {{ ?e ?p ?o }} }} WHERE {{ {values} GRAPH {GRAPH} {{ ?e ?p ?o }} }}")
         self.present -= gone

@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # (the curated data's loader and its YAML are not needed to n
     from kg.knowledge.lexicon import Lexicon
 
 __all__ = ["article_iri", "article_id", "entity_iri", "extraction_quads", "article_quads", "curated_entities",
-           "gazetteer_quads", "ontology_quads", "content_hash"]
+           "gazetteer_quads", "ontology_quads", "content_hash", "geo_iri"]
 
 A = ox.NamedNode(RDF + "type")
 
@@ -175,8 +175,26 @@ def _gazetteer_entry(entity_id: str, lexicon: Lexicon, graph: ox.NamedNode) -> t
             rule = "gazetteer.locatedIn" if ancestor in entity.located_in else "gazetteer.locatedIn.transitive"
             triples.extend(_curated_fact(entity_iri(entity_id), kg("locatedIn"), entity_iri(ancestor), rule,
                                          entity.source))
+        if entity_id in lexicon.coordinates:
+            triples.extend(_geo(entity_id, lexicon.coordinates[entity_id]))
         _ENTRY_CACHE[key] = tuple(ox.Quad(s, p, o, graph) for s, p, o in triples)
     return _ENTRY_CACHE[key]
+
+
+def _geo(entity_id: str, point) -> Iterator[tuple]:
+    """A region's point (coordinates.yaml) as schema:geo, a GeoCoordinates node named after the region and
+    derived from the GeoNames feature whose point it is."""
+    node = geo_iri(entity_id)
+    yield entity_iri(entity_id), _term(SCHEMA + "geo"), node
+    yield node, A, _term(SCHEMA + "GeoCoordinates")
+    yield node, _term(SCHEMA + "latitude"), ox.Literal(point.lat, datatype=_term(XSD + "decimal"))
+    yield node, _term(SCHEMA + "longitude"), ox.Literal(point.lon, datatype=_term(XSD + "decimal"))
+    if point.geonames:
+        yield node, _term(PROV + "wasDerivedFrom"), _n(f"{GEONAMES}{point.geonames}/")
+
+
+def geo_iri(entity_id: str) -> ox.NamedNode:
+    return _n(f"{KGR}geo-{entity_id}")
 
 
 def _statement(node: ox.NamedNode, s, p, o) -> Iterator[tuple]:

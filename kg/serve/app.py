@@ -210,9 +210,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, (vis_library() / relative[4:]).read_bytes(), _KINDS[Path(relative).suffix])
         if relative == "find":
             return self._find(params)
+        if relative == "map.html":
+            answer, hit = self._kept_or_run(("view", "map", ""))
+            return self._send_answer(answer, {"X-Cache": "HIT" if hit else "MISS"})
         page = _PAGE.fullmatch(relative)
         if not page:
-            return self._send(404, b"No such view: views are /views/entity/ID.html and /views/article/ID.html.",
+            return self._send(404, b"No such view: views are /views/entity/ID.html, /views/article/ID.html and "
+                              b"/views/map.html.",
                               "text/plain")
         answer, hit = self._kept_or_run(("view", *filter(None, page.groups())))
         self._send_answer(answer, {"X-Cache": "HIT" if hit else "MISS"})

@@ -47,8 +47,8 @@ def binding_notes_of(store, saved: SavedQuery, pairs: list[str]) -> Answer:
 
 def draw(store, page: str, name: str) -> Answer:
     """A view drawn from the store when it is asked for (`page` "entity": the ego view of the entity whose IRI
-    ends in `name`; "article": an article's view), or (`page` "find") the page name of the entity called
-    `name`. An entity or article not in the store is a 404 that says so."""
+    ends in `name`; "article": an article's view; "map": the map of regions), or (`page` "find") the page
+    name of the entity called `name`. An entity or article not in the store is a 404 that says so."""
     from kg.network.find import find_entity_in_store
     from kg.views.render import draw_view, entity_slug
     from kg.vocab import KGR
@@ -61,7 +61,11 @@ def draw(store, page: str, name: str) -> Answer:
             script, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="../entity/", query_page="/",
                                   article_pages="../article/", expand_pages="", data=True)
             return Answer(200, script.encode(), "text/javascript; charset=utf-8")
-        if page == "entity":
+        if page == "map":
+            from kg.views.map import draw_map
+
+            html, _ = draw_map(store, entity_pages="entity/", article_pages="article/")
+        elif page == "entity":
             html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib", query_page="/",
                                 article_pages="../article/", expand_pages="../data/")
         else:
