@@ -9,26 +9,18 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import SEED
+from conftest import HOSTILE_HEADLINE, SEED, hostile_seed
 
 from kg.pipeline.builder import build
 from kg.serve.app import ServerConfig, make_server
 from kg.store.embedded import Store
 
-HOSTILE_HEADLINE = "<script>window.pwned = 1</script> Hub</title>"
-
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory, lexicon):
     folder = tmp_path_factory.mktemp("editor")
-    hostile = folder / "hostile.txt"
-    text = SEED.read_text(encoding="utf-8").replace("Peru Renews Military Operations in VRAEM Coca Hub",
-                                                    HOSTILE_HEADLINE)
-    hostile.write_text(text.replace("stronghold of the guerrilla group",
-                                    "stronghold of the guerrilla group <img src=x onerror=window.pwned=2>"),
-                       encoding="utf-8")
     store = Store(folder / "store")
-    assert build([SEED, hostile], store, lexicon).ok
+    assert build([SEED, hostile_seed(folder)], store, lexicon).ok
     server = make_server(ServerConfig(store=store.location, port=0, timeout=5, workers=1))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED
+from conftest import hostile_seed
 
 from kg.pipeline.builder import build
 from kg.store.embedded import Store
@@ -116,12 +116,7 @@ def test_search_by_alias_and_node_details(browser, view_file):
 
 
 def test_article_text_cannot_inject_markup(browser, tmp_path, lexicon):
-    hostile = tmp_path / "hostile.txt"
-    text = SEED.read_text(encoding="utf-8").replace(
-        "Peru Renews Military Operations in VRAEM Coca Hub", "<script>window.pwned = 1</script> Hub</title>")
-    hostile.write_text(text.replace("stronghold of the guerrilla group",
-                                    "stronghold of the guerrilla group <img src=x onerror=window.pwned=2>"),
-                       encoding="utf-8")
+    hostile = hostile_seed(tmp_path)
     store = Store(None)
     build([hostile], store, lexicon)
     out = tmp_path / "hostile.html"

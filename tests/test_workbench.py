@@ -4,7 +4,7 @@ page and from there to the original; find forgives accents, case and partial nam
 from __future__ import annotations
 
 import pytest
-from conftest import SEED
+from conftest import SEED, hostile_seed
 
 from kg.network.articles import marked_paragraphs, read_article_text
 from kg.pipeline.builder import build
@@ -98,12 +98,7 @@ def test_the_reader_links_to_the_original_page(browser, tmp_path, lexicon):
 
 
 def test_a_hostile_article_runs_nothing_in_its_reader_page(browser, tmp_path, lexicon):
-    hostile = tmp_path / "hostile.txt"
-    text = SEED.read_text(encoding="utf-8").replace(
-        "Peru Renews Military Operations in VRAEM Coca Hub", "<script>window.pwned = 1</script> Hub</title>")
-    hostile.write_text(text.replace("stronghold of the guerrilla group",
-                                    "stronghold of the guerrilla group <img src=x onerror=window.pwned=2>"),
-                       encoding="utf-8")
+    hostile = hostile_seed(tmp_path)
     store = Store(None)
     build([hostile], store, lexicon)
     out = tmp_path / "hostile.html"
