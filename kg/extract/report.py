@@ -8,8 +8,16 @@ from kg.model import Extraction, Fact
 __all__ = ["extraction_records", "explain"]
 
 
+def _label(extraction: Extraction, entity_id: str) -> str:
+    """The entity's canonical name, or its id when the extraction does not hold it."""
+    entity = extraction.entities.get(entity_id)
+    return entity.label if entity else entity_id
+
+
 def _fact_record(fact: Fact, extraction: Extraction) -> dict:
-    label = lambda i: extraction.entities[i].label if i in extraction.entities else i  # noqa: E731
+    def label(entity_id: str) -> str:
+        return _label(extraction, entity_id)
+
     return {"kind": "fact", "subject": "article" if fact.subject == "article" else label(fact.subject),
             "subject_id": fact.subject, "predicate": fact.predicate,
             "object": fact.object if fact.object_is_literal else label(fact.object),
@@ -22,7 +30,9 @@ def _fact_record(fact: Fact, extraction: Extraction) -> dict:
 def extraction_records(extraction: Extraction) -> list[dict]:
     """One record per fact and event, in text order, each with its sentence, offsets and rule."""
     records = [_fact_record(f, extraction) for f in extraction.facts + extraction.cited_outlets]
-    label = lambda i: extraction.entities[i].label  # noqa: E731
+    def label(entity_id: str) -> str:
+        return extraction.entities[entity_id].label
+
     for event in extraction.events:
         records.append({"kind": "event", "type": event.type, "agents": [label(i) for i in event.agents],
                         "targets": [label(i) for i in event.targets], "places": [label(i) for i in event.places],
@@ -36,7 +46,9 @@ def extraction_records(extraction: Extraction) -> list[dict]:
 def explain(extraction: Extraction) -> str:
     """Each fact and event for a reader: the sentence, where it stands, the rule, and any resolution step."""
     article = extraction.article
-    label = lambda i: extraction.entities[i].label if i in extraction.entities else i  # noqa: E731
+    def label(entity_id: str) -> str:
+        return _label(extraction, entity_id)
+
     out = [f"{article.headline} ({article.published or 'no date'}, {article.id})", ""]
     curated = [f for f in extraction.facts if f.curated_source]
     items = [(f.sentence.start, 0, f) for f in extraction.facts + extraction.cited_outlets
@@ -63,7 +75,8 @@ def explain(extraction: Extraction) -> str:
                 notes.append(f"rejected by curation decision {decision.id}: {decision.reason}")
             sentence, rule, confidence = fact.sentence, fact.rule, fact.confidence
         out.append(head)
-        out.append(f"    sentence [{sentence.start}-{sentence.end}, {sentence.section}]: {' '.join(sentence.text.split())}")
+        out.append(f"    sentence [{sentence.start}-{sentence.end}, {sentence.section}]: "
+                   f"{' '.join(sentence.text.split())}")
         out.append(f"    rule: {rule} (confidence {confidence:.2f})")
         out.extend(f"    resolved: {n}" for n in notes)
         out.append("")

@@ -131,7 +131,9 @@ def apply_to_extraction(extraction: Extraction, curation: Curation, gazetteer: d
             extraction.entities[entity_id] = replace(entity, names=entity.names + tuple(
                 n for n in names if n not in entity.names))
     if merges:
-        swap = lambda i: merges.get(i, i)  # noqa: E731
+        def swap(entity_id: str) -> str:
+            return merges.get(entity_id, entity_id)
+
         extraction.mentions = [_remap(m, merges) for m in extraction.mentions]
         extraction.facts = [replace(f, subject=swap(f.subject), object=f.object if f.object_is_literal else
                                     swap(f.object), subject_mention=_remap(f.subject_mention, merges),
@@ -146,7 +148,9 @@ def apply_to_extraction(extraction: Extraction, curation: Curation, gazetteer: d
 
 
 def _remap_event(event: Event, merges: dict[str, str]) -> Event:
-    swap = lambda ids: tuple(merges.get(i, i) for i in ids)  # noqa: E731
+    def swap(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(merges.get(i, i) for i in ids)
+
     return replace(event, agents=swap(event.agents), targets=swap(event.targets), places=swap(event.places),
                    roles=tuple((r, _remap(m, merges)) for r, m in event.roles))
 

@@ -184,7 +184,11 @@ def load_ontology(root: Path) -> Ontology:
     owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     sub = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
-    local = lambda node: node.value[len(KG):] if node.value.startswith(KG) else None  # noqa: E731
+
+    def local(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str | None:
+        """A kg: term's local name; None for any other term."""
+        return node.value[len(KG):] if isinstance(node, ox.NamedNode) and node.value.startswith(KG) else None
+
     classes = {local(t.subject) for t in triples if t.predicate == rdf_type and t.object == owl_class}
     classes.discard(None)
     props = {local(t.subject) for t in triples if t.predicate == rdf_type and t.object != owl_class
