@@ -104,7 +104,7 @@ def test_killing_a_build_leaves_whole_articles_and_a_second_build_finishes(tmp_p
     expected = {g: sorted(map(str, reference.quads_of(g))) for g in reference.named_graphs()}
     location = tmp_path / "store"
     rng = random.Random(7)
-    for attempt in range(3):
+    for _ in range(3):
         process = subprocess.Popen(_kg("build", sources, "--store", location), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.8, 2.5))

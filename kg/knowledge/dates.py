@@ -35,7 +35,7 @@ class DateRules:
     future_tolerance_days: int
 
     @classmethod
-    def from_data(cls, data: dict) -> "DateRules":
+    def from_data(cls, data: dict) -> DateRules:
         months = {w.lower().rstrip("."): int(n) for n, words in data["months"].items() for w in words}
         weekdays = {w.lower(): int(n) for n, words in data["weekdays"].items() for w in words}
         return cls(months=months, weekdays=weekdays,

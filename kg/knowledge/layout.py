@@ -28,7 +28,7 @@ class Layout:
     max_future_days: int = 2
 
     @classmethod
-    def from_data(cls, data: dict) -> "Layout":
+    def from_data(cls, data: dict) -> Layout:
         return cls(nav_prefixes=tuple(sorted(data["nav_prefixes"], key=len, reverse=True)),
                    kicker_lines=frozenset(data.get("kicker_lines", ())),
                    byline=re.compile(data["byline"]),

@@ -6,9 +6,10 @@ Views, analysis and the GraphML/GEXF exports all start from `load_network`.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
@@ -23,7 +24,8 @@ from kg.vocab import GAZETTEER_GRAPH, KG, KGR
 T = TypeVar("T")
 U = TypeVar("U")
 
-__all__ = ["Evidence", "Selection", "load_network", "newest_first", "select_nodes", "node_weights", "rank_nodes", "rank_links", "find_entity", "find_entity_in_store", "CORE_PREDICATES", "EVENT_ROLES"]
+__all__ = ["Evidence", "Selection", "load_network", "newest_first", "select_nodes", "node_weights", "rank_nodes",
+           "rank_links", "find_entity", "find_entity_in_store", "CORE_PREDICATES", "EVENT_ROLES"]
 
 # Entity classes of the network (events are the other nodes).
 ACTOR_CLASSES = frozenset({"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"})

@@ -8,7 +8,7 @@ SPARQL and the store's small write interface are used, so an embedded store and 
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 

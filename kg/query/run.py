@@ -1,11 +1,12 @@
-"""SPARQL for analysts: run a query (text, file or saved) and bind its variables (kg.query.results writes the answer)."""
+"""SPARQL for analysts: run a query (text, file or saved) and bind its variables (kg.query.results writes the
+answer)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 

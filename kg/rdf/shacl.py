@@ -215,7 +215,8 @@ def compiled_shapes(root: str) -> Shapes:
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int", "short", "byte",
                                "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
                                "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
-_LEXICAL = {XSD + "integer": re.compile(r"[+-]?[0-9]+"), XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")}
+_LEXICAL = {XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+            XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")}
 _KINDS = {SH + "IRI": {"iri"}, SH + "BlankNode": {"blank"}, SH + "Literal": {"literal"},
           SH + "BlankNodeOrIRI": {"blank", "iri"}, SH + "BlankNodeOrLiteral": {"blank", "literal"},
           SH + "IRIOrLiteral": {"iri", "literal"}}
@@ -331,7 +332,8 @@ class _Check:
         found: set = set()
         for cls in shape.targets.get("targetClass", ()):
             wanted = self.below.get(cls, frozenset((cls,)))
-            found.update(s for s, props in self.by_subject.items() if any(t.value in wanted for t in props.get(_TYPE, ())))
+            found.update(s for s, props in self.by_subject.items()
+                         if any(t.value in wanted for t in props.get(_TYPE, ())))
         for predicate in shape.targets.get("targetSubjectsOf", ()):
             found.update(s for s, props in self.by_subject.items() if props.get(predicate))
         for predicate in shape.targets.get("targetObjectsOf", ()):

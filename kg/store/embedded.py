@@ -6,8 +6,8 @@ before, never half-written, and building the same article twice leaves the store
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
