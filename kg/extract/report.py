@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
-from kg.model import Extraction, Fact
+from typing import TYPE_CHECKING
+
+from kg.model import Event, Extraction, Fact
+
+if TYPE_CHECKING:
+    from kg.knowledge.curation import Decision
 
 __all__ = ["extraction_records", "explain"]
 
@@ -46,17 +51,19 @@ def extraction_records(extraction: Extraction) -> list[dict]:
 def explain(extraction: Extraction) -> str:
     """Each fact and event for a reader: the sentence, where it stands, the rule, and any resolution step."""
     article = extraction.article
+
     def label(entity_id: str) -> str:
         return _label(extraction, entity_id)
 
     out = [f"{article.headline} ({article.published or 'no date'}, {article.id})", ""]
     curated = [f for f in extraction.facts if f.curated_source]
+    items: list[tuple[int, int, Fact | Event | tuple[Fact, Decision]]]
     items = [(f.sentence.start, 0, f) for f in extraction.facts + extraction.cited_outlets
              if not f.curated_source] + \
             [(e.sentence.start, 1, e) for e in extraction.events] + \
             [(f.sentence.start, 2, (f, d)) for f, d in extraction.rejected]
-    for _, kind, item in sorted(items, key=lambda x: (x[0], x[1], str(x[2]))):
-        if kind == 1:
+    for *_, item in sorted(items, key=lambda x: (x[0], x[1], str(x[2]))):
+        if isinstance(item, Event):
             roles = "; ".join(f"{role} {', '.join(label(i) for i in ids)}" for role, ids in
                               (("agent", item.agents), ("target", item.targets), ("place", item.places)) if ids)
             dates = ", ".join(f"{k} {v}" for k, v in (("date", item.date), ("start", item.start_date),
@@ -66,7 +73,7 @@ def explain(extraction: Extraction) -> str:
             head += f'\n    trigger: "{item.trigger}"'
             sentence, rule, confidence = item.sentence, item.rule, item.confidence
         else:
-            fact, decision = item if kind == 2 else (item, None)
+            fact, decision = item if isinstance(item, tuple) else (item, None)
             subject = f"article {article.id}" if fact.subject == "article" else label(fact.subject)
             obj = f'"{fact.object}"' if fact.object_is_literal else label(fact.object)
             head = f"{'REJECTED ' if decision else ''}{subject}  {fact.predicate}  {obj}"
