@@ -49,7 +49,7 @@ class Analysis:
 
 def entity_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     """Entities only, one undirected edge per linked pair, weighted by how many facts link them."""
-    simple = nx.Graph()
+    simple: nx.Graph[str] = nx.Graph()
     for node, data in graph.nodes(data=True):
         if data["type"] in _ACTORS | _REGIONS or data["type"] == "CriminalEconomy":
             simple.add_node(node, **data)
@@ -70,7 +70,7 @@ def analyze(graph: nx.MultiDiGraph, top: int = 10) -> Analysis:
     k = None if simple.number_of_nodes() <= _EXACT_BETWEENNESS_LIMIT else _EXACT_BETWEENNESS_LIMIT // 4
     betweenness = nx.betweenness_centrality(simple, k=k, seed=7)
 
-    def ranked(scores: dict[str, float], types: set[str]) -> list[Ranked]:
+    def ranked(scores: dict[str, float], types: frozenset[str]) -> list[Ranked]:
         rows = [Ranked(n, simple.nodes[n]["label"], simple.nodes[n]["type"], scores[n], simple.degree(n))
                 for n in simple if simple.nodes[n]["type"] in types]
         return sorted(rows, key=lambda r: (-r.score, r.label))[:top]
@@ -103,10 +103,11 @@ def shortest_chains(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5) -> l
         for path in paths:
             hops = []
             for u, v in itertools.pairwise(path):
-                edges = [(u, v, k, d) for k, d in graph.get_edge_data(u, v, default={}).items()] + \
-                        [(v, u, k, d) for k, d in graph.get_edge_data(v, u, default={}).items()]
-                s, o, key, data = sorted(edges, key=lambda e: (-len(e[3]["evidence"]), e[2]))[0]
-                hops.append(Hop(s, key, o, tuple(data["evidence"])))
+                no_edges: dict[str, dict] = {}
+                edges = [(u, v, k, d) for k, d in graph.get_edge_data(u, v, default=no_edges).items()] + \
+                        [(v, u, k, d) for k, d in graph.get_edge_data(v, u, default=no_edges).items()]
+                s, o, key, data = sorted(edges, key=lambda e: (-len(e[3]["evidence"]), str(e[2])))[0]
+                hops.append(Hop(s, str(key), o, tuple(data["evidence"])))
             chains.append(hops)
             if len(chains) >= limit:
                 break
