@@ -56,9 +56,9 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
     if role.by or by_only:
         by = _BY.match(masked.text[end:])
         if by:
-            token = _TOKEN.match(by.group(1))
-            if token and token.group(1) in role.types and int(token.group(2)) not in taken:
-                return [int(token.group(2))]
+            named = _TOKEN.match(by.group(1))
+            if named and named.group(1) in role.types and int(named.group(2)) not in taken:
+                return [int(named.group(2))]
     if by_only:
         return []
     if side == "before":
