@@ -156,7 +156,7 @@ def gazetteer_quads(entity_ids: Iterable[str], lexicon: Lexicon) -> list[ox.Quad
     """The shared graph's statements about these gazetteer entities, in no set order: each entity's description
     and its locatedIn chain, every link backed by an Assertion that cites the gazetteer entry."""
     graph = _n(GAZETTEER_GRAPH)
-    quads = set()
+    quads: set[ox.Quad] = set()
     for entity_id in entity_ids:
         quads.update(_gazetteer_entry(entity_id, lexicon, graph))
     return list(quads)
@@ -170,6 +170,8 @@ def _gazetteer_entry(entity_id: str, lexicon: Lexicon, graph: ox.NamedNode) -> t
     key = (lexicon.fingerprint, entity_id)
     if key not in _ENTRY_CACHE:
         entity = lexicon.entities[entity_id]
+        if entity.source is None:
+            raise ValueError(f"gazetteer entity '{entity_id}' names no curated file and entry (source)")
         triples = list(_entity(entity))
         for ancestor in lexicon.chain(entity_id):
             rule = "gazetteer.locatedIn" if ancestor in entity.located_in else "gazetteer.locatedIn.transitive"
@@ -294,7 +296,7 @@ def _event(event: Event, extraction: Extraction) -> Iterator[tuple]:
 def curation_quads(lexicon: Lexicon) -> list[ox.Quad]:
     """Every curator's decision, in its own named graph: what was decided, about what, why, by whom, when."""
     graph = _n(CURATION_GRAPH)
-    triples = set()
+    triples: set[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = set()
     for d in lexicon.curation.decisions:
         node = decision_iri(d.id)
         triples.add((node, A, kg("CurationDecision")))
