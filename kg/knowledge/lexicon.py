@@ -189,16 +189,15 @@ def load_ontology(root: Path) -> Ontology:
         """A kg: term's local name; None for any other term."""
         return node.value[len(KG):] if isinstance(node, ox.NamedNode) and node.value.startswith(KG) else None
 
-    classes = {local(t.subject) for t in triples if t.predicate == rdf_type and t.object == owl_class}
-    classes.discard(None)
-    props = {local(t.subject) for t in triples if t.predicate == rdf_type and t.object != owl_class
-             and t.object.value.startswith("http://www.w3.org/2002/07/owl#") and "Property" in t.object.value}
-    props.discard(None)
+    classes = {c for t in triples if t.predicate == rdf_type and t.object == owl_class and (c := local(t.subject))}
+    props = {p for t in triples if t.predicate == rdf_type and t.object != owl_class
+             and t.object.value.startswith("http://www.w3.org/2002/07/owl#") and "Property" in t.object.value
+             and (p := local(t.subject))}
     parents: dict[str, set[str]] = {c: set() for c in classes}
     for t in triples:
-        if t.predicate == sub and local(t.subject) in classes and local(t.object) in classes:
-            parents[local(t.subject)].add(local(t.object))
-    ancestors = {}
+        if t.predicate == sub and (child := local(t.subject)) in classes and (parent := local(t.object)) in classes:
+            parents[child].add(parent)
+    ancestors: dict[str, frozenset[str]] = {}
     for c in classes:
         seen, todo = {c}, [c]
         while todo:
