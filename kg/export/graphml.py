@@ -17,7 +17,7 @@ __all__ = ["export_network"]
 def export_network(store: Store, fmt: str, out: str | Path) -> int:
     """GraphML or GEXF with labels, classes and evidence counts, for Gephi and Cytoscape."""
     graph = load_network(store)
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node, data in sorted(graph.nodes(data=True)):
         flat.add_node(node, label=data["label"], type=data["type"], aliases="|".join(data["aliases"]),
                       articles=len(data["articles"]))
