@@ -18,9 +18,9 @@ import networkx as nx
 
 from kg import __version__
 from kg.errors import KgError
-from kg.network.geo import region_points
 from kg.knowledge.ontology import default_ontology
 from kg.network.find import find_entity_in_store
+from kg.network.geo import region_points
 from kg.network.model import load_network
 from kg.rdf.quads import article_id
 from kg.views.pages import script_json, templates
