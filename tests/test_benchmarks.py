@@ -22,7 +22,8 @@ def test_scale_benchmark_runs_on_a_small_generated_corpus(tmp_path):
     assert "query entity, curated" in run.stdout and "kg view --focus, curated" in run.stdout
     assert len(list((tmp_path / "corpus").iterdir())) == 20
     again = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--repeat", "1", "--rdflib-articles",
-                            "0", "--keep", str(tmp_path), "--measured-again"], capture_output=True, text=True, timeout=600)
+                            "0", "--keep", str(tmp_path), "--measured-again"], capture_output=True, text=True,
+                           timeout=600)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "build from scratch" not in again.stdout and "query actors-by-region" in again.stdout
     assert "kg view --focus, most linked" in again.stdout

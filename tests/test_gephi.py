@@ -91,7 +91,8 @@ def test_the_same_store_gives_the_same_bytes(seeds_store, files, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["gexf", "graphml", "ttl", "nq"])
 def test_dash_writes_to_standard_output(seeds_store, tmp_path, fmt):
-    done = subprocess.run([sys.executable, "-m", "kg", "export", "--store", str(seeds_store.location), "--format", fmt, "-o", "-"],
+    done = subprocess.run([sys.executable, "-m", "kg", "export", "--store", str(seeds_store.location), "--format", fmt,
+                           "-o", "-"],
                           capture_output=True, cwd=tmp_path, check=True)
     assert not (tmp_path / "-").exists()
     assert done.stdout.startswith(b"<?xml") if fmt in ("gexf", "graphml") else b"shining-path" in done.stdout

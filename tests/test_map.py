@@ -40,7 +40,8 @@ def test_every_point_lies_in_its_countrys_outline_box(coordinates, lexicon):
         lons = [lon for ring in outlines[country]["polygons"] for lon, _ in ring]
         lats = [lat for ring in outlines[country]["polygons"] for _, lat in ring]
         checked += 1
-        if not (min(lons) - 0.5 <= point["lon"] <= max(lons) + 0.5 and min(lats) - 0.5 <= point["lat"] <= max(lats) + 0.5):
+        if not (min(lons) - 0.5 <= point["lon"] <= max(lons) + 0.5
+                and min(lats) - 0.5 <= point["lat"] <= max(lats) + 0.5):
             outside.append(f"{entity_id} ({point['lat']}, {point['lon']}) outside {country}")
     assert checked > 900 and outside == []
 
@@ -158,7 +159,9 @@ def test_article_text_cannot_inject_markup_in_the_map(browser, tmp_path, lexicon
     assert "<script>window.pwned" not in out.read_text(encoding="utf-8") and stats["drawn"] >= 1
     page, requests, errors = _open(browser, out)
     shown = page.evaluate("""() => { let text = "";
-        for (const r of [...REGIONS, ...UNPLACED]) { showRegion(r, null); text += document.getElementById("panel").innerText; }
+        for (const r of [...REGIONS, ...UNPLACED]) {
+          showRegion(r, null); text += document.getElementById("panel").innerText;
+        }
         return text; }""")
     assert "<script>window.pwned" in shown and "<img src=x onerror" in shown
     assert page.evaluate("window.pwned") is None and page.locator("#panel img, #panel script").count() == 0

@@ -48,7 +48,7 @@ def network_graph(store: Store, colors: Mapping[str, str] | None = None, gexf: b
     `start`/`end`."""
     graph = load_network(store)
     colors = colors or {}
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     dates: dict[str, list[str]] = {node: [] for node in graph}
     for s, o, data in graph.edges(data=True):
         for node in (s, o):

@@ -23,6 +23,7 @@ def export_rdf(store: Store, fmt: str, out: str | Path | BinaryIO) -> int:
     if fmt not in RDF_FORMATS:
         raise KgError(f"unknown format '{fmt}'; choose one of {', '.join(RDF_FORMATS)}")
     quads = list(store.quads())
+    items: list[ox.Triple] | list[ox.Quad]
     if fmt == "ttl":
         items = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
     else:

@@ -35,7 +35,7 @@ def answer_query(store, query: str, default_graphs: list[str], named_graphs: lis
         written = write_result(result, select_format, graph_format, max_rows)
     except SyntaxError as exc:
         return Answer(400, f"Malformed query: {exc}".encode(), TEXT)
-    except Exception as exc:  # the engine's own failures go back to the client as 500
+    except Exception as exc:  # noqa: BLE001 (the engine's own failures go back to the client as 500)
         return Answer(500, f"Query failed: {exc}".encode(), TEXT)
     return Answer(200, written.body, f"{written.format.media_type}; charset=utf-8", written.truncated)
 

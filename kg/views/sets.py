@@ -5,8 +5,9 @@ copy of vis-network in lib/ (copy the folder as a whole)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
