@@ -81,7 +81,8 @@ def test_plain_text_without_layout_is_one_body(tmp_path, lexicon):
 def test_a_url_line_of_a_text_dump_is_the_source_url_and_no_content(tmp_path, lexicon):
     path = tmp_path / "dump.txt"
     path.write_text("Source: https://example.org/news/peru-vraem\nPeru Renews Operations\n\n"
-                    "COCA / 11 OCT 2016 BY SOME ONE EN\n\nThe army said rebels moved in the valley.\n", encoding="utf-8")
+                    "COCA / 11 OCT 2016 BY SOME ONE EN\n\nThe army said rebels moved in the valley.\n",
+                    encoding="utf-8")
     article = read_article(path, lexicon.layout, lexicon.dates)
     assert article.url == "https://example.org/news/peru-vraem"
     assert article.headline == "Peru Renews Operations"

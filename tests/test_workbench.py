@@ -149,7 +149,7 @@ def test_the_legend_draws_each_class_in_its_shape_and_events_have_colours_of_the
                            "'Attack').map(n => [INFO.nodes[n.id].type, n.color, n.label, INFO.nodes[n.id].label])")
     assert {t for t, *_ in events} == {"Arrest", "Attack"}
     assert len({c for _, c, *_ in events}) == 2  # one colour per kind of event
-    for kind, _, short, full in events:  # "Arrest · VRAEM · 2016-10-08", not the headline
+    for kind, _, short, _ in events:  # "Arrest · VRAEM · 2016-10-08", not the headline
         assert short.startswith(kind) and len(short) <= 60
     assert errors == []
     page.close()

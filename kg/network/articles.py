@@ -48,8 +48,9 @@ def sentence_anchor(start: int) -> str:
 
 def marked_paragraphs(text: str, sentences: dict[int, str]) -> list[list[list]]:
     """The text's paragraphs (its lines with text), each a list of [text, anchor] pieces where anchor is the
-    `sentence_anchor` of a fact's sentence (given as start offset: sentence; a sentence over two lines has two pieces) and "" elsewhere. A sentence not
-    found at its offset is looked for in the text; one not found at all is left unmarked; overlaps are skipped."""
+    `sentence_anchor` of a fact's sentence (`sentences` maps start offsets to sentences; one over two lines
+    makes two pieces) and "" elsewhere. A sentence not found at its offset is looked for in the text; one not
+    found at all is left unmarked; overlaps are skipped."""
     spans: list[tuple[int, int, int]] = []
     for start, sentence in sorted(sentences.items()):
         at = start if text[start:start + len(sentence)] == sentence else text.find(sentence)

@@ -41,6 +41,6 @@ def vis_library() -> Path:
 def editor_code() -> tuple[Markup, Markup]:
     """The query editor's scripts and styles (CodeMirror with its SPARQL mode and completion), to inline."""
     folder = vis_library() / "codemirror"
-    read = [[(folder / name).read_text(encoding="utf-8") for name in names] for names in (EDITOR_SCRIPTS, EDITOR_STYLES)]
-    scripts, styles = ("\n".join(texts) for texts in read)
+    scripts, styles = ("\n".join((folder / name).read_text(encoding="utf-8") for name in names)
+                       for names in (EDITOR_SCRIPTS, EDITOR_STYLES))
     return Markup(scripts), Markup(styles)

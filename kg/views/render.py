@@ -155,7 +155,7 @@ def _drawing(graph: nx.MultiDiGraph, links: dict[str, str] | None, highlight: se
     undirected = graph.to_undirected(as_view=True)
     centrality = nx.degree_centrality(undirected) if graph.number_of_nodes() > 1 else {}
     physics = graph.number_of_nodes() <= PHYSICS_LIMIT and chain_from is None
-    positions = {}
+    positions: dict = {}
     if chain_from is not None:
         positions = _chain_positions(undirected, chain_from)
     elif not physics:  # (numpy comes in only here: a tenth of a second off `kg view --focus` as a command)
@@ -359,7 +359,7 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 1, article: s
         graph = ego_graph(graph, centre, depth)
         title += f": {graph.nodes[centre]['label']} and its neighbours"
     elif text:
-        title += f": {text.headline or 'article ' + article}"
+        title += f": {text.headline or 'article ' + text.id}"
     nodes = selection.total if selection else graph.number_of_nodes()
     links = selection.links_among if selection else graph.number_of_edges()
     graph = most_reported(graph, max_nodes, centre, max_links)
