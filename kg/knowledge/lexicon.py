@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import yaml
 
 from kg.errors import InvalidLexicon
-from kg.knowledge.curation import Curation, apply_to_gazetteer, load_curation
+from kg.knowledge.curation import Curation, apply_to_gazetteer, check_merges, load_curation
 from kg.knowledge.dates import DateRules
 from kg.knowledge.event_rules import compile_events
 from kg.knowledge.layout import Layout
@@ -170,7 +170,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the whee
 def _read_yaml(path: Path, root: Path):
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (a safe loader)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InvalidLexicon(f"{path.relative_to(root)}: cannot read: {exc}") from exc
 
 
@@ -374,10 +374,14 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
     anaphora, window = _anaphora(_read_yaml(patterns / "anaphora.yaml", root), ontology)
     relations = _read_yaml(patterns / "relations.yaml", root)
     events = _read_yaml(patterns / "events.yaml", root)
-    layout = Layout.from_data(_read_yaml(root / "reader.yaml", root))
+    try:
+        layout = Layout.from_data(_read_yaml(root / "reader.yaml", root))
+    except re.error as exc:
+        raise InvalidLexicon(f"reader.yaml: a pattern does not compile: {exc} (in {exc.pattern!r})") from exc
     dates = DateRules.from_data(_read_yaml(patterns / "dates.yaml", root))
     curation_file = root / "curation.yaml"
     decisions = load_curation(_read_yaml(curation_file, root) if curation_file.is_file() else None, ontology)
+    check_merges(decisions, entities)
     curation = apply_to_gazetteer(entities, decisions)
     names = NameIndex.build(entities, anaphora)
     return Lexicon(root=root, ontology=ontology, entities=entities, names=names, layout=layout, dates=dates,
