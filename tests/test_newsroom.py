@@ -18,6 +18,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import click
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
@@ -66,12 +67,16 @@ def _raw(base: str, request: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
         sock.sendall(request)
         answer = b""
-        while b"\r\n\r\n" not in answer:
+        while True:
+            head, _, body = answer.partition(b"\r\n\r\n")
+            length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                           if line.lower().startswith(b"content-length:")), None)
+            if _ and length is not None and len(body) >= length:
+                return answer
             chunk = sock.recv(65536)
             if not chunk:
-                break
+                return answer
             answer += chunk
-        return answer
 
 
 @pytest.fixture(scope="module")
@@ -217,8 +222,16 @@ def test_the_cache_counts_the_query_that_keys_an_answer(endpoint):
     assert status == 200 and server.kept._size - before > 4000
 
 
-def test_a_worker_over_its_memory_is_stopped_with_503_and_replaced(seeds_store):
-    server, base = _serve(seeds_store.location, timeout=20, workers=1, worker_memory_mb=200)
+@pytest.fixture(scope="module")
+def built_seeds(tmp_path_factory) -> str:
+    """seeds/ built by `kg build`, the store closed (a server opens it beside no writer)."""
+    store = tmp_path_factory.mktemp("built") / "store"
+    assert _cli("build", str(SEEDS), "--store", str(store)).exit_code == 0
+    return str(store)
+
+
+def test_a_worker_over_its_memory_is_stopped_with_503_and_replaced(built_seeds):
+    server, base = _serve(built_seeds, timeout=20, workers=1, worker_memory_mb=200)
     try:
         status, body, _ = _query(base, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?f ?i")
         assert status == 503 and b"200 MB" in body
@@ -370,6 +383,7 @@ def test_article_ids_never_collide_silently(tmp_path):
                  "Россия.txt", "★.txt"):
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         (source / name).write_text(text, encoding="utf-8")
+    shutil.copy(SEEDS / "dev05_moskitia-land-grabs.html", source / "report.html")
     found = source_files([source])
     ids = {path.relative_to(source).as_posix(): article_id for path, article_id in found.files}
     assert ids["x/report.txt"] == "x-report" and ids["y/report.txt"] == "y-report" and ids["report.html"] == "report"
@@ -498,14 +512,14 @@ def _hostile_server(mode: str):
     return server
 
 
-@pytest.mark.parametrize("mode, message", [("blank", "not SPARQL results"), ("big", "larger than 1 MB"),
+@pytest.mark.parametrize("mode, message", [("blank", "not SPARQL results"), ("big", "larger than 2 MB"),
                                            ("broken", "unreadable"), ("slow", "no answer within"),
                                            ("forever", "does not page")])
 def test_pull_stops_with_exit_2_on_anything_it_cannot_take(mode, message, tmp_path):
     server = _hostile_server(mode)
     try:
         result = _cli("pull", "--from", f"http://127.0.0.1:{server.server_address[1]}/sparql", "--store",
-                      str(tmp_path / "store"), "--max-mb", "1", "--timeout", "1")
+                      str(tmp_path / "store"), "--max-mb", "2", "--timeout", "1")
     finally:
         server.shutdown()
     assert result.exit_code == 2 and message in result.output, result.output
@@ -566,3 +580,12 @@ def test_curation_merges_of_unknown_ids_and_cycles_are_refused(decisions, messag
     (root / "curation.yaml").write_text(f"decisions:\n{decisions}\n", encoding="utf-8")
     with pytest.raises(InvalidLexicon, match=message):
         load_lexicon(root)
+
+
+def test_every_option_is_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [f"kg {name} {p.opts[0]}" for name, command in sorted(cli.commands.items()) for p in command.params
+               if isinstance(p, click.Option) and not any(f"{o} " in readme or f"{o}]" in readme or f"{o}`" in readme
+                                                           for o in p.opts)]
+    missing += [f"kg {p.opts[0]}" for p in cli.params if p.name not in ("version", "help") and p.opts[0] not in readme]
+    assert not missing

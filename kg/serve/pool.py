@@ -1,8 +1,8 @@
 """Long-lived worker processes, each with the store opened read-only: a request past its timeout or over its
 memory costs its worker (a new one takes its place), not the server.
 
-A worker says when it is ready, and a request's timeout starts only then: starting one (imports, opening the
-store) takes seconds on a busy machine. The pool keeps `size` workers, and starts more, up to `limit`, when
+A worker says when it is ready, and a request's timeout starts only then: starting one (opening the store)
+takes a moment, more on a busy machine. The pool keeps `size` workers, and starts more, up to `limit`, when
 every worker is busy, one always started ahead so that it is ready when asked for: two clients sending
 queries that run to the timeout held both workers of a fixed pool, and a normal query waited seconds behind
 them. Past `limit`, requests wait their turn, taken client by client in turn (so one client's many requests do
@@ -112,7 +112,12 @@ class QueryPool:
         self.queue = queue
         self.memory = memory_mb * 2**20
         self.generation = 0
-        self._context = multiprocessing.get_context("spawn")
+        self._per_client = max(1, self.limit - 1)
+        # Workers are forked from a server process that has imported what they need: a spawned one took
+        # seconds to start on a busy machine, and the worker started ahead was not ready when needed.
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["kg.serve.jobs", "kg.store.embedded", "kg.network.model",
+                                              "kg.views.render"])
         self._idle: list[_Worker] = []
         self._busy: dict[_Worker, str] = {}
         self._waiting: OrderedDict[str, deque[_Waiting]] = OrderedDict()  # by client, served in turn
@@ -171,7 +176,7 @@ class QueryPool:
     def _acquire(self, client: str, timeout: float) -> _Worker:
         with self._lock:
             held = sum(1 for owner in self._busy.values() if owner == client)
-            if not self._waiting and held < self.limit - 1:
+            if not self._waiting and held < self._per_client:
                 worker = self._take()
                 if worker is not None:
                     self._busy[worker] = client
@@ -218,7 +223,7 @@ class QueryPool:
         while self._waiting and not self._closed:
             for client in list(self._waiting):
                 held = sum(1 for owner in self._busy.values() if owner == client)
-                if held >= self.limit - 1:
+                if held >= self._per_client:
                     continue
                 worker = self._take()
                 if worker is None:

@@ -28,6 +28,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.store.sparql_text import read_query_text
 from kg.vocab import PREFIXES
 
 __all__ = ["RemoteStore"]
@@ -119,7 +120,12 @@ class RemoteStore:
 
     def query(self, sparql: str):
         """Run a query with the project's prefixes; results come back as pyoxigraph objects, as locally."""
-        form = urllib.parse.urlencode({"query": _prologue() + sparql})
+        # The dataset the query names goes as protocol parameters too: the Oxigraph server, started with
+        # --union-default-graph, reads FROM <urn:nothing> over every graph otherwise.
+        dataset = read_query_text(sparql, PREFIXES)
+        form = urllib.parse.urlencode([("query", _prologue() + sparql)]
+                                      + [("default-graph-uri", g) for g in dataset.default_graphs]
+                                      + [("named-graph-uri", g) for g in dataset.named_graphs])
         body = self._post(self.query_url, form, "application/x-www-form-urlencoded",
                           "application/sparql-results+json, application/n-triples;q=0.9")
         start = body[:4096].lstrip()

@@ -26,11 +26,16 @@ _TOKENS = re.compile(r"""
 
 @dataclass(frozen=True)
 class QueryText:
-    """The SERVICE targets (IRIs as written, or the variable or prefixed name) and whether FROM or FROM NAMED
-    is there."""
+    """The SERVICE targets (IRIs as written, or the variable or prefixed name), and the graphs of FROM and
+    FROM NAMED (IRIs, prefixed names resolved by the query's PREFIX lines and `prefixes`)."""
 
     services: tuple[str, ...]
-    has_dataset: bool
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
 
 
 def _unescape(match: re.Match) -> str:
@@ -38,22 +43,34 @@ def _unescape(match: re.Match) -> str:
     return chr(code) if code <= 0x10FFFF else match.group(0)
 
 
-def read_query_text(query: str) -> QueryText:
+def read_query_text(query: str, prefixes: dict[str, str] | None = None) -> QueryText:
     """The SERVICE calls and dataset clause of `query` (see the module's docstring)."""
     tokens = [(m.lastgroup, m.group()) for m in _TOKENS.finditer(_ESCAPE.sub(_unescape, query))
               if m.lastgroup not in ("comment", "other") or not m.group().isspace()]
     tokens = [(kind, text) for kind, text in tokens if kind != "comment"]
     services: list[str] = []
-    has_dataset = False
+    known = dict(prefixes or {})
+    graphs: dict[bool, list[str]] = {False: [], True: []}
     for index, (kind, text) in enumerate(tokens):
         if kind != "word":
             continue
         keyword = text.upper()
-        if keyword == "FROM":
-            has_dataset = True
+        if keyword == "PREFIX" and index + 2 < len(tokens) and tokens[index + 2][0] == "iri":
+            known[tokens[index + 1][1].rstrip(":")] = tokens[index + 2][1][1:-1]
+        elif keyword == "FROM":
+            named = index + 1 < len(tokens) and tokens[index + 1][1].upper() == "NAMED"
+            following = tokens[index + 1 + named:index + 2 + named]
+            graphs[named].append(_iri(following[0][1], known) if following else "")
         elif keyword == "SERVICE":
             following = [t for k, t in tokens[index + 1:index + 3]]
             if following and following[0].upper() == "SILENT":
                 following = following[1:]
             services.append(following[0] if following else "")
-    return QueryText(tuple(services), has_dataset)
+    return QueryText(tuple(services), tuple(graphs[False]), tuple(graphs[True]))
+
+
+def _iri(token: str, prefixes: dict[str, str]) -> str:
+    if token.startswith("<"):
+        return token[1:-1]
+    prefix, _, local = token.partition(":")
+    return prefixes.get(prefix, prefix + ":") + local
