@@ -147,6 +147,34 @@ def test_only_the_hosts_allowed_may_be_called(endpoint):
     assert status == 400 and b"allowed: localhost" in body
 
 
+def _service_from_a_sandboxed_process(port: int, answers) -> None:
+    from kg.serve.sandbox import forbid_network
+
+    forbid_network()
+    try:
+        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"))
+        answers.put("answered")
+    except OSError as exc:
+        answers.put(str(exc))
+
+
+def test_a_worker_cannot_open_a_network_socket_even_if_a_service_got_through():
+    import multiprocessing
+
+    listener = _Listener()
+    context = multiprocessing.get_context("spawn")
+    answers = context.Queue()
+    try:
+        process = context.Process(target=_service_from_a_sandboxed_process, args=(listener.port, answers))
+        process.start()
+        process.join(60)
+        assert answers.get(timeout=5) != "answered"
+        time.sleep(0.3)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
 def test_sparql_text_reader():
     assert read_query_text("SELECT * FROM <urn:x> { ?s ?p ?o }").has_dataset
     assert not read_query_text("SELECT * { ?s <urn:from> 'FROM' }").has_dataset

@@ -14,7 +14,8 @@ memory counting the requests that key them, and sent again at once (`X-Cache: HI
 store: each request looks at the store's generation stamp (kg.store.embedded), and a new one drops what was kept
 and replaces the workers, which then read the new build.
 
-Safe to leave running: no request leaves the machine (SERVICE is refused, but to the hosts of --allow-service);
+Safe to leave running: no request leaves the machine (SERVICE is refused, but to the hosts of --allow-service,
+and without those the workers cannot open a network socket at all, kg.serve.sandbox);
 no other web page reads the answers (CORS is off but for the origins of --cors); a request body, a query's
 text, a worker's memory and the queue of waiting requests are bounded, each with its own answer (413, 503
 with Retry-After); every malformed request gets a 4xx that says what is wrong.
@@ -374,7 +375,8 @@ class _Server(ThreadingHTTPServer):
         self.page = query_page(self.saved)
         self.views_page = views_page()
         self.generation = generation(config.store)
-        self.pool = QueryPool(config.store, config.workers, config.max_workers, config.queue, config.worker_memory_mb)
+        self.pool = QueryPool(config.store, config.workers, config.max_workers, config.queue, config.worker_memory_mb,
+                              network=bool(config.allow_service))
         self.kept = Kept(config.cache_mb * 2**20)
         self._renewing = threading.Lock()
 

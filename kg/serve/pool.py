@@ -33,12 +33,16 @@ _WATCH = 0.05  # seconds between two looks at a working worker's memory
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def _worker(store_path: str, connection) -> None:
+def _worker(store_path: str, connection, network: bool) -> None:
     """A worker process: open the store read-only, do the jobs it is sent (see kg.serve.jobs) until told to
-    stop. A job that fails is answered 500 with its error; the worker goes on."""
+    stop. A job that fails is answered 500 with its error; the worker goes on. Without `network`, it cannot
+    open a network socket (kg.serve.sandbox)."""
     from kg.serve.jobs import JOBS
+    from kg.serve.sandbox import forbid_network
     from kg.store.embedded import Store
 
+    if not network:
+        forbid_network()
     try:
         store = Store(store_path, read_only=True)
     except Exception as exc:  # the store cannot be opened (mid-build, corrupted): every job says so
@@ -105,8 +109,9 @@ class QueryPool:
     """Workers taking one job at a time: ("query", ...), ("notes", ...) or ("view", ...) of kg.serve.jobs."""
 
     def __init__(self, store_path: str, size: int = 2, limit: int | None = None, queue: int = 64,
-                 memory_mb: int = 0):
+                 memory_mb: int = 0, network: bool = False):
         self.store_path = store_path
+        self.network = network
         self.size = max(1, size)
         self.limit = max(self.size, limit or 2 * self.size + 2)
         self.queue = queue
@@ -128,7 +133,8 @@ class QueryPool:
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(self.store_path, child), daemon=True)
+        process = self._context.Process(target=_worker, args=(self.store_path, child, self.network),
+                                        daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent, self.generation)
