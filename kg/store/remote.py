@@ -29,16 +29,15 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError
 from kg.store.sparql_text import read_query_text
-from kg.vocab import PREFIXES
+from kg.vocab import OURS, PREFIXES, XSD
 
 __all__ = ["RemoteStore"]
 
-_OURS = "https://w3id.org/actorgraph/"
 _PAGE = 10_000  # rows per page: Virtuoso sorts at most 10,000 by default
 _INSERT_CHUNK = 20_000  # statements per INSERT DATA after the first (servers cap request sizes)
 
 
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN = XSD + "boolean"
 
 
 def _canonical(term):
@@ -170,7 +169,7 @@ class RemoteStore:
     def named_graphs(self) -> list[str]:
         """The project's graphs on the server (a server's own system graphs are left alone)."""
         rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                          f"FILTER(STRSTARTS(STR(?g), \"{_OURS}\")) }}")
+                          f"FILTER(STRSTARTS(STR(?g), \"{OURS}\")) }}")
         try:
             return sorted(row["g"].value for row in rows)
         except (KeyError, TypeError, AttributeError) as exc:
@@ -210,5 +209,5 @@ class RemoteStore:
 
     def __len__(self) -> int:
         rows = list(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                               f"FILTER(STRSTARTS(STR(?g), \"{_OURS}\")) }}"))
+                               f"FILTER(STRSTARTS(STR(?g), \"{OURS}\")) }}"))
         return int(rows[0]["n"].value)
