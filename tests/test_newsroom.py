@@ -140,7 +140,7 @@ def test_service_is_refused_with_400_naming_it_and_nothing_is_sent(endpoint):
 
 def test_only_the_hosts_allowed_may_be_called(endpoint):
     _, base = endpoint
-    status, body, _ = _query(base, "SELECT * WHERE { SERVICE <http://localhost:9/sparql> { ?s ?p ?o } }")
+    _, body, _ = _query(base, "SELECT * WHERE { SERVICE <http://localhost:9/sparql> { ?s ?p ?o } }")
     assert b"is refused" not in body  # allowed: tried (and failed, nothing listens there), not refused
     status, body, _ = _query(base, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
     assert status == 400 and b"allowed: localhost" in body
@@ -574,7 +574,7 @@ def test_non_utf8_yaml_and_a_bad_byline_pattern_are_named(tmp_path):
         load_lexicon(root)
     root = _ontology_copy(tmp_path / "2")
     text = (root / "reader.yaml").read_text(encoding="utf-8")
-    lines = [f"byline: '(unclosed'" if line.startswith("byline:") else line for line in text.splitlines()]
+    lines = ["byline: '(unclosed'" if line.startswith("byline:") else line for line in text.splitlines()]
     (root / "reader.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InvalidLexicon, match="reader.yaml.*byline"):
         load_lexicon(root)

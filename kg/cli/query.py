@@ -102,9 +102,10 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
               help="Memory a worker may use; a query that takes more is stopped (503) and its worker replaced "
                    "(0: no limit).")
 @click.option("--max-workers", type=click.IntRange(1, 256), metavar="N", help="Workers at most when all are "
-              "busy with long queries (default: twice --workers, plus 2); more requests wait in turn, client by "
-              "client.")
-@click.option("--queue", type=click.IntRange(0), default=64, show_default=True, metavar="N",
+              "busy with long queries (default: twice --workers, plus 2); past that, a request that must wait "
+              "stops the longest-running query (503, after a second or more), and requests wait in turn, client "
+              "by client.")
+@click.option("--queue", type=click.IntRange(0), default=512, show_default=True, metavar="N",
               help="Requests waiting for a worker at most; one more is answered 503 with Retry-After.")
 def serve(store_location: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int,
           views: Path, cache: int, cors: tuple[str, ...], allow_service: tuple[str, ...], max_body: int,

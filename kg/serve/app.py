@@ -83,7 +83,7 @@ class ServerConfig:
     max_query: int = 200_000  # characters of a query's text
     worker_memory_mb: int = 2048  # resident memory a worker may use on one request (0: no limit)
     max_workers: int | None = None  # workers at most when all are busy (None: 2 * workers + 2)
-    queue: int = 64  # requests waiting for a worker at most
+    queue: int = 512  # requests waiting for a worker at most
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -130,7 +130,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_answer(self, answer: Answer, extra: dict | None = None, query: str | None = None) -> None:
         """A worker's answer; the headers in `extra` go only with a 200."""
-        self._send(answer.status, answer.body, answer.content_type, extra if answer.status == 200 else None, query)
+        headers = extra if answer.status == 200 else {"Retry-After": _RETRY_AFTER} if answer.retry_after else None
+        self._send(answer.status, answer.body, answer.content_type, headers, query)
 
     def _guarded(self, method) -> None:
         """Run a request's method: a refusal is sent as its status and message, anything unforeseen as 500 with

@@ -5,9 +5,11 @@ A worker says when it is ready, and a request's timeout starts only then: starti
 takes a moment, more on a busy machine. The pool keeps `size` workers, and starts more, up to `limit`, when
 every worker is busy, one always started ahead so that it is ready when asked for: two clients sending
 queries that run to the timeout held both workers of a fixed pool, and a normal query waited seconds behind
-them. Past `limit`, requests wait their turn, taken client by client in turn (so one client's many requests do
-not starve another's), at most `queue` of them; one more is answered 503 with Retry-After at once. One client
-holds at most `limit - 1` workers.
+them. Past `limit`, a request that has to wait stops the job that has run longest, if it has run a second or more
+(503 with Retry-After: under overload the longest queries give way, and a normal query waits for a worker to
+start, not for the timeout); requests wait their turn, taken client by client in turn (so one client's many
+requests do not starve another's), at most `queue` of them; one more is answered 503 with Retry-After at
+once. One client holds at most `limit - 1` workers.
 
 Each worker's memory is watched while it works: over `memory_mb` (its resident size), it is stopped and the
 request answered 503. Workers that opened an older build of the store are replaced (`renew`).
@@ -30,6 +32,7 @@ __all__ = ["Busy", "QueryPool"]
 _READY = "ready"
 _START_TIMEOUT = 120.0  # seconds a new worker may take to start before its request fails
 _WATCH = 0.05  # seconds between two looks at a working worker's memory
+_GIVE_WAY_AFTER = 1.0  # seconds a job has run before a waiting request may stop it (see the module's docstring)
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -75,6 +78,7 @@ class _Worker:
     connection: Any
     generation: int
     ready: bool = False  # it said so (see _worker)
+    stopped_for_room: bool = False  # killed to make room for a waiting request (see QueryPool._give_way)
 
     def wait_until_ready(self) -> None:
         if not self.ready:
@@ -125,6 +129,7 @@ class QueryPool:
                                               "kg.views.render"])
         self._idle: list[_Worker] = []
         self._busy: dict[_Worker, str] = {}
+        self._running: dict[_Worker, float] = {}  # when each busy worker was sent its job
         self._waiting: OrderedDict[str, deque[_Waiting]] = OrderedDict()  # by client, served in turn
         self._lock = threading.Lock()
         self._closed = False
@@ -159,6 +164,7 @@ class QueryPool:
         try:
             worker.wait_until_ready()
             worker.connection.send(job)
+            self._running[worker] = time.monotonic()
             deadline = time.monotonic() + timeout
             while not worker.connection.poll(min(_WATCH, max(0.0, deadline - time.monotonic()))):
                 if time.monotonic() >= deadline:
@@ -169,11 +175,15 @@ class QueryPool:
                                        f"(kg serve --worker-memory sets it).".encode(), TEXT), self._replace(worker)
             return worker.connection.recv(), worker
         except (EOFError, OSError):
+            if worker.stopped_for_room:
+                return Answer(503, b"The server is full of long queries: the longest-running, this one, was stopped "
+                                   b"to answer others. Retry shortly.", TEXT, retry_after=True), self._replace(worker)
             return Answer(500, b"The worker failed; the request was not answered.", TEXT), self._replace(worker)
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.stop()
         with self._lock:
+            self._running.pop(worker, None)
             fresh = self._start()
             if worker in self._busy:
                 self._busy[fresh] = self._busy.pop(worker)
@@ -189,6 +199,7 @@ class QueryPool:
                     return worker
             if sum(len(line) for line in self._waiting.values()) >= self.queue:
                 raise Busy
+            self._give_way()
             waiting = _Waiting(client)
             self._waiting.setdefault(client, deque()).append(waiting)
         if not waiting.event.wait(timeout):
@@ -202,6 +213,16 @@ class QueryPool:
                     raise Busy
         assert waiting.worker is not None
         return waiting.worker
+
+    def _give_way(self) -> None:
+        """Stop the job that has run longest, if it has run _GIVE_WAY_AFTER or more: its worker is replaced and
+        goes to a waiting request (see _do and _release)."""
+        running = [(started, worker) for worker, started in self._running.items() if not worker.stopped_for_room]
+        if running:
+            started, worker = min(running, key=lambda pair: pair[0])
+            if time.monotonic() - started >= _GIVE_WAY_AFTER:
+                worker.stopped_for_room = True
+                worker.process.kill()
 
     def _take(self) -> _Worker | None:
         """An idle worker (a new one if there is room), with one more started ahead; None at the limit."""
@@ -217,6 +238,7 @@ class QueryPool:
     def _release(self, worker: _Worker) -> None:
         with self._lock:
             self._busy.pop(worker, None)
+            self._running.pop(worker, None)
             retired = self._closed or worker.generation != self.generation or len(self._idle) >= self.size
             if not retired:
                 self._idle.append(worker)
