@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (the shared core imports no stage at run time)
+    from kg.knowledge.curation import Decision
 
 __all__ = ["Paragraph", "Article", "Sentence", "Entity", "Mention", "Fact", "Event", "Extraction"]
 
@@ -143,4 +147,4 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     cited_outlets: list[Fact] = field(default_factory=list)
-    rejected: list[tuple[Fact, object]] = field(default_factory=list)  # (fact, the curation Decision)
+    rejected: list[tuple[Fact, Decision]] = field(default_factory=list)  # (fact, the curation decision)

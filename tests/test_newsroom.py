@@ -213,9 +213,11 @@ def test_malformed_requests_get_a_4xx_with_a_message(endpoint):
         "chunked": _raw(base, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                               b"Transfer-Encoding: chunked\r\n\r\n4\r\nASK{\r\n0\r\n\r\n"),
         "NUL": _raw(base, b"GET /views/a%00b.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-        "long part": _raw(base, b"GET /views/" + b"a" * 300 + b"/b.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        "long part": _raw(base, b"GET /views/" + b"a" * 300 + b"/b.html HTTP/1.1\r\nHost: x\r\n"
+                                b"Connection: close\r\n\r\n"),
         "name <a b>": _raw(base, b"GET /views/find?name=%3Ca%20b%3E HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-        "bind <a b>": _raw(base, b"GET /queries/entity?name=%3Ca%20b%3E HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        "bind <a b>": _raw(base, b"GET /queries/entity?name=%3Ca%20b%3E HTTP/1.1\r\nHost: x\r\n"
+                                 b"Connection: close\r\n\r\n"),
         "bad var": _raw(base, b"GET /queries/entity?a%20b=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
     }
     for case, answer in answers.items():
@@ -517,13 +519,14 @@ def _hostile_server(mode: str):
         def log_message(self, *args) -> None:
             pass
 
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             form = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode())
             graphs = "DISTINCT ?g" in form.get("query", [""])[0]
             if mode == "slow":
                 time.sleep(3)
-            body = {"blank": b" " * 900_000, "big": b"{" + b" " * 3_000_000, "broken": b'{"head": {"vars": ["g"]}, "res',
-                    "slow": _GRAPHS, "forever": _GRAPHS if graphs else _PAGE}[mode]
+            body = {"blank": b" " * 900_000, "big": b"{" + b" " * 3_000_000,
+                    "broken": b'{"head": {"vars": ["g"]}, "res', "slow": _GRAPHS,
+                    "forever": _GRAPHS if graphs else _PAGE}[mode]
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
             self.send_header("Content-Length", str(len(body)))

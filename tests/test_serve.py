@@ -218,6 +218,9 @@ def test_views_not_written_are_drawn_from_the_store(endpoint):
     assert '"view": "../entity/shining-path.html"' in text
     # a view the folder has is served from it
     assert _get(f"{endpoint}/views/index.html")[2] == "<html><title>views</title></html>"
+    status, headers, text = _get(f"{endpoint}/views/map.html")  # the map, its actors' views drawn on demand
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and "map of regions" in text
+    assert '"view": "entity/shining-path.html"' in text and 'href="/views/map.html"' in _get(f"{endpoint}/views/")[2]
 
 
 @pytest.mark.slow

@@ -47,7 +47,7 @@ def views(tmp_path_factory, corpus_store):
 def test_the_set_lists_every_view(views, corpus_store):
     folder, infos = views
     kinds = {v.kind for v in infos}
-    assert kinds == {"graph", "entity", "article", "timeline"}
+    assert kinds == {"graph", "entity", "article", "timeline", "map"}
     assert {v.path for v in infos if v.kind == "article"} == {f"article/{p.stem}.html" for p in CORPUS}
     graph = load_network(corpus_store)
     expected = {n.rsplit("/", 1)[-1] for n, d in graph.nodes(data=True)
@@ -59,6 +59,7 @@ def test_the_set_lists_every_view(views, corpus_store):
         assert (folder / info.path).is_file()
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert '"path": "entity/shining-path.html"' in index and '"path": "timeline.html"' in index
+    assert '"path": "map.html"' in index
 
 
 def test_timeline_lists_events_in_order_and_escapes(views):

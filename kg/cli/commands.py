@@ -10,11 +10,11 @@ from __future__ import annotations
 import click
 
 from kg import __version__
-from kg.errors import KgError
 from kg.cli.build import build, evaluate, extract_command, remove, validate
 from kg.cli.network import analyze, path, view
 from kg.cli.query import query, serve
 from kg.cli.stores import export, pull, push
+from kg.errors import KgError
 
 
 class _OneLineErrors(click.Group):

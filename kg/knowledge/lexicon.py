@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import InvalidLexicon
+from kg.knowledge.coordinates import GeoPoint, load_coordinates
 from kg.knowledge.curation import Curation, apply_to_gazetteer, check_merges, load_curation
 from kg.knowledge.dates import DateRules
 from kg.knowledge.event_rules import compile_events
@@ -123,6 +124,7 @@ class Lexicon:
     fingerprint: str
     governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
     demonyms: dict[str, str]  # "Brazilian", "Ecuadorean" to the ISO code of the country (patterns/demonyms.yaml)
+    coordinates: dict[str, GeoPoint]  # a region's id to its point (coordinates.yaml)
 
     def country_of(self, entity_id: str) -> str | None:
         """ISO code of the country an entity belongs to: its own, or the one its locatedIn chain reaches."""
@@ -290,7 +292,8 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                                                people, cues, entities),
                    events=compile_events(read_curated(root, "patterns/events.yaml", EventsFile), ontology, cues),
                    fingerprint=_fingerprint(root), governments=_governments(entities),
-                   demonyms=_demonyms(read_curated(root, "patterns/demonyms.yaml", DemonymsFile), entities))
+                   demonyms=_demonyms(read_curated(root, "patterns/demonyms.yaml", DemonymsFile), entities),
+                   coordinates=load_coordinates(root, entities))
 
 
 def _demonyms(data: DemonymsFile, entities: dict[str, Entity]) -> dict[str, str]:

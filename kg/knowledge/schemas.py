@@ -37,7 +37,7 @@ from kg.errors import InvalidLexicon
 __all__ = ["CuratedFile", "SCHEMAS", "read_curated", "schema_for", "GazetteerFile", "EntityEntry", "PeopleFile",
            "GivenNamesFile", "CuesFile", "AnaphoraFile", "RelationsFile", "RelationSpec", "EventsFile", "EventSpec",
            "EventRole", "NamesFile", "NameRuleSpec", "DatesFile", "DemonymsFile", "ReaderFile", "CurationFile",
-           "DecisionSpec"]
+           "DecisionSpec", "CoordinatesFile", "GeoPointSpec"]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -392,6 +392,23 @@ class StylesFile(CuratedFile):
     unknown: UnknownStyles
 
 
+# --- coordinates.yaml ---------------------------------------------------------------------------------------
+
+class GeoPointSpec(Strict):
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    geonames: Annotated[int, Field(gt=0)]
+    basis: Literal["capital", "central place", "place"]
+
+
+class CoordinatesFile(CuratedFile):
+    """The regions' points, written by kg/tools/coordinates.py; `ambiguous` lists the names it left out."""
+
+    basis: dict[Text, Text]
+    coordinates: dict[Slug, GeoPointSpec]
+    ambiguous: dict[Slug, list[Text]] = {}
+
+
 # --- reading --------------------------------------------------------------------------------------------------
 
 SCHEMAS: dict[str, type[CuratedFile]] = {
@@ -408,6 +425,7 @@ SCHEMAS: dict[str, type[CuratedFile]] = {
     "reader.yaml": ReaderFile,
     "curation.yaml": CurationFile,
     "styles.yaml": StylesFile,
+    "coordinates.yaml": CoordinatesFile,
 }
 
 M = TypeVar("M", bound=CuratedFile)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from kg.errors import InvalidArticle
 from kg.knowledge.dates import DateRules
@@ -104,7 +104,7 @@ def source_files(sources: Iterable[str | Path]) -> SourceFiles:
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            files = sorted((p for p in _inside(path, found.warnings) if p.suffix.lower() in ARTICLE_SUFFIXES))
+            files = sorted(p for p in _inside(path, found.warnings) if p.suffix.lower() in ARTICLE_SUFFIXES)
             if not files:
                 found.errors.append(f"{path}: no articles (.txt or .html files) in this folder")
             named = [(p, article_id(p.relative_to(path))) for p in files]
@@ -115,8 +115,8 @@ def source_files(sources: Iterable[str | Path]) -> SourceFiles:
             continue
         for file, identifier in named:
             if identifier in owners and owners[identifier].resolve() != file.resolve():
-                found.errors.append(f"{file}: not built, its id '{identifier}' is already that of {owners[identifier]}; "
-                                    f"rename one of them")
+                found.errors.append(f"{file}: not built, its id '{identifier}' is already that of "
+                                    f"{owners[identifier]}; rename one of them")
             elif identifier not in owners:
                 owners[identifier] = file
                 found.files.append((file, identifier))
@@ -135,7 +135,9 @@ def _part_id(name: str) -> str:
     from anyascii import anyascii
 
     latin = anyascii(name)
-    return slug(latin) if re.search(r"[A-Za-z0-9]", latin) else "article-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+    if re.search(r"[A-Za-z0-9]", latin):
+        return slug(latin)
+    return "article-" + hashlib.sha256(name.encode()).hexdigest()[:10]
 
 
 def read_article(path: str | Path, layout: Layout, dates: DateRules, article_id: str | None = None) -> Article:

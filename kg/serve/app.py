@@ -37,14 +37,14 @@ from pathlib import Path
 from kg import __version__
 from kg.errors import StoreError
 from kg.query.run import saved_queries
-from kg.store.embedded import check_readable, generation
-from kg.store.sparql_text import read_query_text
 from kg.serve.cache import Kept
 from kg.serve.jobs import HTML, TEXT, Answer
 from kg.serve.negotiation import negotiate
 from kg.serve.pages import query_page, service_description, views_page
 from kg.serve.pool import Busy, QueryPool
 from kg.serve.saved import bound, catalogue, pairs
+from kg.store.embedded import check_readable, generation
+from kg.store.sparql_text import read_query_text
 from kg.views.pages import VIS_FILES, vis_library
 
 __all__ = ["ServerConfig", "make_server", "serve"]
@@ -150,19 +150,19 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("%s %s failed", self.command, self.path[:200])
             self._send(500, f"The request failed: {type(exc).__name__}: {exc}".encode(), TEXT)
 
-    def do_OPTIONS(self) -> None:  # noqa: N802 (the stdlib's name)
+    def do_OPTIONS(self) -> None:
         self._started = time.perf_counter()
         extra = {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                  "Access-Control-Allow-Headers": "Content-Type, Accept", "Access-Control-Max-Age": "86400"}
         self._send(204, b"", "text/plain", extra if self._cors().get("Access-Control-Allow-Origin") else None)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._guarded(self._get)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._guarded(self._get)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._guarded(self._post)
 
     def _get(self) -> None:
@@ -306,9 +306,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, (vis_library() / relative[4:]).read_bytes(), _KINDS[Path(relative).suffix])
         if relative == "find":
             return self._find(params)
+        if relative == "map.html":
+            answer, hit = self._kept_or_run(("view", "map", ""))
+            return self._send_answer(answer, {"X-Cache": "HIT" if hit else "MISS"})
         page = _PAGE.fullmatch(relative)
         if not page:
-            return self._send(404, b"No such view: views are /views/entity/ID.html and /views/article/ID.html.",
+            return self._send(404, b"No such view: views are /views/entity/ID.html, /views/article/ID.html and "
+                              b"/views/map.html.",
                               "text/plain")
         answer, hit = self._kept_or_run(("view", *page.groups()))
         self._send_answer(answer, {"X-Cache": "HIT" if hit else "MISS"})

@@ -11,9 +11,10 @@ __all__ = ["Kept"]
 
 class Kept:
     """Answers and drawn views by request, kept until their bodies pass `limit` bytes in all, the least recently
-    sent dropped first. The workers open the store read-only, so an answer stays right until a build
-    changes the store (then the server drops them all); a cartel's view in ten thousand articles takes 0.7 to 1 s to draw, everything about it 0.15 s
-    to find, and both are asked for again and again (a dashboard, the links of a view)."""
+    sent dropped first. The workers open the store read-only, so an answer stays right until a build changes
+    the store (then the server drops them all); a cartel's view in ten thousand articles takes 0.7 to 1 s to
+    draw, everything about it 0.15 s to find, and both are asked for again and again (a dashboard, the links
+    of a view)."""
 
     def __init__(self, limit: int):
         self.limit = limit

@@ -48,7 +48,7 @@ def _worker(store_path: str, connection, network: bool) -> None:
         forbid_network()
     try:
         store = Store(store_path, read_only=True)
-    except Exception as exc:  # the store cannot be opened (mid-build, corrupted): every job says so
+    except Exception as exc:  # noqa: BLE001 (the store cannot be opened, mid-build or damaged: every job says so)
         connection.send(_READY)
         failure = Answer(503, f"The store cannot be read: {exc}".encode(), TEXT)
         while connection.recv() is not None:
@@ -67,7 +67,7 @@ def _worker(store_path: str, connection, network: bool) -> None:
             answer = JOBS[kind](store, *args)
         except MemoryError:
             answer = Answer(503, b"The request needed more memory than a worker may use; it was stopped.", TEXT)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 (a job's failure is its request's 500; the worker goes on)
             answer = Answer(500, f"The request failed: {type(exc).__name__}: {exc}".encode(), TEXT)
         connection.send(answer)
 

@@ -18,9 +18,9 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -28,7 +28,8 @@ from kg.errors import StoreError
 from kg.store.sparql_text import read_query_text
 from kg.vocab import ARTICLE, CONTENT_HASH, PREFIXES
 
-__all__ = ["BUILDING", "GENERATION", "Store", "check_readable", "generation", "open_store", "store_for_writing", "writing"]
+__all__ = ["BUILDING", "GENERATION", "Store", "check_readable", "generation", "open_store", "store_for_writing",
+           "writing"]
 
 BUILDING = "kg-building"
 GENERATION = "kg-generation"
@@ -78,7 +79,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
-    def add_new_graphs(self, nquads: bytes, marks: list[ox.Quad], entries: list[ox.Quad] = ()) -> None:
+    def add_new_graphs(self, nquads: bytes, marks: list[ox.Quad], entries: Sequence[ox.Quad] = ()) -> None:
         """Write statements the store does not hold yet with Oxigraph's bulk loader, parsed in Rust: new
         articles' graphs (N-Quads) and gazetteer entries the store lacks. Several times faster and far more
         compact on disk than one transaction per graph. The articles' content hashes (`marks`) go in last, in a
@@ -106,7 +107,7 @@ class Store:
     def _repair(self) -> None:
         """Remove article graphs a killed build left without their content hash (see add_new_graphs)."""
         marks = self._db.quads_for_pattern(None, ox.NamedNode(CONTENT_HASH), None, None)
-        complete = {q.graph_name.value for q in marks}
+        complete = {q.graph_name.value for q in marks if isinstance(q.graph_name, ox.NamedNode)}
         for graph in list(self._db.named_graphs()):
             if graph.value.startswith(ARTICLE) and graph.value not in complete:
                 self._db.remove_graph(graph)
@@ -166,6 +167,10 @@ class Store:
             self._db.optimize()
         except OSError as exc:
             raise StoreError(f"{self.location}: compaction failed: {exc}") from exc
+
+    def close(self) -> None:
+        """Let the database go: Oxigraph closes it when nothing holds it any more (see `writing`)."""
+        del self._db
 
     def __len__(self) -> int:
         return len(self._db)
@@ -233,7 +238,7 @@ def writing(location: str | Path) -> Iterator[Store]:
             store.location = str(path)
             yield store
             store.flush()
-            store._db = None  # closed: nothing is written into the folder once it is in place
+            store.close()  # nothing is written into the folder once it is in place
             gc.collect()
             (staging / GENERATION).write_text(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {uuid.uuid4().hex[:12]}\n",
                                               encoding="utf-8")

@@ -23,7 +23,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -72,6 +72,8 @@ class RemoteStore:
     def __init__(self, location: str, update_url: str | None = None, user: str | None = None,
                  password: str | None = None, timeout: float = 300.0, max_bytes: int = 512 * 2**20):
         parts = urllib.parse.urlsplit(location)
+        if not parts.hostname:
+            raise StoreError(f"{location}: the endpoint's URL names no host")
         user = user or (urllib.parse.unquote(parts.username) if parts.username else None) or \
             os.environ.get("KG_STORE_USER")
         password = password or (urllib.parse.unquote(parts.password) if parts.password else None) or \
@@ -104,11 +106,11 @@ class RemoteStore:
                                          headers={"Content-Type": content_type, "Accept": accept})
         try:
             with self._opener().open(request, timeout=self.timeout) as response:
-                body = response.read(self.max_bytes + 1)
-                if len(body) > self.max_bytes:
+                answer = response.read(self.max_bytes + 1)
+                if len(answer) > self.max_bytes:
                     raise StoreError(f"{url}: the answer is larger than {self.max_bytes // 2**20} MB; stopped "
                                      f"(--max-mb sets the limit)")
-                return body
+                return answer
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", errors="replace").strip()[:500]
             raise StoreError(f"{url}: the server answered {exc.code}: {detail}") from exc

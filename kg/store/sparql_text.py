@@ -62,10 +62,10 @@ def read_query_text(query: str, prefixes: dict[str, str] | None = None) -> Query
             following = tokens[index + 1 + named:index + 2 + named]
             graphs[named].append(_iri(following[0][1], known) if following else "")
         elif keyword == "SERVICE":
-            following = [t for k, t in tokens[index + 1:index + 3]]
-            if following and following[0].upper() == "SILENT":
-                following = following[1:]
-            services.append(following[0] if following else "")
+            after = [t for _, t in tokens[index + 1:index + 3]]
+            if after and after[0].upper() == "SILENT":
+                after = after[1:]
+            services.append(after[0] if after else "")
     return QueryText(tuple(services), tuple(graphs[False]), tuple(graphs[True]))
 
 

@@ -115,7 +115,8 @@ def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
     hops = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre) if centre else {}
     kept = set(rank_nodes(dict.fromkeys(graph, 0) | node_weights(sources), hops, limit))
     among = {key: n for key, n in sources.items() if key[0] in kept and key[2] in kept}
-    return graph.edge_subgraph([(s, o, p) for s, p, o in rank_links(among, hops, max_links)]).copy()
+    # (a multigraph's edges are (u, v, key); the networkx stub types edge_subgraph with pairs only)
+    return graph.edge_subgraph([(s, o, p) for s, p, o in rank_links(among, hops, max_links)]).copy()  # type: ignore[misc]
 
 
 def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None = None,
@@ -232,17 +233,21 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 1, article: s
     link to the query page (see `render_view`): how `kg serve` draws a view when it is asked for one."""
     selection = None
     max_nodes, max_links = caps(bool(focus and not article), max_nodes, max_links)
-    newest = {"newest_sources": SOURCES_LISTED, "newest_articles": ARTICLES_LISTED}  # a view with a size limit
+    centre: str | None
     if focus and not article:  # read only the neighbourhood from the store
         centre = find_entity_in_store(store, focus)
         selection = select_nodes(store, max_nodes, centre, depth, max_links)
-        graph = load_network(store, focus=centre, depth=depth, selection=selection, **newest)
+        graph = load_network(store, focus=centre, depth=depth, selection=selection, newest_sources=SOURCES_LISTED,
+                             newest_articles=ARTICLES_LISTED)
         if centre not in graph:  # facts with literal objects only (holdsPosition): no edge to draw
             raise KgError(f"no entity named '{focus}' has facts in the store")
     else:
         if not article:
             selection = select_nodes(store, max_nodes, max_links=max_links)
-        graph = load_network(store, article=article, selection=selection, **(newest if selection else {}))
+        # a view with a size limit lists the newest sources and articles only
+        graph = load_network(store, article=article, selection=selection,
+                             newest_sources=SOURCES_LISTED if selection else 0,
+                             newest_articles=ARTICLES_LISTED if selection else 0)
         centre = find_entity(graph, focus) if focus else None
     title = "actorgraph"
     if centre:

@@ -5,8 +5,9 @@ copy of vis-network in lib/ (copy the folder as a whole)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -38,7 +39,8 @@ TIMELINE_EVENTS = 5000
 def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int | None = None,
                 max_links: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[ViewInfo]:
     """The investigators' set: index.html (whole graph, listing the others), entity/<id>.html for every actor
-    and region with at least two facts, article/<id>.html for every article, and timeline.html; the graph
+    and region with at least two facts, article/<id>.html for every article, timeline.html and map.html (see
+    `kg.views.map`); the graph
     and entity views with at most `max_nodes` nodes and `max_links` links (see `most_reported` and `caps`).
 
     Each page is written as soon as it is drawn (a store of thousands of articles makes thousands of pages);
@@ -48,7 +50,7 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     entity_ids = sorted(n for n, d in graph.nodes(data=True) if has_view(d["type"]) and graph.degree(n) >= 2)
     articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
     targets = {node: f"entity/{entity_slug(node)}.html" for node in entity_ids}
-    total = len(entity_ids) + len(articles) + 2
+    total = len(entity_ids) + len(articles) + 3
     (folder / "lib").mkdir(parents=True, exist_ok=True)
     for name in VIS_FILES:
         (folder / "lib" / name).write_bytes((vis_library() / name).read_bytes())
@@ -84,6 +86,13 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         title="actorgraph: timeline of events" + cut, version=__version__, events=timeline,
         types=sorted({e["type"] for e in timeline})))
     infos.append(ViewInfo("timeline.html", "Timeline of events" + cut, "timeline", len(timeline), 0))
+    if progress:
+        progress(len(infos), total)
+    from kg.views.map import draw_map  # (the map draws on the network views' panels)
+
+    html, drawn = draw_map(store, graph=graph, entity_pages=targets, article_pages="article/")
+    _write(folder / "map.html", html)
+    infos.append(ViewInfo("map.html", "Map of regions", "map", drawn["drawn"], 0))
     if progress:
         progress(len(infos), total)
     limit, most = caps(False, max_nodes, max_links)
