@@ -21,7 +21,9 @@ def endpoint(tmp_path_factory, lexicon):
     folder = tmp_path_factory.mktemp("editor")
     store = Store(folder / "store")
     assert build([SEED, hostile_seed(folder)], store, lexicon).ok
-    server = make_server(ServerConfig(store=store.location, port=0, timeout=5, workers=1))
+    location = store.location
+    store.close()  # (the workers open it read-only: no writer may compact it under them)
+    server = make_server(ServerConfig(store=location, port=0, timeout=5, workers=1))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
