@@ -244,7 +244,7 @@ def test_a_nodes_panel_lists_its_newest_articles_and_how_to_ask_for_the_rest(cor
     html = tmp_path / "peru.html"
     write_view(corpus_store, html, focus="Peru", depth=1)
     info = json.loads(re.search(r"const INFO = (.*?);\n", html.read_text(encoding="utf-8")).group(1))
-    assert info["nodes"][peru]["articles"] == listed[:1] + [
+    assert [a["text"] for a in info["nodes"][peru]["articles"]] == listed[:1] + [
         f"\u2026 and {len(listed) - 1} older: kg query --saved articles-mentioning --bind name=\"Peru\""]
 
 

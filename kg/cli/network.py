@@ -157,6 +157,7 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
       kg path ELN "Norte de Santander" -o eln-nds.html
     """
     from kg.network.analysis import chains_subgraph, describe_chains, shortest_chains
+    from kg.network.find import find_entity
     from kg.network.model import load_network
     from kg.store.embedded import open_store
     from kg.views.render import render_view
@@ -173,6 +174,6 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
         click.echo(line)
     if output:
         sub, pairs = chains_subgraph(graph, chains)
-        Path(output).write_text(render_view(sub, f"actorgraph: from {source} to {target}", highlight=pairs),
-                                encoding="utf-8")
+        Path(output).write_text(render_view(sub, f"actorgraph: from {source} to {target}", highlight=pairs,
+                                            chain_from=find_entity(graph, source)), encoding="utf-8")
         click.echo(f"Wrote {output}.")

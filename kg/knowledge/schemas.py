@@ -305,6 +305,12 @@ def _byline_groups(source: str) -> str:
     return source
 
 
+def _url_group(source: str) -> str:
+    if "url" not in re.compile(source).groupindex:
+        raise ValueError("has no (?P<url>...) group")
+    return source
+
+
 class ReaderFile(CuratedFile):
     nav_prefixes: Words
     kicker_lines: Words = []
@@ -313,6 +319,7 @@ class ReaderFile(CuratedFile):
     skip_line_prefixes: Words = []
     end_markers: Words = []
     teaser_line: PyRegex
+    url_line: Annotated[PyRegex, AfterValidator(_url_group)] | None = None
     publisher: Text | None = None
     abbreviations: Words = []
     max_bytes: Annotated[int, Field(gt=0)] = 10_000_000

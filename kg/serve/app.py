@@ -54,7 +54,7 @@ log = logging.getLogger("kg.serve")
 _UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
                      r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 _KINDS = {".html": HTML, ".js": "text/javascript", ".css": "text/css"}
-_PAGE = re.compile(r"(entity|article)/([A-Za-z0-9_-]+)\.html")
+_PAGE = re.compile(r"(entity|article)/([A-Za-z0-9_-]+)\.html|(data)/([A-Za-z0-9_-]+)\.js")
 _HOST = re.compile(r"[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
 _RETRY_AFTER = "2"
 
@@ -292,7 +292,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(status, text.encode(), TEXT)
         notes = self._run(("notes", self.server.saved[name], pairs(params)))
         # (a worker that timed out or failed answers with another status: no notes then)
-        start = {"saved": name, "text": text, "notes": json.loads(notes.body) if notes.status == 200 else []}
+        start = {"saved": name, "text": text, "bindings": dict(pair.split("=", 1) for pair in pairs(params)),
+                 "notes": json.loads(notes.body) if notes.status == 200 else []}
         self._send(200, query_page(self.server.saved, start), HTML)
 
     def _view(self, relative: str, params: dict[str, list[str]]) -> None:
@@ -314,7 +315,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, b"No such view: views are /views/entity/ID.html, /views/article/ID.html and "
                               b"/views/map.html.",
                               "text/plain")
-        answer, hit = self._kept_or_run(("view", *page.groups()))
+        answer, hit = self._kept_or_run(("view", *filter(None, page.groups())))
         self._send_answer(answer, {"X-Cache": "HIT" if hit else "MISS"})
 
     def _written_view(self, relative: str) -> Path | None:

@@ -58,16 +58,23 @@ def draw(store, page: str, name: str) -> Answer:
     try:
         if page == "find":
             return Answer(200, entity_slug(find_entity_in_store(store, name)).encode(), TEXT)
+        if page == "data":  # what a view loads to expand the entity in place
+            script, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="../entity/", query_page="/",
+                                  article_pages="../article/", expand_pages="", data=True)
+            return Answer(200, script.encode(), "text/javascript; charset=utf-8")
         if page == "map":
             from kg.views.map import draw_map
 
             html, _ = draw_map(store, entity_pages="entity/", article_pages="article/")
         elif page == "entity":
-            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib", query_page="/")
+            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib", query_page="/",
+                                article_pages="../article/", expand_pages="../data/")
         else:
-            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib", query_page="/")
+            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib", query_page="/",
+                                article_pages="", expand_pages="../data/")
     except KgError as exc:
-        message = {"find": f"{exc}{hint}", "entity": f"no entity with id '{name}' has facts in the store{hint}"}
+        missing = f"no entity with id '{name}' has facts in the store{hint}"
+        message = {"find": f"{exc}{hint}", "entity": missing, "data": missing}
         return Answer(404, message.get(page, str(exc)).encode(), TEXT)
     return Answer(200, html.encode(), HTML)
 

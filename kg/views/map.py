@@ -19,6 +19,7 @@ import networkx as nx
 from kg import __version__
 from kg.errors import KgError
 from kg.knowledge.ontology import default_ontology
+from kg.network.articles import sentence_anchor
 from kg.network.find import find_entity_in_store
 from kg.network.geo import region_points
 from kg.network.model import load_network
@@ -60,7 +61,8 @@ def _evidence(evidence, article_pages: str | None) -> list[dict]:
     return [{"sentence": e.sentence, "subject_text": e.subject_text, "object_text": e.object_text,
              "headline": e.headline, "date": e.date, "outlet": e.publisher, "rule": e.rule, "entry": e.entry,
              "article": article_id(e.article),
-             "href": f"{article_pages}{article_id(e.article)}.html" if article_pages is not None and e.article else ""}
+             "href": f"{article_pages}{article_id(e.article)}.html#{sentence_anchor(e.start)}"
+             if article_pages is not None and e.article else ""}
             for e in _newest_evidence(evidence)]
 
 

@@ -13,6 +13,7 @@ import networkx as nx
 
 from kg import __version__
 from kg.knowledge.ontology import default_ontology
+from kg.network.articles import ArticleText, read_article_text, sentence_anchor
 from kg.network.model import load_network
 from kg.rdf.quads import article_id
 from kg.views.pages import VIS_FILES, templates, vis_library
@@ -24,6 +25,7 @@ from kg.views.render import (
     entity_slug,
     has_view,
     most_reported,
+    neighbour_data,
     render_view,
 )
 
@@ -56,10 +58,16 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         (folder / "lib" / name).write_bytes((vis_library() / name).read_bytes())
     infos: list[ViewInfo] = []
 
-    def page(info: ViewInfo, sub: nx.MultiDiGraph) -> None:
+    def page(info: ViewInfo, sub: nx.MultiDiGraph, article: ArticleText | None = None,
+             centre: str | None = None) -> None:
         up = os.path.relpath(folder, (folder / info.path).parent)
         links = {n: f"{up}/{t}" for n, t in targets.items() if n in sub}
-        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib"))
+        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib",
+                                               article=article, article_pages=f"{up}/article/",
+                                               expand_pages=f"{up}/data/"))
+        if centre:  # what a view of the set loads to expand this entity in place
+            _write(folder / "data" / f"{entity_slug(centre)}.js",
+                   neighbour_data(sub, centre, links, f"{up}/article/", expand_pages=f"{up}/data/"))
         infos.append(info)
         if progress:
             progress(len(infos), total)
@@ -71,13 +79,12 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         title = f"{graph.nodes[node]['label']} and its neighbours" + cut_note(ego, near.number_of_nodes(),
                                                                             near.number_of_edges())
         page(ViewInfo(f"entity/{entity_slug(node)}.html", title, "entity", ego.number_of_nodes(),
-                      ego.number_of_edges()), ego)
+                      ego.number_of_edges()), ego, centre=node)
     for iri in articles:
         sub = load_network(store, article=article_id(iri))
-        headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"] if e.headline),
-                        article_id(iri))
-        page(ViewInfo(f"article/{article_id(iri)}.html", headline, "article",
-                      sub.number_of_nodes(), sub.number_of_edges()), sub)
+        text = read_article_text(store, article_id(iri))
+        page(ViewInfo(f"article/{article_id(iri)}.html", text.headline or article_id(iri), "article",
+                      sub.number_of_nodes(), sub.number_of_edges()), sub, text)
     events = _timeline(graph)
     timeline = _most_recent(events, TIMELINE_EVENTS)
     cut = "" if len(timeline) == len(events) else \
@@ -99,7 +106,8 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     shown = most_reported(graph, limit, max_links=most)
     title = "actorgraph: the whole graph" + cut_note(shown, graph.number_of_nodes(), graph.number_of_edges())
     index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
-    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib"))
+    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib",
+                                              article_pages="article/", expand_pages="data/"))
     if progress:
         progress(len(infos) + 1, total)
     return [index] + infos
@@ -120,7 +128,9 @@ def _timeline(graph: nx.MultiDiGraph) -> list[dict]:
         events.append({"date": data.get("date", ""), "type": data["type"], "agent": ", ".join(sorted(roles["agent"])),
                        "target": ", ".join(sorted(roles["target"])), "place": ", ".join(sorted(roles["place"])),
                        "sentence": evidence.sentence if evidence else "", "headline": evidence.headline if evidence
-                       else "", "published": evidence.date if evidence else ""})
+                       else "", "published": evidence.date if evidence else "",
+                       "link": f"article/{article_id(evidence.article)}.html#{sentence_anchor(evidence.start)}"
+                       if evidence and evidence.article and evidence.sentence else ""})
     return sorted(events, key=lambda e: (e["date"] == "", e["date"], e["type"], e["sentence"]))
 
 

@@ -31,6 +31,11 @@ function evidenceBox(ev) {
     box.appendChild(el("div", `${ev.headline} · ${ev.date}` + (ev.outlet ? ` · ${ev.outlet}` : ""),
                        "meta headline"));
     box.appendChild(el("div", `rule ${ev.rule} · ${ev.article}`, "meta"));
+    if (ev.link) {  // its place in the article's reader page
+      const a = el("a", "Read it in the article", "in-article");
+      a.href = ev.link;
+      box.appendChild(a);
+    }
   } else {
     box.appendChild(el("div", `Stated by the curated gazetteer: ${ev.entry}`, "meta gazetteer"));
     box.appendChild(el("div", `rule ${ev.rule}`, "meta"));
