@@ -371,7 +371,10 @@ def test_a_build_killed_part_way_leaves_the_old_store(tmp_path):
     before = sorted(str(q) for q in Store(store, read_only=True).quads())
     build = subprocess.Popen([sys.executable, "-m", "kg", "build", str(SEEDS), "--store", str(store), "-j", "1"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(4)
+    deadline = time.monotonic() + 120  # kill once the build writes its copy, whatever the machine's speed
+    while not list(tmp_path.glob(".store.new*")) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert build.poll() is None, "the build finished before the kill"
     build.kill()
     build.wait()
     assert sorted(str(q) for q in Store(store, read_only=True).quads()) == before
