@@ -103,6 +103,7 @@ class Fact:
     subject_mention: Mention | None = None
     object_mention: Mention | None = None
     curated_source: str | None = None
+    parse: str | None = None  # the dependency path a syntax rule matched: trigger and argument tokens
 
     @property
     def resolution(self) -> str | None:
@@ -127,6 +128,7 @@ class Event:
     end_date: str | None = None
     duration_days: int | None = None
     roles: tuple[tuple[str, Mention], ...] = ()  # (agent|target|place, the mention that fills it)
+    parse: str | None = None  # the dependency path a syntax rule matched: trigger and argument tokens
 
     @property
     def mentions(self) -> tuple[Mention, ...]:

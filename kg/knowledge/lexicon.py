@@ -24,6 +24,7 @@ from kg.knowledge.literals import LiteralGate
 from kg.knowledge.matcher import NameIndex
 from kg.knowledge.name_rules import compile_name_rules
 from kg.knowledge.relation_rules import compile_relations
+from kg.knowledge.syntax_rules import SyntaxRules, compile_syntax
 from kg.model import Entity
 from kg.paths import ontology_dir
 from kg.text import fold
@@ -128,6 +129,7 @@ class Lexicon:
     fingerprint: str
     governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
     demonyms: dict[str, str]  # "Brazilian", "Ecuadorean" to the ISO code of the country (patterns/demonyms.yaml)
+    syntax: SyntaxRules  # rules over the dependency parse and the grammar words (patterns/syntax.yaml, grammar.yaml)
 
     def country_of(self, entity_id: str) -> str | None:
         """ISO code of the country an entity belongs to: its own, or the one its locatedIn chain reaches."""
@@ -386,7 +388,9 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                    relations=compile_relations(relations, ontology, people, cues, entities),
                    events=compile_events(events, ontology, cues), fingerprint=_fingerprint(root),
                    governments=_governments(entities),
-                   demonyms=_demonyms(_read_yaml(patterns / "demonyms.yaml", root), entities))
+                   demonyms=_demonyms(_read_yaml(patterns / "demonyms.yaml", root), entities),
+                   syntax=compile_syntax(_read_yaml(patterns / "syntax.yaml", root),
+                                         _read_yaml(patterns / "grammar.yaml", root), ontology, entities))
 
 
 def _demonyms(data, entities: dict[str, Entity]) -> dict[str, str]:
