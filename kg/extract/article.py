@@ -13,7 +13,7 @@ from kg.extract.people import find_people
 from kg.extract.relations import find_facts, mask
 from kg.extract.resolve import resolve_mentions
 from kg.extract.sentences import split_sentences
-from kg.extract.syntax import add_named_entities, find_syntax, implied_by_syntax, parse_sentences
+from kg.extract.syntax import add_named_entities, drop_ended, find_syntax, implied_by_syntax, parse_sentences
 from kg.knowledge.curation import apply_to_extraction
 from kg.knowledge.lexicon import Lexicon
 from kg.model import Article, Entity, Event, Extraction, Fact, Mention, Sentence
@@ -57,7 +57,8 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         if fact.object not in result.entities and not fact.object_is_literal:
             result.entities[fact.object] = lexicon.entities[fact.object]
     result.facts.extend(_curated_chains(mentions, sentences, result.entities, lexicon))
-    result.facts = [f for f in _unique(result.facts) if _plausible(f, result.entities, lexicon)]
+    result.facts = [f for f in drop_ended(_unique(result.facts), parsed, lexicon.syntax)
+                    if _plausible(f, result.entities, lexicon)]
     apply_to_extraction(result, lexicon.curation, lexicon.entities)
     result.cited_outlets = _unique(result.cited_outlets)
     return result

@@ -10,7 +10,7 @@ Every fact and event carries the parse path that matched, for the evidence and `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from kg.extract.events import as_actor
 from kg.extract.parse import needs_parse, parse
@@ -19,7 +19,8 @@ from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import slug
 
-__all__ = ["ParsedSentence", "parse_sentences", "add_named_entities", "find_syntax", "implied_by_syntax"]
+__all__ = ["ParsedSentence", "parse_sentences", "add_named_entities", "find_syntax", "implied_by_syntax",
+           "drop_ended"]
 
 # NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
 _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -30,6 +31,8 @@ class ParsedSentence:
     sentence: Sentence
     doc: object  # a spaCy Doc of the sentence's text
     mentions: list[Mention]
+    context: list[Mention]  # every mention of the article, in text order: what a pronoun may refer back to
+    entities: dict[str, Entity] = field(default_factory=dict)  # the article's entities, for the classes
 
     def at(self, token) -> Mention | None:
         """The mention covering a token, if one."""
@@ -44,7 +47,7 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
         by_sentence.setdefault(m.sentence, []).append(m)
     chosen = [s for s in sentences if needs_parse(s, len(by_sentence.get(s.index, ())), rules.triggers)]
     docs = parse([s.text for s in chosen], [True] * len(chosen))
-    return [ParsedSentence(s, doc, by_sentence.get(s.index, [])) for s, doc in zip(chosen, docs)]
+    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions) for s, doc in zip(chosen, docs)]
 
 
 def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], entities: dict[str, Entity],
@@ -153,6 +156,8 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     found = ps.at(token)
     if found:
         return found, ""
+    if token.pos_ in ("PRON", "DET") and token.lower_ in rules.pronoun_classes:
+        return _antecedent(token, ps, rules)
     for child in token.children:
         if child.dep_ == "appos" and ps.at(child):
             return ps.at(child), f" (appositive '{child.text}')"
@@ -161,6 +166,36 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
             if child.dep_ in ("compound", "amod") and ps.at(child):
                 return ps.at(child), f" (named by '{child.text}')"
     return None, ""
+
+
+_PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
+
+
+def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
+    """The one entity a pronoun can stand for: of a class it may name ("he" a person, "its" a group), mentioned in
+    its sentence before it or in the two sentences before, and the only such entity there; an unknown person
+    named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous too."""
+    at = ps.sentence.start + token.idx
+    wanted = rules.pronoun_classes[token.lower_]
+    fitting: dict[str, Mention] = {}
+    for m in ps.context:
+        if m.start >= at:
+            break
+        if ps.sentence.index - m.sentence > _PRONOUN_WINDOW or m.sentence > ps.sentence.index:
+            continue
+        entity = ps.entities.get(m.entity)
+        if entity and entity.type in wanted:
+            fitting[m.entity] = m
+    if "Person" in wanted and any(e.label_ == "PERSON" and e.end <= token.i and not ps.at(e.root)
+                                  for e in getattr(ps.doc, "ents", ())):
+        return None, ""
+    if len(fitting) != 1:
+        return None, ""
+    (m,) = fitting.values()
+    entity_type = ps.entities[m.entity].type
+    note = f"'{token.text}' refers back to {m.text}: the only {entity_type} named just before"
+    return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), \
+        f" (pronoun, {note})"
 
 
 def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, entities, ontology,
@@ -185,6 +220,11 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
     return [], []
 
 
+# A word hanging by one of these from its head is asserted whatever the head's verb: in "X, the mayor of Tumbes,
+# denied the reports" the title is no less true for the denial
+_ASSERTED = {"appos", "nsubj", "nsubjpass", "compound", "poss"}
+
+
 def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
     """Why the trigger's own words keep its reading from being a fact, if they do."""
     g = rules.grammar
@@ -200,7 +240,7 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
         if any(c.dep_ == "mark" and c.lemma_.lower() in g["hypothetical_marks"] for c in children):
             return "hypothetical"
         node = trigger
-        while node.head is not node:
+        while node.head is not node and node.dep_ not in _ASSERTED:
             node = node.head
             if node.lemma_.lower() in g["hypothetical_heads"] or node.lower_ in rules.hypothetical_words:
                 return f"under '{node.text}'"
@@ -227,6 +267,7 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
     events: list[Event] = []
     ontology = lexicon.ontology
     for ps in parsed:
+        ps.entities = entities
         dates = None
         for rule in rules:
             for trigger in _triggers(rule, ps.doc):
@@ -246,6 +287,12 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                     taken.update(id(m) for m in filled[name])
                     path_notes.extend(f"{name} {n}" for n in notes)
                 path = "; ".join(path_notes)
+                if rule.literal_title:
+                    title = _title(trigger, ps)
+                    facts.extend(Fact(m.entity, rule.predicate, title, ps.sentence, rule.id, rule.confidence,
+                                      object_is_literal=True, subject_mention=m, parse=path)
+                                 for m in filled.get("subject", []) if title)
+                    continue
                 if rule.predicate:
                     facts.extend(_facts(rule, filled, ps.sentence, path))
                     continue
@@ -257,6 +304,59 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                 if event and event.roles:
                     events.append(event)
     return facts, events
+
+
+_TITLE_PARTS = {"compound", "amod", "nmod"}
+
+
+def _title(trigger, ps: ParsedSentence) -> str:
+    """A title's own words: its modifiers before it ("former security minister") and an "of" phrase after it
+    that names no person ("mayor of Metapan"); possessors, articles and names stay out."""
+    left = trigger.i
+    for child in sorted(trigger.lefts, key=lambda t: -t.i):
+        if child.dep_ in _TITLE_PARTS and child.i == left - 1 and not ps.at(child) or \
+                child.dep_ in _TITLE_PARTS and child.i == left - 1 and child.pos_ != "PROPN":
+            left = child.i
+            while left > 0 and ps.doc[left - 1].dep_ in _TITLE_PARTS and ps.doc[left - 1].head.i >= left and \
+                    not ps.at(ps.doc[left - 1]):
+                left -= 1
+    right = trigger.i + 1
+    for child in trigger.rights:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i == trigger.i + 1:
+            words = list(child.subtree)
+            if len(words) <= 7 and not any(ps.at(w) and ps.entities.get(ps.at(w).entity, None) is not None
+                                           and ps.entities[ps.at(w).entity].type == "Person" for w in words):
+                right = words[-1].i + 1
+        break
+    return ps.doc[left:right].text
+
+
+def drop_ended(facts: list[Fact], parsed: list[ParsedSentence], rules: SyntaxRules) -> list[Fact]:
+    """A state whose holder the parse shows ended ("the removal of President X", "the late leader Y") is no
+    present fact, whichever rule read it."""
+    where = {ps.sentence.index: ps for ps in parsed}
+    ended = rules.grammar["ended_heads"]
+    out = []
+    for fact in facts:
+        ps = where.get(fact.sentence.index)
+        mention = fact.subject_mention
+        if ps is None or mention is None or fact.predicate not in _STATES:
+            out.append(fact)
+            continue
+        tokens = [t for t in ps.doc if mention.start <= ps.sentence.start + t.idx < mention.end]
+        root = next((t for t in tokens if t.head not in tokens or t.head is t), None)
+        node, hops, stop = root, 0, False
+        while node is not None and node.head is not node and hops < 3 and node.dep_ in ("pobj", "prep", "compound"):
+            node, hops = node.head, hops + 1
+            stop = stop or node.lemma_.lower() in ended
+        if not stop and root is not None:
+            stop = any(c.lemma_.lower() in ended for c in root.children if c.dep_ == "amod")
+        if not stop:
+            out.append(fact)
+    return out
+
+
+_STATES = {"holdsPosition", "leaderOf", "memberOf", "operatesIn"}
 
 
 def _facts(rule: SyntaxRule, filled: dict[str, list[Mention]], sentence: Sentence, path: str) -> list[Fact]:

@@ -23,7 +23,7 @@ CHECKS = ("negation", "modality", "hypothetical", "past")
 _GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_marks", "past_adverbs",
                   "perfect_auxiliaries", "place_prepositions", "clause_openers", "alias_cues", "name_connectors",
                   "conjunctions", "auxiliaries", "date_words", "not_person_openers", "person_pronouns",
-                  "group_pronouns")
+                  "group_pronouns", "ended_heads")
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class SyntaxRule:
     predicate: str | None = None  # a fact's property
     event: str | None = None  # or an event's class
     fixed_object: str | None = None  # a gazetteer id ("skimming fuel" -> fuel theft)
+    literal_title: bool = False  # the object is the trigger's own phrase ("security minister", "mayor of Tumbes")
     implies: tuple[tuple[str, str, str], ...] = ()  # (predicate, role, role) facts an event implies
     require: tuple[str, ...] = ()
     examples: tuple[dict, ...] = ()
@@ -90,6 +91,7 @@ class SyntaxRules:
     triggers: frozenset[str]  # every trigger word, for the parse gate
     heads: dict[str, str]  # a cue noun ("gang", "municipality") to the class it gives the name it heads
     hypothetical_words: frozenset[str] = frozenset()  # the hypothetical heads' inflections (the lemmatizer errs)
+    pronoun_classes: dict[str, frozenset[str]] = None  # "he" -> {Person}, "its" -> the groups' classes
 
     def __iter__(self):
         return iter(self.rules)
@@ -176,7 +178,11 @@ def compile_syntax(data: dict, grammar_data: dict, ontology, entities) -> Syntax
         fixed = spec.get("object")
         if fixed is not None and fixed not in entities:
             raise InvalidLexicon(f"{where}: object '{fixed}' is no gazetteer id")
-        if spec.get("fact") and ("subject" not in arguments or ("object" not in arguments and fixed is None)):
+        literal = spec.get("literal")
+        if literal not in (None, "title"):
+            raise InvalidLexicon(f"{where}: 'literal' takes only 'title'")
+        if spec.get("fact") and ("subject" not in arguments or
+                                 ("object" not in arguments and fixed is None and literal is None)):
             raise InvalidLexicon(f"{where}: a fact rule needs a subject and an object (or a fixed 'object')")
         checks = tuple(spec.get("checks", ["negation", "modality", "hypothetical"]))
         for check in checks:
@@ -189,7 +195,11 @@ def compile_syntax(data: dict, grammar_data: dict, ontology, entities) -> Syntax
                 raise InvalidLexicon(f"{where}: 'implies' takes {{fact: property, subject: role, object: role}}")
             implies.append((item["fact"], item["subject"], item["object"]))
         rules.append(SyntaxRule(spec["id"], trigger, arguments, checks, float(spec.get("confidence", 0.75)),
-                                spec.get("fact"), spec.get("event"), fixed, tuple(implies),
+                                spec.get("fact"), spec.get("event"), fixed, literal == "title", tuple(implies),
                                 tuple(spec.get("require") or ()), tuple(spec["examples"]),
                                 tuple(spec["counter_examples"])))
-    return SyntaxRules(tuple(rules), grammar, frozenset(triggers), heads, _words(grammar["hypothetical_heads"]))
+    groups = frozenset(ontology.subclasses("Organization"))
+    pronouns = {w: frozenset({"Person"}) for w in grammar["person_pronouns"]}
+    pronouns.update({w: groups for w in grammar["group_pronouns"]})
+    return SyntaxRules(tuple(rules), grammar, frozenset(triggers), heads, _words(grammar["hypothetical_heads"]),
+                       pronouns)
