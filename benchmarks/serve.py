@@ -26,7 +26,8 @@ from kg.paths import ontology_dir
 from kg.pipeline.builder import build
 from kg.query.run import bind, parse_bindings, saved_queries
 from kg.rdf.quads import article_id
-from kg.serve.app import Kept, ServerConfig, make_server
+from kg.serve.app import ServerConfig, make_server
+from kg.serve.cache import Kept
 from kg.store.embedded import Store
 
 ROOT = Path(__file__).resolve().parent.parent

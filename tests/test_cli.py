@@ -29,12 +29,12 @@ def test_every_command_teaches_by_example(command):
 
 
 def test_a_large_view_set_points_to_the_server(run, tmp_path, monkeypatch):
-    import kg.cli.commands
+    import kg.cli.network
 
     assert run("build", SEED).exit_code == 0
     result = run("view", "--all", "-o", tmp_path / "set")
     assert result.exit_code == 0 and "kg serve" not in result.stderr
-    monkeypatch.setattr(kg.cli.commands, "LARGE_VIEW_SET", 0)
+    monkeypatch.setattr(kg.cli.network, "LARGE_VIEW_SET", 0)
     result = run("view", "--all", "-o", tmp_path / "set")
     assert result.exit_code == 0 and "Note: 1 articles make a set" in result.stderr and "kg serve" in result.stderr
     assert (tmp_path / "set" / "index.html").is_file()

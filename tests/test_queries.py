@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kg.paths import ontology_dir
+from kg.query.results import format_result
 from kg.query.run import (
     bind,
-    format_result,
     parse_bindings,
     run_query,
     saved_queries,

@@ -16,11 +16,14 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from click.testing import CliRunner
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
+from kg.cli.commands import cli
 from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
-from kg.serve.app import Kept, ServerConfig, make_server
+from kg.serve.app import ServerConfig, make_server
+from kg.serve.cache import Kept
 
 QUERY = "SELECT ?actor WHERE { ?a kg:operatesIn kgr:vraem ; rdfs:label ?actor } ORDER BY ?actor"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -71,6 +74,23 @@ def test_csv_and_tsv(endpoint):
                                                                      "Peruvian Army", "Shining Path"]
     assert _actors(endpoint, TSV).convert().decode().splitlines() == ["?actor", '"Peruvian Armed Forces"',
                                                                      '"Peruvian Army"', '"Shining Path"']
+
+
+TYPED = ("SELECT ?a ?actor ?facts ?missing WHERE { { SELECT ?a (COUNT(*) AS ?facts) WHERE { ?a kg:operatesIn ?r } "
+         "GROUP BY ?a } ?a rdfs:label ?actor OPTIONAL { ?a kg:noSuchProperty ?missing } } ORDER BY ?actor LIMIT 3")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv"])
+@pytest.mark.parametrize("query", [TYPED, "ASK { ?a kg:operatesIn kgr:vraem }"], ids=["select", "ask"])
+def test_kg_query_writes_the_bytes_the_server_sends(endpoint, seed_store, fmt, query):
+    """IRIs, strings, integers and an unbound variable: one writer, so `kg query --format` and /sparql agree."""
+    printed = CliRunner().invoke(cli, ["query", query, "--store", seed_store.location, "--format", fmt])
+    assert printed.exit_code == 0, printed.output
+    url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": query, "format": fmt})
+    with urllib.request.urlopen(url) as response:
+        served = response.read()
+    assert printed.stdout_bytes == served
+    assert b"true" in served if query.startswith("ASK") else b"Shining Path" in served
 
 
 def test_construct_as_turtle(endpoint):

@@ -15,7 +15,8 @@ from kg.network.model import ACTOR_CLASSES as _ACTORS
 from kg.network.model import REGION_CLASSES as _REGIONS
 from kg.network.model import Evidence, find_entity
 
-__all__ = ["Ranked", "Analysis", "analyze", "Hop", "shortest_chains", "entity_graph"]
+__all__ = ["Ranked", "Analysis", "analyze", "Hop", "shortest_chains", "describe_chains", "chains_subgraph",
+           "entity_graph"]
 
 _EXACT_BETWEENNESS_LIMIT = 2000  # above this, betweenness is estimated from a fixed sample of sources
 
@@ -110,3 +111,30 @@ def shortest_chains(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5) -> l
     except nx.NetworkXNoPath:
         return []
     return chains
+
+
+def describe_chains(graph: nx.MultiDiGraph, chains: list[list[Hop]], evidence: int = 2) -> list[str]:
+    """The chains in words, as `kg path` prints them: each hop with the sentences (at most `evidence`) or the
+    gazetteer entry that state it."""
+    def label(node: str) -> str:
+        return graph.nodes[node]["label"]
+
+    lines = []
+    for number, chain in enumerate(chains, 1):
+        lines.append(f"Chain {number} ({len(chain)} hop{'s' if len(chain) > 1 else ''})")
+        for hop in chain:
+            lines.append(f"  {label(hop.subject)} --{hop.predicate}--> {label(hop.object)}")
+            for ev in hop.evidence[:evidence]:
+                if ev.sentence:
+                    lines.append(f"      \"{' '.join(ev.sentence.split())}\"")
+                    lines.append(f"      ({ev.headline}, {ev.date}; rule {ev.rule})")
+                else:
+                    lines.append(f"      (the gazetteer: {ev.entry}; rule {ev.rule})")
+    return lines
+
+
+def chains_subgraph(graph: nx.MultiDiGraph, chains: list[list[Hop]]) -> tuple[nx.MultiDiGraph, set[tuple[str, str]]]:
+    """The network of the chains' entities, and the (subject, object) pairs of their hops to highlight in a view."""
+    nodes = {n for chain in chains for hop in chain for n in (hop.subject, hop.object)}
+    pairs = {(hop.subject, hop.object) for chain in chains for hop in chain}
+    return graph.subgraph(sorted(nodes)).copy(), pairs

@@ -1,9 +1,7 @@
-"""SPARQL for analysts: run a query (text, file or saved), bind variables, print rows in a chosen format."""
+"""SPARQL for analysts: run a query (text, file or saved) and bind its variables (kg.query.results writes the answer)."""
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +15,9 @@ from kg.text import name_key
 from kg.vocab import PREFIXES
 
 __all__ = ["SavedQuery", "saved_queries", "bind", "unused_bindings", "unbound_names", "unknown_names", "binding_notes",
-           "values_blocks", "run_query", "format_result", "parse_bindings", "FORMATS"]
+           "values_blocks", "run_query", "parse_bindings"]
 
-FORMATS = ("table", "csv", "tsv", "json")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
-_SERIALIZERS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                "json": ox.QueryResultsFormat.JSON}
 
 
 @dataclass(frozen=True)
@@ -156,39 +151,3 @@ def run_query(store: Store, sparql: str, bindings: dict | None = None):
         raise QueryError(str(exc)) from exc
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"the query failed: {exc}") from exc
-
-
-def _short(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if term.value.startswith(iri):
-                return f"{prefix}:{term.value[len(iri):]}"
-        return f"<{term.value}>"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return " ".join(term.value.split())
-
-
-def format_result(result, fmt: str = "table", max_width: int = 60) -> str:
-    """Rows as an aligned table (IRIs shortened), or standard SPARQL CSV, TSV or JSON results."""
-    if isinstance(result, ox.QueryBoolean):
-        return json.dumps({"head": {}, "boolean": bool(result)}) + "\n" if fmt == "json" else f"{bool(result)}\n"
-    if isinstance(result, (ox.QueryTriples, list)):
-        buffer = io.BytesIO()
-        ox.serialize(list(result), buffer, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        return buffer.getvalue().decode()
-    if fmt in _SERIALIZERS:
-        return result.serialize(format=_SERIALIZERS[fmt]).decode()
-    if fmt != "table":
-        raise QueryError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    names = [v.value for v in result.variables]
-    rows = [[_short(solution[name]) for name in names] for solution in result]
-    clip = lambda s: s if len(s) <= max_width else s[: max_width - 1] + "…"  # noqa: E731
-    rows = [[clip(c) for c in row] for row in rows]
-    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out) + "\n"

@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
 
-from kg.errors import InvalidLexicon
+from kg.errors import InvalidLexicon, KgError
 
-__all__ = ["Violation", "validate_triples", "shapes_graphs", "check_article"]
+__all__ = ["Violation", "validate_triples", "validate_store", "shapes_graphs", "check_article"]
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
@@ -159,3 +159,19 @@ def check_article(quads: Iterable, ontology) -> list[Violation]:
             if len(props.get(_SCHEMA + "text", [])) != 1 or len(props.get(_SCHEMA + "headline", [])) > 1:
                 bad(node, None, "An article has one text and at most one headline.", "ArticleShape")
     return sorted(out, key=lambda v: (v.shape, v.focus, v.message))
+
+
+def validate_store(store, root: str | Path, article: str | None = None) -> tuple[list[Violation], int]:
+    """(the violations, the number of statements checked) of a whole store (embedded or remote), or of one
+    article's graph (by id) with the gazetteer and ontology graphs it is checked against, as `kg validate` does."""
+    from kg.rdf.quads import article_iri
+    from kg.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH
+
+    if article:
+        graph = article_iri(article).value
+        if graph not in store.named_graphs():
+            raise KgError(f"no article '{article}' in the store")
+        quads = store.quads_of(graph) + store.quads_of(GAZETTEER_GRAPH) + store.quads_of(ONTOLOGY_GRAPH)
+    else:
+        quads = list(store.quads())
+    return validate_triples(quads, root), len(quads)

@@ -106,9 +106,17 @@ class Store:
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
-    def query(self, sparql: str):
-        """Run SPARQL over the union of all graphs, with the project's prefixes predeclared."""
-        return self._db.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+    def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()):
+        """Run SPARQL with the project's prefixes predeclared, over the union of all graphs; or, given
+        `default_graphs` (IRIs), over their merge as the default graph, as a SPARQL Protocol client asks with
+        default-graph-uri. `named_graphs` (named-graph-uri) limits the graphs GRAPH ?g reaches."""
+        dataset: dict = {"default_graph": [ox.NamedNode(g) for g in default_graphs]}
+        if not dataset["default_graph"]:
+            dataset = {"use_default_graph_as_union": True}
+        named = [ox.NamedNode(g) for g in named_graphs]
+        if named:
+            dataset["named_graphs"] = named
+        return self._db.query(sparql, prefixes=PREFIXES, **dataset)
 
     def quads_of(self, graph: str) -> list[ox.Quad]:
         """Every statement of one named graph."""

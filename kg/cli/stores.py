@@ -1,0 +1,90 @@
+"""`kg export`, `kg push`, `kg pull`: the store written out or copied."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.common import fail, store_option
+from kg.errors import KgError
+from kg.paths import default_store
+
+
+@click.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["trig", "nq", "ttl", "jsonld", "graphml", "gexf"]),
+              required=True, help="trig/nq keep one named graph per article; ttl/jsonld merge them; "
+                                  "graphml/gexf are for Gephi and Cytoscape.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File to write.")
+def export(store_location: str | None, fmt: str, output: Path) -> None:
+    """Write the whole store to a file, sorted so the bytes are reproducible.
+
+    \b
+    Examples:
+      kg export --format trig -o exports/graph.trig
+      kg export --format nq -o all.nq
+      kg export --format graphml -o network.graphml
+    """
+    from kg.export.rdf import export_rdf
+    from kg.store.embedded import open_store
+
+    try:
+        store = open_store(store_location or default_store(), read_only=True)
+        if fmt in ("graphml", "gexf"):
+            from kg.export.graphml import export_network
+
+            count = export_network(store, fmt, output)
+        else:
+            count = export_rdf(store, fmt, output)
+    except KgError as exc:
+        fail(exc)
+    click.echo(f"Wrote {count} {'edges' if fmt in ('graphml', 'gexf') else 'statements'} to {output}.")
+
+
+def _copy(source_location: str, target_location: str, verb: str) -> None:
+    from kg.store.embedded import open_store
+    from kg.store.sync import copy_store
+
+    try:
+        source = open_store(source_location, read_only=True)
+        target = open_store(target_location)
+        names = source.named_graphs()
+        with click.progressbar(length=len(names), label=f"{verb} {len(names)} graphs", file=sys.stderr,
+                               hidden=not sys.stderr.isatty()) as bar:
+            graphs, statements = copy_store(source, target, progress=lambda graph, n: bar.update(1))
+    except KgError as exc:
+        fail(exc)
+    click.echo(f"Copied {graphs} graphs ({statements} statements) from {source_location} to {target_location}.")
+
+
+@click.command()
+@click.option("--to", "target", required=True, metavar="URL", help="SPARQL endpoint (query URL) to copy into.")
+@store_option
+def push(target: str, store_location: str | None) -> None:
+    """Copy the embedded store into a SPARQL 1.1 server, graph by graph.
+
+    Each article's graph replaces its copy on the server; see `kg --help` on how to name the update URL and
+    credentials ($KG_UPDATE_URL, $KG_STORE_USER, $KG_STORE_PASSWORD).
+
+    \b
+    Examples:
+      kg push --to http://127.0.0.1:7878/query
+      KG_UPDATE_URL=http://host:8890/sparql-auth kg push --to http://dba:secret@host:8890/sparql
+    """
+    _copy(store_location or default_store(), target, "Pushing")
+
+
+@click.command()
+@click.option("--from", "source", required=True, metavar="URL", help="SPARQL endpoint (query URL) to copy from.")
+@store_option
+def pull(source: str, store_location: str | None) -> None:
+    """Copy a SPARQL 1.1 server's graphs into the embedded store, graph by graph.
+
+    \b
+    Examples:
+      kg pull --from http://127.0.0.1:7878/query
+      kg pull --from https://kg.example.org/sparql --store backup/
+    """
+    _copy(source, store_location or default_store(), "Pulling")

@@ -1,0 +1,70 @@
+"""What a worker process does with the store (see kg.serve.pool): answer a query, give the notes on a saved
+query's bindings, draw a view or find an entity's page. Each job returns an `Answer`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kg.errors import KgError
+from kg.query.results import write_result
+from kg.query.run import SavedQuery, binding_notes, parse_bindings
+
+__all__ = ["HTML", "JOBS", "TEXT", "Answer"]
+
+TEXT = "text/plain; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A worker's answer: HTTP status, body and its content type, and whether rows past the cap were left out."""
+
+    status: int
+    body: bytes
+    content_type: str
+    truncated: bool = False
+
+
+def answer_query(store, query: str, default_graphs: list[str], named_graphs: list[str], select_format: str,
+                 graph_format: str, max_rows: int) -> Answer:
+    """A query's answer in the negotiated format, at most `max_rows` rows; 400 for a query that does not parse."""
+    try:
+        result = store.query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+        written = write_result(result, select_format, graph_format, max_rows)
+    except SyntaxError as exc:
+        return Answer(400, f"Malformed query: {exc}".encode(), TEXT)
+    except Exception as exc:  # the engine's own failures go back to the client as 500
+        return Answer(500, f"Query failed: {exc}".encode(), TEXT)
+    return Answer(200, written.body, f"{written.format.media_type}; charset=utf-8", written.truncated)
+
+
+def binding_notes_of(store, saved: SavedQuery, pairs: list[str]) -> Answer:
+    """The notes on a saved query's bindings that `kg query` prints (see `binding_notes`), as a JSON list."""
+    return Answer(200, json.dumps(binding_notes(store, saved, parse_bindings(pairs))).encode(), "application/json")
+
+
+def draw(store, page: str, name: str) -> Answer:
+    """A view drawn from the store when it is asked for (`page` "entity": the ego view of the entity whose IRI
+    ends in `name`; "article": an article's view), or (`page` "find") the page name of the entity called
+    `name`. An entity or article not in the store is a 404 that says so."""
+    from kg.network.model import find_entity_in_store
+    from kg.views.render import draw_view, entity_slug
+    from kg.vocab import KGR
+
+    hint = " (/views/ finds one by name or alias)"
+    try:
+        if page == "find":
+            return Answer(200, entity_slug(find_entity_in_store(store, name)).encode(), TEXT)
+        if page == "entity":
+            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib", query_page="/")
+        else:
+            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib", query_page="/")
+    except KgError as exc:
+        message = {"find": f"{exc}{hint}", "entity": f"no entity with id '{name}' has facts in the store{hint}"}
+        return Answer(404, message.get(page, str(exc)).encode(), TEXT)
+    return Answer(200, html.encode(), HTML)
+
+
+JOBS: dict[str, Callable[..., Answer]] = {"query": answer_query, "notes": binding_notes_of, "view": draw}
