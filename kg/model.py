@@ -146,3 +146,5 @@ class Extraction:
     events: list[Event] = field(default_factory=list)
     cited_outlets: list[Fact] = field(default_factory=list)
     rejected: list[tuple[Fact, object]] = field(default_factory=list)  # (fact, the curation Decision)
+    sentences: int = 0  # of body and analysis
+    parsed: int = 0  # of them, those the parse gate let through to the dependency parse

@@ -32,7 +32,8 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
     mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
     parsed = parse_sentences(sentences, mentions, lexicon.syntax)
     add_named_entities(parsed, mentions, entities, lexicon)
-    result = Extraction(article=article, entities=dict(entities), mentions=mentions)
+    result = Extraction(article=article, entities=dict(entities), mentions=mentions, sentences=len(sentences),
+                        parsed=len(parsed))
     types = {entity_id: entity.type for entity_id, entity in entities.items()}
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
@@ -104,8 +105,10 @@ def _prefer_parsed(surface: list[Event], parsed: list[Event]) -> list[Event]:
             if set(out[i].targets) & set(event.targets):
                 others = set(out[i].agents) | set(out[i].places) | set(out[i].targets)
                 extra = tuple((r, m) for r, m in event.roles if r == "target" and m.entity not in others)
-                out[i] = replace(out[i], targets=out[i].targets + tuple(m.entity for _, m in extra),
-                                 roles=out[i].roles + extra)
+                if extra:
+                    note = f"; target {', '.join(repr(m.text) for _, m in extra)} by the surface rule {event.rule}"
+                    out[i] = replace(out[i], targets=out[i].targets + tuple(m.entity for _, m in extra),
+                                     roles=out[i].roles + extra, parse=(out[i].parse or "") + note)
     return sorted(out, key=lambda e: e.sentence.start)
 
 

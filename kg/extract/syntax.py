@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from kg.extract.events import as_actor
-from kg.extract.parse import needs_parse, parse
+from kg.extract.parse import candidates, needs_parse, parse
 from kg.knowledge.dates import find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
@@ -45,8 +45,13 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
-    chosen = [s for s in sentences if needs_parse(s, len(by_sentence.get(s.index, ())), rules.triggers)]
-    docs = parse([s.text for s in chosen], [True] * len(chosen))
+    chosen, ner = [], []
+    for s in sentences:
+        count, new_names = candidates(s, [(m.start, m.end) for m in by_sentence.get(s.index, ())])
+        if needs_parse(s, count, rules.triggers):
+            chosen.append(s)
+            ner.append(new_names)
+    docs = parse([s.text for s in chosen], ner)
     return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions) for s, doc in zip(chosen, docs)]
 
 
