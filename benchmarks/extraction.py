@@ -80,7 +80,8 @@ def main() -> None:
                                    f"({body_bytes * args.repeat / 1e6:.2f} MB of body and analysis)"),
         ("extraction speed, one core", f"{text_bytes * args.repeat / 1e6 / elapsed:.3f} MB/s "
                                        f"({len(articles) * args.repeat / elapsed:.1f} articles/s)"),
-        ("extraction speed, per CPU second", f"{text_bytes * args.repeat / 1e6 / cpu:.3f} MB/s (the machine may be shared)"),
+        ("extraction speed, per CPU second",
+         f"{text_bytes * args.repeat / 1e6 / cpu:.3f} MB/s (the machine may be shared)"),
         ("sentences parsed", f"{parsed / max(1, sentences):.2f} ({parsed // args.repeat}/{sentences // args.repeat})"),
         ("facts per pass", f"{facts // args.repeat}"),
     ]

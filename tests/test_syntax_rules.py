@@ -47,7 +47,8 @@ def gives(extraction, rule_id: str, wanted: dict) -> bool:
     for fact in extraction.facts:
         if fact.rule.split(".implies")[0] != rule_id or fact.predicate != wanted["p"]:
             continue
-        if fold(wanted["s"]) in _names(extraction, fact.subject) and fold(wanted["o"]) in _names(extraction, fact.object):
+        if fold(wanted["s"]) in _names(extraction, fact.subject) and \
+                fold(wanted["o"]) in _names(extraction, fact.object):
             return True
     return False
 

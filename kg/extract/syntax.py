@@ -20,7 +20,7 @@ from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import slug
 
 __all__ = ["ParsedSentence", "parse_sentences", "add_named_entities", "find_syntax", "implied_by_syntax",
-           "drop_ended"]
+           "drop_ended", "carry_over"]
 
 # NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
 _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -131,7 +131,7 @@ def _follow(token, path) -> list:
         following = []
         for tok in current:
             if step.up:
-                if tok.head is tok or (step.deps and tok.dep_ not in step.deps):
+                if tok.head.i == tok.i or (step.deps and tok.dep_ not in step.deps):
                     continue
                 found = [tok.head]
             else:
@@ -163,6 +163,22 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         return found, ""
     if token.pos_ in ("PRON", "DET") and token.lower_ in rules.pronoun_classes:
         return _antecedent(token, ps, rules)
+    if token.lower_ in rules.grammar["relative_pronouns"]:
+        node = token.head
+        while node.dep_ in ("ccomp", "xcomp", "conj") and node.head.i != node.i:
+            node = node.head  # "X, who authorities say is the head of": up to the relative clause
+        if node.dep_ == "relcl" and ps.at(node.head):
+            return ps.at(node.head), f" (relative pronoun '{token.text}' of '{node.head.text}')"
+    if token.lemma_.lower() in rules.heads or token.lemma_.lower() in rules.grammar["member_nouns"]:
+        for child in token.children:  # "a group called Los Cambichos", "a gang known as Bagdad"
+            if child.dep_ == "acl" and child.lemma_.lower() in rules.grammar["naming_verbs"]:
+                for named in child.children:
+                    if named.dep_ in ("oprd", "attr", "dobj") and ps.at(named):
+                        return ps.at(named), f" (named '{named.text}')"
+                    if named.dep_ == "prep" and named.lower_ == "as":
+                        for pobj in named.children:
+                            if pobj.dep_ == "pobj" and ps.at(pobj):
+                                return ps.at(pobj), f" (known as '{pobj.text}')"
     for child in token.children:
         if child.dep_ == "appos" and ps.at(child):
             return ps.at(child), f" (appositive '{child.text}')"
@@ -225,6 +241,14 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
     return [], []
 
 
+def _reads_target(rule: SyntaxRule, trigger) -> bool:
+    """Whether the parse gives the trigger a target, a name or not ("its leaders were arrested"): then the parse
+    has read the event, and a surface rule's guess from the nearest name must not stand beside it."""
+    target = rule.arguments.get("target")
+    return bool(target and any(t.pos_ in ("NOUN", "PROPN", "PRON", "NUM") for path in target.paths
+                               for t in _follow(trigger, path)))
+
+
 # A word hanging by one of these from its head is asserted whatever the head's verb: in "X, the mayor of Tumbes,
 # denied the reports" the title is no less true for the denial
 _ASSERTED = {"appos", "nsubj", "nsubjpass", "compound", "poss"}
@@ -245,7 +269,7 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
         if any(c.dep_ == "mark" and c.lemma_.lower() in g["hypothetical_marks"] for c in children):
             return "hypothetical"
         node = trigger
-        while node.head is not node and node.dep_ not in _ASSERTED:
+        while node.head.i != node.i and node.dep_ not in _ASSERTED:
             node = node.head
             if node.lemma_.lower() in g["hypothetical_heads"] or node.lower_ in rules.hypothetical_words:
                 return f"under '{node.text}'"
@@ -262,13 +286,16 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
 def _triggers(rule: SyntaxRule, doc) -> list:
     t = rule.trigger
     return [tok for tok in doc if tok.lemma_.lower() in t.lemmas and (not t.pos or tok.pos_ in t.pos)
-            and (not t.deps or tok.dep_ in t.deps)]
+            and (not t.deps or tok.dep_ in t.deps) and all(_follow(tok, path) for path in t.with_paths)]
 
 
 def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict[str, Entity], lexicon,
-                article) -> tuple[list[Fact], list[Event]]:
-    """Every fact and event the syntax rules read in the parsed sentences."""
+                article, sentences: list[Sentence] = ()) -> tuple[list[Fact], list[Event], set[tuple[str, int]]]:
+    """Every fact and event the syntax rules read in the parsed sentences (`sentences`, all of the article's,
+    give an event without place or date those of the sentences just before it in its paragraph). Also the
+    (event class, sentence) pairs where an event trigger was read, whether or not it made an event."""
     facts: list[Fact] = []
+    seen: set[tuple[str, int]] = set()
     events: list[Event] = []
     ontology = lexicon.ontology
     for ps in parsed:
@@ -276,7 +303,10 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
         dates = None
         for rule in rules:
             for trigger in _triggers(rule, ps.doc):
-                if _vetoed(rule, trigger, rules):
+                vetoed = _vetoed(rule, trigger, rules)
+                if rule.event and (vetoed or _reads_target(rule, trigger)):
+                    seen.add((rule.event, ps.sentence.index))
+                if vetoed:
                     continue
                 filled: dict[str, list[Mention]] = {}
                 path_notes = [f"trigger '{trigger.text}' ({trigger.lemma_}/{trigger.pos_}/{trigger.dep_})"]
@@ -306,9 +336,11 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                 if dates is None:
                     dates = find_dates(ps.sentence.text, lexicon.dates, article.published, offset=ps.sentence.start)
                 event = _event(rule, filled, ps, trigger, dates, lexicon, path)
+                if event and ("place" in rule.arguments and not event.places or not event.date):
+                    event = _from_paragraph(event, ps, sentences, lexicon, article, rule)
                 if event and event.roles:
                     events.append(event)
-    return facts, events
+    return facts, events, seen
 
 
 _TITLE_PARTS = {"compound", "amod", "nmod"}
@@ -329,8 +361,9 @@ def _title(trigger, ps: ParsedSentence) -> str:
     for child in trigger.rights:
         if child.dep_ == "prep" and child.lower_ == "of" and child.i == trigger.i + 1:
             words = list(child.subtree)
-            if len(words) <= 7 and not any(ps.at(w) and ps.entities.get(ps.at(w).entity, None) is not None
-                                           and ps.entities[ps.at(w).entity].type == "Person" for w in words):
+            named = [ps.entities.get(ps.at(w).entity) for w in words if ps.at(w)]
+            if len(words) <= 7 and not any(w.pos_ in ("VERB", "AUX") for w in words) and \
+                    not any(e is not None and e.type in ("Person", "CriminalGroup") for e in named):
                 right = words[-1].i + 1
         break
     return ps.doc[left:right].text
@@ -349,9 +382,9 @@ def drop_ended(facts: list[Fact], parsed: list[ParsedSentence], rules: SyntaxRul
             out.append(fact)
             continue
         tokens = [t for t in ps.doc if mention.start <= ps.sentence.start + t.idx < mention.end]
-        root = next((t for t in tokens if t.head not in tokens or t.head is t), None)
+        root = next((t for t in tokens if t.head not in tokens or t.head.i == t.i), None)
         node, hops, stop = root, 0, False
-        while node is not None and node.head is not node and hops < 3 and node.dep_ in ("pobj", "prep", "compound"):
+        while node is not None and node.head.i != node.i and hops < 3 and node.dep_ in ("pobj", "prep", "compound"):
             node, hops = node.head, hops + 1
             stop = stop or node.lemma_.lower() in ended
         if not stop and root is not None:
@@ -385,14 +418,15 @@ def _clause_tokens(trigger) -> list:
     """The words of the trigger's own clause: its nearest verbal ancestor's subtree without the clauses hanging
     from it ("police detained X, whose father was killed in 2013": 2013 is not the arrest's year)."""
     node = trigger
-    while node.pos_ not in ("VERB", "AUX") and node.head is not node:
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
         node = node.head
-    out = []
-    skip: set[int] = set()
+    out = list(trigger.subtree) if node.i != trigger.i else []  # a noun's own words: "attacks that began on 31 May"
+    skip: set[int] = {t.i for t in out}
     for token in node.subtree:
         if token.i in skip:
             continue
-        if token is not node and token.dep_ in _OTHER_CLAUSES and trigger not in token.subtree:
+        if token.i != node.i and token.dep_ in _OTHER_CLAUSES and \
+                not token.left_edge.i <= trigger.i <= token.right_edge.i:
             skip.update(t.i for t in token.subtree)
             continue
         out.append(token)
@@ -420,6 +454,42 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
                  targets=ids("target"), places=ids("place"), date=date, roles=tuple(roles), parse=path)
 
 
+_PARAGRAPH_WINDOW = 2  # sentences back in the paragraph an event's missing place or date may come from
+
+
+def _from_paragraph(event: Event, ps: ParsedSentence, sentences: list[Sentence], lexicon, article,
+                    rule: SyntaxRule) -> Event:
+    """An event whose sentence names no place or date takes the nearest ones of the sentences just before it in
+    the same paragraph ("Four bodies were found in X on Saturday. All four had been shot."), never across
+    paragraphs (in a newsletter the next paragraph may be another story)."""
+    before = [s for s in sentences if s.paragraph == ps.sentence.paragraph and
+              0 < ps.sentence.index - s.index <= _PARAGRAPH_WINDOW][::-1]
+    notes = []
+    if "place" in rule.arguments and not event.places:
+        classes = rule.arguments["place"].classes
+        where = lexicon.syntax.grammar["place_prepositions"]
+        for sentence in before:
+            found = [m for m in ps.context if m.sentence == sentence.index and
+                     m.entity in ps.entities and any(lexicon.ontology.is_a(ps.entities[m.entity].type, c)
+                                                      for c in classes) and
+                     article.text[max(0, m.start - 12):m.start].split()[-1:] and
+                     article.text[max(0, m.start - 12):m.start].split()[-1].lower() in where]
+            if found:
+                place = replace(found[0], resolution=f"'{found[0].text}': the place of the sentence before, in "
+                                                     f"the same paragraph")
+                event = replace(event, places=(place.entity,), roles=event.roles + (("place", place),))
+                notes.append(f"place '{place.text}' from the sentence before")
+                break
+    if not event.date:
+        for sentence in before:
+            dates = find_dates(sentence.text, lexicon.dates, article.published, offset=sentence.start)
+            if dates:
+                event = replace(event, date=dates[-1].value)
+                notes.append(f"date '{dates[-1].text}' from the sentence before")
+                break
+    return replace(event, parse="; ".join([event.parse or ""] + notes)) if notes else event
+
+
 def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule) -> list[Mention]:
     """No place in the trigger's own words: the first region of the sentence named after a place preposition
     ("in", "near", "at")."""
@@ -432,6 +502,27 @@ def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule) -> list[Menti
                 return [replace(mention, resolution=mention.resolution or
                                 f"'{mention.text}' is the place the sentence names, not the trigger's clause")]
     return []
+
+
+def carry_over(events: list[Event], rules: SyntaxRules, window: int = 2) -> list[Event]:
+    """"Police arrested four on Monday. Those detained included X": a syntax event whose rule carries a role over
+    and that has none takes it from the event of its type a sentence or two before."""
+    by_id = {r.id: r for r in rules}
+    out: list[Event] = []
+    for event in events:
+        rule = by_id.get(event.rule)
+        for role in (rule.carry_over if rule else ()):
+            if getattr(event, f"{role}s"):
+                continue
+            previous = next((e for e in reversed(out) if e.type == event.type and getattr(e, f"{role}s")
+                             and 0 < event.sentence.index - e.sentence.index <= window), None)
+            if previous:
+                carried = tuple((r, m) for r, m in previous.roles if r == role)
+                event = replace(event, roles=event.roles + carried, **{f"{role}s": getattr(previous, f"{role}s")},
+                                parse=f"{event.parse}; {role} carried over from the {event.type} of the sentence "
+                                      f"before")
+        out.append(event)
+    return out
 
 
 def implied_by_syntax(event: Event, rules: SyntaxRules) -> list[Fact]:

@@ -23,7 +23,7 @@ CHECKS = ("negation", "modality", "hypothetical", "past")
 _GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_marks", "past_adverbs",
                   "perfect_auxiliaries", "place_prepositions", "clause_openers", "alias_cues", "name_connectors",
                   "conjunctions", "auxiliaries", "date_words", "not_person_openers", "person_pronouns",
-                  "group_pronouns", "ended_heads")
+                  "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Trigger:
     pos: frozenset[str]
     deps: frozenset[str]
     words: frozenset[str]  # the lemmas' surface words for the parse gate (lower case, inflections included)
+    with_paths: tuple[tuple[Step, ...], ...] = ()  # paths that must reach a token ("take" + prep[into]/pobj[custody])
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class SyntaxRule:
     literal_title: bool = False  # the object is the trigger's own phrase ("security minister", "mayor of Tumbes")
     implies: tuple[tuple[str, str, str], ...] = ()  # (predicate, role, role) facts an event implies
     require: tuple[str, ...] = ()
+    carry_over: tuple[str, ...] = ()  # roles an event without them takes from the like event just before
     examples: tuple[dict, ...] = ()
     counter_examples: tuple[dict, ...] = ()
 
@@ -168,9 +170,11 @@ def compile_syntax(data: dict, grammar_data: dict, ontology, entities) -> Syntax
             raise InvalidLexicon(f"{where}: the trigger needs 'lemma'")
         lemmas = frozenset(str(x).lower() for x in t["lemma"])
         trigger = Trigger(lemmas, frozenset(t.get("pos") or ()), frozenset(t.get("dep") or ()),
-                          _words(lemmas) | frozenset(w for x in lemmas for w in _IRREGULAR.get(x, ())))
+                          _words(lemmas) | frozenset(w for x in lemmas for w in _IRREGULAR.get(x, ())),
+                          tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get("with") or ()))
         triggers.update(trigger.words)
-        arguments = {name: _argument(arg, ontology, f"{where}, {name}") for name, arg in (spec.get("args") or {}).items()}
+        arguments = {name: _argument(arg, ontology, f"{where}, {name}")
+                     for name, arg in (spec.get("args") or {}).items()}
         wanted = ("subject", "object") if spec.get("fact") else ROLES
         for name in arguments:
             if name not in wanted:
@@ -196,7 +200,8 @@ def compile_syntax(data: dict, grammar_data: dict, ontology, entities) -> Syntax
             implies.append((item["fact"], item["subject"], item["object"]))
         rules.append(SyntaxRule(spec["id"], trigger, arguments, checks, float(spec.get("confidence", 0.75)),
                                 spec.get("fact"), spec.get("event"), fixed, literal == "title", tuple(implies),
-                                tuple(spec.get("require") or ()), tuple(spec["examples"]),
+                                tuple(spec.get("require") or ()), tuple(spec.get("carry_over") or ()),
+                                tuple(spec["examples"]),
                                 tuple(spec["counter_examples"])))
     groups = frozenset(ontology.subclasses("Organization"))
     pronouns = {w: frozenset({"Person"}) for w in grammar["person_pronouns"]}
