@@ -262,6 +262,12 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
     if "negation" in rule.checks and any(c.dep_ == "neg" or c.lemma_.lower() in g["negation"]
                                          for c in children + [c for c in verb.children if c.dep_ == "neg"]):
         return "negated"
+    subjects = [c for c in children + (list(trigger.head.children) if trigger.dep_ == "conj" else [])
+                if c.dep_ in ("nsubj", "nsubjpass")]
+    if "negation" in rule.checks and any(c.lower_ in g["negative_subjects"] or
+                                         any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+                                         for c in subjects):
+        return "negated"  # "no one was captured"
     if "modality" in rule.checks and any(c.dep_ == "aux" and c.lemma_.lower() in g["modals"]
                                          for c in children + list(verb.children)):
         return "modal"
@@ -331,7 +337,11 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                 if rule.predicate:
                     facts.extend(_facts(rule, filled, ps.sentence, path))
                     continue
-                if any(not filled.get(r) for r in rule.require) or not any(filled.values()):
+                if "place" in rule.arguments and not filled.get("place"):
+                    filled["place"] = _sentence_place(ps, lexicon, rule)
+                if any(not filled.get(r) for r in rule.require) or not any(filled.values()) or \
+                        rule.require_any and not any(filled.get(r) for r in rule.require_any) and \
+                        not ("target" in rule.require_any and _reads_target(rule, trigger)):
                     continue
                 if dates is None:
                     dates = find_dates(ps.sentence.text, lexicon.dates, article.published, offset=ps.sentence.start)
@@ -435,8 +445,6 @@ def _clause_tokens(trigger) -> list:
 
 def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon, path: str) -> Event | None:
     sentence = ps.sentence
-    if "place" in rule.arguments and not filled.get("place"):
-        filled["place"] = _sentence_place(ps, lexicon, rule)
     own = _clause_tokens(trigger)
     inside = [d for d in dates if any(t.idx <= d.start - sentence.start < t.idx + len(t.text) for t in own)]
     at = sentence.start + trigger.idx

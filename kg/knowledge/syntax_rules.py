@@ -23,7 +23,8 @@ CHECKS = ("negation", "modality", "hypothetical", "past")
 _GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_marks", "past_adverbs",
                   "perfect_auxiliaries", "place_prepositions", "clause_openers", "alias_cues", "name_connectors",
                   "conjunctions", "auxiliaries", "date_words", "not_person_openers", "person_pronouns",
-                  "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns")
+                  "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns",
+                  "negative_subjects")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class SyntaxRule:
     literal_title: bool = False  # the object is the trigger's own phrase ("security minister", "mayor of Tumbes")
     implies: tuple[tuple[str, str, str], ...] = ()  # (predicate, role, role) facts an event implies
     require: tuple[str, ...] = ()
+    require_any: tuple[str, ...] = ()  # at least one of these roles (an arrest needs its police or its suspect)
     carry_over: tuple[str, ...] = ()  # roles an event without them takes from the like event just before
     examples: tuple[dict, ...] = ()
     counter_examples: tuple[dict, ...] = ()
@@ -200,7 +202,8 @@ def compile_syntax(data: dict, grammar_data: dict, ontology, entities) -> Syntax
             implies.append((item["fact"], item["subject"], item["object"]))
         rules.append(SyntaxRule(spec["id"], trigger, arguments, checks, float(spec.get("confidence", 0.75)),
                                 spec.get("fact"), spec.get("event"), fixed, literal == "title", tuple(implies),
-                                tuple(spec.get("require") or ()), tuple(spec.get("carry_over") or ()),
+                                tuple(spec.get("require") or ()), tuple(spec.get("require_any") or ()),
+                                tuple(spec.get("carry_over") or ()),
                                 tuple(spec["examples"]),
                                 tuple(spec["counter_examples"])))
     groups = frozenset(ontology.subclasses("Organization"))
