@@ -67,7 +67,7 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         if fact.object not in result.entities and not fact.object_is_literal:
             result.entities[fact.object] = lexicon.entities[fact.object]
     result.facts.extend(_curated_chains(mentions, sentences, result.entities, lexicon))
-    result.facts = [f for f in drop_ended(_unique(result.facts), parsed, lexicon.syntax)
+    result.facts = [f for f in _longest_titles(drop_ended(_unique(result.facts), parsed, lexicon.syntax))
                     if _plausible(f, result.entities, lexicon)]
     apply_to_extraction(result, lexicon.curation, lexicon.entities)
     result.cited_outlets = _unique(result.cited_outlets)
@@ -150,6 +150,14 @@ def _plausible(fact: Fact, entities: dict[str, Entity], lexicon: Lexicon) -> boo
         return False
     subject = entities.get(fact.subject)
     return not (subject and subject.type == "Country")
+
+
+def _longest_titles(facts: list[Fact]) -> list[Fact]:
+    """"Prosecutor General" and not also "Prosecutor" for one person in one sentence, whichever rules read them."""
+    titles = [f for f in facts if f.predicate == "holdsPosition"]
+    return [f for f in facts if f.predicate != "holdsPosition" or not any(
+        g.subject == f.subject and g.sentence.index == f.sentence.index and len(g.object) > len(f.object)
+        and f.object.lower() in g.object.lower() for g in titles)]
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

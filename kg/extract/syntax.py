@@ -286,6 +286,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
             return "past"
         if any(c.lemma_.lower() in g["past_adverbs"] for c in children):
             return "past"
+        if any(c.dep_ in ("amod", "advmod") and c.lower_ in g["past_modifiers"] for c in children):
+            return "past"  # "the former head of the armed forces"
     return None
 
 
