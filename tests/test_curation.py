@@ -104,10 +104,10 @@ def test_decisions_are_in_the_graph(tmp_path):
 
 
 @pytest.mark.parametrize("entry, message", [
-    ("- {id: x, action: delete, reason: r}", "action must be one of"),
-    ("- {id: x, action: reject, reason: r, fact: {subject: a}}", "fact needs subject, predicate and object"),
+    ("- {id: x, action: delete, reason: r}", "action: Input should be 'reject', 'merge', 'alias' or 'type'"),
+    ("- {id: x, action: reject, reason: r, fact: {subject: a}}", "missing 'fact.predicate'"),
     ("- {id: x, action: type, entity: a, type: Cartel, reason: r}", "type 'Cartel' is not a class"),
-    ("- {id: x, action: alias, entity: a, names: {es: [b]}}", "say why"),
+    ("- {id: x, action: alias, entity: a, names: {es: [b]}}", "missing 'reason'"),
 ])
 def test_bad_decisions_are_named(tmp_path, entry, message):
     with pytest.raises(InvalidLexicon, match=f"curation.yaml: decision 1 .*{message}"):

@@ -63,11 +63,11 @@ def broken_copy(tmp_path):
 
 
 @pytest.mark.parametrize("entry, message", [
-    ("- {id: Bad Id, label: X, type: CriminalGroup}", "entry 1 (Bad Id): id must be a lowercase slug"),
+    ("- {id: Bad Id, label: X, type: CriminalGroup}", "entry 1 (Bad Id): id: must be a lowercase slug"),
     ("- {id: x-group, label: X, type: Cartel}", "entry 1 (x-group): type 'Cartel' is not"),
     ("- {id: x-group, label: X, type: CriminalGroup, home: [atlantis]}", "refers to 'atlantis'"),
     ("- {id: x-group, type: CriminalGroup}", "entry 1 (x-group): missing 'label'"),
-    ("- {id: x-group, label: X, type: CriminalGroup, colour: red}", "unknown field(s) colour"),
+    ("- {id: x-group, label: X, type: CriminalGroup, colour: red}", "entry 1 (x-group): unknown field 'colour'"),
     ("- {id: shining-path, label: X, type: CriminalGroup}", "id 'shining-path' is also used by"),
 ])
 def test_bad_gazetteer_entries_are_named(broken_copy, entry, message):
@@ -92,7 +92,7 @@ def test_a_file_without_source_is_refused(broken_copy):
      r"\(bad.agent\): agent type 'AdministrativeArea' is no Actor"),
     ("events.yaml",
      "{id: bad.place, type: Attack, trigger: raided, place: {side: after, types: [Region], after_words: in}}",
-     r"\(bad.place\): place.after_words must be a list of lower-case words"),
+     r"event \d+ \(bad.place\): place.after_words: Input should be a valid list, not 'in'"),
 ])
 def test_bad_pattern_is_named(broken_copy, file, rule, message):
     path = broken_copy / "patterns" / file

@@ -47,7 +47,7 @@ def test_arbitrary_text_never_crashes_and_offsets_hold(lexicon, body):
                 assert article.text[mention.start:mention.end] == mention.text
     for mention in extraction.mentions:
         assert article.text[mention.start:mention.end] == mention.text
-    assert check_article(extraction_quads(extraction, lexicon), lexicon.ontology) == []
+    assert check_article(extraction_quads(extraction, lexicon), lexicon.root) == []
 
 
 @SETTINGS

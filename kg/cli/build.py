@@ -21,7 +21,8 @@ from kg.paths import default_store
 def build(sources: tuple[Path, ...], store_location: str | None, jobs: int) -> None:
     """Extract facts from articles and write them into the store.
 
-    SOURCES are .txt or .html files or folders of them (default: seeds/). Each article becomes a named
+    SOURCES are .txt or .html files or folders of them (default: seeds/ of the working folder, as in the
+    repository's checkout; elsewhere, name them). Each article becomes a named
     graph of its own; building it again replaces that graph, and an article whose file and the curated data
     are unchanged is skipped without being read. After a change to the curated data every article is built
     again: when SOURCES hold all the store's articles and the store nothing else, into an emptied store, as
@@ -40,6 +41,9 @@ def build(sources: tuple[Path, ...], store_location: str | None, jobs: int) -> N
     from kg.read.files import article_files
     from kg.store.embedded import open_store
 
+    if not sources and not Path("seeds").is_dir():
+        raise click.UsageError("no SOURCES given, and no seeds/ folder here to build by default: name the article "
+                               "files or folders to build, e.g. kg build path/to/articles/")
     chosen = list(sources) or [Path("seeds")]
     try:
         total = sum(1 for _ in article_files(chosen))  # a mistyped path fails here, before the store is made
@@ -106,6 +110,9 @@ def extract_command(file: Path, fmt: str, explain: bool) -> None:
 def evaluate(folder: Path, articles: Path | None, verbose: bool, as_json: bool) -> None:
     """Score extraction against gold files (NAME.gold.json beside NAME.txt or NAME.html).
 
+    The gold format is described in tests/gold/GOLD_FORMAT.md of the repository, beside the gold files of the
+    seeds.
+
     Each article is built alone; prints per-article and overall recall, violations of the must-not list and
     the share of entity types right. Exit status 1 when any article has a violation or fails to build.
 
@@ -151,20 +158,26 @@ def validate(store_location: str | None, article: str | None) -> None:
     """Check the store against the SHACL shapes of ontology/shapes.ttl with pySHACL.
 
     Prints one line per violation (the node, the property, what is wrong, the shape) and exits with 1 when
-    there is any. `kg build` already refuses an article whose graph does not conform.
+    there is any. `kg build` already refuses an article whose graph does not conform, checking it against the
+    same shapes. The whole store is one graph here (an entity named in two articles is checked once, with
+    what both say); a progress bar, one step per shape, shows on a terminal.
 
     \b
     Examples:
       kg validate
       kg validate --article 000_6bef111ac725a0fa
     """
+    from tqdm import tqdm
+
     from kg.paths import ontology_dir
-    from kg.rdf.validate import validate_store
+    from kg.rdf.validate import shape_names, validate_store
     from kg.store.embedded import open_store
 
     try:
         store = open_store(store_location or default_store(), read_only=True)
-        violations, statements = validate_store(store, ontology_dir(), article)
+        with tqdm(total=len(shape_names(ontology_dir())), unit="shape", file=sys.stderr,
+                  disable=not sys.stderr.isatty(), dynamic_ncols=True) as bar:
+            violations, statements = validate_store(store, ontology_dir(), article, lambda _: bar.update(1))
     except KgError as exc:
         fail(exc)
     for violation in violations:

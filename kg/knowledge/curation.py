@@ -5,16 +5,13 @@ apply to each extraction; every decision is recorded in the graph.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from kg.errors import InvalidLexicon
+from kg.knowledge.schemas import CurationFile
 from kg.model import Entity, Event, Extraction, Fact, Mention
 
 __all__ = ["Decision", "Curation", "load_curation", "apply_to_gazetteer", "apply_to_extraction"]
-
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_ACTIONS = {"reject": ("fact",), "merge": ("from", "into"), "alias": ("entity", "names"), "type": ("entity", "type")}
 
 
 @dataclass(frozen=True)
@@ -39,34 +36,15 @@ class Curation:
     aliases: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # found entity id -> names
 
 
-def load_curation(data: dict | None, ontology) -> tuple[Decision, ...]:
-    """Check every decision; a bad one names its position and id."""
+def load_curation(spec: CurationFile | None, ontology) -> tuple[Decision, ...]:
+    """The decisions of curation.yaml (its schema checked them); a type that kg.ttl lacks names its decision."""
     decisions = []
-    seen: set[str] = set()
-    for index, entry in enumerate((data or {}).get("decisions") or []):
-        where = f"curation.yaml: decision {index + 1} ({entry.get('id', '?') if isinstance(entry, dict) else '?'})"
-        if not isinstance(entry, dict):
-            raise InvalidLexicon(f"{where}: expected a mapping")
-        if not isinstance(entry.get("id"), str) or not _ID.match(entry["id"]) or entry["id"] in seen:
-            raise InvalidLexicon(f"{where}: needs a unique lowercase slug 'id'")
-        seen.add(entry["id"])
-        action = entry.get("action")
-        if action not in _ACTIONS:
-            raise InvalidLexicon(f"{where}: action must be one of {', '.join(sorted(_ACTIONS))}")
-        for key in _ACTIONS[action]:
-            if not entry.get(key):
-                raise InvalidLexicon(f"{where}: a {action} decision needs '{key}'")
-        if not str(entry.get("reason") or "").strip():
-            raise InvalidLexicon(f"{where}: say why (reason)")
-        if action == "reject" and not {"subject", "predicate", "object"} <= set(entry["fact"]):
-            raise InvalidLexicon(f"{where}: fact needs subject, predicate and object")
-        if action == "type" and entry["type"] not in ontology.classes:
-            raise InvalidLexicon(f"{where}: type '{entry['type']}' is not a class of kg.ttl")
-        if action == "alias" and not isinstance(entry["names"], dict):
-            raise InvalidLexicon(f"{where}: names must map a language to a list of names")
-        data = {k: v for k, v in entry.items() if k not in ("id", "action", "reason", "by", "date")}
-        decisions.append(Decision(entry["id"], action, str(entry["reason"]).strip(), entry.get("by"),
-                                  str(entry["date"]) if entry.get("date") else None, data))
+    for index, entry in enumerate(spec.decisions if spec else ()):
+        if entry.type is not None and entry.type not in ontology.classes:
+            raise InvalidLexicon(f"curation.yaml: decision {index + 1} ({entry.id}): type '{entry.type}' is not a "
+                                 f"class of kg.ttl")
+        data = entry.model_dump(by_alias=True, exclude_none=True, exclude={"id", "action", "reason", "by", "date"})
+        decisions.append(Decision(entry.id, entry.action, entry.reason, entry.by, entry.date, data))
     return tuple(decisions)
 
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kg.knowledge.schemas import DatesFile
+
 __all__ = ["DateMention", "DateRules", "find_dates", "parse_day_month_year"]
 
 
@@ -35,15 +37,14 @@ class DateRules:
     future_tolerance_days: int
 
     @classmethod
-    def from_data(cls, data: dict) -> "DateRules":
-        months = {w.lower().rstrip("."): int(n) for n, words in data["months"].items() for w in words}
-        weekdays = {w.lower(): int(n) for n, words in data["weekdays"].items() for w in words}
-        return cls(months=months, weekdays=weekdays,
-                   relative_years={k.lower(): int(v) for k, v in data.get("relative_years", {}).items()},
-                   relative_months={k.lower(): int(v) for k, v in data.get("relative_months", {}).items()},
-                   relative_days={k.lower(): int(v) for k, v in data.get("relative_days", {}).items()},
-                   start_cues=tuple(data.get("start_cues", ())), end_cues=tuple(data.get("end_cues", ())),
-                   future_tolerance_days=int(data.get("future_tolerance_days", 31)))
+    def from_spec(cls, spec: DatesFile) -> DateRules:
+        return cls(months={w.lower().rstrip("."): n for n, words in spec.months.items() for w in words},
+                   weekdays={w.lower(): n for n, words in spec.weekdays.items() for w in words},
+                   relative_years={k.lower(): v for k, v in spec.relative_years.items()},
+                   relative_months={k.lower(): v for k, v in spec.relative_months.items()},
+                   relative_days={k.lower(): v for k, v in spec.relative_days.items()},
+                   start_cues=tuple(spec.start_cues), end_cues=tuple(spec.end_cues),
+                   future_tolerance_days=spec.future_tolerance_days)
 
     def pattern(self) -> re.Pattern[str]:
         return _compiled(self)

@@ -11,6 +11,7 @@ import regex
 
 from kg.errors import InvalidLexicon
 from kg.knowledge.literals import LiteralGate
+from kg.knowledge.schemas import EventsFile
 
 __all__ = ["ROLES", "Role", "EventRule", "compile_events"]
 
@@ -53,50 +54,37 @@ def _classes(names, ontology, where) -> frozenset[str]:
     return frozenset(out)
 
 
-def compile_events(data: dict, ontology, cues) -> LiteralGate[EventRule]:
-    """Check and compile every event rule; a bad one names its id."""
+def compile_events(data: EventsFile, ontology, cues) -> LiteralGate[EventRule]:
+    """Check and compile every event rule against the ontology and the cue sets; a bad one names its id."""
     rules = []
-    for index, spec in enumerate((data or {}).get("events", [])):
-        where = f"patterns/events.yaml: event {index + 1} ({spec.get('id', '?')})"
-        if not spec.get("id") or not spec.get("type") or not spec.get("trigger"):
-            raise InvalidLexicon(f"{where}: needs id, type and trigger")
-        if spec["type"] not in ontology.classes or not ontology.is_a(spec["type"], "Event"):
-            raise InvalidLexicon(f"{where}: '{spec['type']}' is not an Event class of kg.ttl")
+    for index, spec in enumerate(data.events):
+        where = f"patterns/events.yaml: event {index + 1} ({spec.id})"
+        if spec.type not in ontology.classes or not ontology.is_a(spec.type, "Event"):
+            raise InvalidLexicon(f"{where}: '{spec.type}' is not an Event class of kg.ttl")
         roles = {}
-        for role in ROLES:
-            if role in spec:
-                r = spec[role]
-                if r.get("side") not in ("before", "after"):
-                    raise InvalidLexicon(f"{where}: {role}.side must be before or after")
-                wanted = "Region" if role == "place" else "Actor"  # what ontology/shapes.ttl wants there
-                for name in r.get("types", ["Actor"]):
-                    if name in ontology.classes and not ontology.is_a(name, wanted) and \
-                            not (wanted == "Actor" and name == "Country"):  # a country acts through its government
-                        raise InvalidLexicon(f"{where}: {role} type '{name}' is no {wanted}")
-                words = r.get("after_words")
-                if words is not None and (not isinstance(words, list) or not all(
-                        isinstance(w, str) and re.fullmatch(r"[a-z]+", w) for w in words)):
-                    raise InvalidLexicon(f"{where}: {role}.after_words must be a list of lower-case words")
-                roles[role] = Role(r["side"], _classes(r.get("types", ["Actor"]), ontology, where),
-                                   bool(r.get("by", False)),
-                                   tuple(_classes([p], ontology, where) for p in r.get("prefer", [])),
-                                   bool(r.get("list", False)), frozenset(words or ()))
-        for check in spec.get("checks", []):
+        for name, r in spec.roles().items():
+            wanted = "Region" if name == "place" else "Actor"  # what ontology/shapes.ttl wants there
+            for cls in r.types:
+                if cls in ontology.classes and not ontology.is_a(cls, wanted) and \
+                        not (wanted == "Actor" and cls == "Country"):  # a country acts through its government
+                    raise InvalidLexicon(f"{where}: {name} type '{cls}' is no {wanted}")
+            roles[name] = Role(r.side, _classes(r.types, ontology, where), r.by,
+                               tuple(_classes([p], ontology, where) for p in r.prefer), r.many,
+                               frozenset(r.after_words or ()))
+        for check in spec.checks:
             if check not in cues.sets:
                 raise InvalidLexicon(f"{where}: check '{check}' is not a cue set of patterns/cues.yaml")
-        for implied in spec.get("implies", []):
-            if implied.get("predicate") not in ontology.properties:
-                raise InvalidLexicon(f"{where}: implied predicate '{implied.get('predicate')}' is not in kg.ttl")
-        try:
-            trigger = regex.compile(spec["trigger"], regex.IGNORECASE)
-        except regex.error as exc:
-            raise InvalidLexicon(f"{where}: trigger: {exc}") from exc
-        blockers = spec.get("blockers")
+        for implied in spec.implies:
+            if implied.predicate not in ontology.properties:
+                raise InvalidLexicon(f"{where}: implied predicate '{implied.predicate}' is not in kg.ttl")
+            for cls in implied.agent_types or ():
+                if cls not in ontology.classes:
+                    raise InvalidLexicon(f"{where}: unknown class '{cls}' in implies.agent_types")
+        blockers = spec.blockers
         rules.append(EventRule(
-            spec["id"], spec["type"], trigger, roles, tuple(spec.get("passive", ())), tuple(spec.get("require", ())),
-            tuple(spec.get("require_any", ())), tuple(spec.get("implies", ())), tuple(spec.get("checks", ())),
+            spec.id, spec.type, regex.compile(spec.trigger, regex.IGNORECASE), roles, tuple(spec.passive),
+            tuple(spec.require), tuple(spec.require_any), tuple(i.model_dump() for i in spec.implies),
+            tuple(spec.checks),
             re.compile(r"(?i)\b(?:" + "|".join(re.escape(b) for b in blockers) + r")\b") if blockers else None,
-            float(spec.get("confidence", 0.7)), bool(spec.get("lasting", False)),
-            tuple(spec.get("carry_over", ()))))
+            spec.confidence, spec.lasting, tuple(spec.carry_over)))
     return LiteralGate(rules, lambda rule: rule.trigger)
-

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.knowledge.schemas import ReaderFile
+
 __all__ = ["Layout"]
 
 
@@ -28,17 +30,12 @@ class Layout:
     max_future_days: int = 2
 
     @classmethod
-    def from_data(cls, data: dict) -> "Layout":
-        return cls(nav_prefixes=tuple(sorted(data["nav_prefixes"], key=len, reverse=True)),
-                   kicker_lines=frozenset(data.get("kicker_lines", ())),
-                   byline=re.compile(data["byline"]),
-                   analysis_headings=frozenset(data["analysis_headings"]),
-                   skip_line_prefixes=tuple(data.get("skip_line_prefixes", ())),
-                   end_markers=tuple(data.get("end_markers", ())),
-                   teaser_line=re.compile(data["teaser_line"]),
-                   publisher=data.get("publisher"),
-                   abbreviations=frozenset(data.get("abbreviations", ())),
-                   max_bytes=int(data.get("max_bytes", 10_000_000)),
-                   max_sentence_chars=int(data.get("max_sentence_chars", 2000)),
-                   max_future_days=int(data.get("max_future_days", 2)))
+    def from_spec(cls, spec: ReaderFile) -> Layout:
+        return cls(nav_prefixes=tuple(sorted(spec.nav_prefixes, key=len, reverse=True)),
+                   kicker_lines=frozenset(spec.kicker_lines), byline=re.compile(spec.byline),
+                   analysis_headings=frozenset(spec.analysis_headings),
+                   skip_line_prefixes=tuple(spec.skip_line_prefixes), end_markers=tuple(spec.end_markers),
+                   teaser_line=re.compile(spec.teaser_line), publisher=spec.publisher,
+                   abbreviations=frozenset(spec.abbreviations), max_bytes=spec.max_bytes,
+                   max_sentence_chars=spec.max_sentence_chars, max_future_days=spec.max_future_days)
 

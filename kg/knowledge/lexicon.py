@@ -13,7 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-import yaml
 
 from kg.errors import InvalidLexicon
 from kg.knowledge.curation import Curation, apply_to_gazetteer, load_curation
@@ -24,6 +23,24 @@ from kg.knowledge.literals import LiteralGate
 from kg.knowledge.matcher import NameIndex
 from kg.knowledge.name_rules import compile_name_rules
 from kg.knowledge.relation_rules import compile_relations
+from kg.knowledge.schemas import (
+    AnaphoraFile,
+    CuesFile,
+    CurationFile,
+    DatesFile,
+    DemonymsFile,
+    EntityEntry,
+    EventsFile,
+    GazetteerFile,
+    GivenNamesFile,
+    GrammarFile,
+    NamesFile,
+    PeopleFile,
+    ReaderFile,
+    RelationsFile,
+    SyntaxFile,
+    read_curated,
+)
 from kg.knowledge.syntax_rules import SyntaxRules, compile_syntax
 from kg.model import Entity
 from kg.paths import ontology_dir
@@ -32,9 +49,6 @@ from kg.vocab import KG
 
 __all__ = ["Lexicon", "load_lexicon", "default_lexicon", "Ontology", "PeopleRules", "Cues", "AnaphorRule"]
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_ENTITY_KEYS = {"id", "label", "type", "names", "acronyms", "kind", "country", "home", "locatedIn", "generic",
-                "nominals", "wikidata", "geonames", "iso", "note"}
 KINDS = {"cartel", "gang", "guerrilla", "paramilitary", "dissidents", "faction", "militia", "mafia", "prison-gang",
          "smuggling-network"}
 
@@ -166,16 +180,6 @@ class Lexicon:
         return out
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ~10x faster
-
-
-def _read_yaml(path: Path, root: Path):
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (a safe loader)
-    except (OSError, yaml.YAMLError) as exc:
-        raise InvalidLexicon(f"{path.relative_to(root)}: cannot read: {exc}") from exc
-
-
 def load_ontology(root: Path) -> Ontology:
     path = root / "kg.ttl"
     try:
@@ -208,78 +212,42 @@ def load_ontology(root: Path) -> Ontology:
     return Ontology(frozenset(classes), ancestors, frozenset(props), turtle)
 
 
-def _names(entry: dict, where: str) -> tuple[tuple[str, str], ...]:
-    names = entry.get("names") or {}
-    if not isinstance(names, dict):
-        raise InvalidLexicon(f"{where}: 'names' must map a language to a list of names")
-    out: list[tuple[str, str]] = []
-    for lang, values in sorted(names.items()):
-        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
-            raise InvalidLexicon(f"{where}: names.{lang} must be a list of non-empty strings")
-        out.extend((v.strip(), str(lang)) for v in values)
-    acronyms = entry.get("acronyms") or []
-    if not isinstance(acronyms, list) or not all(isinstance(a, str) and a.strip() for a in acronyms):
-        raise InvalidLexicon(f"{where}: 'acronyms' must be a list of strings")
-    out.extend((a.strip(), "") for a in acronyms)
+def _names(entry: EntityEntry) -> tuple[tuple[str, str], ...]:
+    """The entry's names and acronyms, each once, the label left out (it is a name anyway)."""
+    out = [(name, lang) for lang, names in sorted(entry.names.items()) for name in names]
+    out.extend((acronym, "") for acronym in entry.acronyms)
     seen: set[str] = set()
     unique = []
     for name, lang in out:
-        if name != entry["label"] and name not in seen:
+        if name != entry.label and name not in seen:
             seen.add(name)
             unique.append((name, lang))
     return tuple(unique)
 
 
-def _str_list(entry: dict, key: str, where: str) -> tuple[str, ...]:
-    value = entry.get(key) or []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-        raise InvalidLexicon(f"{where}: '{key}' must be a list of strings")
-    return tuple(str(v) for v in value)
-
-
 def load_gazetteer(root: Path, ontology: Ontology) -> dict[str, Entity]:
     """Every entity of gazetteer/*.yaml, with region references (ids or ISO codes) checked and resolved."""
-    raw: list[tuple[dict, str]] = []
-    folder = root / "gazetteer"
-    for path in sorted(folder.glob("*.yaml")):
-        data = _read_yaml(path, root)
+    raw: list[tuple[EntityEntry, str]] = []
+    for path in sorted((root / "gazetteer").glob("*.yaml")):
         rel = f"gazetteer/{path.name}"
-        if not isinstance(data, dict) or not isinstance(data.get("entities"), list):
-            raise InvalidLexicon(f"{rel}: expected a mapping with an 'entities' list")
-        if not str(data.get("source") or "").strip():
-            raise InvalidLexicon(f"{rel}: says nowhere where its facts come from (add 'source:')")
-        for index, entry in enumerate(data["entities"]):
-            where = f"{rel}: entry {index + 1}"
-            if not isinstance(entry, dict):
-                raise InvalidLexicon(f"{where}: expected a mapping")
-            if isinstance(entry.get("id"), str):
-                where += f" ({entry['id']})"
-            unknown = set(entry) - _ENTITY_KEYS
-            if unknown:
-                raise InvalidLexicon(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-            for key in ("id", "label", "type"):
-                if not isinstance(entry.get(key), str) or not entry[key].strip():
-                    raise InvalidLexicon(f"{where}: missing '{key}'")
-            if not _ID.match(entry["id"]):
-                raise InvalidLexicon(f"{where}: id must be a lowercase slug (a-z, 0-9, -)")
-            if entry["type"] not in ontology.classes or not (
-                    ontology.is_a(entry["type"], "Actor") or ontology.is_a(entry["type"], "Region")
-                    or entry["type"] == "CriminalEconomy"):
-                raise InvalidLexicon(f"{where}: type '{entry['type']}' is not an actor, region or economy "
-                                     f"class of kg.ttl")
-            if entry.get("kind") is not None and entry["kind"] not in KINDS:
-                raise InvalidLexicon(f"{where}: kind '{entry['kind']}' is not one of {', '.join(sorted(KINDS))}")
-            raw.append((entry, f"{rel}#{entry['id']}"))
-    by_id: dict[str, tuple[dict, str]] = {}
+        data = read_curated(root, rel, GazetteerFile)
+        for index, entry in enumerate(data.entities):
+            where = f"{rel}: entry {index + 1} ({entry.id})"
+            if entry.type not in ontology.classes or not (
+                    ontology.is_a(entry.type, "Actor") or ontology.is_a(entry.type, "Region")
+                    or entry.type == "CriminalEconomy"):
+                raise InvalidLexicon(f"{where}: type '{entry.type}' is not an actor, region or economy class of kg.ttl")
+            if entry.kind is not None and entry.kind not in KINDS:
+                raise InvalidLexicon(f"{where}: kind '{entry.kind}' is not one of {', '.join(sorted(KINDS))}")
+            raw.append((entry, f"{rel}#{entry.id}"))
+    by_id: dict[str, tuple[EntityEntry, str]] = {}
     by_iso: dict[str, str] = {}
     for entry, source in raw:
-        if entry["id"] in by_id:
-            raise InvalidLexicon(f"{source}: id '{entry['id']}' is also used by {by_id[entry['id']][1]}")
-        by_id[entry["id"]] = (entry, source)
-        if entry.get("iso"):
-            by_iso[str(entry["iso"])] = entry["id"]
+        if entry.id in by_id:
+            raise InvalidLexicon(f"{source}: id '{entry.id}' is also used by {by_id[entry.id][1]}")
+        by_id[entry.id] = (entry, source)
+        if entry.iso:
+            by_iso[entry.iso] = entry.id
 
     def ref(value: str, where: str) -> str:
         if value in by_id:
@@ -290,20 +258,14 @@ def load_gazetteer(root: Path, ontology: Ontology) -> dict[str, Entity]:
 
     entities: dict[str, Entity] = {}
     for entry, source in raw:
-        where = source
-        located = tuple(ref(v, where) for v in _str_list(entry, "locatedIn", where))
-        home = tuple(ref(v, where) for v in _str_list(entry, "home", where))
-        country = entry.get("country")
-        if country is not None and str(country) not in by_iso:
-            raise InvalidLexicon(f"{where}: country '{country}' is no ISO code of a gazetteer country")
-        entities[entry["id"]] = Entity(
-            id=entry["id"], label=entry["label"].strip(), type=entry["type"], curated=True,
-            names=_names(entry, where), country=str(country) if country else None, located_in=located,
-            kind=entry.get("kind"), generic=tuple(w.lower() for w in _str_list(entry, "generic", where)),
-            nominals=tuple(w.lower() for w in _str_list(entry, "nominals", where)), home=home,
-            wikidata=str(entry["wikidata"]) if entry.get("wikidata") else None,
-            geonames=str(entry["geonames"]) if entry.get("geonames") else None,
-            iso=str(entry["iso"]) if entry.get("iso") else None, source=source)
+        if entry.country is not None and entry.country not in by_iso:
+            raise InvalidLexicon(f"{source}: country '{entry.country}' is no ISO code of a gazetteer country")
+        entities[entry.id] = Entity(
+            id=entry.id, label=entry.label, type=entry.type, curated=True, names=_names(entry),
+            country=entry.country, located_in=tuple(ref(v, source) for v in entry.locatedIn), kind=entry.kind,
+            generic=tuple(w.lower() for w in entry.generic), nominals=tuple(w.lower() for w in entry.nominals),
+            home=tuple(ref(v, source) for v in entry.home), wikidata=entry.wikidata, geonames=entry.geonames,
+            iso=entry.iso, source=source)
     _check_cycles(entities)
     return entities
 
@@ -320,34 +282,29 @@ def _check_cycles(entities: dict[str, Entity]) -> None:
                 todo.extend(entities[current].located_in)
 
 
-def _people(data: dict, names: dict) -> PeopleRules:
-    try:
-        return PeopleRules(titles=tuple(data["titles"]), modifiers=tuple(data.get("modifiers", ())),
-                           leader_titles=frozenset(t.lower() for t in data.get("leader_titles", ())),
-                           name_connectors=tuple(data.get("name_connectors", ())),
-                           not_names=frozenset(data.get("not_names", ())),
-                           alias_cues=tuple(data.get("alias_cues", ())),
-                           given_names=frozenset(fold(n) for n in names.get("names", ())),
-                           lower_titles=frozenset(t.lower() for t in data["titles"]),
-                           not_after=frozenset(names.get("not_after", ())),
-                           single_name_titles=tuple(names.get("single_name_titles", ())))
-    except (KeyError, TypeError) as exc:
-        raise InvalidLexicon(f"patterns/people.yaml or given-names.yaml: {exc}") from exc
+def _people(people: PeopleFile, names: GivenNamesFile) -> PeopleRules:
+    return PeopleRules(titles=tuple(people.titles), modifiers=tuple(people.modifiers),
+                       leader_titles=frozenset(t.lower() for t in people.leader_titles),
+                       name_connectors=tuple(people.name_connectors), not_names=frozenset(people.not_names),
+                       alias_cues=tuple(people.alias_cues), given_names=frozenset(fold(n) for n in names.names),
+                       lower_titles=frozenset(t.lower() for t in people.titles), not_after=frozenset(names.not_after),
+                       single_name_titles=tuple(names.single_name_titles))
 
 
-def _anaphora(data: dict, ontology: Ontology) -> tuple[tuple[AnaphorRule, ...], int]:
+def _anaphora(data: AnaphoraFile, ontology: Ontology) -> tuple[tuple[AnaphorRule, ...], int]:
     rules = []
-    default_window = int(data.get("max_sentences", 3))
-    for index, rule in enumerate(data.get("rules", [])):
-        where = f"patterns/anaphora.yaml: rule {index + 1} ({rule.get('id', '?')})"
-        if not rule.get("id") or not rule.get("words") or not rule.get("types"):
-            raise InvalidLexicon(f"{where}: needs id, words and types")
-        for t in rule["types"]:
+    for index, rule in enumerate(data.rules):
+        where = f"patterns/anaphora.yaml: rule {index + 1} ({rule.id})"
+        for t in rule.types:
             if t not in ontology.classes:
                 raise InvalidLexicon(f"{where}: type '{t}' is not a class of kg.ttl")
-        rules.append(AnaphorRule(rule["id"], tuple(w.lower() for w in rule["words"]), tuple(rule["types"]),
-                                 tuple(rule.get("kinds", ())), int(rule.get("max_sentences", default_window))))
-    return tuple(rules), default_window
+        for kind in rule.kinds:
+            if kind not in KINDS:
+                raise InvalidLexicon(f"{where}: kind '{kind}' is not one of {', '.join(sorted(KINDS))}")
+        window = data.max_sentences if rule.max_sentences is None else rule.max_sentences
+        rules.append(AnaphorRule(rule.id, tuple(w.lower() for w in rule.words), tuple(rule.types), tuple(rule.kinds),
+                                 window))
+    return tuple(rules), data.max_sentences
 
 
 def _fingerprint(root: Path) -> str:
@@ -367,43 +324,40 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
         raise InvalidLexicon(f"{root}: no kg.ttl here; is this an ontology folder?")
     ontology = load_ontology(root)
     entities = load_gazetteer(root, ontology)
-    patterns = root / "patterns"
-    people = _people(_read_yaml(patterns / "people.yaml", root), _read_yaml(patterns / "given-names.yaml", root))
-    cue_data = _read_yaml(patterns / "cues.yaml", root)
-    cues = Cues(int(cue_data.get("window_words", 4)),
-                {k: tuple(v) for k, v in cue_data.items() if isinstance(v, list) and k not in ("exact_case", "no_cue")},
-                tuple(cue_data.get("exact_case", ())), tuple(cue_data.get("no_cue", ())))
-    anaphora, window = _anaphora(_read_yaml(patterns / "anaphora.yaml", root), ontology)
-    relations = _read_yaml(patterns / "relations.yaml", root)
-    events = _read_yaml(patterns / "events.yaml", root)
-    layout = Layout.from_data(_read_yaml(root / "reader.yaml", root))
-    dates = DateRules.from_data(_read_yaml(patterns / "dates.yaml", root))
-    curation_file = root / "curation.yaml"
-    decisions = load_curation(_read_yaml(curation_file, root) if curation_file.is_file() else None, ontology)
+    people = _people(read_curated(root, "patterns/people.yaml", PeopleFile),
+                     read_curated(root, "patterns/given-names.yaml", GivenNamesFile))
+    cue_data = read_curated(root, "patterns/cues.yaml", CuesFile)
+    cues = Cues(cue_data.window_words, cue_data.sets, tuple(cue_data.exact_case), tuple(cue_data.no_cue))
+    anaphora, window = _anaphora(read_curated(root, "patterns/anaphora.yaml", AnaphoraFile), ontology)
+    layout = Layout.from_spec(read_curated(root, "reader.yaml", ReaderFile))
+    dates = DateRules.from_spec(read_curated(root, "patterns/dates.yaml", DatesFile))
+    decisions = load_curation(read_curated(root, "curation.yaml", CurationFile)
+                              if (root / "curation.yaml").is_file() else None, ontology)
     curation = apply_to_gazetteer(entities, decisions)
     names = NameIndex.build(entities, anaphora)
     return Lexicon(root=root, ontology=ontology, entities=entities, names=names, layout=layout, dates=dates,
                    people=people, cues=cues, anaphora=anaphora, anaphor_window=window, curation=curation,
-                   name_rules=compile_name_rules(_read_yaml(patterns / "names.yaml", root), ontology),
-                   relations=compile_relations(relations, ontology, people, cues, entities),
-                   events=compile_events(events, ontology, cues), fingerprint=_fingerprint(root),
-                   governments=_governments(entities),
-                   demonyms=_demonyms(_read_yaml(patterns / "demonyms.yaml", root), entities),
-                   syntax=compile_syntax(_read_yaml(patterns / "syntax.yaml", root),
-                                         _read_yaml(patterns / "grammar.yaml", root), ontology, entities))
+                   name_rules=compile_name_rules(read_curated(root, "patterns/names.yaml", NamesFile), ontology),
+                   relations=compile_relations(read_curated(root, "patterns/relations.yaml", RelationsFile), ontology,
+                                               people, cues, entities),
+                   events=compile_events(read_curated(root, "patterns/events.yaml", EventsFile), ontology, cues),
+                   fingerprint=_fingerprint(root), governments=_governments(entities),
+                   demonyms=_demonyms(read_curated(root, "patterns/demonyms.yaml", DemonymsFile), entities),
+                   syntax=compile_syntax(read_curated(root, "patterns/syntax.yaml", SyntaxFile),
+                                         read_curated(root, "patterns/grammar.yaml", GrammarFile), ontology, entities))
 
 
-def _demonyms(data, entities: dict[str, Entity]) -> dict[str, str]:
+def _demonyms(data: DemonymsFile, entities: dict[str, Entity]) -> dict[str, str]:
     """Each demonym to its country's ISO code; a code no gazetteer country has, or a word given to two
     countries, is an error."""
     countries = {entity.iso for entity in entities.values() if entity.type == "Country"}
     out: dict[str, str] = {}
-    for iso, words in ((data or {}).get("demonyms") or {}).items():
-        if str(iso) not in countries:
+    for iso, words in data.demonyms.items():
+        if iso not in countries:
             raise InvalidLexicon(f"patterns/demonyms.yaml: '{iso}' is no ISO code of a gazetteer country")
-        for word in words or ():
-            if out.setdefault(str(word), str(iso)) != str(iso):
-                raise InvalidLexicon(f"patterns/demonyms.yaml: '{word}' is given to {out[str(word)]} and {iso}")
+        for word in words:
+            if out.setdefault(word, iso) != iso:
+                raise InvalidLexicon(f"patterns/demonyms.yaml: '{word}' is given to {out[word]} and {iso}")
     return out
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from kg.errors import InvalidLexicon
 from kg.knowledge.literals import LiteralGate
+from kg.knowledge.schemas import NamesFile
 
 __all__ = ["NameRule", "compile_name_rules"]
 
@@ -26,23 +27,19 @@ class NameRule:
     requires: re.Pattern[str] | None
 
 
-def compile_name_rules(data: dict, ontology) -> LiteralGate[NameRule]:
+def compile_name_rules(data: NamesFile, ontology) -> LiteralGate[NameRule]:
     rules = []
-    for index, spec in enumerate((data or {}).get("rules", [])):
-        where = f"patterns/names.yaml: rule {index + 1} ({spec.get('id', '?')})"
-        for key in ("id", "type", "pattern", "label"):
-            if not spec.get(key):
-                raise InvalidLexicon(f"{where}: missing '{key}'")
-        if spec["type"] not in ontology.classes:
-            raise InvalidLexicon(f"{where}: type '{spec['type']}' is not a class of kg.ttl")
+    for index, spec in enumerate(data.rules):
+        where = f"patterns/names.yaml: rule {index + 1} ({spec.id})"
+        if spec.type not in ontology.classes:
+            raise InvalidLexicon(f"{where}: type '{spec.type}' is not a class of kg.ttl")
         try:
-            regex = re.compile(spec["pattern"].replace("{NAME}", _NAME))
-            requires = re.compile(spec["requires"]) if spec.get("requires") else None
+            regex = re.compile(spec.pattern.replace("{NAME}", _NAME))
         except re.error as exc:
-            raise InvalidLexicon(f"{where}: {exc}") from exc
+            raise InvalidLexicon(f"{where}: pattern: {exc}") from exc
         if "name" not in regex.groupindex:
             raise InvalidLexicon(f"{where}: the pattern has no {{NAME}} (or (?P<name>...))")
-        rules.append(NameRule(spec["id"], spec["type"], regex, spec["label"], dict(spec.get("kinds") or {}),
-                              requires))
+        requires = re.compile(spec.requires) if spec.requires else None
+        rules.append(NameRule(spec.id, spec.type, regex, spec.label, dict(spec.kinds), requires))
     return LiteralGate(rules, lambda rule: rule.regex)
 

@@ -14,6 +14,7 @@ import regex
 
 from kg.errors import InvalidLexicon
 from kg.knowledge.literals import LiteralGate, finditer
+from kg.knowledge.schemas import RelationsFile
 
 __all__ = ["RelationPattern", "compile_relations", "compile_pattern", "slot_regex"]
 
@@ -84,36 +85,27 @@ def compile_pattern(source: str, ontology, title_regex: str, where: str) -> rege
         raise InvalidLexicon(f"{where}: {exc}") from exc
 
 
-def compile_relations(data: dict, ontology, people, cues, entities) -> LiteralGate[RelationPattern]:
+def compile_relations(data: RelationsFile, ontology, people, cues, entities) -> LiteralGate[RelationPattern]:
     """Check and compile every relation pattern; a bad one names its id."""
     compiled = []
-    seen: set[str] = set()
     title = people.title_regex()
-    for index, spec in enumerate((data or {}).get("patterns", [])):
-        where = f"patterns/relations.yaml: pattern {index + 1} ({spec.get('id', '?')})"
-        for key in ("id", "predicate", "pattern"):
-            if not spec.get(key):
-                raise InvalidLexicon(f"{where}: missing '{key}'")
-        if spec["id"] in seen:
-            raise InvalidLexicon(f"{where}: id used twice")
-        seen.add(spec["id"])
-        if spec["predicate"] not in ontology.properties:
-            raise InvalidLexicon(f"{where}: predicate '{spec['predicate']}' is not a property of kg.ttl")
-        for check in spec.get("checks", ["negation", "hedge"]):
+    for index, spec in enumerate(data.patterns):
+        where = f"patterns/relations.yaml: pattern {index + 1} ({spec.id})"
+        if spec.predicate not in ontology.properties:
+            raise InvalidLexicon(f"{where}: predicate '{spec.predicate}' is not a property of kg.ttl")
+        for check in spec.checks:
             if check not in cues.sets:
                 raise InvalidLexicon(f"{where}: check '{check}' is not a cue set of patterns/cues.yaml")
-        article_subject = spec.get("subject") == "article"
-        source = spec["pattern"]
+        article_subject = spec.subject == "article"
+        source = spec.pattern
         if not article_subject and "{s:" not in source:
             raise InvalidLexicon(f"{where}: the pattern has no {{s:Type}} subject")
-        fixed = spec.get("object")
-        if fixed is not None and fixed not in entities:
-            raise InvalidLexicon(f"{where}: object '{fixed}' is no gazetteer id")
-        if "{o:" not in source and "{title}" not in source and fixed is None:
+        if spec.object is not None and spec.object not in entities:
+            raise InvalidLexicon(f"{where}: object '{spec.object}' is no gazetteer id")
+        if "{o:" not in source and "{title}" not in source and spec.object is None:
             raise InvalidLexicon(f"{where}: the pattern has no {{o:Type}} object, {{title}} or fixed object")
-        compiled.append(RelationPattern(spec["id"], spec["predicate"], compile_pattern(source, ontology, title, where),
-                                        article_subject, tuple(spec.get("checks", ["negation", "hedge"])),
-                                        float(spec.get("confidence", 0.7)), fixed,
+        compiled.append(RelationPattern(spec.id, spec.predicate, compile_pattern(source, ontology, title, where),
+                                        article_subject, tuple(spec.checks), spec.confidence, spec.object,
                                         leading=_leading(source, ontology), needs=_needs(source, ontology)))
     return LiteralGate(compiled, lambda pattern: pattern.regex)
 

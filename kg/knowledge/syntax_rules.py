@@ -137,8 +137,13 @@ def _argument(spec, ontology, where: str) -> Argument:
     return Argument(paths, tuple(spec["classes"]), bool(spec.get("coordinated", True)))
 
 
-def compile_syntax(data: dict, grammar_data: dict, ontology, entities) -> SyntaxRules:
-    """Check and compile every rule; a bad one names its id. A rule without an example does not load."""
+def compile_syntax(data, grammar_data, ontology, entities) -> SyntaxRules:
+    """Check and compile every rule (`data` and `grammar_data` as read and shape-checked by kg.knowledge.schemas,
+    or plain mappings); a bad one names its id. A rule without an example does not load."""
+    if hasattr(data, "model_dump"):
+        data = data.model_dump(by_alias=True, exclude_none=True)
+    if hasattr(grammar_data, "model_dump"):
+        grammar_data = grammar_data.model_dump(exclude_none=True)
     grammar = Grammar({name: frozenset(str(w).lower() for w in (grammar_data or {}).get(name) or ())
                        for name in _GRAMMAR_LISTS})
     heads: dict[str, str] = {}

@@ -4,13 +4,15 @@ An article whose file and the curated data are unchanged is skipped before it is
 hash is in the store); the others are extracted in parallel worker processes (`jobs`) and written by this
 process, in order, as they come back, in bulk-loaded batches, so memory stays bounded by the window of
 articles in flight and the batch, not the corpus. The gazetteer entries an article needs go into the shared
-gazetteer graph before the article's own graph (see kg.gazetteer_graph). A bad file is reported and skipped;
-the other files of the same build still go in.
+gazetteer graph before the article's own graph (see kg.gazetteer_graph). A bad file, or one whose extraction
+fails with an unexpected exception (a bug: the report names the file, the exception and where it was raised),
+is reported and skipped; the other files of the same build still go in.
 """
 
 from __future__ import annotations
 
 import os
+import traceback
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -83,12 +85,32 @@ class _Done:
 
 def _process(path: Path, lexicon: Lexicon) -> _Done:
     try:
-        extraction = extract_file(path, lexicon)
+        return _extracted(path, lexicon)
     except InvalidArticle as exc:
         return _Done(str(path), slug_id(path), error=str(exc))
+    except Exception as exc:  # noqa: BLE001 (a bug met in one article must not stop the build of the others)
+        return _Done(str(path), slug_id(path), error=f"{path}: not written, its extraction failed: {_summary(exc)}")
+
+
+def _summary(exc: Exception) -> str:
+    """The exception on one line, with the innermost frame it was raised in."""
+    message = " ".join(str(exc).split())
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return f"{type(exc).__name__}: {message}"
+    frame = frames[-1]
+    package_parent = Path(__file__).resolve().parent.parent.parent
+    where = Path(frame.filename)
+    if where.is_relative_to(package_parent):
+        where = where.relative_to(package_parent)
+    return f"{type(exc).__name__}: {message} (in {frame.name}, {where}:{frame.lineno})"
+
+
+def _extracted(path: Path, lexicon: Lexicon) -> _Done:
+    extraction = extract_file(path, lexicon)
     quads = article_quads(extraction, lexicon)
     curated = curated_entities(extraction, lexicon)
-    violations = check_article(quads + gazetteer_quads(curated, lexicon), lexicon.ontology)
+    violations = check_article(quads + gazetteer_quads(curated, lexicon), lexicon.root)
     warnings = extraction.article.warnings
     if violations:
         more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""

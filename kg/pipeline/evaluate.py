@@ -1,4 +1,4 @@
-"""Score extraction against gold files (the format of GOLD_FORMAT.md): recall, violations, entity types.
+"""Score extraction against gold files (the format of tests/gold/GOLD_FORMAT.md): recall, violations, entity types.
 
 Each article is built alone into a fresh in-memory store and read back as RDF, as an outside scorer would:
 an entity is found by any of its labels (case, accents and a leading "the" ignored), a fact holds when a
@@ -19,7 +19,9 @@ from kg.knowledge.lexicon import Lexicon
 from kg.pipeline.builder import build
 from kg.store.embedded import Store
 
-__all__ = ["ArticleScore", "evaluate_folder", "score_article", "summarize"]
+__all__ = ["ArticleScore", "evaluate_folder", "score_article", "summarize", "GOLD_FORMAT"]
+
+GOLD_FORMAT = "tests/gold/GOLD_FORMAT.md"  # in the repository, beside the gold files of the seeds
 
 _LABELS = {"label", "prefLabel", "altLabel", "name", "alternateName", "hiddenLabel"}
 _CORE = {"operatesIn", "locatedIn", "memberOf", "leaderOf", "holdsPosition", "involvedIn", "clashesWith", "allyOf",
@@ -157,13 +159,15 @@ def evaluate_folder(folder: Path, lexicon: Lexicon, articles: Path | None = None
     or in `articles`."""
     golds = sorted(Path(folder).glob("*.gold.json"))
     if not golds:
-        raise KgError(f"{folder}: no *.gold.json files here")
+        raise KgError(f"{folder}: no *.gold.json files here (the format: {GOLD_FORMAT} of the repository)")
     scores = []
     for path in golds:
         try:
             gold = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise KgError(f"{path}: not a gold file: {exc}") from exc
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise KgError(f"{path}: not a gold file ({GOLD_FORMAT} of the repository): {exc}") from exc
+        if not isinstance(gold, dict):
+            raise KgError(f"{path}: not a gold file ({GOLD_FORMAT} of the repository): not a JSON object")
         stem = path.name.removesuffix(".gold.json")
         places = [path.parent] + ([Path(articles)] if articles else [])
         candidates = [p / gold.get("article", "") for p in places if gold.get("article")] + \

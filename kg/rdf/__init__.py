@@ -2,7 +2,8 @@
 SHACL checks those quads must pass.
 
 Public: `article_quads`, `extraction_quads`, `gazetteer_quads`, `article_iri`, `entity_iri`, `check_article`
-(the build's per-article check), `validate_triples` (pySHACL), `extraction_turtle`.
+(the build's per-article check: shapes.ttl interpreted in `kg.rdf.shacl`), `validate_triples` (pySHACL, the
+reference `kg validate` runs), `extraction_turtle`.
 """
 
 from kg.rdf.quads import (

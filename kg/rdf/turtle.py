@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 
-from kg.knowledge.lexicon import Lexicon
 from kg.model import Extraction
 from kg.rdf.quads import extraction_quads
 from kg.vocab import PREFIXES
+
+if TYPE_CHECKING:  # the lexicon's loaders (yaml, pydantic) stay out of the views' and the server's start
+    from kg.knowledge.lexicon import Lexicon
 
 __all__ = ["extraction_turtle"]
 

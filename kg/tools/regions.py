@@ -1,9 +1,11 @@
 """Write the countries and first-level subdivisions of the gazetteer from pycountry (ISO 3166).
 
-    python -m kg.tools.regions > ontology/gazetteer/regions.yaml
+    .venv/bin/pip install --group maintainer      # pycountry
+    .venv/bin/python -m kg.tools.regions > ontology/gazetteer/regions.yaml
 
 The output is curated by hand afterwards (everyday short names, ambiguous names); rerun only to pick up a new
-ISO release, and merge. pycountry is a maintainer's tool here, not a runtime dependency.
+ISO release, and merge. A maintainer's tool, run in the checkout: it is left out of the wheel, and pycountry
+is no dependency of the package (pyproject.toml's dependency group `maintainer`).
 """
 
 from __future__ import annotations

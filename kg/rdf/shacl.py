@@ -1,0 +1,401 @@
+"""The build's check of one article's graph: ontology/shapes.ttl read once and interpreted over the article's
+quads, the core constraints in Python and each SPARQL constraint run once by Oxigraph over the whole graph,
+milliseconds where pySHACL takes seconds. A shape using a part of SHACL this module does not interpret is
+refused when shapes.ttl is read, so the build never passes quietly what `kg validate` (pySHACL) would report;
+tests/test_shacl_agreement.py holds the two to the same verdicts on generated graphs."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from kg.errors import InvalidLexicon
+from kg.vocab import KG, KGR, RDF, RDFS, XSD
+
+__all__ = ["Shapes", "Violation", "compiled_shapes", "shapes_graphs", "short_iri"]
+
+SH = "http://www.w3.org/ns/shacl#"
+SHAPES = "https://w3id.org/actorgraph/shapes#"
+_TYPE, _SUBCLASS = RDF + "type", RDFS + "subClassOf"
+
+
+def short_iri(iri: str) -> str:
+    for prefix, base in (("kgr:", KGR), ("kg:", KG), ("kgs:", SHAPES), ("rdfs:", RDFS), ("rdf:", RDF),
+                         ("sh:", SH)):
+        if iri.startswith(base):
+            return prefix + iri[len(base):]
+    return iri
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One verdict: the node, the property (None for a node shape's own constraint), the SHACL constraint
+    component that failed, the node shape it belongs to, and the shape's message."""
+
+    focus: str
+    path: str | None
+    component: str
+    shape: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" {self.path}" if self.path else ""
+        return f"{short_iri(self.focus)}{where}: {self.message} ({short_iri(self.shape)})"
+
+    @property
+    def verdict(self) -> tuple[str, str | None, str, str]:
+        return self.focus, self.path, self.component, self.shape
+
+
+def sorted_violations(found: Iterable[Violation]) -> list[Violation]:
+    return sorted(set(found), key=lambda v: (v.shape, v.focus, v.path or "", v.component, v.message))
+
+
+@lru_cache(maxsize=4)
+def shapes_graphs(root: str) -> tuple[rdflib.Graph, rdflib.Graph]:
+    """(shapes, ontology) parsed once per ontology folder."""
+    shapes, ontology = rdflib.Graph(), rdflib.Graph()
+    try:
+        shapes.parse(Path(root) / "shapes.ttl", format="turtle")
+        ontology.parse(Path(root) / "kg.ttl", format="turtle")
+    except Exception as exc:  # rdflib raises many kinds; all mean a broken curated file
+        raise InvalidLexicon(f"shapes.ttl or kg.ttl: {exc}") from exc
+    return shapes, ontology
+
+
+# --- shapes.ttl, compiled -------------------------------------------------------------------------------
+
+_TARGETS = {SH + t for t in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")}
+_ANNOTATIONS = {_TYPE, RDFS + "comment", RDFS + "label", SH + "message", SH + "name", SH + "description",
+                SH + "severity", SH + "path", SH + "property", SH + "sparql", SH + "flags", SH + "prefixes",
+                SH + "declare"}
+_LIST_PARAMETERS = {"or", "and", "xone", "in"}
+_SHAPE_PARAMETERS = {"or", "and", "xone", "not", "node"}
+
+
+@dataclass
+class _Sparql:
+    select: str
+    message: str
+
+
+@dataclass
+class _Shape:
+    report_as: str  # the node shape a verdict names (a property shape reports its node shape, as pySHACL's does)
+    path: str | None = None
+    message: str | None = None
+    constraints: list[tuple[str, object]] = field(default_factory=list)  # (parameter, value)
+    properties: list[_Shape] = field(default_factory=list)
+    sparql: list[_Sparql] = field(default_factory=list)
+    targets: dict[str, list[str]] = field(default_factory=dict)  # sh:targetClass etc. -> IRIs
+
+
+def _term(node: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(node, rdflib.URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, rdflib.Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD + "string")))
+    return ox.BlankNode(str(node))
+
+
+def _prefixes(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    lines = []
+    for holder in graph.objects(node, rdflib.URIRef(SH + "prefixes")):
+        for declaration in graph.objects(holder, rdflib.URIRef(SH + "declare")):
+            prefix = graph.value(declaration, rdflib.URIRef(SH + "prefix"))
+            namespace = graph.value(declaration, rdflib.URIRef(SH + "namespace"))
+            lines.append(f"PREFIX {prefix}: <{namespace}>")
+    return "\n".join(sorted(lines))
+
+
+def _compile(graph: rdflib.Graph, node: rdflib.term.Node, report_as: str) -> _Shape:
+    where = short_iri(report_as) if isinstance(node, rdflib.BNode) else short_iri(str(node))
+    shape = _Shape(report_as)
+    for predicate, value in sorted(graph.predicate_objects(node)):
+        name = str(predicate)
+        local = name.removeprefix(SH)
+        if name in _TARGETS:
+            shape.targets.setdefault(local, []).append(str(value))
+        elif name == SH + "path":
+            if not isinstance(value, rdflib.URIRef):
+                raise InvalidLexicon(f"shapes.ttl: {where}: only a property IRI is understood as sh:path")
+            shape.path = str(value)
+        elif name == SH + "message":
+            shape.message = str(value)
+        elif name == SH + "severity" and value != rdflib.URIRef(SH + "Violation"):
+            raise InvalidLexicon(f"shapes.ttl: {where}: every shape reports violations (sh:severity {value})")
+        elif name == SH + "property":
+            shape.properties.append(_compile(graph, value, report_as))
+        elif name == SH + "sparql":
+            select = graph.value(value, rdflib.URIRef(SH + "select"))
+            if select is None or "$this" not in select or isinstance(node, rdflib.BNode):
+                raise InvalidLexicon(f"shapes.ttl: {where}: the build's check runs a SPARQL constraint of a node "
+                                     f"shape only, an sh:select that selects $this")
+            message = graph.value(value, rdflib.URIRef(SH + "message"))
+            shape.sparql.append(_Sparql(f"{_prefixes(graph, value)}\n{select}", str(message or "does not conform")))
+        elif name in _ANNOTATIONS:
+            continue
+        elif local in _CHECKS:
+            if local in _LIST_PARAMETERS:
+                members = list(rdflib.collection.Collection(graph, value))
+                parameter: object = ([_compile(graph, m, report_as) for m in members] if local != "in"
+                                     else frozenset(_term(m) for m in members))
+            elif local in _SHAPE_PARAMETERS:
+                parameter = _compile(graph, value, report_as)
+            elif local == "pattern":
+                flags = graph.value(node, rdflib.URIRef(SH + "flags"))
+                parameter = re.compile(str(value), re.IGNORECASE if flags and "i" in str(flags) else 0)
+            elif isinstance(value, rdflib.Literal):
+                parameter = value.toPython()
+            else:
+                parameter = str(value)
+            shape.constraints.append((local, parameter))
+        else:
+            raise InvalidLexicon(f"shapes.ttl: {where}: {short_iri(name)} is not understood by the build's "
+                                 f"check (kg/rdf/shacl.py); add it there, or keep to the parts of SHACL it knows")
+    return shape
+
+
+def _subclasses(triples: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each class -> itself and every class below it (rdfs:subClassOf, transitively)."""
+    below: dict[str, set[str]] = defaultdict(set)
+    for sub, sup in triples:
+        below[sup].add(sub)
+    closure = {}
+    for cls in list(below):
+        seen, todo = {cls}, [cls]
+        while todo:
+            for sub in below.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+        closure[cls] = frozenset(seen)
+    return closure
+
+
+class Shapes:
+    """shapes.ttl as plain objects, with the class hierarchy of kg.ttl that sh:targetClass and sh:class follow."""
+
+    def __init__(self, node_shapes: list[_Shape], subclass_pairs: frozenset[tuple[str, str]]) -> None:
+        self.node_shapes = node_shapes
+        self.subclass_pairs = subclass_pairs
+        self.below = _subclasses(subclass_pairs)
+        self._scratch = ox.Store()  # for the SPARQL constraints: emptied and refilled, faster than a new one
+        self._lock = threading.Lock()
+
+    def check(self, quads: Iterable) -> list[Violation]:
+        """Every violation of the shapes in a graph (pyoxigraph Quads or Triples; graph names are ignored,
+        the graph is their union, as `kg validate` sees a store)."""
+        with self._lock:
+            return sorted_violations(_Check(self, list(quads), self._scratch).run())
+
+
+@lru_cache(maxsize=4)
+def compiled_shapes(root: str) -> Shapes:
+    shapes, ontology = shapes_graphs(root)
+    node_shapes = sorted({s for s in shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape"))}
+                         | {s for t in _TARGETS for s in shapes.subjects(rdflib.URIRef(t), None)})
+    pairs = frozenset((str(s), str(o)) for s, o in ontology.subject_objects(rdflib.RDFS.subClassOf))
+    return Shapes([_compile(shapes, s, str(s)) for s in node_shapes], pairs)
+
+
+# --- checking -------------------------------------------------------------------------------------------
+
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int", "short", "byte",
+                               "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                               "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_LEXICAL = {XSD + "integer": re.compile(r"[+-]?[0-9]+"), XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")}
+_KINDS = {SH + "IRI": {"iri"}, SH + "BlankNode": {"blank"}, SH + "Literal": {"literal"},
+          SH + "BlankNodeOrIRI": {"blank", "iri"}, SH + "BlankNodeOrLiteral": {"blank", "literal"},
+          SH + "IRIOrLiteral": {"iri", "literal"}}
+
+
+def _kind(term) -> str:
+    return "iri" if isinstance(term, ox.NamedNode) else "literal" if isinstance(term, ox.Literal) else "blank"
+
+
+@lru_cache(maxsize=4096)
+def _well_typed(value: str, datatype: str) -> bool:
+    """As SPARQL (and pySHACL) judge a literal of a datatype they know: not ill-typed."""
+    pattern = _LEXICAL.get(datatype)
+    if pattern is not None:
+        return pattern.fullmatch(value) is not None
+    return not getattr(rdflib.Literal(value, datatype=datatype), "ill_typed", False)
+
+
+def _has_datatype(term, datatype: str) -> bool:
+    if not isinstance(term, ox.Literal) or term.datatype.value != datatype:
+        return False
+    return datatype == XSD + "string" or _well_typed(term.value, datatype)
+
+
+def _number(term) -> Decimal | None:
+    if not isinstance(term, ox.Literal) or term.datatype.value not in _NUMERIC:
+        return None
+    try:
+        return Decimal(term.value)
+    except InvalidOperation:
+        return None
+
+
+def _compare(test: Callable[[Decimal, Decimal], bool]) -> Callable:
+    def fails(values, bound, _run) -> bool:
+        limit = Decimal(str(bound))
+        return any((n := _number(v)) is None or not test(n, limit) for v in values)
+    return fails
+
+
+def _text(term) -> str | None:
+    return None if isinstance(term, ox.BlankNode) else term.value
+
+
+def _length(test: Callable[[int, int], bool]) -> Callable:
+    return lambda values, n, _run: any((t := _text(v)) is None or not test(len(t), n) for v in values)
+
+
+# Each constraint parameter -> does some value node fail it? (A verdict names the node, the path and the
+# component, not the value, so one failing value is as good as all of them.)
+_CHECKS: dict[str, Callable] = {
+    "minCount": lambda values, n, _run: len(values) < n,
+    "maxCount": lambda values, n, _run: len(values) > n,
+    "datatype": lambda values, d, _run: any(not _has_datatype(v, d) for v in values),
+    "nodeKind": lambda values, k, _run: any(_kind(v) not in _KINDS[k] for v in values),
+    "class": lambda values, c, run: any(not run.is_instance(v, c) for v in values),
+    "minInclusive": _compare(lambda a, b: a >= b),
+    "maxInclusive": _compare(lambda a, b: a <= b),
+    "minExclusive": _compare(lambda a, b: a > b),
+    "maxExclusive": _compare(lambda a, b: a < b),
+    "minLength": _length(lambda a, b: a >= b),
+    "maxLength": _length(lambda a, b: a <= b),
+    "pattern": lambda values, p, _run: any((t := _text(v)) is None or p.search(t) is None for v in values),
+    "in": lambda values, members, _run: any(v not in members for v in values),
+    "hasValue": lambda values, wanted, _run: not any(v.value == wanted for v in values),
+    "or": lambda values, shapes, run: any(not any(run.conforms(s, v) for s in shapes) for v in values),
+    "and": lambda values, shapes, run: any(not all(run.conforms(s, v) for s in shapes) for v in values),
+    "xone": lambda values, shapes, run: any(sum(run.conforms(s, v) for s in shapes) != 1 for v in values),
+    "not": lambda values, shape, run: any(run.conforms(shape, v) for v in values),
+    "node": lambda values, shape, run: any(not run.conforms(shape, v) for v in values),
+}
+
+
+def _component(parameter: str) -> str:
+    return SH + parameter[0].upper() + parameter[1:] + "ConstraintComponent"
+
+
+class _Check:
+    """One graph, indexed by subject, checked against the compiled shapes."""
+
+    def __init__(self, shapes: Shapes, quads: list, scratch: ox.Store) -> None:
+        self.shapes = shapes
+        self.quads = quads
+        self.scratch = scratch
+        self.loaded = False
+        self.by_subject: dict = {}
+        self.unique: list = []  # each triple once, though two graphs may hold it
+        for q in quads:
+            props = self.by_subject.get(q.subject)
+            if props is None:
+                props = self.by_subject[q.subject] = {}
+            values = props.get(q.predicate.value)
+            if values is None:
+                values = props[q.predicate.value] = set()
+            if q.object not in values:
+                values.add(q.object)
+                self.unique.append(q)
+        self.below = shapes.below
+        extra = {(s.value, o.value) for s, props in self.by_subject.items() for o in props.get(_SUBCLASS, ())
+                 if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)}
+        if extra - shapes.subclass_pairs:  # the graph extends the class hierarchy itself
+            self.below = _subclasses(shapes.subclass_pairs | extra)
+
+    def objects(self, node, predicate: str) -> set:
+        props = self.by_subject.get(node)
+        return props.get(predicate, set()) if props else set()
+
+    def is_instance(self, node, cls: str) -> bool:
+        wanted = self.below.get(cls, frozenset((cls,)))
+        return any(t.value in wanted for t in self.objects(node, _TYPE))
+
+    def focus_nodes(self, shape: _Shape) -> set:
+        found: set = set()
+        for cls in shape.targets.get("targetClass", ()):
+            wanted = self.below.get(cls, frozenset((cls,)))
+            found.update(s for s, props in self.by_subject.items() if any(t.value in wanted for t in props.get(_TYPE, ())))
+        for predicate in shape.targets.get("targetSubjectsOf", ()):
+            found.update(s for s, props in self.by_subject.items() if props.get(predicate))
+        for predicate in shape.targets.get("targetObjectsOf", ()):
+            found.update(o for props in self.by_subject.values() for o in props.get(predicate, ()))
+        found.update(ox.NamedNode(iri) for iri in shape.targets.get("targetNode", ()))
+        return found
+
+    def results(self, shape: _Shape, focus, first: bool = False) -> list[tuple[object, _Shape, str]]:
+        """(focus node, shape, constraint parameter) for each constraint of `shape` (and of its property
+        shapes) that `focus` fails; only the first one when that is all a caller needs."""
+        values = (focus,) if shape.path is None else self.objects(focus, shape.path)
+        out = []
+        for parameter, value in shape.constraints:
+            if _CHECKS[parameter](values, value, self):
+                out.append((focus, shape, parameter))
+                if first:
+                    return out
+        for prop in shape.properties:
+            for value in values:
+                out += self.results(prop, value, first)
+                if first and out:
+                    return out
+        return out
+
+    def conforms(self, shape: _Shape, node) -> bool:
+        return not self.results(shape, node, first=True) and not (shape.sparql and any(self.sparql(shape, {node})))
+
+    def sparql(self, shape: _Shape, focus: set) -> Iterator[Violation]:
+        """Each SPARQL constraint run once over the whole graph with $this free, its solutions kept for the
+        focus nodes: what pySHACL's one run per focus node with $this bound finds, for a query that binds
+        $this in its outermost pattern, as each of shapes.ttl does (the agreement test holds them to it)."""
+        if not shape.sparql or not focus:
+            return
+        store = self._store()
+        for constraint in shape.sparql:
+            for row in store.query(constraint.select, use_default_graph_as_union=True):
+                this = row["this"]
+                if this in focus:
+                    message = _fill(constraint.message, row)
+                    yield Violation(this.value, None, SH + "SPARQLConstraintComponent", shape.report_as, message)
+
+    def _store(self) -> ox.Store:
+        """The graph for SPARQL, as a set of triples: the union of the quads' graphs, each triple once even
+        when two graphs hold it (so a count in a query counts what pySHACL would)."""
+        if not self.loaded:
+            self.scratch.clear()
+            self.scratch.extend(_named(q) for q in self.unique)
+            self.loaded = True
+        return self.scratch
+
+    def run(self) -> Iterator[Violation]:
+        for shape in self.shapes.node_shapes:
+            focus = self.focus_nodes(shape)
+            for node in focus:
+                for focus_node, found, parameter in self.results(shape, node):
+                    yield Violation(focus_node.value, short_iri(found.path) if found.path else None,
+                                    _component(parameter), shape.report_as, found.message or f"sh:{parameter} fails")
+            yield from self.sparql(shape, focus)
+
+
+def _named(q) -> ox.Quad:
+    return q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object)
+
+
+def _fill(message: str, row: ox.QuerySolution) -> str:
+    """A SPARQL constraint's message with {?var} (or {$var}) replaced by the solution's value."""
+    return re.sub(r"\{[?$](\w+)\}", lambda m: "" if row[m.group(1)] is None else row[m.group(1)].value, message)
