@@ -423,6 +423,25 @@ def _facts(rule: SyntaxRule, filled: dict[str, list[Mention]], sentence: Sentenc
     return out
 
 
+def _when_date(trigger, dates, sentence: Sentence, date_words: frozenset[str]) -> list:
+    """The date a "when" clause hangs from, for a trigger inside that clause ("until last year, when the measure
+    was lifted following the capture": the date word it qualifies, or the date of the clause it depends on)."""
+    node = trigger
+    while node.head.i != node.i and not (node.dep_ in ("relcl", "advcl") and
+                                         any(c.dep_ == "advmod" and c.lower_ == "when" for c in node.children)):
+        node = node.head
+    if node.head.i == node.i:
+        return []
+    head = node.head
+    if node.dep_ == "relcl" and head.lemma_.lower() in date_words:
+        spans = [(head.left_edge.idx, head.idx + len(head.text))]
+    elif node.dep_ == "advcl":
+        spans = [(t.idx, t.idx + len(t.text)) for t in _clause_tokens(head)]
+    else:
+        return []
+    return [d for d in dates if any(low <= d.start - sentence.start < high for low, high in spans)]
+
+
 _OTHER_CLAUSES = {"relcl", "acl", "advcl", "ccomp", "parataxis", "conj"}
 
 
@@ -449,6 +468,8 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
     sentence = ps.sentence
     own = _clause_tokens(trigger)
     inside = [d for d in dates if any(t.idx <= d.start - sentence.start < t.idx + len(t.text) for t in own)]
+    if not inside:  # "until last year, when the measure was lifted following the capture": the year's
+        inside = _when_date(trigger, dates, sentence, lexicon.syntax.grammar["date_words"])
     at = sentence.start + trigger.idx
     date = min(inside, key=lambda d: abs(d.start - at)).value if inside else None
     roles = []
