@@ -262,6 +262,10 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
     if "negation" in rule.checks and any(c.dep_ == "neg" or c.lemma_.lower() in g["negation"]
                                          for c in children + [c for c in verb.children if c.dep_ == "neg"]):
         return "negated"
+    if "negation" in rule.checks and any(c.lower_ in g["negative_adverbs"] or
+                                         c.lower_ == "longer" and any(d.lower_ == "no" for d in c.children)
+                                         for c in children + list(verb.children)):
+        return "negated"  # "no longer controls", "have yet to arrest"
     subjects = [c for c in children + (list(trigger.head.children) if trigger.dep_ == "conj" else [])
                 if c.dep_ in ("nsubj", "nsubjpass")]
     if "negation" in rule.checks and any(c.lower_ in g["negative_subjects"] or
@@ -286,6 +290,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
             return "past"
         if any(c.lemma_.lower() in g["past_adverbs"] for c in children):
             return "past"
+        if any(c.dep_ == "aux" and c.lower_ == "had" for c in children):
+            return "past"  # "had long operated in"
         if any(c.dep_ in ("amod", "advmod") and c.lower_ in g["past_modifiers"] for c in children):
             return "past"  # "the former head of the armed forces"
     return None
@@ -299,8 +305,7 @@ def _triggers(rule: SyntaxRule, doc) -> list:
 
 def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict[str, Entity], lexicon,
                 article, sentences: list[Sentence] = ()) -> tuple[list[Fact], list[Event], set[tuple[str, int]]]:
-    """Every fact and event the syntax rules read in the parsed sentences (`sentences`, all of the article's,
-    give an event without place or date those of the sentences just before it in its paragraph). Also the
+    """Every fact and event the syntax rules read in the parsed sentences. Also the
     (event class, sentence) pairs where an event trigger was read, whether or not it made an event."""
     facts: list[Fact] = []
     seen: set[tuple[str, int]] = set()
@@ -348,8 +353,6 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                 if dates is None:
                     dates = find_dates(ps.sentence.text, lexicon.dates, article.published, offset=ps.sentence.start)
                 event = _event(rule, filled, ps, trigger, dates, lexicon, path)
-                if event and ("place" in rule.arguments and not event.places or not event.date):
-                    event = _from_paragraph(event, ps, sentences, lexicon, article, rule)
                 if event and event.roles:
                     events.append(event)
     return facts, events, seen
@@ -483,42 +486,6 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
     ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
     return Event(rule.event, sentence, rule.id, rule.confidence, trigger.text, agents=ids("agent"),
                  targets=ids("target"), places=ids("place"), date=date, roles=tuple(roles), parse=path)
-
-
-_PARAGRAPH_WINDOW = 2  # sentences back in the paragraph an event's missing place or date may come from
-
-
-def _from_paragraph(event: Event, ps: ParsedSentence, sentences: list[Sentence], lexicon, article,
-                    rule: SyntaxRule) -> Event:
-    """An event whose sentence names no place or date takes the nearest ones of the sentences just before it in
-    the same paragraph ("Four bodies were found in X on Saturday. All four had been shot."), never across
-    paragraphs (in a newsletter the next paragraph may be another story)."""
-    before = [s for s in sentences if s.paragraph == ps.sentence.paragraph and
-              0 < ps.sentence.index - s.index <= _PARAGRAPH_WINDOW][::-1]
-    notes = []
-    if "place" in rule.arguments and not event.places:
-        classes = rule.arguments["place"].classes
-        where = lexicon.syntax.grammar["place_prepositions"]
-        for sentence in before:
-            found = [m for m in ps.context if m.sentence == sentence.index and
-                     m.entity in ps.entities and any(lexicon.ontology.is_a(ps.entities[m.entity].type, c)
-                                                      for c in classes) and
-                     article.text[max(0, m.start - 12):m.start].split()[-1:] and
-                     article.text[max(0, m.start - 12):m.start].split()[-1].lower() in where]
-            if found:
-                place = replace(found[0], resolution=f"'{found[0].text}': the place of the sentence before, in "
-                                                     f"the same paragraph")
-                event = replace(event, places=(place.entity,), roles=event.roles + (("place", place),))
-                notes.append(f"place '{place.text}' from the sentence before")
-                break
-    if not event.date:
-        for sentence in before:
-            dates = find_dates(sentence.text, lexicon.dates, article.published, offset=sentence.start)
-            if dates:
-                event = replace(event, date=dates[-1].value)
-                notes.append(f"date '{dates[-1].text}' from the sentence before")
-                break
-    return replace(event, parse="; ".join([event.parse or ""] + notes)) if notes else event
 
 
 def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule) -> list[Mention]:

@@ -427,6 +427,7 @@ class SyntaxFile(CuratedFile):
 class GrammarFile(CuratedFile):
     negation: Words
     negative_subjects: Words
+    negative_adverbs: Words
     modals: Words
     hypothetical_heads: Words
     ended_heads: Words

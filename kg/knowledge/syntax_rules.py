@@ -24,7 +24,8 @@ _GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_mark
                   "perfect_auxiliaries", "place_prepositions", "clause_openers", "alias_cues", "name_connectors",
                   "conjunctions", "auxiliaries", "date_words", "not_person_openers", "person_pronouns",
                   "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns",
-                  "negative_subjects", "past_modifiers")
+                  "negative_subjects", "past_modifiers",
+                  "negative_adverbs")
 
 
 @dataclass(frozen=True)
