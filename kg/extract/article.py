@@ -50,8 +50,7 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         for fact in find_facts(sentence, masked, lexicon.relations, lexicon, article.text):
             (result.cited_outlets if fact.subject == "article" else result.facts).append(fact)
         result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))
-    syntax_facts, syntax_events, read = find_syntax(parsed, lexicon.syntax, result.entities, lexicon, article,
-                                                    sentences)
+    syntax_facts, syntax_events, read = find_syntax(parsed, lexicon.syntax, result.entities, lexicon, article)
     result.facts.extend(syntax_facts)
     result.events = carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
                                               syntax_events, read), lexicon.syntax)

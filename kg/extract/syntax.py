@@ -304,7 +304,7 @@ def _triggers(rule: SyntaxRule, doc) -> list:
 
 
 def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict[str, Entity], lexicon,
-                article, sentences: list[Sentence] = ()) -> tuple[list[Fact], list[Event], set[tuple[str, int]]]:
+                article) -> tuple[list[Fact], list[Event], set[tuple[str, int]]]:
     """Every fact and event the syntax rules read in the parsed sentences. Also the
     (event class, sentence) pairs where an event trigger was read, whether or not it made an event."""
     facts: list[Fact] = []
