@@ -33,7 +33,11 @@ exports: $(BIN)/kg
 	rm -rf .kg/exports-store
 	@echo "Store: $(STORE). Exports: exports/graph.trig, exports/graph.ttl, exports/graph.jsonld, exports/views/index.html"
 
+# Lint, types and the import contracts first (seconds), then the tests.
 test: $(BIN)/kg
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/mypy kg
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 evaluate: $(BIN)/kg

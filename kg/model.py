@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (the shared core imports no stage at run time)
+    from kg.knowledge.curation import Decision
 
 __all__ = ["Paragraph", "Article", "Sentence", "Entity", "Mention", "Fact", "Event", "Extraction"]
 
@@ -145,6 +149,6 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     cited_outlets: list[Fact] = field(default_factory=list)
-    rejected: list[tuple[Fact, object]] = field(default_factory=list)  # (fact, the curation Decision)
+    rejected: list[tuple[Fact, Decision]] = field(default_factory=list)  # (fact, the curation decision)
     sentences: int = 0  # of body and analysis
     parsed: int = 0  # of them, those the parse gate let through to the dependency parse

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -388,7 +389,8 @@ def test_a_trafficker_before_or_after_a_name_and_a_groups_routes_in_a_place(lexi
     guarded = "Soldiers control drug trafficking routes in Antioquia."
     records = _records_with(lexicon, tmp_path, f"{titled} {called} {routes} {guarded}")
     assert _stated(records, [titled, called], "involvedIn") == {
-        ("Carlos Arnoldo Lobo", "involvedIn", "drug trafficking"), ("Marco Tulio Reyes", "involvedIn", "drug trafficking")}
+        ("Carlos Arnoldo Lobo", "involvedIn", "drug trafficking"),
+        ("Marco Tulio Reyes", "involvedIn", "drug trafficking")}
     assert _stated(records, routes, "operatesIn", "involvedIn") == {
         ("Clan del Golfo", "operatesIn", "Córdoba"), ("Clan del Golfo", "involvedIn", "drug trafficking")}
     assert _stated(records, guarded, "operatesIn", "involvedIn") == set()  # troops guard routes, against traffickers
@@ -475,7 +477,8 @@ def test_a_generic_word_is_the_country_whose_institutions_the_sentence_names(lex
     ministry = "Colombia's Defense Ministry announced the deployment of 2,500 soldiers to the Catatumbo on January 20."
     bound = "Police arrested Julio Mena Ruiz with cocaine bound for Mexico."
     records = _records_with(lexicon, tmp_path, f"{ministry} {bound}")
-    agents = {r["sentence"]: r["agents"] for r in records if r["kind"] == "event" and r["sentence"] in (ministry, bound)}
+    agents = {r["sentence"]: r["agents"] for r in records
+              if r["kind"] == "event" and r["sentence"] in (ministry, bound)}
     assert agents == {ministry: ["Colombian Armed Forces"], bound: ["National Police of Peru"]}
 
 
@@ -531,3 +534,14 @@ def test_a_city_used_as_a_hub_and_a_gang_named_with_its_noun_before_a_clause(lex
     assert _stated(records, hub, "operatesIn") == {("First Capital Command", "operatesIn", "Pedro Juan Caballero")}
     assert _stated(records, clause, "operatesIn", "involvedIn") == {
         ("Los Pulpos", "operatesIn", "La Libertad"), ("Los Pulpos", "involvedIn", "extortion")}
+
+
+def test_an_arrest_by_a_countrys_police_in_a_small_article(article, lexicon):
+    """The police of the country a demonym names, the group arrested, the place and the date of the clause."""
+    from kg.extract.article import extract
+
+    extraction = extract(article("Chilean police arrested fourteen members of the Tren de Aragua in Santiago on "
+                                 "February 27.", published=date(2024, 3, 3), country="Chile"), lexicon)
+    (arrest,) = [e for e in extraction.events if e.type == "Arrest"]
+    assert (arrest.agents, arrest.targets, arrest.places, arrest.date) == \
+        (("cl-carabineros",), ("tren-de-aragua",), ("cl-santiago",), "2024-02-27")

@@ -60,8 +60,11 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
             if saved not in catalogue:
                 raise KgError(f"no saved query '{saved}'; known: {', '.join(catalogue)}")
             text = catalogue[saved].text
+        elif query_file:
+            text = query_file.read_text(encoding="utf-8")
         else:
-            text = query_file.read_text(encoding="utf-8") if query_file else query
+            assert query  # exactly one was given: neither --saved nor -f, so the QUERY argument
+            text = query
         bindings = parse_bindings(list(bind))
         for var in unused_bindings(text, bindings):
             click.echo(f"Warning: the query does not use ?{var}; --bind {var}=... changes nothing.", err=True)

@@ -17,30 +17,44 @@ from kg.paths import default_store
 @click.option("--format", "fmt", type=click.Choice(["trig", "nq", "ttl", "jsonld", "graphml", "gexf"]),
               required=True, help="trig/nq keep one named graph per article; ttl/jsonld merge them; "
                                   "graphml/gexf are for Gephi and Cytoscape.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="File to write.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="File to write; - writes to standard output.")
 def export(store_location: str | None, fmt: str, output: Path) -> None:
     """Write the whole store to a file, sorted so the bytes are reproducible.
+
+    GraphML and GEXF carry, on every node and edge, a label, a weight (the sources stating a link, the
+    articles naming an entity), the views' colour and the first and last evidence dates (in GEXF also as
+    start/end, for Gephi's timeline).
 
     \b
     Examples:
       kg export --format trig -o exports/graph.trig
       kg export --format nq -o all.nq
       kg export --format graphml -o network.graphml
+      kg export --format gexf -o - | gzip > network.gexf.gz
     """
     from kg.export.rdf import export_rdf
     from kg.store.embedded import open_store
 
+    to_stdout = str(output) == "-"
+    target = sys.stdout.buffer if to_stdout else output
     try:
         store = open_store(store_location or default_store(), read_only=True)
         if fmt in ("graphml", "gexf"):
             from kg.export.graphml import export_network
+            from kg.views.styles import default_styles
 
-            count = export_network(store, fmt, output)
+            styles = default_styles()  # (the views' colours: kg.export draws nothing of its own)
+            colors = {name: color for name, (color, _) in styles.classes.items()} | styles.relations
+            count = export_network(store, fmt, target, colors)
         else:
-            count = export_rdf(store, fmt, output)
+            count = export_rdf(store, fmt, target)
     except KgError as exc:
         fail(exc)
-    click.echo(f"Wrote {count} {'edges' if fmt in ('graphml', 'gexf') else 'statements'} to {output}.")
+    if to_stdout:
+        sys.stdout.flush()
+    click.echo(f"Wrote {count} {'edges' if fmt in ('graphml', 'gexf') else 'statements'} to "
+               f"{'standard output' if to_stdout else output}.", err=to_stdout)
 
 
 def _copy(source_location: str, target_location: str, verb: str) -> None:

@@ -74,6 +74,6 @@ def parse(texts: list[str], ner: list[bool]) -> list:
         if not chosen:
             continue
         disable = [] if with_ner else ["ner"]
-        for i, doc in zip(chosen, nlp.pipe((texts[i] for i in chosen), batch_size=64, disable=disable)):
+        for i, doc in zip(chosen, nlp.pipe((texts[i] for i in chosen), batch_size=64, disable=disable), strict=True):
             docs[i] = doc
     return docs

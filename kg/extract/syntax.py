@@ -11,6 +11,7 @@ Every fact and event carries the parse path that matched, for the evidence and `
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from kg.extract.events import as_actor
 from kg.extract.parse import candidates, needs_parse, parse
@@ -29,7 +30,7 @@ _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
 @dataclass
 class ParsedSentence:
     sentence: Sentence
-    doc: object  # a spaCy Doc of the sentence's text
+    doc: Any  # a spaCy Doc of the sentence's text
     mentions: list[Mention]
     context: list[Mention]  # every mention of the article, in text order: what a pronoun may refer back to
     entities: dict[str, Entity] = field(default_factory=dict)  # the article's entities, for the classes
@@ -52,7 +53,7 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
             chosen.append(s)
             ner.append(new_names)
     docs = parse([s.text for s in chosen], ner)
-    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions) for s, doc in zip(chosen, docs)]
+    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions) for s, doc in zip(chosen, docs, strict=True)]
 
 
 def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], entities: dict[str, Entity],
@@ -128,7 +129,7 @@ def _cue_class(ent, lexicon):
 def _follow(token, path) -> list:
     current = [token]
     for step in path:
-        following = []
+        following: list = []
         for tok in current:
             if step.up:
                 if tok.head.i == tok.i or (step.deps and tok.dep_ not in step.deps):
@@ -337,7 +338,7 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                 path = "; ".join(path_notes)
                 if rule.literal_title:
                     title = _title(trigger, ps)
-                    facts.extend(Fact(m.entity, rule.predicate, title, ps.sentence, rule.id, rule.confidence,
+                    facts.extend(Fact(m.entity, str(rule.predicate), title, ps.sentence, rule.id, rule.confidence,
                                       object_is_literal=True, subject_mention=m, parse=path)
                                  for m in filled.get("subject", []) if title)
                     continue
@@ -376,7 +377,7 @@ def _title(trigger, ps: ParsedSentence) -> str:
     for child in trigger.rights:
         if child.dep_ == "prep" and child.lower_ == "of" and child.i == trigger.i + 1:
             words = list(child.subtree)
-            named = [ps.entities.get(ps.at(w).entity) for w in words if ps.at(w)]
+            named = [ps.entities.get(m.entity) for m in (ps.at(w) for w in words) if m is not None]
             if len(words) <= 7 and not any(w.pos_ in ("VERB", "AUX") for w in words) and \
                     not any(e is not None and e.type in ("Person", "CriminalGroup") for e in named):
                 right = words[-1].i + 1
@@ -416,12 +417,12 @@ def _facts(rule: SyntaxRule, filled: dict[str, list[Mention]], sentence: Sentenc
     out = []
     for subj in filled.get("subject", []):
         if rule.fixed_object:
-            out.append(Fact(subj.entity, rule.predicate, rule.fixed_object, sentence, rule.id, rule.confidence,
+            out.append(Fact(subj.entity, str(rule.predicate), rule.fixed_object, sentence, rule.id, rule.confidence,
                             subject_mention=subj, parse=path))
             continue
         for obj in filled.get("object", []):
             if subj.entity != obj.entity:
-                out.append(Fact(subj.entity, rule.predicate, obj.entity, sentence, rule.id, rule.confidence,
+                out.append(Fact(subj.entity, str(rule.predicate), obj.entity, sentence, rule.id, rule.confidence,
                                 subject_mention=subj, object_mention=obj, parse=path))
     return out
 
@@ -484,7 +485,7 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
     if not roles:
         return None
     ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
-    return Event(rule.event, sentence, rule.id, rule.confidence, trigger.text, agents=ids("agent"),
+    return Event(str(rule.event), sentence, rule.id, rule.confidence, trigger.text, agents=ids("agent"),
                  targets=ids("target"), places=ids("place"), date=date, roles=tuple(roles), parse=path)
 
 
@@ -496,7 +497,7 @@ def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule) -> list[Menti
         if token.dep_ == "pobj" and token.head.lemma_.lower() in lexicon.syntax.grammar["place_prepositions"]:
             mention, _ = _mention_of(token, ps, lexicon.syntax)
             entity = lexicon.entities.get(mention.entity) if mention else None
-            if entity and any(lexicon.ontology.is_a(entity.type, c) for c in classes):
+            if mention is not None and entity and any(lexicon.ontology.is_a(entity.type, c) for c in classes):
                 return [replace(mention, resolution=mention.resolution or
                                 f"'{mention.text}' is the place the sentence names, not the trigger's clause")]
     return []

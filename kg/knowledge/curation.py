@@ -54,7 +54,9 @@ def _names(decision: Decision) -> tuple[tuple[str, str], ...]:
 
 def apply_to_gazetteer(entities: dict[str, Entity], decisions: tuple[Decision, ...]) -> Curation:
     """Change curated entities in place; decisions about entities the extractors find are kept for later."""
-    merges, types, aliases = {}, {}, {}
+    merges: dict[str, str] = {}
+    types: dict[str, str] = {}
+    aliases: dict[str, tuple[tuple[str, str], ...]] = {}
     for d in decisions:
         if d.action == "alias":
             target = d.data["entity"]
@@ -86,10 +88,14 @@ def apply_to_gazetteer(entities: dict[str, Entity], decisions: tuple[Decision, .
     return Curation(decisions, merges, types, aliases)
 
 
-def _remap(mention: Mention | None, merges: dict[str, str]) -> Mention | None:
-    if mention is None or mention.entity not in merges:
+def _remap(mention: Mention, merges: dict[str, str]) -> Mention:
+    if mention.entity not in merges:
         return mention
     return replace(mention, entity=merges[mention.entity])
+
+
+def _remap_optional(mention: Mention | None, merges: dict[str, str]) -> Mention | None:
+    return None if mention is None else _remap(mention, merges)
 
 
 def apply_to_extraction(extraction: Extraction, curation: Curation, gazetteer: dict[str, Entity]) -> None:
@@ -109,22 +115,27 @@ def apply_to_extraction(extraction: Extraction, curation: Curation, gazetteer: d
             extraction.entities[entity_id] = replace(entity, names=entity.names + tuple(
                 n for n in names if n not in entity.names))
     if merges:
-        swap = lambda i: merges.get(i, i)  # noqa: E731
+        def swap(entity_id: str) -> str:
+            return merges.get(entity_id, entity_id)
+
         extraction.mentions = [_remap(m, merges) for m in extraction.mentions]
         extraction.facts = [replace(f, subject=swap(f.subject), object=f.object if f.object_is_literal else
-                                    swap(f.object), subject_mention=_remap(f.subject_mention, merges),
-                                    object_mention=_remap(f.object_mention, merges)) for f in extraction.facts]
+                                    swap(f.object), subject_mention=_remap_optional(f.subject_mention, merges),
+                                    object_mention=_remap_optional(f.object_mention, merges)) for f in extraction.facts]
         extraction.events = [_remap_event(e, merges) for e in extraction.events]
-    kept, rejected = [], []
+    accepted: list[Fact] = []
+    rejected: list[tuple[Fact, Decision]] = []
     for fact in extraction.facts:
         decision = _rejecting(fact, extraction.article.id, curation.decisions)
-        (rejected.append((fact, decision)) if decision else kept.append(fact))
-    extraction.facts = kept
+        (rejected.append((fact, decision)) if decision else accepted.append(fact))
+    extraction.facts = accepted
     extraction.rejected = rejected
 
 
 def _remap_event(event: Event, merges: dict[str, str]) -> Event:
-    swap = lambda ids: tuple(merges.get(i, i) for i in ids)  # noqa: E731
+    def swap(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(merges.get(i, i) for i in ids)
+
     return replace(event, agents=swap(event.agents), targets=swap(event.targets), places=swap(event.places),
                    roles=tuple((r, _remap(m, merges)) for r, m in event.roles))
 

@@ -37,7 +37,7 @@ from kg.errors import InvalidLexicon
 __all__ = ["CuratedFile", "SCHEMAS", "read_curated", "schema_for", "GazetteerFile", "EntityEntry", "PeopleFile",
            "GivenNamesFile", "CuesFile", "AnaphoraFile", "RelationsFile", "RelationSpec", "EventsFile", "EventSpec",
            "EventRole", "NamesFile", "NameRuleSpec", "DatesFile", "DemonymsFile", "ReaderFile", "CurationFile",
-           "DecisionSpec", "SyntaxFile", "SyntaxSpec", "GrammarFile"]
+           "DecisionSpec", "CoordinatesFile", "GeoPointSpec", "SyntaxFile", "SyntaxSpec", "GrammarFile"]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -370,6 +370,45 @@ class CurationFile(CuratedFile):
     decisions: list[DecisionSpec] = []
 
 
+# --- styles.yaml (the views' colours and shapes; no article graph depends on them) -----------------------------
+
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Shape = Literal["dot", "diamond", "square", "triangle", "triangleDown", "hexagon", "star", "ellipse", "box", "circle"]
+
+
+class StyleSpec(Strict):
+    color: Color
+    shape: Shape
+
+
+class UnknownStyles(Strict):
+    class_: StyleSpec = Field(alias="class")
+    relation: Color
+
+
+class StylesFile(CuratedFile):
+    classes: dict[ClassName, StyleSpec]
+    relations: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][A-Za-z]*$")], Color]
+    unknown: UnknownStyles
+
+
+# --- coordinates.yaml ---------------------------------------------------------------------------------------
+
+class GeoPointSpec(Strict):
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    geonames: Annotated[int, Field(gt=0)]
+    basis: Literal["capital", "central place", "place"]
+
+
+class CoordinatesFile(CuratedFile):
+    """The regions' points, written by kg/tools/coordinates.py; `ambiguous` lists the names it left out."""
+
+    basis: dict[Text, Text]
+    coordinates: dict[Slug, GeoPointSpec]
+    ambiguous: dict[Slug, list[Text]] = {}
+
+
 # --- reading --------------------------------------------------------------------------------------------------
 
 # --- patterns/syntax.yaml, patterns/grammar.yaml ---------------------------------------------------------------
@@ -466,6 +505,8 @@ SCHEMAS: dict[str, type[CuratedFile]] = {
     "patterns/grammar.yaml": GrammarFile,
     "reader.yaml": ReaderFile,
     "curation.yaml": CurationFile,
+    "styles.yaml": StylesFile,
+    "coordinates.yaml": CoordinatesFile,
 }
 
 M = TypeVar("M", bound=CuratedFile)

@@ -11,7 +11,7 @@ or `^dep` (up to the head, when the token hangs from it by `dep`). Running them 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.errors import InvalidLexicon
 
@@ -96,7 +96,8 @@ class SyntaxRules:
     triggers: frozenset[str]  # every trigger word, for the parse gate
     heads: dict[str, str]  # a cue noun ("gang", "municipality") to the class it gives the name it heads
     hypothetical_words: frozenset[str] = frozenset()  # the hypothetical heads' inflections (the lemmatizer errs)
-    pronoun_classes: dict[str, frozenset[str]] = None  # "he" -> {Person}, "its" -> the groups' classes
+    # a pronoun to the classes it may stand for: "he" -> {Person}, "its" -> the groups' classes
+    pronoun_classes: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __iter__(self):
         return iter(self.rules)

@@ -6,14 +6,15 @@ Computed with networkx on the entity network (facts as edges, events left out: a
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import networkx as nx
 
 from kg.errors import KgError
-from kg.network.model import ACTOR_CLASSES as _ACTORS
-from kg.network.model import REGION_CLASSES as _REGIONS
-from kg.network.model import Evidence, find_entity
+from kg.knowledge.ontology import default_ontology
+from kg.network.find import find_entity
+from kg.network.model import Evidence
 
 __all__ = ["Ranked", "Analysis", "analyze", "Hop", "shortest_chains", "describe_chains", "chains_subgraph",
            "entity_graph"]
@@ -38,8 +39,9 @@ class Analysis:
     communities: list[list[str]]  # labels, largest community first
 
     def as_dict(self) -> dict:
-        row = lambda r: {"id": r.id, "label": r.label, "type": r.type, "score": round(r.score, 4),  # noqa: E731
-                         "degree": r.degree}
+        def row(r: Ranked) -> dict:
+            return {"id": r.id, "label": r.label, "type": r.type, "score": round(r.score, 4), "degree": r.degree}
+
         return {"central_actors": [row(r) for r in self.central_actors],
                 "central_regions": [row(r) for r in self.central_regions],
                 "bridges": [row(r) for r in self.bridges], "communities": self.communities}
@@ -47,11 +49,12 @@ class Analysis:
 
 def entity_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     """Entities only, one undirected edge per linked pair, weighted by how many facts link them."""
-    simple = nx.Graph()
+    simple: nx.Graph[str] = nx.Graph()
+    entities = default_ontology().entity_classes
     for node, data in graph.nodes(data=True):
-        if data["type"] in _ACTORS | _REGIONS or data["type"] == "CriminalEconomy":
+        if data["type"] in entities:
             simple.add_node(node, **data)
-    for s, o, data in graph.edges(data=True):
+    for s, o in graph.edges():
         if s in simple and o in simple and s != o:
             weight = simple.edges[s, o]["weight"] + 1 if simple.has_edge(s, o) else 1
             simple.add_edge(s, o, weight=weight)
@@ -68,7 +71,7 @@ def analyze(graph: nx.MultiDiGraph, top: int = 10) -> Analysis:
     k = None if simple.number_of_nodes() <= _EXACT_BETWEENNESS_LIMIT else _EXACT_BETWEENNESS_LIMIT // 4
     betweenness = nx.betweenness_centrality(simple, k=k, seed=7)
 
-    def ranked(scores: dict[str, float], types: set[str]) -> list[Ranked]:
+    def ranked(scores: dict[str, float], types: frozenset[str]) -> list[Ranked]:
         rows = [Ranked(n, simple.nodes[n]["label"], simple.nodes[n]["type"], scores[n], simple.degree(n))
                 for n in simple if simple.nodes[n]["type"] in types]
         return sorted(rows, key=lambda r: (-r.score, r.label))[:top]
@@ -76,8 +79,9 @@ def analyze(graph: nx.MultiDiGraph, top: int = 10) -> Analysis:
     communities = nx.community.louvain_communities(simple, weight="weight", seed=7)
     labelled = [sorted(simple.nodes[n]["label"] for n in c) for c in communities if len(c) > 1]
     labelled.sort(key=lambda c: (-len(c), c))
-    bridges = [r for r in ranked(betweenness, _ACTORS) if r.score > 0]
-    return Analysis(ranked(degree, _ACTORS), ranked(degree, _REGIONS), bridges, labelled)
+    ontology = default_ontology()
+    bridges = [r for r in ranked(betweenness, ontology.actor_classes) if r.score > 0]
+    return Analysis(ranked(degree, ontology.actor_classes), ranked(degree, ontology.region_classes), bridges, labelled)
 
 
 @dataclass(frozen=True)
@@ -100,11 +104,12 @@ def shortest_chains(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5) -> l
         chains = []
         for path in paths:
             hops = []
-            for u, v in zip(path, path[1:]):
-                edges = [(u, v, k, d) for k, d in graph.get_edge_data(u, v, default={}).items()] + \
-                        [(v, u, k, d) for k, d in graph.get_edge_data(v, u, default={}).items()]
-                s, o, key, data = sorted(edges, key=lambda e: (-len(e[3]["evidence"]), e[2]))[0]
-                hops.append(Hop(s, key, o, tuple(data["evidence"])))
+            for u, v in itertools.pairwise(path):
+                no_edges: dict[str, dict] = {}
+                edges = [(u, v, k, d) for k, d in graph.get_edge_data(u, v, default=no_edges).items()] + \
+                        [(v, u, k, d) for k, d in graph.get_edge_data(v, u, default=no_edges).items()]
+                s, o, key, data = sorted(edges, key=lambda e: (-len(e[3]["evidence"]), str(e[2])))[0]
+                hops.append(Hop(s, str(key), o, tuple(data["evidence"])))
             chains.append(hops)
             if len(chains) >= limit:
                 break

@@ -14,10 +14,10 @@ from __future__ import annotations
 import os
 import traceback
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pyoxigraph as ox
 from pyoxigraph import NamedNode
@@ -146,6 +146,8 @@ def _worker_init(root: str) -> None:
 
 
 def _worker(path: str) -> _Done:
+    if _WORKER_LEXICON is None:
+        raise RuntimeError("a build worker runs only after _worker_init")
     return _process(Path(path), _WORKER_LEXICON)
 
 
@@ -154,7 +156,7 @@ def _stored_hashes(store) -> dict[str, str]:
     return {row["g"].value: row["h"].value for row in rows}
 
 
-def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Callable[[str], None] | None = None,
+def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Callable[[str], object] | None = None,
           jobs: int = 1) -> BuildReport:
     """Build every article of `sources` into `store`, replacing each changed article's named graph.
 
@@ -170,10 +172,10 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
     stored = _stored_hashes(store)
     todo: list[Path] = []
     for path in files:
-        graph = article_iri(slug_id(path)).value
+        iri = article_iri(slug_id(path)).value
         try:
-            unchanged = graph in stored and stored[graph] == content_hash(file_digest(path.read_bytes()),
-                                                                           lexicon.fingerprint)
+            unchanged = iri in stored and stored[iri] == content_hash(file_digest(path.read_bytes()),
+                                                                       lexicon.fingerprint)
         except OSError as exc:
             report.errors.append(f"{path}: cannot read: {exc}")
             continue
@@ -224,14 +226,14 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
     return report
 
 
-def _results(paths: list[Path], lexicon: Lexicon, jobs: int):
+def _results(paths: list[Path], lexicon: Lexicon, jobs: int) -> Iterator[_Done]:
     """Results in the order of `paths`; with several jobs, at most `_WINDOW` per worker in flight."""
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
             yield _process(path, lexicon)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(lexicon.root),)) as pool:
-        window = deque()
+        window: deque[Future[_Done]] = deque()
         pending = iter(paths)
         for path in pending:
             window.append(pool.submit(_worker, str(path)))

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, SPARQL_RESULTS, XSD
 
 __all__ = ["FORMATS", "QUERY_FORMATS", "TABLE", "ResultFormat", "Written", "format_result", "write_result"]
 
@@ -54,7 +54,7 @@ TABLE = "table"
 # `kg query --format`: the table for people, and the results formats a script reads (graphs are Turtle).
 QUERY_FORMATS = (TABLE, "csv", "tsv", "json")
 _RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD + "string"
 
 
 @dataclass(frozen=True)
@@ -135,16 +135,17 @@ def _tsv_term(term) -> str:
 def _write_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
     """Rows of terms (None when unbound) in a SELECT format of FORMATS."""
     if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False).encode()
     if fmt == "xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        out = [f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS}"><head>']
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]
         out.append("</head><results>")
         for row in rows:
             out.append("<result>" + "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                                            for v, t in zip(variables, row) if t is not None) + "</result>")
+                                            for v, t in zip(variables, row, strict=True) if t is not None)
+                       + "</result>")
         out.append("</results></sparql>\n")
         return "".join(out).encode()
     if fmt == "csv":
@@ -164,7 +165,7 @@ def _write_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
 
 def _write_boolean(value: bool, fmt: str) -> bytes:
     if fmt == "xml":
-        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS}"><head/>'
                 f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
     if fmt in ("csv", "tsv"):
         return f"{'_askResult' if fmt == 'csv' else '?_askResult'}\n{'true' if value else 'false'}\n".encode()
@@ -196,7 +197,7 @@ def _table(result, max_width: int) -> str:
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from kg.errors import InvalidArticle
 from kg.knowledge.dates import DateRules

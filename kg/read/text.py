@@ -17,11 +17,12 @@ __all__ = ["read_text", "content_paragraphs", "lines_of"]
 def read_text(text: str, article_id: str, source: str, layout: Layout, dates: DateRules) -> Article:
     """Parse the text layout of the seeds; a text without that layout is read as one body."""
     lines = lines_of(text)
-    byline_at = next((i for i, (_, _, line) in enumerate(lines) if layout.byline.match(line.strip())), None)
+    found = next(((i, m) for i, (_, _, line) in enumerate(lines) if (m := layout.byline.match(line.strip()))), None)
+    byline_at = found[0] if found else None
     headline = topic = author = None
     published = None
-    if byline_at is not None:
-        m = layout.byline.match(lines[byline_at][2].strip())
+    if found:
+        byline_at, m = found
         topic = m.group("topic").strip()
         published = parse_day_month_year(m.group("date"), dates)
         author = _title_case(m.group("author")) if m.group("author") else None

@@ -34,7 +34,7 @@ from kg.serve.negotiation import negotiate
 from kg.serve.pages import query_page, service_description, views_page
 from kg.serve.pool import QueryPool
 from kg.serve.saved import bound, catalogue, pairs
-from kg.views.render import VIS_FILES, vis_library
+from kg.views.pages import VIS_FILES, vis_library
 
 __all__ = ["ServerConfig", "make_server", "serve"]
 
@@ -94,13 +94,13 @@ class _Handler(BaseHTTPRequestHandler):
         """A worker's answer; the headers in `extra` go only with a 200."""
         self._send(answer.status, answer.body, answer.content_type, extra if answer.status == 200 else None, query)
 
-    def do_OPTIONS(self) -> None:  # noqa: N802 (the stdlib's name)
+    def do_OPTIONS(self) -> None:
         self._started = time.perf_counter()
         self._send(204, b"", "text/plain", {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                                              "Access-Control-Allow-Headers": "Content-Type, Accept",
                                              "Access-Control-Max-Age": "86400"})
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._started = time.perf_counter()
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
@@ -118,9 +118,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._view(urllib.parse.unquote(url.path[len("/views/"):]), params)
         self._send(404, b"Not found. The SPARQL endpoint is /sparql; the query page is /.", "text/plain")
 
-    do_HEAD = do_GET
+    do_HEAD = do_GET  # noqa: N815 (the stdlib's name)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._started = time.perf_counter()
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
@@ -209,9 +209,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, (vis_library() / relative[4:]).read_bytes(), _KINDS[Path(relative).suffix])
         if relative == "find":
             return self._find(params)
+        if relative == "map.html":
+            answer, hit = self._kept_or_run(("view", "map", ""))
+            return self._send_answer(answer, {"X-Cache": "HIT" if hit else "MISS"})
         page = _PAGE.fullmatch(relative)
         if not page:
-            return self._send(404, b"No such view: views are /views/entity/ID.html and /views/article/ID.html.",
+            return self._send(404, b"No such view: views are /views/entity/ID.html, /views/article/ID.html and "
+                              b"/views/map.html.",
                               "text/plain")
         answer, hit = self._kept_or_run(("view", *page.groups()))
         self._send_answer(answer, {"X-Cache": "HIT" if hit else "MISS"})

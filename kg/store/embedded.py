@@ -6,8 +6,8 @@ before, never half-written, and building the same article twice leaves the store
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -57,7 +57,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
-    def add_new_graphs(self, nquads: bytes, marks: list[ox.Quad], entries: list[ox.Quad] = ()) -> None:
+    def add_new_graphs(self, nquads: bytes, marks: list[ox.Quad], entries: Sequence[ox.Quad] = ()) -> None:
         """Write statements the store does not hold yet with Oxigraph's bulk loader, parsed in Rust: new
         articles' graphs (N-Quads) and gazetteer entries the store lacks. Several times faster and far more
         compact on disk than one transaction per graph. The articles' content hashes (`marks`) go in last, in a
@@ -85,7 +85,7 @@ class Store:
     def _repair(self) -> None:
         """Remove article graphs a killed build left without their content hash (see add_new_graphs)."""
         marks = self._db.quads_for_pattern(None, ox.NamedNode(CONTENT_HASH), None, None)
-        complete = {q.graph_name.value for q in marks}
+        complete = {q.graph_name.value for q in marks if isinstance(q.graph_name, ox.NamedNode)}
         for graph in list(self._db.named_graphs()):
             if graph.value.startswith(ARTICLE) and graph.value not in complete:
                 self._db.remove_graph(graph)
