@@ -5,13 +5,17 @@ apply to each extraction; every decision is recorded in the graph.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from kg.errors import InvalidLexicon
 from kg.knowledge.schemas import CurationFile
 from kg.model import Entity, Event, Extraction, Fact, Mention
 
-__all__ = ["Decision", "Curation", "load_curation", "apply_to_gazetteer", "apply_to_extraction"]
+__all__ = ["Decision", "Curation", "load_curation", "check_merges", "apply_to_gazetteer", "apply_to_extraction"]
+
+
+_ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,36 @@ def load_curation(spec: CurationFile | None, ontology) -> tuple[Decision, ...]:
         data = entry.model_dump(by_alias=True, exclude_none=True, exclude={"id", "action", "reason", "by", "date"})
         decisions.append(Decision(entry.id, entry.action, entry.reason, entry.by, entry.date, data))
     return tuple(decisions)
+
+
+def check_merges(decisions: tuple[Decision, ...], entities: dict[str, Entity]) -> None:
+    """Refuse merges that can never apply or never end: an id that is no entity id, two ids neither of which
+    the gazetteer knows (a merge is of a found entity into a curated one, or of two curated ones), a merge
+    into itself, a cycle (a into b, b into a), or one entity merged into two."""
+    into: dict[str, Decision] = {}
+    for d in (d for d in decisions if d.action == "merge"):
+        source, target = d.data["from"], d.data["into"]
+        where = f"curation.yaml: decision {d.id}"
+        for value in (source, target):
+            if not isinstance(value, str) or not _ENTITY_ID.fullmatch(value):
+                raise InvalidLexicon(f"{where}: '{value}' is not an entity id (a lowercase slug, the end of kgr:<id>)")
+        if source not in entities and target not in entities:
+            raise InvalidLexicon(f"{where}: neither '{source}' nor '{target}' is a gazetteer entity; merge a found "
+                                 f"entity into a curated one")
+        if source in into:
+            raise InvalidLexicon(f"{where}: '{source}' is already merged into '{into[source].data['into']}' "
+                                 f"by decision {into[source].id}")
+        into[source] = d
+    for start in into:
+        seen = [start]
+        current = start
+        while current in into:
+            current = into[current].data["into"]
+            if current in seen:
+                chain = " -> ".join([*seen[seen.index(current):], current])
+                raise InvalidLexicon(f"curation.yaml: decision {into[start].id}: the merges make a cycle ({chain}); "
+                                     f"an entity cannot be merged into itself")
+            seen.append(current)
 
 
 def _names(decision: Decision) -> tuple[tuple[str, str], ...]:

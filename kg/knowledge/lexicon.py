@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kg.errors import InvalidLexicon
 from kg.knowledge.coordinates import GeoPoint, load_coordinates
-from kg.knowledge.curation import Curation, apply_to_gazetteer, load_curation
+from kg.knowledge.curation import Curation, apply_to_gazetteer, check_merges, load_curation
 from kg.knowledge.dates import DateRules
 from kg.knowledge.event_rules import compile_events
 from kg.knowledge.layout import Layout
@@ -286,6 +286,7 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
     dates = DateRules.from_spec(read_curated(root, "patterns/dates.yaml", DatesFile))
     decisions = load_curation(read_curated(root, "curation.yaml", CurationFile)
                               if (root / "curation.yaml").is_file() else None, ontology)
+    check_merges(decisions, entities)
     curation = apply_to_gazetteer(entities, decisions)
     names = NameIndex.build(entities, anaphora)
     return Lexicon(root=root, ontology=ontology, entities=entities, names=names, layout=layout, dates=dates,

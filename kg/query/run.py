@@ -52,16 +52,22 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, ox.NamedNode | ox.Lite
         if "=" not in pair:
             raise QueryError(f"--bind {pair}: expected VAR=VALUE")
         var, value = pair.split("=", 1)
-        var = var.strip().lstrip("?")
+        var = var.strip().lstrip("?$")
+        if not re.fullmatch(r"\w+", var):
+            raise QueryError(f"--bind {pair}: '{var}' is not a variable name (letters, digits, _)")
         term: ox.NamedNode | ox.Literal
-        if value.startswith("<") and value.endswith(">"):
-            term = ox.NamedNode(value[1:-1])
-        elif re.match(r"^[a-z]+:\S+$", value) and value.split(":", 1)[0] in PREFIXES:
-            prefix, local = value.split(":", 1)
-            term = ox.NamedNode(PREFIXES[prefix] + local)
-        else:
-            term = ox.Literal(value)
-        out[ox.Variable(var)] = term
+        try:
+            if value.startswith("<") and value.endswith(">"):
+                term = ox.NamedNode(value[1:-1])
+            elif re.match(r"^[a-z]+:\S+$", value) and value.split(":", 1)[0] in PREFIXES:
+                prefix, local = value.split(":", 1)
+                term = ox.NamedNode(PREFIXES[prefix] + local)
+            else:
+                term = ox.Literal(value)
+            out[ox.Variable(var)] = term
+        except ValueError as exc:
+            raise QueryError(f"--bind {pair}: not a variable and a value ({exc}); an IRI is <...> or kgr:..., "
+                             f"anything else a string") from exc
     return out
 
 

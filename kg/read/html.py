@@ -67,8 +67,9 @@ def _date(value: str | None, dates: DateRules) -> date | None:
     return parse_day_month_year(value, dates)
 
 
-def read_html(path: Path, text: str, layout: Layout, dates: DateRules) -> Article:
-    """Parse one HTML page into an Article whose text is the headline and the main blocks."""
+def read_html(path: Path, text: str, layout: Layout, dates: DateRules, article_id: str | None = None) -> Article:
+    """Parse one HTML page into an Article whose text is the headline and the main blocks; its id is
+    `article_id`, else made from the file's name."""
     try:
         tree = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
@@ -104,6 +105,6 @@ def read_html(path: Path, text: str, layout: Layout, dates: DateRules) -> Articl
     paragraphs = content_paragraphs(lines_of(body)[1:], layout)
     if not paragraphs:
         raise InvalidArticle(f"{path}: no article text found in the page")
-    return Article(id=slug_id(path), source=str(path), text=body, paragraphs=tuple(paragraphs),
+    return Article(id=article_id or slug_id(path), source=str(path), text=body, paragraphs=tuple(paragraphs),
                    headline=headline, published=published, author=author, topic=topic,
                    publisher=publisher, url=url if url and url.startswith(("http://", "https://")) else None)

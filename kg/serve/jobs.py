@@ -25,6 +25,7 @@ class Answer:
     body: bytes
     content_type: str
     truncated: bool = False
+    retry_after: bool = False  # a 503 the client may retry shortly
 
 
 def answer_query(store, query: str, default_graphs: list[str], named_graphs: list[str], select_format: str,
