@@ -107,6 +107,7 @@ class Fact:
     subject_mention: Mention | None = None
     object_mention: Mention | None = None
     curated_source: str | None = None
+    parse: str | None = None  # the dependency path a syntax rule matched: trigger and argument tokens
 
     @property
     def resolution(self) -> str | None:
@@ -131,6 +132,7 @@ class Event:
     end_date: str | None = None
     duration_days: int | None = None
     roles: tuple[tuple[str, Mention], ...] = ()  # (agent|target|place, the mention that fills it)
+    parse: str | None = None  # the dependency path a syntax rule matched: trigger and argument tokens
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
@@ -148,3 +150,5 @@ class Extraction:
     events: list[Event] = field(default_factory=list)
     cited_outlets: list[Fact] = field(default_factory=list)
     rejected: list[tuple[Fact, Decision]] = field(default_factory=list)  # (fact, the curation decision)
+    sentences: int = 0  # of body and analysis
+    parsed: int = 0  # of them, those the parse gate let through to the dependency parse

@@ -13,7 +13,7 @@ from kg.knowledge.event_rules import ROLES, EventRule, Role
 from kg.knowledge.literals import LiteralGate, finditer
 from kg.model import Event, Fact, Mention, Sentence
 
-__all__ = ["find_events", "carry_over_agents", "implied_facts"]
+__all__ = ["find_events", "carry_over_agents", "implied_facts", "as_actor"]
 _TOKEN = re.compile(r"⟦([A-Za-z]+)#(\d+)⟧")
 _PASSIVE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+\s+)?"
                       r"(?:\w+ed\b(?:\s+[^\s⟦]+){0,4}\s+and\s+)?$")
@@ -128,7 +128,7 @@ def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule
     return events
 
 
-def _as_actor(role: str, mention: Mention, lexicon) -> Mention | None:
+def as_actor(role: str, mention: Mention, lexicon) -> Mention | None:
     """A country as agent or target acts through its government ("Peru declared a state of emergency"): only
     actors fill those roles; a country without a government in the gazetteer leaves its role (None)."""
     entity = lexicon.entities.get(mention.entity)
@@ -177,7 +177,7 @@ def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str
     if duration:
         unit = {"day": 1, "week": 7, "month": 30, "year": 365}[duration.group(2).lower()]
         days = int(duration.group(1)) * unit
-    actors = ((role, _as_actor(role, masked.mentions[i], lexicon)) for role in ROLES for i in filled.get(role, []))
+    actors = ((role, as_actor(role, masked.mentions[i], lexicon)) for role in ROLES for i in filled.get(role, []))
     roles = tuple((role, mention) for role, mention in actors if mention)
 
     def ids(role: str) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ def _fact_record(fact: Fact, extraction: Extraction) -> dict:
             "object_id": None if fact.object_is_literal else fact.object,
             "sentence": fact.sentence.text, "start": fact.sentence.start, "end": fact.sentence.end,
             "section": fact.sentence.section, "rule": fact.rule, "confidence": fact.confidence,
-            "resolution": fact.resolution, "curated_source": fact.curated_source}
+            "resolution": fact.resolution, "curated_source": fact.curated_source, "parse": fact.parse}
 
 
 def extraction_records(extraction: Extraction) -> list[dict]:
@@ -44,7 +44,8 @@ def extraction_records(extraction: Extraction) -> list[dict]:
                         "date": event.date, "start_date": event.start_date, "end_date": event.end_date,
                         "duration_days": event.duration_days, "trigger": event.trigger,
                         "sentence": event.sentence.text, "start": event.sentence.start, "end": event.sentence.end,
-                        "section": event.sentence.section, "rule": event.rule, "confidence": event.confidence})
+                        "section": event.sentence.section, "rule": event.rule, "confidence": event.confidence,
+                        "parse": event.parse})
     return sorted(records, key=lambda r: (r["start"], r["kind"], r["rule"], str(r.get("object", r.get("type")))))
 
 
@@ -71,7 +72,7 @@ def explain(extraction: Extraction) -> str:
             head = f"EVENT {item.type}: {roles}" + (f" ({dates})" if dates else "")
             notes = [m.resolution for m in item.mentions if m.resolution]
             head += f'\n    trigger: "{item.trigger}"'
-            sentence, rule, confidence = item.sentence, item.rule, item.confidence
+            sentence, rule, confidence, path = item.sentence, item.rule, item.confidence, item.parse
         else:
             fact, decision = item if isinstance(item, tuple) else (item, None)
             subject = f"article {article.id}" if fact.subject == "article" else label(fact.subject)
@@ -80,11 +81,13 @@ def explain(extraction: Extraction) -> str:
             notes = [n for n in (fact.resolution,) if n]
             if decision:
                 notes.append(f"rejected by curation decision {decision.id}: {decision.reason}")
-            sentence, rule, confidence = fact.sentence, fact.rule, fact.confidence
+            sentence, rule, confidence, path = fact.sentence, fact.rule, fact.confidence, fact.parse
         out.append(head)
         out.append(f"    sentence [{sentence.start}-{sentence.end}, {sentence.section}]: "
                    f"{' '.join(sentence.text.split())}")
         out.append(f"    rule: {rule} (confidence {confidence:.2f})")
+        if path:
+            out.append(f"    parse: {path}")
         out.extend(f"    resolved: {n}" for n in notes)
         out.append("")
     if curated:

@@ -34,12 +34,15 @@ from kg.knowledge.schemas import (
     EventsFile,
     GazetteerFile,
     GivenNamesFile,
+    GrammarFile,
     NamesFile,
     PeopleFile,
     ReaderFile,
     RelationsFile,
+    SyntaxFile,
     read_curated,
 )
+from kg.knowledge.syntax_rules import SyntaxRules, compile_syntax
 from kg.model import Entity
 from kg.paths import ontology_dir
 from kg.text import fold
@@ -124,6 +127,7 @@ class Lexicon:
     fingerprint: str
     governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
     demonyms: dict[str, str]  # "Brazilian", "Ecuadorean" to the ISO code of the country (patterns/demonyms.yaml)
+    syntax: SyntaxRules  # rules over the dependency parse and the grammar words (patterns/syntax.yaml, grammar.yaml)
     coordinates: dict[str, GeoPoint]  # a region's id to its point (coordinates.yaml)
 
     def country_of(self, entity_id: str) -> str | None:
@@ -293,6 +297,9 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                    events=compile_events(read_curated(root, "patterns/events.yaml", EventsFile), ontology, cues),
                    fingerprint=_fingerprint(root), governments=_governments(entities),
                    demonyms=_demonyms(read_curated(root, "patterns/demonyms.yaml", DemonymsFile), entities),
+                   syntax=compile_syntax(read_curated(root, "patterns/syntax.yaml", SyntaxFile),
+                                         read_curated(root, "patterns/grammar.yaml", GrammarFile), ontology,
+                                         entities),
                    coordinates=load_coordinates(root, entities))
 
 

@@ -37,7 +37,7 @@ from kg.errors import InvalidLexicon
 __all__ = ["CuratedFile", "SCHEMAS", "read_curated", "schema_for", "GazetteerFile", "EntityEntry", "PeopleFile",
            "GivenNamesFile", "CuesFile", "AnaphoraFile", "RelationsFile", "RelationSpec", "EventsFile", "EventSpec",
            "EventRole", "NamesFile", "NameRuleSpec", "DatesFile", "DemonymsFile", "ReaderFile", "CurationFile",
-           "DecisionSpec", "CoordinatesFile", "GeoPointSpec"]
+           "DecisionSpec", "CoordinatesFile", "GeoPointSpec", "SyntaxFile", "SyntaxSpec", "GrammarFile"]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -418,6 +418,85 @@ class CoordinatesFile(CuratedFile):
 
 # --- reading --------------------------------------------------------------------------------------------------
 
+# --- patterns/syntax.yaml, patterns/grammar.yaml ---------------------------------------------------------------
+
+SyntaxRole = Literal["subject", "object", "agent", "target", "place"]
+
+
+class SyntaxTrigger(Strict):
+    lemma: Annotated[Words, Field(min_length=1)]
+    pos: Words = []
+    dep: Words = []
+    with_: Words = Field([], alias="with")
+
+
+class SyntaxArgument(Strict):
+    paths: Annotated[Words, Field(min_length=1)]
+    classes: Annotated[list[ClassName], Field(min_length=1)]
+    coordinated: bool = True
+
+
+class SyntaxImplied(Strict):
+    fact: Text
+    subject: RoleName
+    object: RoleName
+
+
+class SyntaxExample(Strict):
+    text: Text
+    gives: dict[Text, Text]
+
+
+class SyntaxSpec(Strict):
+    id: RuleId
+    fact: Text | None = None
+    event: ClassName | None = None
+    object: Slug | None = None  # a gazetteer id as the fixed object
+    literal: Literal["title"] | None = None
+    trigger: SyntaxTrigger
+    args: dict[SyntaxRole, SyntaxArgument] = {}
+    checks: list[Literal["negation", "modality", "hypothetical", "past"]] = ["negation", "modality", "hypothetical"]
+    implies: list[SyntaxImplied] = []
+    require: list[RoleName] = []
+    require_any: list[RoleName] = []
+    carry_over: list[RoleName] = []
+    confidence: Confidence = 0.75
+    examples: Annotated[list[SyntaxExample], Field(min_length=1)]
+    counter_examples: Annotated[list[SyntaxExample], Field(min_length=1)]
+
+
+class SyntaxFile(CuratedFile):
+    noun = "rule"
+    rules: list[SyntaxSpec]
+
+
+class GrammarFile(CuratedFile):
+    negation: Words
+    negative_subjects: Words
+    negative_adverbs: Words
+    modals: Words
+    hypothetical_heads: Words
+    ended_heads: Words
+    relative_pronouns: Words
+    naming_verbs: Words
+    member_nouns: Words
+    hypothetical_marks: Words
+    past_adverbs: Words
+    past_modifiers: Words
+    perfect_auxiliaries: Words
+    place_prepositions: Words
+    clause_openers: Words
+    alias_cues: Words
+    name_connectors: Words
+    conjunctions: Words
+    not_person_openers: Words
+    person_pronouns: Words
+    group_pronouns: Words
+    auxiliaries: Words
+    date_words: Words
+    name_heads: dict[ClassName, Words]
+
+
 SCHEMAS: dict[str, type[CuratedFile]] = {
     "gazetteer/*.yaml": GazetteerFile,
     "patterns/anaphora.yaml": AnaphoraFile,
@@ -429,6 +508,8 @@ SCHEMAS: dict[str, type[CuratedFile]] = {
     "patterns/names.yaml": NamesFile,
     "patterns/people.yaml": PeopleFile,
     "patterns/relations.yaml": RelationsFile,
+    "patterns/syntax.yaml": SyntaxFile,
+    "patterns/grammar.yaml": GrammarFile,
     "reader.yaml": ReaderFile,
     "curation.yaml": CurationFile,
     "styles.yaml": StylesFile,

@@ -281,6 +281,8 @@ def _fact(fact: Fact, extraction: Extraction, rejected_by=None) -> Iterator[tupl
     yield from _statement(node, s, p, o)
     yield from _evidence(node, extraction, fact.sentence, fact.rule, fact.confidence,
                          (fact.subject_mention, fact.object_mention), fact.resolution, fact.curated_source)
+    if fact.parse:
+        yield node, kg("parsePath"), ox.Literal(fact.parse)
 
 
 EVENT_LABELS = {"StateOfEmergency": "State of emergency"}
@@ -310,6 +312,8 @@ def _event(event: Event, extraction: Extraction) -> Iterator[tuple]:
     notes = "; ".join(m.resolution for m in event.mentions if m.resolution) or None
     yield node, kg("trigger"), ox.Literal(event.trigger)
     yield from _evidence(node, extraction, event.sentence, event.rule, event.confidence, (first, None), notes)
+    if event.parse:
+        yield node, kg("parsePath"), ox.Literal(event.parse)
 
 
 def curation_quads(lexicon: Lexicon) -> list[ox.Quad]:
