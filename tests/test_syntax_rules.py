@@ -1,4 +1,4 @@
-"""Every rule of ontology/patterns/syntax.yaml gives what its examples say and not what its counter-examples say.
+"""Every rule of ontology/patterns/syntax/ gives what its examples say and not what its counter-examples say.
 
 Each example is extracted as a one-paragraph article, through the whole extractor (gazetteer, NER, parse), and the
 fact or event is looked for among what that rule made."""

@@ -1,4 +1,4 @@
-"""Facts and events read from the dependency parse by the rules of ontology/patterns/syntax.yaml.
+"""Facts and events read from the dependency parse by the rules of ontology/patterns/syntax/.
 
 For each rule, a trigger token (lemma, part of speech, relation to its head), then each argument reached by a
 path of dependency steps and tied to the mention that covers it ("the Bagdad gang": the gang is the name before

@@ -127,7 +127,7 @@ class Lexicon:
     fingerprint: str
     governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
     demonyms: dict[str, str]  # "Brazilian", "Ecuadorean" to the ISO code of the country (patterns/demonyms.yaml)
-    syntax: SyntaxRules  # rules over the dependency parse and the grammar words (patterns/syntax.yaml, grammar.yaml)
+    syntax: SyntaxRules  # rules over the dependency parse and the grammar words (patterns/syntax/, grammar.yaml)
     coordinates: dict[str, GeoPoint]  # a region's id to its point (coordinates.yaml)
 
     def country_of(self, entity_id: str) -> str | None:
@@ -297,10 +297,16 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                    events=compile_events(read_curated(root, "patterns/events.yaml", EventsFile), ontology, cues),
                    fingerprint=_fingerprint(root), governments=_governments(entities),
                    demonyms=_demonyms(read_curated(root, "patterns/demonyms.yaml", DemonymsFile), entities),
-                   syntax=compile_syntax(read_curated(root, "patterns/syntax.yaml", SyntaxFile),
+                   syntax=compile_syntax(_syntax_files(root),
                                          read_curated(root, "patterns/grammar.yaml", GrammarFile), ontology,
                                          entities),
                    coordinates=load_coordinates(root, entities))
+
+
+def _syntax_files(root: Path) -> list[tuple[str, SyntaxFile]]:
+    """The files of patterns/syntax/, in name order (one per family of facts)."""
+    names = [p.relative_to(root).as_posix() for p in sorted((root / "patterns" / "syntax").glob("*.yaml"))]
+    return [(name, read_curated(root, name, SyntaxFile)) for name in names]
 
 
 def _demonyms(data: DemonymsFile, entities: dict[str, Entity]) -> dict[str, str]:

@@ -418,7 +418,7 @@ class CoordinatesFile(CuratedFile):
 
 # --- reading --------------------------------------------------------------------------------------------------
 
-# --- patterns/syntax.yaml, patterns/grammar.yaml ---------------------------------------------------------------
+# --- patterns/syntax/*.yaml, patterns/grammar.yaml ---------------------------------------------------------------
 
 SyntaxRole = Literal["subject", "object", "agent", "target", "place"]
 
@@ -508,7 +508,7 @@ SCHEMAS: dict[str, type[CuratedFile]] = {
     "patterns/names.yaml": NamesFile,
     "patterns/people.yaml": PeopleFile,
     "patterns/relations.yaml": RelationsFile,
-    "patterns/syntax.yaml": SyntaxFile,
+    "patterns/syntax/*.yaml": SyntaxFile,
     "patterns/grammar.yaml": GrammarFile,
     "reader.yaml": ReaderFile,
     "curation.yaml": CurationFile,

@@ -1,4 +1,4 @@
-"""Rules over a dependency parse (ontology/patterns/syntax.yaml) and the grammar words they share
+"""Rules over a dependency parse (ontology/patterns/syntax/) and the grammar words they share
 (ontology/patterns/grammar.yaml), checked and compiled once when the lexicon loads.
 
 A rule is in the shape of spaCy's DependencyMatcher and of Odin's syntactic rules: a trigger token (lemmas,
@@ -139,11 +139,10 @@ def _argument(spec, ontology, where: str) -> Argument:
     return Argument(paths, tuple(spec["classes"]), bool(spec.get("coordinated", True)))
 
 
-def compile_syntax(data, grammar_data, ontology, entities) -> SyntaxRules:
-    """Check and compile every rule (`data` and `grammar_data` as read and shape-checked by kg.knowledge.schemas,
-    or plain mappings); a bad one names its id. A rule without an example does not load."""
-    if hasattr(data, "model_dump"):
-        data = data.model_dump(by_alias=True, exclude_none=True)
+def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
+    """Check and compile every rule of `files` ((name, data) pairs, each as read and shape-checked by
+    kg.knowledge.schemas, or a plain mapping), in that order; a bad one names its file and id, an id is unique
+    across files. A rule without an example does not load."""
     if hasattr(grammar_data, "model_dump"):
         grammar_data = grammar_data.model_dump(exclude_none=True)
     grammar = Grammar({name: frozenset(str(w).lower() for w in (grammar_data or {}).get(name) or ())
@@ -159,8 +158,13 @@ def compile_syntax(data, grammar_data, ontology, entities) -> SyntaxRules:
     rules = []
     seen: set[str] = set()
     triggers: set[str] = set()
-    for index, spec in enumerate((data or {}).get("rules", [])):
-        where = f"patterns/syntax.yaml: rule {index + 1} ({spec.get('id', '?')})"
+    specs = []
+    for relative, data in files:
+        if hasattr(data, "model_dump"):
+            data = data.model_dump(by_alias=True, exclude_none=True)
+        specs += [(relative, index, spec) for index, spec in enumerate((data or {}).get("rules", []))]
+    for relative, index, spec in specs:
+        where = f"{relative}: rule {index + 1} ({spec.get('id', '?')})"
         if not spec.get("id") or spec["id"] in seen:
             raise InvalidLexicon(f"{where}: missing or repeated 'id'")
         seen.add(spec["id"])
