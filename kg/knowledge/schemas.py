@@ -428,12 +428,14 @@ class SyntaxTrigger(Strict):
     pos: Words = []
     dep: Words = []
     with_: Words = Field([], alias="with")
+    without: Words = []
 
 
 class SyntaxArgument(Strict):
     paths: Annotated[Words, Field(min_length=1)]
     classes: Annotated[list[ClassName], Field(min_length=1)]
     coordinated: bool = True
+    unnamed: Words = []
 
 
 class SyntaxImplied(Strict):
@@ -494,6 +496,9 @@ class GrammarFile(CuratedFile):
     group_pronouns: Words
     auxiliaries: Words
     date_words: Words
+    temporal_prepositions: Words = []
+    relative_time_words: Words = []
+    scene_adverbs: Words = []
     name_heads: dict[ClassName, Words]
 
 

@@ -25,7 +25,8 @@ _GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_mark
                   "conjunctions", "auxiliaries", "date_words", "not_person_openers", "person_pronouns",
                   "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns",
                   "negative_subjects", "past_modifiers",
-                  "negative_adverbs")
+                  "negative_adverbs", "temporal_prepositions", "relative_time_words",
+                  "scene_adverbs")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Argument:
     paths: tuple[tuple[Step, ...], ...]
     classes: tuple[str, ...]
     coordinated: bool = True  # "A and B": the conjuncts of the token reached fill the argument too
+    unnamed: frozenset[str] = frozenset()  # lemmas that read the role with no name ("troops were deployed")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Trigger:
     deps: frozenset[str]
     words: frozenset[str]  # the lemmas' surface words for the parse gate (lower case, inflections included)
     with_paths: tuple[tuple[Step, ...], ...] = ()  # paths that must reach a token ("take" + prep[into]/pobj[custody])
+    without_paths: tuple[tuple[Step, ...], ...] = ()  # paths that must not ("rolled its profits into": a dobj)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,10 @@ _IRREGULAR = {"lead": ("led",), "run": ("ran",), "hold": ("held",), "fight": ("f
               "keep": ("kept",), "seize": ("seized",), "kill": ("killed",), "be": ("is", "was", "were", "are")}
 
 
+def _paths(texts, where: str) -> tuple[tuple[Step, ...], ...]:
+    return tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in texts or ())
+
+
 def _argument(spec, ontology, where: str) -> Argument:
     if not isinstance(spec, dict) or not spec.get("paths") or not spec.get("classes"):
         raise InvalidLexicon(f"{where}: an argument needs 'paths' and 'classes'")
@@ -136,7 +143,8 @@ def _argument(spec, ontology, where: str) -> Argument:
             raise InvalidLexicon(f"{where}: unknown class '{cls}'")
     paths = tuple(tuple(_step(s, where) for s in str(path).split("/")) if path != "." else ()
                   for path in spec["paths"])
-    return Argument(paths, tuple(spec["classes"]), bool(spec.get("coordinated", True)))
+    return Argument(paths, tuple(spec["classes"]), bool(spec.get("coordinated", True)),
+                    frozenset(str(w).lower() for w in spec.get("unnamed") or ()))
 
 
 def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
@@ -184,7 +192,7 @@ def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
         lemmas = frozenset(str(x).lower() for x in t["lemma"])
         trigger = Trigger(lemmas, frozenset(t.get("pos") or ()), frozenset(t.get("dep") or ()),
                           _words(lemmas) | frozenset(w for x in lemmas for w in _IRREGULAR.get(x, ())),
-                          tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get("with") or ()))
+                          _paths(t.get("with"), where), _paths(t.get("without"), where))
         triggers.update(trigger.words)
         arguments = {name: _argument(arg, ontology, f"{where}, {name}")
                      for name, arg in (spec.get("args") or {}).items()}
