@@ -285,6 +285,7 @@ class DatesFile(CuratedFile):
     start_cues: Words = []
     end_cues: Words = []
     future_tolerance_days: Count = 31
+    duration_units: dict[Text, Count] = {}
 
     @model_validator(mode="after")
     def _whole_calendar(self) -> DatesFile:
@@ -499,6 +500,8 @@ class GrammarFile(CuratedFile):
     temporal_prepositions: Words = []
     relative_time_words: Words = []
     scene_adverbs: Words = []
+    passive_auxiliaries: Words = []
+    subject_fillers: Words = []
     name_heads: dict[ClassName, Words]
 
 
