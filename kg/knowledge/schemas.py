@@ -317,6 +317,7 @@ class ReaderFile(CuratedFile):
     byline: Annotated[PyRegex, AfterValidator(_byline_groups)]
     analysis_headings: Words
     skip_line_prefixes: Words = []
+    credit_line: PyRegex | None = None
     end_markers: Words = []
     teaser_line: PyRegex
     url_line: Annotated[PyRegex, AfterValidator(_url_group)] | None = None
