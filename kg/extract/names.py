@@ -35,8 +35,11 @@ def find_names(text: str, rules: LiteralGate[NameRule], not_names: frozenset[str
                 continue
             groups = {k: v for k, v in m.groupdict().items() if v}
             label = rule.label.format(**{k: groups.get(k, "") for k in ("name", "head")}).strip()
-            start = min(m.start("name"), m.start("head") if "head" in groups else m.start("name"))
-            end = max(m.end("name"), m.end("head") if "head" in groups else m.end("name"))
+            # the head joins the mention when only spaces part them ("the Texis Cartel", not '"Bagdad" gang')
+            head = "head" in groups and not text[min(m.end("name"), m.end("head")):max(m.start("name"),
+                                                                                      m.start("head"))].strip()
+            start = min(m.start("name"), m.start("head")) if head else m.start("name")
+            end = max(m.end("name"), m.end("head")) if head else m.end("name")
             found.append(NameCandidate(start, end, label, rule.type, rule.kinds.get(groups.get("head", "")),
                                        rule.id))
     return found
