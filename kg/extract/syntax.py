@@ -168,7 +168,8 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         node = token.head
         while node.dep_ in ("ccomp", "xcomp", "conj") and node.head.i != node.i:
             node = node.head  # "X, who authorities say is the head of": up to the relative clause
-        if node.dep_ == "relcl" and ps.at(node.head):
+        plural_for_one = token.head.tag_ == "VBP" and node.head.tag_ in ("NNP", "NN")  # "the sons of X who lead"
+        if node.dep_ == "relcl" and ps.at(node.head) and not plural_for_one:
             return ps.at(node.head), f" (relative pronoun '{token.text}' of '{node.head.text}')"
     if token.lemma_.lower() in rules.heads or token.lemma_.lower() in rules.grammar["member_nouns"]:
         for child in token.children:  # "a group called Los Cambichos", "a gang known as Bagdad"
