@@ -631,12 +631,18 @@ def carry_over(events: list[Event], rules: SyntaxRules, window: int = 2) -> list
     return out
 
 
-def implied_by_syntax(event: Event, rules: SyntaxRules) -> list[Fact]:
-    """The facts a syntax event's rule implies between its roles (an arrest: agent `arrested` target)."""
+def implied_by_syntax(event: Event, rules: SyntaxRules, types: dict[str, str] | None = None) -> list[Fact]:
+    """The facts a syntax event's rule implies between its roles (an arrest: agent `arrested` target; a force
+    that sends troops sends its own: "the Navy sent troops to Tumaco", the Navy is deployed)."""
     rule = next(r for r in rules if r.id == event.rule)
     out = []
-    for predicate, subject_role, object_role in rule.implies:
-        for _, subj in (r for r in event.roles if r[0] == subject_role):
+    for predicate, subject_roles, object_role, classes in rule.implies:
+        fitting = [role for role in subject_roles if any(
+            r == role and (not classes or (types or {}).get(m.entity) in classes) for r, m in event.roles)]
+        if not fitting:
+            continue
+        for _, subj in (r for r in event.roles if r[0] == fitting[0] and
+                        (not classes or (types or {}).get(r[1].entity) in classes)):
             for _, obj in (r for r in event.roles if r[0] == object_role):
                 if subj.entity != obj.entity:
                     out.append(Fact(subj.entity, predicate, obj.entity, event.sentence, f"{rule.id}.implies",

@@ -449,8 +449,9 @@ class SyntaxArgument(Strict):
 
 class SyntaxImplied(Strict):
     fact: Text
-    subject: RoleName
+    subject: RoleName | list[RoleName]  # a list: the first of these roles that holds one of `classes`
     object: RoleName
+    classes: list[ClassName] = []
 
 
 class SyntaxExample(Strict):
