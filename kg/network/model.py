@@ -18,7 +18,7 @@ from kg.query.run import values_blocks
 from kg.rdf.quads import article_iri
 from kg.store.embedded import Store
 from kg.text import name_key, slug
-from kg.vocab import GAZETTEER_GRAPH, KG, KGR
+from kg.vocab import GAZETTEER_GRAPH, KG, KGR, SUMMARY_GRAPH
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -96,11 +96,19 @@ _WALK = 100
 # Every link of the network as a direct triple, counted by the graphs (articles, or the gazetteer) stating it:
 # a view chooses its nodes on these before it reads any evidence. (For given nodes, their triples filtered by
 # predicate; for all, each predicate looked up in turn: either way round takes Oxigraph many times longer.)
-_PREDICATES = " ".join(f"kg:{p}" for p in CORE_PREDICATES + EVENT_ROLES)
-_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { GRAPH ?g { %%s ?s ?p ?o } FILTER(?p IN (%s)) }
-GROUP BY ?s ?p ?o""" % _PREDICATES.replace(" ", ", ")
-_ALL_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { VALUES ?p { %s } GRAPH ?g { ?s ?p ?o } }
-GROUP BY ?s ?p ?o""" % _PREDICATES
+_CORE = ", ".join(f"kg:{p}" for p in CORE_PREDICATES)
+_ROLES = ", ".join(f"kg:{p}" for p in EVENT_ROLES)
+# The facts between entities are counted in the summaries graph (kg.pipeline.summaries); the gazetteer's, a few
+# thousand, and the events' roles, each stated by one article, are counted on the graphs stating them.
+_SUMMARY_LINKS = """SELECT ?s ?p ?o ?sources WHERE { GRAPH <%s> { %%s ?f kg:summarySubject ?s ;
+kg:summaryPredicate ?p ; kg:summaryObject ?o ; kg:articleCount ?sources } FILTER(?p IN (%s)) }""" % (SUMMARY_GRAPH,
+                                                                                                   _CORE)
+_CURATED_LINKS = """SELECT ?s ?p ?o (1 AS ?sources) WHERE { GRAPH <%s> { %%s ?s ?p ?o } FILTER(?p IN (%s)) }""" % (
+    GAZETTEER_GRAPH, _CORE)
+_ROLE_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { GRAPH ?g { %%s ?s ?p ?o } FILTER(?p IN (%s)) }
+GROUP BY ?s ?p ?o""" % _ROLES
+_ALL_ROLE_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { VALUES ?p { %s } GRAPH ?g { %%s ?s ?p ?o } }
+GROUP BY ?s ?p ?o""" % _ROLES.replace(",", "")
 
 
 def _rows(store: Store, query: str, var: str | tuple[str, ...] | None = None, iris: Iterable = ()):
@@ -387,12 +395,14 @@ def rank_links(links: dict[tuple[str, str, str], int], hops: dict[str, int], lim
 def _links(store: Store, var: str | None = None, iris: Iterable[str] = ()) -> dict[tuple[str, str, str], int]:
     # (A whole store has hundreds of thousands of links: each row is unpacked in the order the query projects,
     # and each predicate's local name found once; reading the rows by name took a third longer.)
-    rows = _rows(store, _LINKS, var, iris) if var else store.query(_ALL_LINKS)
     local: dict[str, str] = {}
-    links = {}
-    for s, p, o, sources in rows:
-        name = local.get(p.value) or local.setdefault(p.value, _local(p.value))
-        links[(s.value, name, o.value)] = int(sources.value)
+    links: dict[tuple[str, str, str], int] = {}
+    for query in (_SUMMARY_LINKS, _CURATED_LINKS, _ROLE_LINKS if var else _ALL_ROLE_LINKS):
+        rows = _rows(store, query, var, iris)
+        for s, p, o, sources in rows:
+            name = local.get(p.value) or local.setdefault(p.value, _local(p.value))
+            key = (s.value, name, o.value)
+            links[key] = links.get(key, 0) + int(sources.value)
     return links
 
 
