@@ -190,7 +190,7 @@ def main() -> None:
         row(f"{args.rdflib_articles} articles: {name}",
             f"Oxigraph {median * 1000:.1f} ms, rdflib {rd_median * 1000:.0f} ms: {rd_median / median:.0f}x")
     from kg.network.model import load_network
-    from kg.views.render import ACTOR_OR_REGION, ego_graph, render_view
+    from kg.views.render import ego_graph, has_view, render_view
 
     # (The capped and ego views are timed without the whole network in memory, as `kg view` runs: beside its
     # millions of objects the interpreter's garbage collection made a cartel's view 0.9 s instead of 0.8 s.)
@@ -213,7 +213,7 @@ def main() -> None:
     # linked it is, so they are measured for a typical entity (the median), a well-reported one (90th
     # percentile), the most linked, and the one the queries are bound to (the most reported cartel: the
     # most links drawn).
-    ranked = sorted((n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2),
+    ranked = sorted((n for n, d in graph.nodes(data=True) if has_view(d["type"]) and graph.degree(n) >= 2),
                     key=lambda n: (graph.degree(n), n))
     picked = [("median", ranked[len(ranked) // 2]), ("90th percentile", ranked[len(ranked) * 9 // 10]),
               ("most linked", ranked[-1])]

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.knowledge.ontology import default_ontology
 from kg.network.model import Evidence
-from kg.views.render import CLASS_STYLE, ego_graph, render_view
+from kg.views.render import ego_graph, render_view
 
-PREDICATES = ["operatesIn", "clashesWith", "allyOf", "involvedIn", "memberOf", "leaderOf", "deployedTo", "locatedIn"]
+PREDICATES = list(default_ontology().links)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]
 
@@ -29,7 +30,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 def synthetic(n: int, seed: int = 7) -> nx.MultiDiGraph:
     rng = random.Random(seed)
     graph = nx.MultiDiGraph()
-    types = list(CLASS_STYLE)
+    types = sorted(default_ontology().entity_classes)
     for i in range(n):
         graph.add_node(f"https://w3id.org/actorgraph/id/n{i}", label=f"Entity {i}", type=rng.choice(types),
                        aliases=[f"Alias {i}"], articles={f"a{i % 50}": f"Headline {i % 50}"}, mentioned=1, positions=[],

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 __all__ = ["KG", "KGR", "PREFIXES", "RDF", "RDFS", "SKOS", "SCHEMA", "PROV", "OWL", "XSD", "DCTERMS", "ONTOLOGY_GRAPH",
-           "CURATION_GRAPH", "GAZETTEER_GRAPH", "SUMMARY_GRAPH", "CONTENT_HASH", "ARTICLE"]
+           "CURATION_GRAPH", "GAZETTEER_GRAPH", "SUMMARY_GRAPH", "CONTENT_HASH", "ARTICLE", "OURS", "KGS", "SH", "SD", "W3C_FORMATS",
+           "SPARQL_RESULTS"]
 
 KG = "https://w3id.org/actorgraph/ontology#"
 KGR = "https://w3id.org/actorgraph/id/"
@@ -18,6 +19,17 @@ WD = "http://www.wikidata.org/entity/"
 GEONAMES = "https://sws.geonames.org/"
 
 DCTERMS = "http://purl.org/dc/terms/"
+SH = "http://www.w3.org/ns/shacl#"
+# The SPARQL service description and the W3C's names of formats (kg serve describes itself with them), and the
+# namespace of SPARQL's XML results.
+SD = "http://www.w3.org/ns/sparql-service-description#"
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
+
+# Every IRI the project mints starts here (a store's graphs of ours are those under it).
+OURS = "https://w3id.org/actorgraph/"
+# The shapes of ontology/shapes.ttl.
+KGS = "https://w3id.org/actorgraph/shapes#"
 
 # The named graph that holds ontology/kg.ttl in the store, so analysts can query the schema.
 ONTOLOGY_GRAPH = "https://w3id.org/actorgraph/ontology"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.export.rdf import export_rdf
-from kg.views.render import write_views
+from kg.views.sets import write_views
 
 EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 

@@ -7,7 +7,9 @@ from conftest import SEED, SEEDS
 from servers import oxigraph_server, virtuoso_server
 
 from kg.export.rdf import export_rdf
-from kg.network.model import find_entity_in_store, load_network, select_nodes
+from kg.network.find import find_entity_in_store
+from kg.network.model import load_network
+from kg.network.selection import select_nodes
 from kg.paths import ontology_dir
 from kg.pipeline.builder import build
 from kg.query.run import run_query, saved_queries

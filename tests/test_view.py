@@ -128,7 +128,7 @@ def test_article_text_cannot_inject_markup(browser, tmp_path, lexicon):
 
 @pytest.fixture(scope="module")
 def view_set(tmp_path_factory, seeds_store):
-    from kg.views.render import write_views
+    from kg.views.sets import write_views
 
     folder = tmp_path_factory.mktemp("set")
     write_views(seeds_store, folder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shlex
@@ -13,17 +14,14 @@ from kg.errors import KgError
 from kg.export.graphml import export_network
 from kg.network import model as network_module
 from kg.network.analysis import analyze, shortest_chains
-from kg.network.model import (
-    Evidence,
-    find_entity,
-    find_entity_in_store,
-    load_network,
-    rank_links,
-    select_nodes,
-)
+from kg.network.find import find_entity, find_entity_in_store
+from kg.network.model import Evidence, load_network
+from kg.network.selection import rank_links, select_nodes
 from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
 from kg.views import render as views_module
+from kg.views import sets as sets_module
+from kg.views.pages import VIS_FILES, vis_library
 from kg.views.render import (
     EGO_LINKS,
     EGO_NODES,
@@ -33,8 +31,8 @@ from kg.views.render import (
     ego_graph,
     most_reported,
     write_view,
-    write_views,
 )
+from kg.views.sets import write_views
 
 QUERIES = saved_queries(ontology_dir())
 
@@ -257,7 +255,7 @@ def test_the_set_reports_its_progress_page_by_page(seed_store, tmp_path):
 
 
 def test_the_sets_timeline_keeps_the_most_recent_events_and_says_so(seed_store, tmp_path, monkeypatch):
-    monkeypatch.setattr(views_module, "TIMELINE_EVENTS", 1)
+    monkeypatch.setattr(sets_module, "TIMELINE_EVENTS", 1)
     infos = write_views(seed_store, tmp_path)
     html = (tmp_path / "timeline.html").read_text(encoding="utf-8")
     assert html.count('<tr data-type=') == 1 and '<tr data-type="StateOfEmergency"><td>2016-10-05</td>' in html
@@ -302,3 +300,13 @@ def test_a_bounded_read_keeps_a_prefix_of_each_nodes_newest_articles(seeds_store
         assert list(data["articles"]) == expected[:len(data["articles"])]
         short += len(data["articles"]) < min(2, len(expected))
     assert short
+
+
+def test_the_vendored_vis_network_is_the_version_its_note_names():
+    """kg/views/lib/VERSION records which vis-network the views carry: a copy changed without it fails here."""
+    note = (vis_library() / "VERSION").read_text(encoding="utf-8")
+    for name in VIS_FILES:
+        digest = hashlib.sha256((vis_library() / name).read_bytes()).hexdigest()
+        assert f"{digest}  {name}" in note
+    assert "@version 9.1.2" in (vis_library() / "vis-network.min.js").read_text(encoding="utf-8")[:400]
+    assert note.startswith("vis-network 9.1.2 ") and (vis_library() / "LICENSE").is_file()

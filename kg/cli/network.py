@@ -55,7 +55,8 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
     from tqdm import tqdm
 
     from kg.store.embedded import open_store
-    from kg.views.render import write_view, write_views
+    from kg.views.render import write_view
+    from kg.views.sets import write_views
 
     try:
         store = open_store(store_location or default_store(), read_only=True)

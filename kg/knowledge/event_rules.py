@@ -63,7 +63,7 @@ def compile_events(data: EventsFile, ontology, cues) -> LiteralGate[EventRule]:
             raise InvalidLexicon(f"{where}: '{spec.type}' is not an Event class of kg.ttl")
         roles = {}
         for name, r in spec.roles().items():
-            wanted = "Region" if name == "place" else "Actor"  # what ontology/shapes.ttl wants there
+            wanted = ontology.ranges[name]  # what kg.ttl (and ontology/shapes.ttl) wants there
             for cls in r.types:
                 if cls in ontology.classes and not ontology.is_a(cls, wanted) and \
                         not (wanted == "Actor" and cls == "Country"):  # a country acts through its government

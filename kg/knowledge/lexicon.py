@@ -1,4 +1,5 @@
-"""Load and validate the curated knowledge under ontology/: gazetteer, patterns, reader layout, ontology classes.
+"""Load and validate the curated knowledge under ontology/: gazetteer, patterns, reader layout (the ontology's
+classes and properties come from kg.knowledge.ontology).
 
 Strict on curated data: a malformed entry raises `InvalidLexicon` naming the file and the entry, so a curator
 sees the mistake at once instead of a silently weaker extractor.
@@ -12,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.errors import InvalidLexicon
 from kg.knowledge.curation import Curation, apply_to_gazetteer, load_curation
 from kg.knowledge.dates import DateRules
@@ -22,6 +21,7 @@ from kg.knowledge.layout import Layout
 from kg.knowledge.literals import LiteralGate
 from kg.knowledge.matcher import NameIndex
 from kg.knowledge.name_rules import compile_name_rules
+from kg.knowledge.ontology import Ontology, default_ontology, load_ontology
 from kg.knowledge.relation_rules import compile_relations
 from kg.knowledge.schemas import (
     AnaphoraFile,
@@ -42,28 +42,11 @@ from kg.knowledge.schemas import (
 from kg.model import Entity
 from kg.paths import ontology_dir
 from kg.text import fold
-from kg.vocab import KG
 
-__all__ = ["Lexicon", "load_lexicon", "default_lexicon", "Ontology", "PeopleRules", "Cues", "AnaphorRule"]
+__all__ = ["Lexicon", "load_lexicon", "default_lexicon", "PeopleRules", "Cues", "AnaphorRule"]
 
 KINDS = {"cartel", "gang", "guerrilla", "paramilitary", "dissidents", "faction", "militia", "mafia", "prison-gang",
          "smuggling-network"}
-
-
-@dataclass(frozen=True)
-class Ontology:
-    """The classes of ontology/kg.ttl and what each one specialises."""
-
-    classes: frozenset[str]
-    ancestors: dict[str, frozenset[str]]  # class -> itself and every superclass in kg:
-    properties: frozenset[str]
-    turtle: bytes
-
-    def is_a(self, cls: str, wanted: str) -> bool:
-        return wanted in self.ancestors.get(cls, frozenset())
-
-    def subclasses(self, wanted: str) -> list[str]:
-        return sorted(c for c in self.classes if self.is_a(c, wanted))
 
 
 @dataclass(frozen=True)
@@ -176,38 +159,6 @@ class Lexicon:
         return out
 
 
-def load_ontology(root: Path) -> Ontology:
-    path = root / "kg.ttl"
-    try:
-        turtle = path.read_bytes()
-        triples = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
-    except (OSError, SyntaxError) as exc:
-        raise InvalidLexicon(f"kg.ttl: {exc}") from exc
-    owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    sub = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
-    local = lambda node: node.value[len(KG):] if node.value.startswith(KG) else None  # noqa: E731
-    classes = {local(t.subject) for t in triples if t.predicate == rdf_type and t.object == owl_class}
-    classes.discard(None)
-    props = {local(t.subject) for t in triples if t.predicate == rdf_type and t.object != owl_class
-             and t.object.value.startswith("http://www.w3.org/2002/07/owl#") and "Property" in t.object.value}
-    props.discard(None)
-    parents: dict[str, set[str]] = {c: set() for c in classes}
-    for t in triples:
-        if t.predicate == sub and local(t.subject) in classes and local(t.object) in classes:
-            parents[local(t.subject)].add(local(t.object))
-    ancestors = {}
-    for c in classes:
-        seen, todo = {c}, [c]
-        while todo:
-            for p in parents[todo.pop()]:
-                if p not in seen:
-                    seen.add(p)
-                    todo.append(p)
-        ancestors[c] = frozenset(seen)
-    return Ontology(frozenset(classes), ancestors, frozenset(props), turtle)
-
-
 def _names(entry: EntityEntry) -> tuple[tuple[str, str], ...]:
     """The entry's names and acronyms, each once, the label left out (it is a name anyway)."""
     out = [(name, lang) for lang, names in sorted(entry.names.items()) for name in names]
@@ -229,9 +180,7 @@ def load_gazetteer(root: Path, ontology: Ontology) -> dict[str, Entity]:
         data = read_curated(root, rel, GazetteerFile)
         for index, entry in enumerate(data.entities):
             where = f"{rel}: entry {index + 1} ({entry.id})"
-            if entry.type not in ontology.classes or not (
-                    ontology.is_a(entry.type, "Actor") or ontology.is_a(entry.type, "Region")
-                    or entry.type == "CriminalEconomy"):
+            if entry.type not in ontology.entity_classes:
                 raise InvalidLexicon(f"{where}: type '{entry.type}' is not an actor, region or economy class of kg.ttl")
             if entry.kind is not None and entry.kind not in KINDS:
                 raise InvalidLexicon(f"{where}: kind '{entry.kind}' is not one of {', '.join(sorted(KINDS))}")
@@ -304,10 +253,12 @@ def _anaphora(data: AnaphoraFile, ontology: Ontology) -> tuple[tuple[AnaphorRule
 
 
 def _fingerprint(root: Path) -> str:
-    """The hash of the curated data an article's graph is made from. The saved queries are left out: they
-    read the graph and change nothing in it, and a new or edited query must not rebuild the archive."""
+    """The hash of the curated data an article's graph is made from. The saved queries and the views' styles
+    are left out: they read the graph and change nothing in it, and a new or edited query or colour must not
+    rebuild the archive."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".ttl")):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".ttl")
+                       and p.relative_to(root) != Path("styles.yaml")):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -318,7 +269,7 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
     root = Path(root) if root else ontology_dir()
     if not (root / "kg.ttl").is_file():
         raise InvalidLexicon(f"{root}: no kg.ttl here; is this an ontology folder?")
-    ontology = load_ontology(root)
+    ontology = default_ontology() if root == ontology_dir() else load_ontology(root)  # the shipped one: read once
     entities = load_gazetteer(root, ontology)
     people = _people(read_curated(root, "patterns/people.yaml", PeopleFile),
                      read_curated(root, "patterns/given-names.yaml", GivenNamesFile))

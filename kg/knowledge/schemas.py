@@ -370,6 +370,28 @@ class CurationFile(CuratedFile):
     decisions: list[DecisionSpec] = []
 
 
+# --- styles.yaml (the views' colours and shapes; no article graph depends on them) -----------------------------
+
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Shape = Literal["dot", "diamond", "square", "triangle", "triangleDown", "hexagon", "star", "ellipse", "box", "circle"]
+
+
+class StyleSpec(Strict):
+    color: Color
+    shape: Shape
+
+
+class UnknownStyles(Strict):
+    class_: StyleSpec = Field(alias="class")
+    relation: Color
+
+
+class StylesFile(CuratedFile):
+    classes: dict[ClassName, StyleSpec]
+    relations: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][A-Za-z]*$")], Color]
+    unknown: UnknownStyles
+
+
 # --- reading --------------------------------------------------------------------------------------------------
 
 SCHEMAS: dict[str, type[CuratedFile]] = {
@@ -385,6 +407,7 @@ SCHEMAS: dict[str, type[CuratedFile]] = {
     "patterns/relations.yaml": RelationsFile,
     "reader.yaml": ReaderFile,
     "curation.yaml": CurationFile,
+    "styles.yaml": StylesFile,
 }
 
 M = TypeVar("M", bound=CuratedFile)

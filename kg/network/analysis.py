@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import networkx as nx
 
 from kg.errors import KgError
-from kg.network.model import ACTOR_CLASSES as _ACTORS
-from kg.network.model import REGION_CLASSES as _REGIONS
-from kg.network.model import Evidence, find_entity
+from kg.knowledge.ontology import default_ontology
+from kg.network.find import find_entity
+from kg.network.model import Evidence
 
 __all__ = ["Ranked", "Analysis", "analyze", "Hop", "shortest_chains", "describe_chains", "chains_subgraph",
            "entity_graph"]
@@ -48,8 +48,9 @@ class Analysis:
 def entity_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     """Entities only, one undirected edge per linked pair, weighted by how many facts link them."""
     simple = nx.Graph()
+    entities = default_ontology().entity_classes
     for node, data in graph.nodes(data=True):
-        if data["type"] in _ACTORS | _REGIONS or data["type"] == "CriminalEconomy":
+        if data["type"] in entities:
             simple.add_node(node, **data)
     for s, o, data in graph.edges(data=True):
         if s in simple and o in simple and s != o:
@@ -68,7 +69,7 @@ def analyze(graph: nx.MultiDiGraph, top: int = 10) -> Analysis:
     k = None if simple.number_of_nodes() <= _EXACT_BETWEENNESS_LIMIT else _EXACT_BETWEENNESS_LIMIT // 4
     betweenness = nx.betweenness_centrality(simple, k=k, seed=7)
 
-    def ranked(scores: dict[str, float], types: set[str]) -> list[Ranked]:
+    def ranked(scores: dict[str, float], types: frozenset[str]) -> list[Ranked]:
         rows = [Ranked(n, simple.nodes[n]["label"], simple.nodes[n]["type"], scores[n], simple.degree(n))
                 for n in simple if simple.nodes[n]["type"] in types]
         return sorted(rows, key=lambda r: (-r.score, r.label))[:top]
@@ -76,8 +77,9 @@ def analyze(graph: nx.MultiDiGraph, top: int = 10) -> Analysis:
     communities = nx.community.louvain_communities(simple, weight="weight", seed=7)
     labelled = [sorted(simple.nodes[n]["label"] for n in c) for c in communities if len(c) > 1]
     labelled.sort(key=lambda c: (-len(c), c))
-    bridges = [r for r in ranked(betweenness, _ACTORS) if r.score > 0]
-    return Analysis(ranked(degree, _ACTORS), ranked(degree, _REGIONS), bridges, labelled)
+    ontology = default_ontology()
+    bridges = [r for r in ranked(betweenness, ontology.actor_classes) if r.score > 0]
+    return Analysis(ranked(degree, ontology.actor_classes), ranked(degree, ontology.region_classes), bridges, labelled)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The store as a network of entities (networkx): nodes with classes and names, edges with their evidence.
 
-Views, analysis and the GraphML/GEXF exports all start from `load_network`.
+Views, analysis and the GraphML/GEXF exports all start from `load_network`; which nodes and links a view with
+a size limit reads is chosen first, on the direct triples alone (kg.network.selection).
 """
 
 from __future__ import annotations
@@ -11,26 +12,28 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, TypeVar
 
 import networkx as nx
-import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.query.run import values_blocks
+from kg.network.selection import Selection, select_nodes
+from kg.network.sparql import (
+    event_roles,
+    filled,
+    local_name,
+    network_links,
+    store_rows,
+    term_value,
+)
 from kg.rdf.quads import article_iri
 from kg.store.embedded import Store
-from kg.text import name_key, slug
-from kg.vocab import GAZETTEER_GRAPH, KG, KGR, SUMMARY_GRAPH
+from kg.vocab import GAZETTEER_GRAPH, KG
 
 T = TypeVar("T")
 U = TypeVar("U")
 
-__all__ = ["Evidence", "Selection", "load_network", "newest_first", "select_nodes", "node_weights", "rank_nodes", "rank_links", "find_entity", "find_entity_in_store", "CORE_PREDICATES", "EVENT_ROLES"]
+__all__ = ["Evidence", "load_network", "newest_first"]
 
-# Entity classes of the network (events are the other nodes).
-ACTOR_CLASSES = frozenset({"Person", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet", "Organization"})
-REGION_CLASSES = frozenset({"Country", "AdministrativeArea", "GeographicArea"})
-CORE_PREDICATES = ("operatesIn", "locatedIn", "memberOf", "leaderOf", "involvedIn", "clashesWith", "allyOf",
-                   "arrested", "deployedTo")
-EVENT_ROLES = ("agent", "target", "place")
+# The edges of the network are the core relations joining two entities and the event roles, as
+# ontology/kg.ttl declares them (see kg.network.sparql for the `$roles` of the queries below).
 
 # (A fact a curator rejected keeps its assertion, marked kg:rejectedBy, but is no edge.
 # Inside GRAPH ?g: an article's assertions share its graph, and Oxigraph answers the OPTIONALs there
@@ -53,7 +56,7 @@ _EVENTS = """
 SELECT ?e ?role ?x ?sentence ?g ?rule ?start WHERE { GRAPH ?g { %s
   ?a rdf:subject ?e ; rdf:predicate ?typed ; kg:evidence ?sentence ; kg:startOffset ?start ; kg:rule ?rule .
   ?e ?role ?x .
-  FILTER(?typed = rdf:type && ?role IN (kg:agent, kg:target, kg:place))
+  FILTER(?typed = rdf:type && ?role IN ($roles))
 } }"""
 _ARTICLES = """SELECT ?article ?headline ?date ?publisher WHERE { GRAPH ?article { %s
   ?article schema:headline ?headline OPTIONAL { ?article schema:datePublished ?date }
@@ -93,32 +96,6 @@ _EVENT_CLASS = """SELECT ?g ?s ?p ?rule ?sentence ?start ?stext ?otext ?entry ?r
 _MENTIONS_READ = 8_000
 _NEWEST_READ = 300
 _WALK = 100
-# Every link of the network as a direct triple, counted by the graphs (articles, or the gazetteer) stating it:
-# a view chooses its nodes on these before it reads any evidence. (For given nodes, their triples filtered by
-# predicate; for all, each predicate looked up in turn: either way round takes Oxigraph many times longer.)
-_CORE = ", ".join(f"kg:{p}" for p in CORE_PREDICATES)
-_ROLES = ", ".join(f"kg:{p}" for p in EVENT_ROLES)
-# The facts between entities are counted in the summaries graph (kg.pipeline.summaries); the gazetteer's, a few
-# thousand, and the events' roles, each stated by one article, are counted on the graphs stating them.
-_SUMMARY_LINKS = """SELECT ?s ?p ?o ?sources WHERE { GRAPH <%s> { %%s ?f kg:summarySubject ?s ;
-kg:summaryPredicate ?p ; kg:summaryObject ?o ; kg:articleCount ?sources } FILTER(?p IN (%s)) }""" % (SUMMARY_GRAPH,
-                                                                                                   _CORE)
-_CURATED_LINKS = """SELECT ?s ?p ?o (1 AS ?sources) WHERE { GRAPH <%s> { %%s ?s ?p ?o } FILTER(?p IN (%s)) }""" % (
-    GAZETTEER_GRAPH, _CORE)
-_ROLE_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { GRAPH ?g { %%s ?s ?p ?o } FILTER(?p IN (%s)) }
-GROUP BY ?s ?p ?o""" % _ROLES
-_ALL_ROLE_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { VALUES ?p { %s } GRAPH ?g { %%s ?s ?p ?o } }
-GROUP BY ?s ?p ?o""" % _ROLES.replace(",", "")
-
-
-def _rows(store: Store, query: str, var: str | tuple[str, ...] | None = None, iris: Iterable = ()):
-    """A query's rows, over the whole store or (with `var`) only where ?var is one of `iris` (with a tuple of
-    names, where they are one of the tuples `iris`)."""
-    if var is None:
-        yield from store.query(query % "")
-        return
-    for block in values_blocks(var, iris):
-        yield from store.query(query % block)
 
 
 @dataclass(frozen=True)
@@ -144,26 +121,6 @@ class _Edge:
     sources: set[str] = field(default_factory=set)  # when only some of the articles stating it were read
 
 
-@dataclass(frozen=True)
-class Selection:
-    """What a view with a size limit draws: its nodes and the links among them it keeps, chosen before any
-    evidence is read, how many nodes there were to choose from (`total`; `complete` is false when the search
-    stopped at the nearest ones, as farther ones could not be drawn) and how many links the chosen nodes share
-    (`links_among`)."""
-
-    nodes: frozenset[str]
-    links: frozenset[tuple[str, str, str]]
-    total: int
-    links_among: int
-    complete: bool = True
-
-
-def _value(term) -> str:
-    return "" if term is None else term.value
-
-
-def _local(iri: str) -> str:
-    return iri[len(KG):] if iri.startswith(KG) else iri.rsplit("/", 1)[-1]
 
 
 def load_network(store: Store, article: str | None = None, focus: str | None = None,
@@ -188,7 +145,7 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
         wanted = article_iri(article).value
         if wanted not in store.named_graphs():
             raise KgError(f"no article '{article}' in the store")
-        named = {_value(row["e"]) for row in store.query(f"SELECT ?e WHERE {{ GRAPH <{wanted}> {{ "
+        named = {term_value(row["e"]) for row in store.query(f"SELECT ?e WHERE {{ GRAPH <{wanted}> {{ "
                                                            f"<{wanted}> schema:mentions ?e }} }}")}
     published = _published(store) if newest_sources or newest_articles else None
     if selection:  # the links' evidence and the nodes' names and articles, read side by side (see _both)
@@ -243,22 +200,22 @@ def _node_info(store: Store, restrict: tuple, newest_articles: int,
     for the nodes `restrict` names (("e", IRIs), or (None, ()) for all)."""
     info: dict[str, dict] = {}
     labels: dict[str, str] = {}
-    for row in _rows(store, _LABELS, *restrict):
-        e, label = _value(row["e"]), _value(row["label"])
+    for row in store_rows(store, _LABELS, *restrict):
+        e, label = term_value(row["e"]), term_value(row["label"])
         labels[e] = min(label, labels.get(e, label))
-    for row in _rows(store, _CLASSES, *restrict):
-        e, kind = _value(row["e"]), _local(_value(row["type"]))
+    for row in store_rows(store, _CLASSES, *restrict):
+        e, kind = term_value(row["e"]), local_name(term_value(row["type"]))
         if e in labels:
             info[e] = {"label": labels[e], "type": min(kind, info[e]["type"]) if e in info else kind,
                        "aliases": set(), "articles": set(), "positions": set()}
-    for row in _rows(store, _ALIASES, *restrict):
-        if _value(row["e"]) in info:
-            info[_value(row["e"])]["aliases"].add(_value(row["alias"]))
+    for row in store_rows(store, _ALIASES, *restrict):
+        if term_value(row["e"]) in info:
+            info[term_value(row["e"])]["aliases"].add(term_value(row["alias"]))
     _read_mentions(store, info, restrict, newest_articles, published)
-    for row in _rows(store, _POSITIONS, *restrict):
-        if _value(row["e"]) in info:
-            info[_value(row["e"])]["positions"].add(_value(row["title"]))
-    return info, {_value(row["e"]): _value(row["d"]) for row in _rows(store, _EVENT_DATES, *restrict)}
+    for row in store_rows(store, _POSITIONS, *restrict):
+        if term_value(row["e"]) in info:
+            info[term_value(row["e"])]["positions"].add(term_value(row["title"]))
+    return info, {term_value(row["e"]): term_value(row["d"]) for row in store_rows(store, _EVENT_DATES, *restrict)}
 
 
 def newest_first(articles: Iterable[str], published: dict[str, str]) -> list[str]:
@@ -278,7 +235,7 @@ def _read_mentions(store: Store, info: dict[str, dict], restrict: tuple, newest:
     store's newest articles (by `published`), read `_WALK` at a time until each has `newest` of them or
     `_NEWEST_READ` were read: the first of its articles newest first, if not all of them."""
     if not newest:
-        for e, article in _rows(store, _MENTIONS, *restrict):  # the most rows of all: unpacked, not read by name
+        for e, article in store_rows(store, _MENTIONS, *restrict):  # the most rows of all: unpacked, not read by name
             if e.value in info:
                 info[e.value]["articles"].add(article.value)
         for data in info.values():
@@ -286,7 +243,7 @@ def _read_mentions(store: Store, info: dict[str, dict], restrict: tuple, newest:
         return
     for data in info.values():
         data["mentioned"] = 0
-    for e, count in _rows(store, _MENTION_COUNTS, "e", info):
+    for e, count in store_rows(store, _MENTION_COUNTS, "e", info):
         if e.value in info:
             info[e.value]["mentioned"] = int(count.value)
     named = sorted((data["mentioned"], e) for e, data in info.items() if data["mentioned"])
@@ -295,12 +252,12 @@ def _read_mentions(store: Store, info: dict[str, dict], restrict: tuple, newest:
         count, e = named.pop(0)
         budget -= count
         read.append(e)
-    for e, article in _rows(store, _MENTIONS, "e", read):
+    for e, article in store_rows(store, _MENTIONS, "e", read):
         info[e.value]["articles"].add(article.value)
     unfilled = {e for _, e in named}
     order = _newest(store, published or {}, _NEWEST_READ) if unfilled else []
     for start in range(0, len(order), _WALK):
-        for article, e in _rows(store, _MENTIONED_IN, "article", order[start:start + _WALK]):
+        for article, e in store_rows(store, _MENTIONED_IN, "article", order[start:start + _WALK]):
             if e.value in unfilled:
                 info[e.value]["articles"].add(article.value)
         unfilled = {e for e in unfilled if len(info[e]["articles"]) < newest}
@@ -319,91 +276,6 @@ def _newest(store: Store, published: dict[str, str], count: int) -> list[str]:
                         published)
 
 
-def select_nodes(store: Store, limit: int, focus: str | None = None, depth: int = 1,
-                 max_links: int = 0) -> Selection:
-    """What a view of at most `limit` nodes and `max_links` links draws (0: no limit), within `depth` hops of
-    `focus` if given. Nodes: the focus, then the nearest to it, and among equally near ones the most reported
-    (the links to them stated by the most articles); links: as `rank_links` ranks them. Chosen on
-    the direct triples, so evidence is read only for what is drawn: a cartel's neighbourhood in ten thousand
-    articles runs to tens of thousands of links, the whole graph to a hundred thousand nodes, and even a
-    small view's neighbours state thousands of facts it does not draw."""
-    hops: dict[str, int] = {}
-    complete = True
-    if focus is None:
-        links = _links(store)
-    else:
-        links, hops, frontier = {}, {focus: 0}, {focus}
-        for hop in range(1, depth + 1):
-            if limit and len(hops) > limit:  # no farther node could be drawn
-                complete = False
-                break
-            found = {**_links(store, "s", frontier), **_links(store, "o", frontier)}
-            links.update(found)
-            frontier = {n for s, _, o in found for n in (s, o)} - hops.keys()
-            hops.update(dict.fromkeys(frontier, hop))
-    weight = ({focus: 0} if focus else {}) | node_weights(links)
-    chosen = frozenset(rank_nodes(weight, hops, limit))
-    if focus is not None:  # the links among the farthest chosen nodes, which the search did not follow
-        farthest = max(hops.values())
-        links.update(_links(store, "s", {n for n in chosen if hops[n] == farthest}))
-    among = {key: n for key, n in links.items() if key[0] in chosen and key[2] in chosen}
-    return Selection(chosen, frozenset(rank_links(among, hops, max_links)), len(weight), len(among), complete)
-
-
-def node_weights(links: dict[tuple[str, str, str], int]) -> dict[str, int]:
-    """Each node's weight: the number of articles stating each of its links, summed (`links` maps
-    (subject, predicate, object) to that number)."""
-    weight: dict[str, int] = {}
-    for (s, _, o), sources in links.items():
-        weight[s] = weight.get(s, 0) + sources
-        weight[o] = weight.get(o, 0) + sources
-    return weight
-
-
-def rank_nodes(weight: dict[str, int], hops: dict[str, int], limit: int) -> list[str]:
-    """The at most `limit` nodes (0: all) a view draws: the nearest first (`hops`; a node not in it counts as
-    0), then the heaviest (`node_weights`), then by IRI."""
-    return sorted(weight, key=lambda n: (hops.get(n, 0), -weight[n], n))[:limit or None]
-
-
-def rank_links(links: dict[tuple[str, str, str], int], hops: dict[str, int], limit: int) -> list[tuple[str, str, str]]:
-    """The at most `limit` links (0: all) a view draws, `hops` being each node's distance from the centre (empty
-    without one): the centre's links; then, for each farther node, its most reported link to a node one hop
-    nearer, so that every node drawn stays joined to the centre; then the others, the nearest to the centre
-    first (in a hop-2 view, links among neighbours before links out to their neighbours), and among those
-    the most reported. Ties go by order. Ranked by reports alone, a hop-2 view spent its links on the hubs'
-    links to one another and drew 60 of the 500 nodes it had chosen."""
-    toward: dict[str, tuple] = {}  # each farther node's best link to a nearer one
-    for key, sources in links.items():
-        for near, far in ((key[0], key[2]), (key[2], key[0])):
-            if hops.get(far, 0) >= 2 and hops.get(near) == hops[far] - 1 and (
-                    far not in toward or (-sources, key) < toward[far]):
-                toward[far] = (-sources, key)
-    tree = {key: hops[far] for far, (_, key) in toward.items()}
-
-    def rank(key: tuple[str, str, str]) -> tuple:
-        near, far = sorted((hops.get(key[0], 0), hops.get(key[2], 0)))
-        if hops and near == 0:
-            return 0, 0, -links[key], key
-        if key in tree:
-            return 1, tree[key], -links[key], key
-        return 2, near + far, -links[key], key
-
-    return sorted(links, key=rank)[:limit or None]
-
-
-def _links(store: Store, var: str | None = None, iris: Iterable[str] = ()) -> dict[tuple[str, str, str], int]:
-    # (A whole store has hundreds of thousands of links: each row is unpacked in the order the query projects,
-    # and each predicate's local name found once; reading the rows by name took a third longer.)
-    local: dict[str, str] = {}
-    links: dict[tuple[str, str, str], int] = {}
-    for query in (_SUMMARY_LINKS, _CURATED_LINKS, _ROLE_LINKS if var else _ALL_ROLE_LINKS):
-        rows = _rows(store, query, var, iris)
-        for s, p, o, sources in rows:
-            name = local.get(p.value) or local.setdefault(p.value, _local(p.value))
-            key = (s.value, name, o.value)
-            links[key] = links.get(key, 0) + int(sources.value)
-    return links
 
 
 def _read_links(store: Store, links: frozenset[tuple[str, str, str]], newest: int = 0,
@@ -411,9 +283,10 @@ def _read_links(store: Store, links: frozenset[tuple[str, str, str]], newest: in
     """The given links with their evidence (see _ASSERTED): a fact's from its assertions (in the `newest`
     articles stating it if given, by `published`), an event role's from the assertion of the event's class, a
     gazetteer link's from its curated entry."""
-    facts = {(s, KG + p, o) for s, p, o in links if p not in EVENT_ROLES}
+    roles_of = event_roles()
+    facts = {(s, KG + p, o) for s, p, o in links if p not in roles_of}
     stating: dict[tuple[str, str, str], list[str]] = {}
-    for g, s, p, o in _rows(store, _STATED_IN, ("s", "p", "o"), facts):
+    for g, s, p, o in store_rows(store, _STATED_IN, ("s", "p", "o"), facts):
         stating.setdefault((s.value, p.value, o.value), []).append(g.value)
     read: dict[tuple[str, str, str], set[str]] = {}  # (graph, subject, object): the predicates read there
     for (s, p, o), graphs in stating.items():
@@ -422,21 +295,21 @@ def _read_links(store: Store, links: frozenset[tuple[str, str, str]], newest: in
     curated = {found for found in read if found[0] == GAZETTEER_GRAPH}
     roles: dict[str, list[tuple[str, str, str]]] = {}
     for key in links:
-        if key[1] in EVENT_ROLES:
+        if key[1] in roles_of:
             roles.setdefault(key[0], []).append(key)
     edges: dict[tuple[str, str, str], _Edge] = {}
     for query, rows in ((_ASSERTED, read.keys() - curated), (_CURATED, curated)):
-        for row in _rows(store, query, ("g", "s", "o"), rows):
-            g, s, p, o = (_value(row[name]) for name in ("g", "s", "p", "o"))
+        for row in store_rows(store, query, ("g", "s", "o"), rows):
+            g, s, p, o = (term_value(row[name]) for name in ("g", "s", "p", "o"))
             if p in read[(g, s, o)] and row["rejected"] is None:
-                key = (s, _local(p), o)
+                key = (s, local_name(p), o)
                 if key not in edges:  # (its stating graphs copied once per link, not once per sentence read)
                     edges[key] = _Edge(sources=set(stating[(s, p, o)]) if newest else set())
                 edges[key].evidence.append(_evidence(row))
-    for row in _rows(store, _EVENT_CLASS, "s", roles):
+    for row in store_rows(store, _EVENT_CLASS, "s", roles):
         if row["rejected"] is None:  # an event's class, not a fact between two names
             evidence = replace(_evidence(row), subject_text="", object_text="")
-            for key in roles[_value(row["s"])]:
+            for key in roles[term_value(row["s"])]:
                 edges.setdefault(key, _Edge()).evidence.append(evidence)
     return edges
 
@@ -445,15 +318,16 @@ def _evidence(row) -> Evidence:
     """An Evidence from a row naming its graph ?g, sentence, rule and offsets, or its curated ?entry (a variable
     the query does not project reads as unbound)."""
     if row["entry"] is not None:
-        return Evidence("", "", "", "", _value(row["rule"]), entry=_value(row["entry"]))
-    return Evidence(_value(row["sentence"]), _value(row["g"]), "", "", _value(row["rule"]), _value(row["stext"]),
-                    _value(row["otext"]), int(_value(row["start"]) or 0))
+        return Evidence("", "", "", "", term_value(row["rule"]), entry=term_value(row["entry"]))
+    sentence, graph, rule, stext, otext, start = (term_value(row[name]) for name in
+                                                  ("sentence", "g", "rule", "stext", "otext", "start"))
+    return Evidence(sentence, graph, "", "", rule, stext, otext, int(start or 0))
 
 
 def _articles(store: Store, iris: set[str]) -> dict[str, tuple[str, str, str]]:
     """Headline, publication date and publisher of each article, read once each."""
-    return {_value(row["article"]): (_value(row["headline"]), _value(row["date"]), _value(row["publisher"]))
-            for row in _rows(store, _ARTICLES, "article", iris)}
+    return {term_value(row["article"]): tuple(term_value(row[name]) for name in ("headline", "date", "publisher"))
+            for row in store_rows(store, _ARTICLES, "article", iris)}
 
 
 def _read_edges(store: Store, edges: dict, var: str | None, iris: Iterable[str],
@@ -461,46 +335,16 @@ def _read_edges(store: Store, edges: dict, var: str | None, iris: Iterable[str],
     """Add the facts, gazetteer links and event roles to `edges`: all of them, or those of the graphs `iris`
     (`var` "g"), gazetteer links restricted by `gazetteer` if given. The article's headline, date and
     publisher are left to the caller (`_articles`)."""
-    for row in _rows(store, _EDGES, var, iris):
-        p = _local(_value(row["p"]))
-        if p in CORE_PREDICATES:
-            edges.setdefault((_value(row["s"]), p, _value(row["o"])), _Edge()).evidence.append(_evidence(row))
-    for row in _rows(store, _GAZETTEER_EDGES, *(gazetteer or (var, iris))):
-        key = (_value(row["s"]), _local(_value(row["p"])), _value(row["o"]))
+    links = network_links()
+    for row in store_rows(store, _EDGES, var, iris):
+        p = local_name(term_value(row["p"]))
+        if p in links:
+            edges.setdefault((term_value(row["s"]), p, term_value(row["o"])), _Edge()).evidence.append(_evidence(row))
+    for row in store_rows(store, _GAZETTEER_EDGES, *(gazetteer or (var, iris))):
+        key = (term_value(row["s"]), local_name(term_value(row["p"])), term_value(row["o"]))
         edges.setdefault(key, _Edge()).evidence.append(_evidence(row))
-    for row in _rows(store, _EVENTS, var, iris):
-        key = (_value(row["e"]), _local(_value(row["role"])), _value(row["x"]))
+    for row in store_rows(store, filled(_EVENTS), var, iris):
+        key = (term_value(row["e"]), local_name(term_value(row["role"])), term_value(row["x"]))
         edges.setdefault(key, _Edge()).evidence.append(_evidence(row))
 
 
-def _sought(name: str) -> str:
-    """The name key a user means: "the Shining Path" is Shining Path."""
-    key = name_key(name)
-    return key[4:] if key.startswith("the ") else key
-
-
-def find_entity_in_store(store: Store, name: str) -> str:
-    """The IRI of the entity with facts whose label or alias is `name` (case, accents and a leading 'the'
-    ignored; kg:nameKey makes it one lookup), or whose IRI ends in it, or is it."""
-    if name.startswith(KGR) and slug(name[len(KGR):]) == name[len(KGR):]:
-        candidates = {name}
-    else:
-        candidates = {_value(row["e"]) for row in store.query(
-            f"SELECT DISTINCT ?e WHERE {{ ?e kg:nameKey {ox.Literal(_sought(name))} }}")} | {f"{KGR}{slug(name)}"}
-    with_facts = [e for e in sorted(candidates)
-                  if list(store.query(f"SELECT ?a WHERE {{ {{ ?a rdf:subject <{e}> }} UNION {{ ?a rdf:object <{e}> }} "
-                                      f"UNION {{ ?x kg:agent|kg:target|kg:place <{e}> }} }} LIMIT 1"))]
-    if not with_facts:
-        raise KgError(f"no entity named '{name}' has facts in the store")
-    return with_facts[0]
-
-
-def find_entity(graph: nx.MultiDiGraph, name: str) -> str:
-    """The node whose label or alias is `name` (case, accents and a leading 'the' ignored)."""
-    wanted = _sought(name)
-    matches = sorted(n for n, d in graph.nodes(data=True)
-                     if wanted in {name_key(x) for x in [d["label"], *d["aliases"]]}
-                     or name_key(n.rsplit("/", 1)[-1]) == wanted)
-    if not matches:
-        raise KgError(f"no entity named '{name}' has facts in the store")
-    return matches[0]

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.knowledge.lexicon import Lexicon
+from kg.knowledge.ontology import Ontology
 from kg.pipeline.builder import build
 from kg.store.embedded import Store
 
@@ -24,11 +25,7 @@ __all__ = ["ArticleScore", "evaluate_folder", "score_article", "summarize", "GOL
 GOLD_FORMAT = "tests/gold/GOLD_FORMAT.md"  # in the repository, beside the gold files of the seeds
 
 _LABELS = {"label", "prefLabel", "altLabel", "name", "alternateName", "hiddenLabel"}
-_CORE = {"operatesIn", "locatedIn", "memberOf", "leaderOf", "holdsPosition", "involvedIn", "clashesWith", "allyOf",
-         "arrested", "deployedTo"}
-_SYMMETRIC = {"clashesWith", "allyOf"}
 _MENTIONS = {"mentions", "mentionedIn", "about"}
-_EVENTS = {"StateOfEmergency", "Arrest", "Attack", "Seizure", "Deployment", "Extradition", "Killing", "Agreement"}
 
 
 def _local(term) -> str:
@@ -59,7 +56,8 @@ class ArticleScore:
 
 
 class _Graph:
-    def __init__(self, quads):
+    def __init__(self, quads, ontology: Ontology):
+        self.ontology = ontology  # its core relations, symmetric ones and event classes (kg.ttl)
         self.labels: dict = {}
         self.by_label: dict[str, set] = {}
         self.types: dict = {}
@@ -116,7 +114,7 @@ def _holds(g: _Graph, entities: dict, fact: dict, turned: bool = False) -> bool:
                     return True
             elif any(_norm(fact["o"]) in _norm(t) for t in g.texts(o)):
                 return True
-    if fact.get("p") in _SYMMETRIC and "o" in fact and not turned:
+    if fact.get("p") in g.ontology.symmetric and "o" in fact and not turned:
         return _holds(g, entities, {"s": fact["o"], "p": fact["p"], "o": fact["s"]}, turned=True)
     return False
 
@@ -124,7 +122,8 @@ def _holds(g: _Graph, entities: dict, fact: dict, turned: bool = False) -> bool:
 def _asserted(g: _Graph, name: str) -> bool:
     for node in g.nodes([name]):
         for pred, other in g.out.get(node, []) + g.inc.get(node, []):
-            if pred in _CORE or pred in _MENTIONS or g.types.get(other, set()) & _EVENTS:
+            if pred in g.ontology.relations or pred in _MENTIONS or \
+                    g.types.get(other, set()) & g.ontology.event_classes:
                 return True
     return False
 
@@ -137,7 +136,7 @@ def score_article(article: Path, gold: dict, lexicon: Lexicon) -> ArticleScore:
     if report.errors:
         result.error = "; ".join(report.errors)
         return result
-    g = _Graph(store.quads())
+    g = _Graph(store.quads(), lexicon.ontology)
     entities = {e["name"]: e for e in gold.get("entities", [])}
     result.missed = [fact for fact in gold.get("facts", []) if not _holds(g, entities, fact)]
     result.facts = len(gold.get("facts", []))

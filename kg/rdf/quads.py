@@ -28,6 +28,7 @@ from kg.vocab import (
     KG,
     KGR,
     ONTOLOGY_GRAPH,
+    OWL,
     PROV,
     RDF,
     RDFS,
@@ -214,9 +215,9 @@ def _entity(entity: Entity) -> Iterator[tuple]:
     elif entity.source:
         yield e, kg("foundBy"), ox.Literal(entity.source)
     if entity.wikidata:
-        yield e, _term("http://www.w3.org/2002/07/owl#sameAs"), _n(WD + entity.wikidata)
+        yield e, _term(OWL + "sameAs"), _n(WD + entity.wikidata)
     if entity.geonames:
-        yield e, _term("http://www.w3.org/2002/07/owl#sameAs"), _n(f"{GEONAMES}{entity.geonames}/")
+        yield e, _term(OWL + "sameAs"), _n(f"{GEONAMES}{entity.geonames}/")
 
 
 def _evidence(node: ox.NamedNode, extraction: Extraction, sentence, rule: str, confidence: float,

@@ -19,17 +19,15 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.errors import InvalidLexicon
-from kg.vocab import KG, KGR, RDF, RDFS, XSD
+from kg.vocab import KG, KGR, KGS, RDF, RDFS, SH, XSD
 
 __all__ = ["Shapes", "Violation", "compiled_shapes", "shapes_graphs", "short_iri"]
 
-SH = "http://www.w3.org/ns/shacl#"
-SHAPES = "https://w3id.org/actorgraph/shapes#"
 _TYPE, _SUBCLASS = RDF + "type", RDFS + "subClassOf"
 
 
 def short_iri(iri: str) -> str:
-    for prefix, base in (("kgr:", KGR), ("kg:", KG), ("kgs:", SHAPES), ("rdfs:", RDFS), ("rdf:", RDF),
+    for prefix, base in (("kgr:", KGR), ("kg:", KG), ("kgs:", KGS), ("rdfs:", RDFS), ("rdf:", RDF),
                          ("sh:", SH)):
         if iri.startswith(base):
             return prefix + iri[len(base):]

@@ -34,7 +34,7 @@ from kg.serve.negotiation import negotiate
 from kg.serve.pages import query_page, service_description, views_page
 from kg.serve.pool import QueryPool
 from kg.serve.saved import bound, catalogue, pairs
-from kg.views.render import VIS_FILES, vis_library
+from kg.views.pages import VIS_FILES, vis_library
 
 __all__ = ["ServerConfig", "make_server", "serve"]
 

@@ -49,7 +49,7 @@ def draw(store, page: str, name: str) -> Answer:
     """A view drawn from the store when it is asked for (`page` "entity": the ego view of the entity whose IRI
     ends in `name`; "article": an article's view), or (`page` "find") the page name of the entity called
     `name`. An entity or article not in the store is a 404 that says so."""
-    from kg.network.model import find_entity_in_store
+    from kg.network.find import find_entity_in_store
     from kg.views.render import draw_view, entity_slug
     from kg.vocab import KGR
 

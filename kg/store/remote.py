@@ -23,16 +23,15 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.vocab import PREFIXES
+from kg.vocab import OURS, PREFIXES, XSD
 
 __all__ = ["RemoteStore"]
 
-_OURS = "https://w3id.org/actorgraph/"
 _PAGE = 10_000  # rows per page: Virtuoso sorts at most 10,000 by default
 _INSERT_CHUNK = 20_000  # statements per INSERT DATA after the first (servers cap request sizes)
 
 
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN = XSD + "boolean"
 
 
 def _canonical(term):
@@ -147,7 +146,7 @@ class RemoteStore:
     def named_graphs(self) -> list[str]:
         """The project's graphs on the server (a server's own system graphs are left alone)."""
         rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                          f"FILTER(STRSTARTS(STR(?g), \"{_OURS}\")) }}")
+                          f"FILTER(STRSTARTS(STR(?g), \"{OURS}\")) }}")
         return sorted(row["g"].value for row in rows)
 
     def quads_of(self, graph: str) -> list[ox.Quad]:
@@ -173,5 +172,5 @@ class RemoteStore:
 
     def __len__(self) -> int:
         rows = list(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                               f"FILTER(STRSTARTS(STR(?g), \"{_OURS}\")) }}"))
+                               f"FILTER(STRSTARTS(STR(?g), \"{OURS}\")) }}"))
         return int(rows[0]["n"].value)

@@ -1,70 +1,39 @@
 """Interactive network views (pyvis / vis-network) in self-contained HTML files that work offline.
 
-pyvis builds the nodes and edges; the page is our own template with vis-network inlined from the pyvis
-package, so nothing is fetched from a CDN. Every text from an article reaches the page as JSON (with `<`
-escaped) and is put into the DOM with textContent, so an article cannot inject markup.
-
-`write_views` writes the set investigators open: index.html (the whole graph, listing every other view),
-one ego view per actor and region with at least two facts, one view per article, and a timeline of events.
-The set shares one copy of vis-network in lib/ (copy the folder as a whole); a single view written by
-`write_view` carries its own copy.
+pyvis builds the nodes and edges; the page is our own template (kg.views.pages) with vis-network inlined, so
+nothing is fetched from a CDN. Every text from an article reaches the page as JSON (with `<` escaped) and is
+put into the DOM with textContent, so an article cannot inject markup. A single view written by `write_view`
+carries its own copy of vis-network; the set of views (kg.views.sets) shares one.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import urllib.parse
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import networkx as nx
-import pyvis
-from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from pyvis.network import Network
 
 from kg import __version__
 from kg.errors import KgError
-from kg.network.model import (
-    ACTOR_CLASSES,
-    REGION_CLASSES,
-    Evidence,
-    find_entity,
-    find_entity_in_store,
-    load_network,
-    newest_first,
-    node_weights,
-    rank_links,
-    rank_nodes,
-    select_nodes,
-)
+from kg.knowledge.ontology import default_ontology
+from kg.network.find import find_entity, find_entity_in_store
+from kg.network.model import Evidence, load_network, newest_first
+from kg.network.selection import node_weights, rank_links, rank_nodes, select_nodes
 from kg.rdf.quads import article_id
+from kg.views.pages import script_json, templates, vis_library
+from kg.views.styles import default_styles
 
 if TYPE_CHECKING:
     from kg.store.embedded import Store
 
-__all__ = ["ViewInfo", "write_view", "draw_view", "write_views", "entity_slug", "render_view", "ego_graph",
-           "most_reported", "script_json", "templates", "vis_library", "VIS_FILES", "MAX_NODES", "MAX_LINKS",
-           "EGO_NODES", "EGO_LINKS", "caps", "CLASS_STYLE", "PREDICATE_COLOR"]
+__all__ = ["ViewInfo", "write_view", "draw_view", "entity_slug", "render_view", "ego_graph", "most_reported",
+           "MAX_NODES", "MAX_LINKS", "EGO_NODES", "EGO_LINKS", "caps", "cut_note", "has_view"]
 
-CLASS_STYLE = {
-    "Person": ("#f28e2b", "dot"), "CriminalGroup": ("#d62728", "diamond"),
-    "GovernmentBody": ("#1f77b4", "triangleDown"), "SecurityForce": ("#2ca02c", "triangle"),
-    "MediaOutlet": ("#7f7f7f", "hexagon"), "Organization": ("#9467bd", "dot"),
-    "Country": ("#8c564b", "square"), "AdministrativeArea": ("#17becf", "square"),
-    "GeographicArea": ("#bcbd22", "square"), "CriminalEconomy": ("#e377c2", "triangle"),
-}
-EVENT_STYLE = ("#f2c14e", "star")
-PREDICATE_COLOR = {
-    "operatesIn": "#d62728", "locatedIn": "#b0b0b0", "memberOf": "#f28e2b", "leaderOf": "#ff5e00",
-    "involvedIn": "#e377c2", "clashesWith": "#000000", "allyOf": "#2ca02c", "arrested": "#1f77b4",
-    "deployedTo": "#17a2b8", "agent": "#8c6d31", "target": "#843c39", "place": "#6b6ecf",
-}
 PHYSICS_LIMIT = 150  # above this many nodes, positions are computed here and the browser does no physics
-ACTOR_OR_REGION = ACTOR_CLASSES | REGION_CLASSES
 # Beyond this many nodes and links a view is a hairball nobody reads, and its page runs to hundreds of
 # megabytes (the neighbourhood of the most reported cartel of 10,000 generated articles at depth 2: 39,000
 # nodes and 128,000 links, a 240 MB page; its 150 most reported nodes alone share 10,000 links).
@@ -80,9 +49,6 @@ EGO_LINKS = 600
 # thousands (`why` reads them all).
 ARTICLES_LISTED = 50
 SOURCES_LISTED = 3
-VIS_FILES = ("vis-network.min.js", "vis-network.css")
-# The set's timeline page lists the most recent events, not all: 10,000 articles report 100,000 events.
-TIMELINE_EVENTS = 5000
 
 
 @dataclass(frozen=True)
@@ -122,21 +88,14 @@ class _Network(Network):
         return self.node_ids
 
 
-def script_json(data) -> Markup:
-    """JSON safe inside a <script>: no '<' can close the tag or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return Markup(text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+def has_view(node_type: str) -> bool:
+    """Whether a node of this class gets a view of its own in a set: actors and regions do (kg.ttl)."""
+    ontology = default_ontology()
+    return node_type in ontology.actor_classes or node_type in ontology.region_classes
 
 
 def _style(node_type: str) -> tuple[str, str]:
-    return CLASS_STYLE.get(node_type, EVENT_STYLE)
-
-
-@lru_cache(maxsize=1)
-def templates() -> Environment:
-    """The package's page templates, loaded once: each template is compiled on first use, not for every view
-    of a set of thousands."""
-    return Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+    return default_styles().of_class(node_type)
 
 
 def ego_graph(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
@@ -157,11 +116,6 @@ def most_reported(graph: nx.MultiDiGraph, limit: int, centre: str | None = None,
     kept = set(rank_nodes(dict.fromkeys(graph, 0) | node_weights(sources), hops, limit))
     among = {key: n for key, n in sources.items() if key[0] in kept and key[2] in kept}
     return graph.edge_subgraph([(s, o, p) for s, p, o in rank_links(among, hops, max_links)]).copy()
-
-
-def vis_library() -> Path:
-    """The folder of pyvis's copy of vis-network (`VIS_FILES`), which views load or carry."""
-    return Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
 
 def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None = None,
@@ -204,7 +158,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
         elif first:
             tooltip += f"\nfrom the gazetteer: {first.entry}"
         wide = highlight is not None and ((s, o) in highlight or (o, s) in highlight)
-        net.add_edge(s, o, id=edge_id, label=key, title=tooltip, color=PREDICATE_COLOR.get(key, "#999999"),
+        net.add_edge(s, o, id=edge_id, label=key, title=tooltip, color=default_styles().of_relation(key),
                      arrows="to", font={"size": 10, "align": "middle"}, width=6 if wide else 1)
         unread = data["sources"] - len({e.article or e.entry for e in evidence})
         ends = {"from": graph.nodes[s]["label"], "to": graph.nodes[o]["label"]}
@@ -226,7 +180,7 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
     used_types = sorted({d["type"] for _, d in graph.nodes(data=True)})
     used_predicates = sorted({k for *_, k in graph.edges(keys=True)})
     legend = [{"name": t, "color": _style(t)[0], "kind": "node"} for t in used_types] + \
-             [{"name": p, "color": PREDICATE_COLOR.get(p, "#999999"), "kind": "edge"} for p in used_predicates]
+             [{"name": p, "color": default_styles().of_relation(p), "kind": "edge"} for p in used_predicates]
     listing = [{"path": v.path, "title": v.title, "kind": v.kind, "nodes": v.nodes, "edges": v.edges}
                for v in views or []]
     return templates().get_template("view.html").render(
@@ -299,10 +253,10 @@ def draw_view(store: Store, focus: str | None = None, depth: int = 1, article: s
     nodes = selection.total if selection else graph.number_of_nodes()
     links = selection.links_among if selection else graph.number_of_edges()
     graph = most_reported(graph, max_nodes, centre, max_links)
-    title += _shown(graph, nodes, links, selection.complete if selection else True)
+    title += cut_note(graph, nodes, links, selection.complete if selection else True)
     own = None if entity_pages is None else {
         node: f"{entity_pages}{entity_slug(node)}.html" for node, data in graph.nodes(data=True)
-        if data["type"] in ACTOR_OR_REGION}
+        if has_view(data["type"])}
     html = render_view(graph, title, links=own, lib=lib, query_page=query_page)
     return html, {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "of": nodes, "edges_of": links}
 
@@ -318,7 +272,7 @@ def entity_slug(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-def _shown(drawn: nx.MultiDiGraph, nodes: int, links: int, complete: bool = True) -> str:
+def cut_note(drawn: nx.MultiDiGraph, nodes: int, links: int, complete: bool = True) -> str:
     """What a title says of a view cut to its limits: how many of how many."""
     parts = []
     if drawn.number_of_nodes() < nodes:
@@ -329,92 +283,3 @@ def _shown(drawn: nx.MultiDiGraph, nodes: int, links: int, complete: bool = True
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int | None = None,
-                max_links: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[ViewInfo]:
-    """The investigators' set: index.html (whole graph, listing the others), entity/<id>.html for every actor
-    and region with at least two facts, article/<id>.html for every article, and timeline.html; the graph
-    and entity views with at most `max_nodes` nodes and `max_links` links (see `most_reported` and `caps`).
-
-    Each page is written as soon as it is drawn (a store of thousands of articles makes thousands of pages);
-    `progress` is called after each with the number written and the number in all."""
-    folder = Path(folder)
-    graph = load_network(store)
-    entity_ids = sorted(n for n, d in graph.nodes(data=True) if d["type"] in ACTOR_OR_REGION and graph.degree(n) >= 2)
-    articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
-    targets = {node: f"entity/{entity_slug(node)}.html" for node in entity_ids}
-    total = len(entity_ids) + len(articles) + 2
-    (folder / "lib").mkdir(parents=True, exist_ok=True)
-    for name in VIS_FILES:
-        (folder / "lib" / name).write_bytes((vis_library() / name).read_bytes())
-    infos: list[ViewInfo] = []
-
-    def page(info: ViewInfo, sub: nx.MultiDiGraph) -> None:
-        up = os.path.relpath(folder, (folder / info.path).parent)
-        links = {n: f"{up}/{t}" for n, t in targets.items() if n in sub}
-        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib"))
-        infos.append(info)
-        if progress:
-            progress(len(infos), total)
-
-    limit, most = caps(True, max_nodes, max_links)
-    for node in entity_ids:
-        near = ego_graph(graph, node, depth)
-        ego = most_reported(near, limit, node, most)
-        title = f"{graph.nodes[node]['label']} and its neighbours" + _shown(ego, near.number_of_nodes(),
-                                                                            near.number_of_edges())
-        page(ViewInfo(f"entity/{entity_slug(node)}.html", title, "entity", ego.number_of_nodes(),
-                      ego.number_of_edges()), ego)
-    for iri in articles:
-        sub = load_network(store, article=article_id(iri))
-        headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"] if e.headline),
-                        article_id(iri))
-        page(ViewInfo(f"article/{article_id(iri)}.html", headline, "article",
-                      sub.number_of_nodes(), sub.number_of_edges()), sub)
-    events = _timeline(graph)
-    timeline = _most_recent(events, TIMELINE_EVENTS)
-    cut = "" if len(timeline) == len(events) else \
-        f" (the {len(timeline)} most recent of {len(events)}; all of them: kg query --saved timeline)"
-    _write(folder / "timeline.html", templates().get_template("timeline.html").render(
-        title="actorgraph: timeline of events" + cut, version=__version__, events=timeline,
-        types=sorted({e["type"] for e in timeline})))
-    infos.append(ViewInfo("timeline.html", "Timeline of events" + cut, "timeline", len(timeline), 0))
-    if progress:
-        progress(len(infos), total)
-    limit, most = caps(False, max_nodes, max_links)
-    shown = most_reported(graph, limit, max_links=most)
-    title = "actorgraph: the whole graph" + _shown(shown, graph.number_of_nodes(), graph.number_of_edges())
-    index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
-    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib"))
-    if progress:
-        progress(len(infos) + 1, total)
-    return [index] + infos
-
-
-def _timeline(graph: nx.MultiDiGraph) -> list[dict]:
-    """Events with their roles and evidence, by date (undated last)."""
-    events = []
-    for node, data in graph.nodes(data=True):
-        if data["type"] in ACTOR_OR_REGION or data["type"] == "CriminalEconomy":
-            continue
-        roles: dict[str, list[str]] = {"agent": [], "target": [], "place": []}
-        evidence = None
-        for _, other, key, edge in graph.out_edges(node, keys=True, data=True):
-            roles.setdefault(key, []).append(graph.nodes[other]["label"])
-            evidence = evidence or (edge["evidence"][0] if edge["evidence"] else None)
-        events.append({"date": data.get("date", ""), "type": data["type"], "agent": ", ".join(sorted(roles["agent"])),
-                       "target": ", ".join(sorted(roles["target"])), "place": ", ".join(sorted(roles["place"])),
-                       "sentence": evidence.sentence if evidence else "", "headline": evidence.headline if evidence
-                       else "", "published": evidence.date if evidence else ""})
-    return sorted(events, key=lambda e: (e["date"] == "", e["date"], e["type"], e["sentence"]))
-
-
-def _most_recent(events: list[dict], limit: int) -> list[dict]:
-    """The `limit` most recent of events in date order (undated last), still in date order; undated events
-    only if fewer dated ones than `limit`."""
-    dated = sum(1 for e in events if e["date"])
-    return events[dated - limit:dated] if dated >= limit else events[:limit]
-
-
-def _write(path: Path, html: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")

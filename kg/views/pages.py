@@ -1,0 +1,34 @@
+"""What every page is made from: the page templates (templates/), JSON that is safe inside a <script>, and the
+vendored vis-network (lib/: its version and checksums in lib/VERSION, its licence in lib/LICENSE) that views
+carry or load, so nothing is fetched from a CDN."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+
+__all__ = ["script_json", "templates", "vis_library", "VIS_FILES"]
+
+VIS_FILES = ("vis-network.min.js", "vis-network.css")
+
+
+def script_json(data) -> Markup:
+    """JSON safe inside a <script>: no '<' can close the tag or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    """The package's page templates, loaded once: each template is compiled on first use, not for every view
+    of a set of thousands."""
+    return Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+
+
+def vis_library() -> Path:
+    """The folder of the vendored vis-network (`VIS_FILES`), which views load or carry."""
+    return Path(__file__).parent / "lib"
