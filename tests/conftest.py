@@ -1,20 +1,26 @@
-"""Shared fixtures: the lexicon, the seed article, a store built from seeds/, and headless Chromium."""
+"""Shared fixtures: the lexicon, articles of our own words read in memory, the seed article, a store built from
+seeds/, and headless Chromium."""
 
 from __future__ import annotations
 
 import os
-import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from kg.knowledge.lexicon import default_lexicon
+from kg.model import Article
 from kg.pipeline.builder import build
+from kg.read.files import article_files
+from kg.read.text import read_text
 from kg.store.embedded import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED = SEEDS / "000_6bef111ac725a0fa.txt"
+# Whatever seeds/ holds: a test about the whole folder counts these, never a fixed number.
+SEED_IDS = sorted(p.stem for p in article_files([SEEDS]))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
@@ -32,6 +38,51 @@ def update_golden(request) -> bool:
 @pytest.fixture(scope="session")
 def lexicon():
     return default_lexicon()
+
+
+def article_text(text: str, headline: str = "Test article", published: date | None = date(2024, 1, 15),
+                 country: str | None = None) -> str:
+    """`text` (paragraphs split by blank lines) in the layout of seeds/000_6bef111ac725a0fa.txt: navigation,
+    headline, the byline "COUNTRY / 15 JAN 2024 BY ..." and a page footer the reader must leave out. Without a
+    publication date there is no byline (the reader's plain-text layout), so no country either."""
+    if published is None:
+        if country:
+            raise ValueError("the byline that names a country needs a publication date")
+        return f"{headline}\n\n{text.strip()}\n"
+    topic = (country or "News").upper()
+    month = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()[published.month - 1]  # not the locale's
+    byline = f"{topic} / {published.day} {month} {published.year} BY TEST WRITER EN"
+    return (f"HomeNewsBrief{headline}\nBRIEF\n\n{headline}\n\n{byline}\n\n{text.strip()}\n\n"
+            f"share icon icon icon\n\nWas this content helpful?\n")
+
+
+@pytest.fixture
+def article(lexicon):
+    """Make an `Article` of a text of our own words through the real reader, without a file:
+    `article("The Shining Path operates in the VRAEM.", published=date(2016, 10, 11), country="Peru")`.
+    `country` is the byline's topic, as the seeds' pages write it ("PERU / 11 OCT 2016"); the extractors
+    find an article's country from the places and institutions it names, so name them in the text too."""
+    def make(text: str, published: date | None = date(2024, 1, 15), country: str | None = None,
+             headline: str = "Test article", article_id: str = "test-article") -> Article:
+        return read_text(article_text(text, headline, published, country), article_id, f"{article_id}.txt",
+                         lexicon.layout, lexicon.dates)
+    return make
+
+
+@pytest.fixture
+def articles_store(tmp_path, lexicon):
+    """Build articles of our own words ({id: text in the seeds' layout, see `article_text`}) into a fresh
+    in-memory store, through the real build, and return it."""
+    def make(texts: dict[str, str]) -> Store:
+        folder = tmp_path / "articles"
+        folder.mkdir(exist_ok=True)
+        for article_id, text in texts.items():
+            (folder / f"{article_id}.txt").write_text(text, encoding="utf-8")
+        store = Store(None)
+        report = build([folder / f"{article_id}.txt" for article_id in texts], store, lexicon)
+        assert report.ok and report.built == list(texts), report.errors
+        return store
+    return make
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +103,24 @@ def seeds_store(tmp_path_factory, lexicon) -> Store:
     return store
 
 
+# The seeds the multi-article expectations of the tests were read from. They name these files, not the folder,
+# so an article added to seeds/ (README: Adding an article) changes none of them.
+CORPUS = [SEEDS / name for name in ("000_6bef111ac725a0fa.txt", "dev01_catatumbo-eln-dissidents.txt",
+                                    "dev02_sonora-migrant-smuggling.txt", "dev03_ecuador-prison-transfers.txt",
+                                    "dev04_vraem-shining-path-arrests.txt", "dev05_moskitia-land-grabs.html")]
+
+
+@pytest.fixture(scope="session")
+def corpus_store(request, tmp_path_factory, lexicon) -> Store:
+    """The articles of CORPUS built together: seeds_store itself while seeds/ holds just them."""
+    if SEED_IDS == [p.stem for p in CORPUS]:
+        return request.getfixturevalue("seeds_store")
+    store = Store(tmp_path_factory.mktemp("corpus") / "store")
+    report = build(CORPUS, store, lexicon)
+    assert report.ok, report.errors
+    return store
+
+
 @pytest.fixture
 def tmp_store(tmp_path) -> Store:
     return Store(tmp_path / "store")
@@ -66,14 +135,15 @@ def _missing(what: str) -> None:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's headless Chromium driven by Playwright, with no background network."""
+    """Debian's headless Chromium (/usr/bin/chromium, never a browser Playwright downloaded) driven by
+    Playwright, with no background network."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _missing("the playwright Python package")
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        _missing(f"Chromium ({CHROMIUM})")
+    if not os.access(CHROMIUM, os.X_OK):
+        _missing(f"Debian's Chromium ({CHROMIUM}, package chromium)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
         browser.close()

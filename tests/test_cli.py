@@ -28,6 +28,7 @@ def test_every_command_teaches_by_example(command):
     assert "Examples:" in result.output and f"kg {command}" in result.output
 
 
+@pytest.mark.slow
 def test_a_large_view_set_points_to_the_server(run, tmp_path, monkeypatch):
     import kg.cli.network
 

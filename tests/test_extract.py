@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -531,3 +532,14 @@ def test_a_city_used_as_a_hub_and_a_gang_named_with_its_noun_before_a_clause(lex
     assert _stated(records, hub, "operatesIn") == {("First Capital Command", "operatesIn", "Pedro Juan Caballero")}
     assert _stated(records, clause, "operatesIn", "involvedIn") == {
         ("Los Pulpos", "operatesIn", "La Libertad"), ("Los Pulpos", "involvedIn", "extortion")}
+
+
+def test_an_arrest_by_a_countrys_police_in_a_small_article(article, lexicon):
+    """The police of the country a demonym names, the group arrested, the place and the date of the clause."""
+    from kg.extract.article import extract
+
+    extraction = extract(article("Chilean police arrested fourteen members of the Tren de Aragua in Santiago on "
+                                 "February 27.", published=date(2024, 3, 3), country="Chile"), lexicon)
+    (arrest,) = [e for e in extraction.events if e.type == "Arrest"]
+    assert (arrest.agents, arrest.targets, arrest.places, arrest.date) == \
+        (("cl-carabineros",), ("tren-de-aragua",), ("cl-santiago",), "2024-02-27")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,6 +67,7 @@ def _through_gate(gate: LiteralGate, text: str) -> dict[int, list[tuple[int, int
     return found
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), max_size=14).map(" ".join))
 def test_relation_patterns_find_the_same_through_the_gate(text):

@@ -76,3 +76,13 @@ def test_plain_text_without_layout_is_one_body(tmp_path, lexicon):
     assert article.headline == "Gang violence in Rosario"
     assert [article.content(p) for p in article.paragraphs] == ["Los Monos control the port of Rosario."]
     assert article.published is None
+
+
+def test_an_article_of_our_own_words_is_read_in_the_seeds_layout(article):
+    read = article("The Tren de Aragua operates in Santiago.\n\nInSight Crime Analysis\n\nIt grew fast.",
+                   published=date(2024, 3, 3), country="Chile", headline="A cell in Santiago")
+    assert (read.headline, read.published, read.topic, read.publisher) == \
+        ("A cell in Santiago", date(2024, 3, 3), "Chile", "InSight Crime")
+    assert [(read.content(p), p.section) for p in read.paragraphs] == [
+        ("The Tren de Aragua operates in Santiago.", "body"), ("It grew fast.", "analysis")]  # no page footer
+    assert article("Los Monos control Rosario.", published=None).published is None

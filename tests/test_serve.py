@@ -24,6 +24,7 @@ from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
 from kg.serve.app import ServerConfig, make_server
 from kg.serve.cache import Kept
+from kg.serve.pool import QueryPool
 
 QUERY = "SELECT ?actor WHERE { ?a kg:operatesIn kgr:vraem ; rdfs:label ?actor } ORDER BY ?actor"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -162,6 +163,7 @@ def test_timeout_stops_the_query_and_the_server_keeps_serving(endpoint):
     assert _get(f"{endpoint}/sparql?query=" + urllib.parse.quote(QUERY))[0] == 200
 
 
+@pytest.mark.slow
 def test_a_client_that_hangs_up_costs_a_log_line_not_a_traceback(endpoint, caplog):
     caplog.set_level(logging.INFO, logger="kg.serve")
     host, port = urllib.parse.urlsplit(endpoint).netloc.split(":")
@@ -218,6 +220,7 @@ def test_views_not_written_are_drawn_from_the_store(endpoint):
     assert _get(f"{endpoint}/views/index.html")[2] == "<html><title>views</title></html>"
 
 
+@pytest.mark.slow
 def test_an_answer_is_sent_again_from_memory(endpoint):
     url = f"{endpoint}/sparql?" + urllib.parse.urlencode({"query": QUERY + " # kept", "format": "csv"})
     first, again = _get(url), _get(url)
@@ -230,9 +233,9 @@ def test_an_answer_is_sent_again_from_memory(endpoint):
 
 
 def test_a_drawn_view_is_sent_again_from_memory(endpoint):
-    url = f"{endpoint}/views/article/000_6bef111ac725a0fa.html"
+    url = f"{endpoint}/views/entity/fernando-zavala.html"  # asked for by no other test, so drawn here first
     first, again = _get(url), _get(url)
-    assert first[0] == again[0] == 200 and first[1]["X-Cache"] in ("MISS", "HIT") and again[1]["X-Cache"] == "HIT"
+    assert first[0] == again[0] == 200 and first[1]["X-Cache"] == "MISS" and again[1]["X-Cache"] == "HIT"
     assert again[2] == first[2] and again[1]["Content-Type"].startswith("text/html")
     assert "X-Cache" not in _get(f"{endpoint}/views/entity/nobody-known.html")[1]
 
@@ -342,3 +345,14 @@ def test_the_query_page_opens_a_saved_query_bound_from_its_url(browser, endpoint
     page.select_option("#saved", "why")
     assert page.inner_text("#notes") == ""
     page.close()
+
+
+def test_a_new_workers_start_up_is_not_counted_against_the_first_query(seed_store):
+    """A worker opens the store and imports its modules (seconds on a busy machine) before its clock starts: the
+    first query after the server starts, or after a query that ran out of time, gets its whole timeout."""
+    pool = QueryPool(seed_store.location, size=1)
+    try:
+        answer = pool.run(("query", "ASK {}", [], [], "json", "ttl", 10), timeout=0.3)
+    finally:
+        pool.close()
+    assert answer.status == 200 and b'"boolean"' in answer.body

@@ -52,6 +52,16 @@ def _open(browser, path):
     return page, requests, errors
 
 
+def test_the_browser_is_debians_chromium(browser):
+    """Not one Playwright downloaded (a fresh CI machine has none): the version /usr/bin/chromium reports."""
+    import subprocess
+
+    from conftest import CHROMIUM
+
+    reported = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=60).stdout
+    assert f"Chromium {browser.version} " in reported and "Debian" in reported
+
+
 def test_view_draws_offline(browser, written):
     view_file, stats = written
     assert stats["nodes"] > 15 and stats["edges"] > 20
@@ -77,12 +87,12 @@ def test_clicking_an_edge_shows_its_evidence(browser, view_file):
     page.close()
 
 
-def test_a_link_stated_more_often_than_shown_says_how_to_read_the_rest(browser, seeds_store, tmp_path, monkeypatch):
+def test_a_link_stated_more_often_than_shown_says_how_to_read_the_rest(browser, corpus_store, tmp_path, monkeypatch):
     from kg.views import render as views
 
     monkeypatch.setattr(views, "SOURCES_LISTED", 1)
     out = tmp_path / "shining-path.html"
-    write_view(seeds_store, out, focus="Shining Path", depth=1)
+    write_view(corpus_store, out, focus="Shining Path", depth=1)
     page, _, errors = _open(browser, out)
     page.evaluate("showEdge(edges.getIds().find(i => edges.get(i).label === 'operatesIn'"
                   " && INFO.nodes[edges.get(i).from].label === 'Shining Path'"
@@ -127,11 +137,11 @@ def test_article_text_cannot_inject_markup(browser, tmp_path, lexicon):
 
 
 @pytest.fixture(scope="module")
-def view_set(tmp_path_factory, seeds_store):
+def view_set(tmp_path_factory, corpus_store):
     from kg.views.sets import write_views
 
     folder = tmp_path_factory.mktemp("set")
-    write_views(seeds_store, folder)
+    write_views(corpus_store, folder)
     return folder
 
 
