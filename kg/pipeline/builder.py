@@ -34,6 +34,8 @@ from kg.pipeline.summaries import (
     contribution,
     count_writes,
     recomputed_lines,
+    repair,
+    start_writes,
     stored_contribution,
     summary_nquads,
     writes_since_compaction,
@@ -208,6 +210,9 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
     gazetteer = GazetteerGraph(store, lexicon)
     existing = set(store.named_graphs())
     had_articles = any(g.startswith(ARTICLE) for g in existing)
+    previous_writes = writes_since_compaction(store)
+    stale = had_articles and previous_writes is None  # left by a killed build: computed anew at the end
+    start_writes(store)
     # A few new articles for a store that holds some go in one transaction each, summaries included (1-2 s for
     # one article into 10,000); many, or a store's first, are bulk-loaded and the summaries computed anew.
     bulk = hasattr(store, "add_new_graphs") and not (had_articles and len(todo) < _BULK_FROM)
@@ -237,17 +242,20 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
             progress(done.path)
     _write_batch(batch, store, report, fold)
     gazetteer.finish()
-    if bulk_loaded:  # the summaries of every article, anew
+    if bulk_loaded or stale:  # the summaries of every article, anew
         lines = fold.lines() if not had_articles else sorted(recomputed_lines(store))
         store.drop_graph(NamedNode(SUMMARY_GRAPH))
-        store.add_new_graphs(summary_nquads(lines), [])
+        if hasattr(store, "add_new_graphs"):
+            store.add_new_graphs(summary_nquads(lines), [])
+        else:
+            repair(store)
     store.flush()
-    writes = writes_since_compaction(store) + written
-    if hasattr(store, "optimize") and (bulk_loaded or writes >= _COMPACT_AFTER):
-        store.optimize()
+    writes = (previous_writes or 0) + written
+    if not hasattr(store, "optimize") or bulk_loaded or writes >= _COMPACT_AFTER:
+        if hasattr(store, "optimize"):
+            store.optimize()
         writes = 0
-    if written or bulk_loaded:
-        count_writes(store, writes)
+    count_writes(store, writes)
     return report
 
 
@@ -334,6 +342,10 @@ def remove_article(store, article_id: str) -> None:
         raise KgError(f"no article '{article_id}' in the store")
     gazetteer = GazetteerGraph(store)
     gazetteer.release(graph)
+    previous = writes_since_compaction(store)
+    start_writes(store)
     store.replace_graph_and_update(graph, [], change(store, graph.value, stored_contribution(store, graph.value), None))
+    if previous is None:  # left by a killed build
+        repair(store)
     gazetteer.finish()
-    count_writes(store, writes_since_compaction(store) + 1)
+    count_writes(store, (previous or 0) + 1 if hasattr(store, "optimize") else 0)

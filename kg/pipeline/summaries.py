@@ -28,7 +28,7 @@ from kg.vocab import ARTICLE, KG, KGR, RDF, RDFS, SCHEMA, SUMMARY_GRAPH, XSD
 
 __all__ = ["Contribution", "Fold", "change", "contribution", "event_classes", "recomputed_lines", "stored_lines",
            "stored_contribution", "summary_lines", "summary_nquads", "count_writes",
-           "writes_since_compaction"]
+           "writes_since_compaction", "start_writes", "repair"]
 
 GRAPH = f"<{SUMMARY_GRAPH}>"
 NEWEST = 3  # assertions kept per fact: the newest sentence for `entity`, a few for a view's link
@@ -259,16 +259,31 @@ def stored_lines(store) -> set[str]:
 _WRITES = f"{GRAPH} {_K}writesSinceCompaction>"
 
 
-def writes_since_compaction(store) -> int:
-    """Articles written or removed one transaction each since the store was last compacted."""
+def writes_since_compaction(store) -> int | None:
+    """Articles written or removed one transaction each since the store was last compacted; None when the
+    count is missing: a write that changes the summaries takes it out first and puts it back when done, so a
+    store holding articles without it was left by a killed build, and its summaries must be computed anew."""
     rows = list(store.query(f"SELECT ?n WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }}"))
-    return int(rows[0]["n"].value) if rows else 0
+    return int(rows[0]["n"].value) if rows else None
+
+
+def start_writes(store) -> None:
+    """Take the count out while the summaries are being changed (see `writes_since_compaction`)."""
+    store.update(f"DELETE WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }}")
 
 
 def count_writes(store, writes: int) -> None:
-    """Record the count of `writes_since_compaction` (0 after a compaction)."""
+    """Put back the count of `writes_since_compaction` (0 after a compaction, and on a SPARQL server)."""
     store.update(f"DELETE WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }} ;\n"
                  f"INSERT DATA {{ GRAPH {GRAPH} {{ {_WRITES} {_int(writes)} }} }}")
+
+
+def repair(store) -> None:
+    """The summaries graph computed anew from every article graph of the store."""
+    lines = sorted(recomputed_lines(store))
+    store.drop_graph(ox.NamedNode(SUMMARY_GRAPH))
+    for start in range(0, len(lines), 20_000):
+        store.update(f"INSERT DATA {{ GRAPH {GRAPH} {{\n" + " .\n".join(lines[start:start + 20_000]) + " .\n} }")
 
 
 def stored_contribution(store, graph: str) -> Contribution | None:
