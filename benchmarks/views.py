@@ -3,7 +3,7 @@ Chromium has drawn and settled, for synthetic networks of 100, 1,000 and 5,000 n
 
     .venv/bin/python benchmarks/views.py [--sizes 100 1000 5000] [--no-browser]
 
-Targets: a 1,000-node view settles in Chromium in under 5 s; an ego view is written in under 1 s.
+Targets: a 1,000-node view settles in Chromium in under 2 s; an ego view is written in under 1 s.
 The networks have the shape `kg.network.load_network` returns (entities of every class, facts with one
 piece of evidence each, about 1.6 edges per node), built with a fixed random seed.
 """

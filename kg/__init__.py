@@ -24,7 +24,7 @@ _API = {
     "run_query": "query", "format_result": "query", "saved_queries": "query", "export_rdf": "export",
     "write_view": "views", "load_network": "network",
 }
-__all__ = ["__version__", *_API]
+__all__ = ["__version__"] + list(_API)
 
 
 def __getattr__(name: str):

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (the shared core imports no stage at run time)
+    from kg.knowledge.curation import Decision
 
 __all__ = ["Paragraph", "Article", "Sentence", "Entity", "Mention", "Fact", "Event", "Extraction"]
 
@@ -103,6 +107,7 @@ class Fact:
     subject_mention: Mention | None = None
     object_mention: Mention | None = None
     curated_source: str | None = None
+    parse: str | None = None  # the dependency path a syntax rule matched: trigger and argument tokens
 
     @property
     def resolution(self) -> str | None:
@@ -127,6 +132,7 @@ class Event:
     end_date: str | None = None
     duration_days: int | None = None
     roles: tuple[tuple[str, Mention], ...] = ()  # (agent|target|place, the mention that fills it)
+    parse: str | None = None  # the dependency path a syntax rule matched: trigger and argument tokens
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
@@ -143,4 +149,6 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     cited_outlets: list[Fact] = field(default_factory=list)
-    rejected: list[tuple[Fact, object]] = field(default_factory=list)  # (fact, the curation Decision)
+    rejected: list[tuple[Fact, Decision]] = field(default_factory=list)  # (fact, the curation decision)
+    sentences: int = 0  # of body and analysis
+    parsed: int = 0  # of them, those the parse gate let through to the dependency parse

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 __all__ = ["KG", "KGR", "PREFIXES", "RDF", "RDFS", "SKOS", "SCHEMA", "PROV", "OWL", "XSD", "DCTERMS", "ONTOLOGY_GRAPH",
-           "CURATION_GRAPH", "GAZETTEER_GRAPH", "SUMMARY_GRAPH", "CONTENT_HASH", "ARTICLE", "OURS", "KGS", "SH", "SD", "W3C_FORMATS",
-           "SPARQL_RESULTS"]
+           "CURATION_GRAPH", "GAZETTEER_GRAPH", "SUMMARY_GRAPH", "CONTENT_HASH", "ARTICLE", "OURS", "KGS", "SH", "SD",
+           "W3C_FORMATS", "SPARQL_RESULTS", "SVG", "GRAPHML"]
 
 KG = "https://w3id.org/actorgraph/ontology#"
 KGR = "https://w3id.org/actorgraph/id/"
@@ -51,3 +51,7 @@ CONTENT_HASH = KG + "contentHash"
 # Predeclared in every query and used when serialising.
 PREFIXES = {"kg": KG, "kgr": KGR, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "schema": SCHEMA, "prov": PROV,
             "owl": OWL, "xsd": XSD, "wd": WD, "dcterms": DCTERMS}
+
+# The XML vocabularies a view writes what is on screen in (the SVG picture, the GraphML selection).
+SVG = "http://www.w3.org/2000/svg"
+GRAPHML = "http://graphml.graphdrawing.org/xmlns"

@@ -25,6 +25,22 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
 
+HOSTILE_HEADLINE = "<script>window.pwned = 1</script> Hub</title>"
+
+
+def hostile_seed(folder: Path, extra: tuple[str, str] | None = None) -> Path:
+    """The seed with markup in its headline and in a sentence (and, with `extra`, more after a given text), at
+    `folder`/hostile.txt: a page that shows it must run none of it."""
+    text = SEED.read_text(encoding="utf-8").replace("Peru Renews Military Operations in VRAEM Coca Hub",
+                                                    HOSTILE_HEADLINE)
+    if extra:
+        text = text.replace(extra[0], extra[0] + extra[1])
+    path = folder / "hostile.txt"
+    path.write_text(text.replace("stronghold of the guerrilla group",
+                                 "stronghold of the guerrilla group <img src=x onerror=window.pwned=2>"),
+                    encoding="utf-8")
+    return path
+
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")

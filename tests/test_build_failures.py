@@ -30,7 +30,8 @@ def articles(tmp_path, monkeypatch) -> Path:
                                        encoding="utf-8")
     real = builder.extract_file
     monkeypatch.setattr(builder, "extract_file",
-                        lambda path, lexicon: _explode() if Path(path).name == "broken.txt" else real(path, lexicon))
+                        lambda path, lexicon, *rest: _explode() if Path(path).name == "broken.txt"
+                        else real(path, lexicon, *rest))
     return folder
 
 

@@ -87,12 +87,20 @@ def test_errors_are_one_line_with_exit_2(run, args, message):
 
 def test_a_mistyped_path_makes_no_store(tmp_path):
     store = tmp_path / "store"
-    build = CliRunner().invoke(cli, ["build", str(SEED), str(tmp_path / "nowhere"), "--store", str(store)])
+    build = CliRunner().invoke(cli, ["build", str(tmp_path / "nowhere"), "--store", str(store)])
     remove = CliRunner().invoke(cli, ["remove", "some-article", "--store", str(store)])
     assert build.exit_code == remove.exit_code == 2
     assert build.output == f"Error: {tmp_path / 'nowhere'}: no such file or folder\n"
     assert remove.output == f"Error: {store}: no store here; build one first with `kg build`\n"
     assert not store.exists()
+
+
+def test_a_missing_file_is_one_error_and_the_others_go_in(tmp_path):
+    store = tmp_path / "store"
+    build = CliRunner().invoke(cli, ["build", str(SEED), str(tmp_path / "nowhere"), "--store", str(store)])
+    assert build.exit_code == 2
+    assert f"Error: {tmp_path / 'nowhere'}: no such file or folder\n" in build.output
+    assert "Built 1 article(s)" in build.output and "the store holds 1 article(s)" in build.output
 
 
 def test_a_saved_query_says_when_it_asks_about_no_one(run):

@@ -389,7 +389,8 @@ def test_a_trafficker_before_or_after_a_name_and_a_groups_routes_in_a_place(lexi
     guarded = "Soldiers control drug trafficking routes in Antioquia."
     records = _records_with(lexicon, tmp_path, f"{titled} {called} {routes} {guarded}")
     assert _stated(records, [titled, called], "involvedIn") == {
-        ("Carlos Arnoldo Lobo", "involvedIn", "drug trafficking"), ("Marco Tulio Reyes", "involvedIn", "drug trafficking")}
+        ("Carlos Arnoldo Lobo", "involvedIn", "drug trafficking"),
+        ("Marco Tulio Reyes", "involvedIn", "drug trafficking")}
     assert _stated(records, routes, "operatesIn", "involvedIn") == {
         ("Clan del Golfo", "operatesIn", "Córdoba"), ("Clan del Golfo", "involvedIn", "drug trafficking")}
     assert _stated(records, guarded, "operatesIn", "involvedIn") == set()  # troops guard routes, against traffickers
@@ -476,7 +477,8 @@ def test_a_generic_word_is_the_country_whose_institutions_the_sentence_names(lex
     ministry = "Colombia's Defense Ministry announced the deployment of 2,500 soldiers to the Catatumbo on January 20."
     bound = "Police arrested Julio Mena Ruiz with cocaine bound for Mexico."
     records = _records_with(lexicon, tmp_path, f"{ministry} {bound}")
-    agents = {r["sentence"]: r["agents"] for r in records if r["kind"] == "event" and r["sentence"] in (ministry, bound)}
+    agents = {r["sentence"]: r["agents"] for r in records
+              if r["kind"] == "event" and r["sentence"] in (ministry, bound)}
     assert agents == {ministry: ["Colombian Armed Forces"], bound: ["National Police of Peru"]}
 
 

@@ -21,7 +21,7 @@ def test_every_gazetteer_entry_is_loaded_as_written(lexicon):
     files = sorted((ontology_dir() / "gazetteer").glob("*.yaml"))
     assert files
     for path in files:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for entry in data["entities"]:
             entity = lexicon.entities.get(entry["id"])
             assert entity is not None, f"{path.name}: {entry['id']} is not loaded"

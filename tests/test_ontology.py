@@ -83,7 +83,7 @@ def test_a_new_relation_needs_a_colour(extended):
 @pytest.mark.parametrize("edit, message", [
     (("  Person:", "  Persona:"), "styles.yaml: classes: 'Persona' is no class of kg.ttl"),
     (("  operatesIn:", "  operatesOn:"), "styles.yaml: relations: 'operatesOn' is no property of kg.ttl"),
-    (("  Event: {color: \"#f2c14e\", shape: star}\n", ""), "kg:Agreement has no style, nor has any class above it"),
+    (("  Event: {color: \"#f2c14e\", shape: star}\n", ""), "kg:Event has no style, nor has any class above it"),
     (("shape: diamond", "shape: blob"), r"styles.yaml: classes.CriminalGroup.shape: Input should be 'dot'"),
     (('"#d62728", shape: diamond', '"red", shape: diamond'), r"styles.yaml: classes.CriminalGroup.color: .*pattern"),
 ])

@@ -27,7 +27,8 @@ WORDS = ["the", "Shining Path", "ELN", "Sinaloa Cartel", "Los Zetas", "VRAEM", "
          "state of emergency", "President", "Gustavo Petro", "Defense Minister", "alias", '"El Mayo,"', "on",
          "October 5", "last year", "in 2015", "drug trafficking", "extortion", "the group", "the army", "police",
          ",", ".", "(", ")", "–", "'s", "\u200b", "\u202e", "é", "\n", "\n\n"]
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("KG_HYPOTHESIS_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(__import__("os").environ.get("KG_HYPOTHESIS_EXAMPLES", 60)), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 crime_text = st.lists(st.sampled_from(WORDS) | st.text(max_size=12), min_size=0, max_size=120).map(" ".join)
 

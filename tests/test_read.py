@@ -78,6 +78,26 @@ def test_plain_text_without_layout_is_one_body(tmp_path, lexicon):
     assert article.published is None
 
 
+def test_a_url_line_of_a_text_dump_is_the_source_url_and_no_content(tmp_path, lexicon):
+    path = tmp_path / "dump.txt"
+    path.write_text("Source: https://example.org/news/peru-vraem\nPeru Renews Operations\n\n"
+                    "COCA / 11 OCT 2016 BY SOME ONE EN\n\nThe army said rebels moved in the valley.\n",
+                    encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert article.url == "https://example.org/news/peru-vraem"
+    assert article.headline == "Peru Renews Operations"
+    assert all("example.org" not in article.content(p) for p in article.paragraphs)
+
+
+@pytest.mark.parametrize("head", ['<link rel="canonical" href="https://example.org/a/1">',
+                                  '<meta property="og:url" content="https://example.org/a/1">'])
+def test_an_html_page_keeps_its_canonical_address(tmp_path, lexicon, head):
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><head>{head}</head><body><article><h1>A headline</h1><p>The army said rebels "
+                    f"moved in the valley.</p></article></body></html>", encoding="utf-8")
+    assert read_article(path, lexicon.layout, lexicon.dates).url == "https://example.org/a/1"
+
+
 def test_an_article_of_our_own_words_is_read_in_the_seeds_layout(article):
     read = article("The Tren de Aragua operates in Santiago.\n\nInSight Crime Analysis\n\nIt grew fast.",
                    published=date(2024, 3, 3), country="Chile", headline="A cell in Santiago")

@@ -39,7 +39,9 @@ def _rows(store, name):
     result = run_query(store, QUERIES[name].text, parse_bindings(BIND))
     names = [v.value for v in result.variables]
     # GROUP_CONCAT's order is left to each engine by the standard: compare its parts as sets
-    cell = lambda term: None if term is None else "; ".join(sorted(str(term.value).split("; ")))  # noqa: E731
+    def cell(term):
+        return None if term is None else "; ".join(sorted(str(term.value).split("; ")))
+
     return sorted(tuple(cell(s[n]) for n in names) for s in result)
 
 
@@ -80,7 +82,8 @@ def test_rebuilding_an_article_replaces_its_graph(remote, lexicon, tmp_path):
     edited.write_text(SEED.read_text(encoding="utf-8").replace("Alto Huallaga", "Chapare"), encoding="utf-8")
     build([edited], remote, lexicon)
     named = {r["e"].value.rsplit("/", 1)[1] for r in remote.query(
-        "SELECT ?e WHERE { GRAPH <https://w3id.org/actorgraph/id/article-000_6bef111ac725a0fa> { ?a schema:mentions ?e } }")}
+        "SELECT ?e WHERE { GRAPH <https://w3id.org/actorgraph/id/article-000_6bef111ac725a0fa> "
+        "{ ?a schema:mentions ?e } }")}
     assert "chapare" in named and "alto-huallaga" not in named
     labels = {r["l"].value for r in remote.query("SELECT ?l WHERE { ?x rdfs:label ?l }")}
     elsewhere = list(remote.query("SELECT ?g WHERE { GRAPH ?g { ?g schema:mentions kgr:alto-huallaga } }"))

@@ -136,8 +136,9 @@ def test_a_build_after_a_dead_one_rewrites_the_entries(tmp_store, lexicon):
     whole = sorted(map(str, tmp_store.quads_of(GAZETTEER_GRAPH)))
     label = next(q for q in tmp_store.quads_of(GAZETTEER_GRAPH) if q.subject.value == KGR + "vraem"
                  and q.predicate.value.endswith("#label"))
+    # as a dead build leaves it
     tmp_store.update(f"DELETE DATA {{ GRAPH <{GAZETTEER_GRAPH}> {{ {label.subject} {label.predicate} {label.object} . "
-                     f"<{GAZETTEER_GRAPH}> <{KG}curatedDataHash> \"{lexicon.fingerprint}\" }} }}")  # as a dead build leaves it
+                     f"<{GAZETTEER_GRAPH}> <{KG}curatedDataHash> \"{lexicon.fingerprint}\" }} }}")
     report = build([SEED], tmp_store, lexicon)
     assert report.unchanged == [SEED.stem]
     assert sorted(map(str, tmp_store.quads_of(GAZETTEER_GRAPH))) == whole

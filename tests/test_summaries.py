@@ -17,7 +17,7 @@ from kg.store.embedded import Store
 from kg.store.remote import RemoteStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from generate_corpus import write_corpus  # noqa: E402
+from generate_corpus import write_corpus
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED
+from conftest import hostile_seed
 
 from kg.pipeline.builder import build
 from kg.store.embedded import Store
@@ -108,7 +108,7 @@ def test_a_link_stated_more_often_than_shown_says_how_to_read_the_rest(browser, 
 def test_search_by_alias_and_node_details(browser, view_file):
     page, _, _ = _open(browser, view_file)
     page.fill("#search", "Sendero Luminoso")
-    page.dispatch_event("#search", "change")
+    page.press("#search", "Enter")
     panel = page.inner_text("#panel")
     assert panel.startswith("Shining Path") and "CriminalGroup" in panel and "Sendero Luminoso" in panel
     assert page.evaluate("network.getSelectedNodes()") == ["https://w3id.org/actorgraph/id/shining-path"]
@@ -116,12 +116,7 @@ def test_search_by_alias_and_node_details(browser, view_file):
 
 
 def test_article_text_cannot_inject_markup(browser, tmp_path, lexicon):
-    hostile = tmp_path / "hostile.txt"
-    text = SEED.read_text(encoding="utf-8").replace(
-        "Peru Renews Military Operations in VRAEM Coca Hub", "<script>window.pwned = 1</script> Hub</title>")
-    hostile.write_text(text.replace("stronghold of the guerrilla group",
-                                    "stronghold of the guerrilla group <img src=x onerror=window.pwned=2>"),
-                       encoding="utf-8")
+    hostile = hostile_seed(tmp_path)
     store = Store(None)
     build([hostile], store, lexicon)
     out = tmp_path / "hostile.html"
@@ -191,7 +186,7 @@ def test_node_links_to_its_own_view_and_the_landing_lists_views(browser, view_se
     page, _, errors = _open(browser, view_set / "index.html")
     assert "Actors and regions" in page.inner_text("#views")
     page.fill("#search", "ELN")
-    page.dispatch_event("#search", "change")
+    page.press("#search", "Enter")
     link = page.locator("#panel a.own-view")
     assert link.get_attribute("href") == "entity/eln.html"
     link.click()

@@ -47,7 +47,7 @@ def views(tmp_path_factory, corpus_store):
 def test_the_set_lists_every_view(views, corpus_store):
     folder, infos = views
     kinds = {v.kind for v in infos}
-    assert kinds == {"graph", "entity", "article", "timeline"}
+    assert kinds == {"graph", "entity", "article", "timeline", "map"}
     assert {v.path for v in infos if v.kind == "article"} == {f"article/{p.stem}.html" for p in CORPUS}
     graph = load_network(corpus_store)
     expected = {n.rsplit("/", 1)[-1] for n, d in graph.nodes(data=True)
@@ -59,6 +59,7 @@ def test_the_set_lists_every_view(views, corpus_store):
         assert (folder / info.path).is_file()
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert '"path": "entity/shining-path.html"' in index and '"path": "timeline.html"' in index
+    assert '"path": "map.html"' in index
 
 
 def test_timeline_lists_events_in_order_and_escapes(views):
@@ -243,7 +244,7 @@ def test_a_nodes_panel_lists_its_newest_articles_and_how_to_ask_for_the_rest(cor
     html = tmp_path / "peru.html"
     write_view(corpus_store, html, focus="Peru", depth=1)
     info = json.loads(re.search(r"const INFO = (.*?);\n", html.read_text(encoding="utf-8")).group(1))
-    assert info["nodes"][peru]["articles"] == listed[:1] + [
+    assert [a["text"] for a in info["nodes"][peru]["articles"]] == listed[:1] + [
         f"\u2026 and {len(listed) - 1} older: kg query --saved articles-mentioning --bind name=\"Peru\""]
 
 

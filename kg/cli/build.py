@@ -28,6 +28,12 @@ def build(sources: tuple[Path, ...], store_location: str | None, jobs: int) -> N
     again: when SOURCES hold all the store's articles and the store nothing else, into an emptied store, as
     fast as from scratch. A progress bar shows on a terminal.
 
+    An article's id is its path inside the folder named (x/report.txt: x-report), transliterated when it
+    has no Latin letters; two files with one id are an error naming both. Links leading out of a folder
+    are skipped with a warning; a missing or unreadable file is an error, and the others still go in. The
+    build writes into a copy beside the store and puts it in place when done: readers (kg query, kg serve)
+    see the old store or the new one, never half of one.
+
     \b
     Examples:
       kg build
@@ -38,19 +44,22 @@ def build(sources: tuple[Path, ...], store_location: str | None, jobs: int) -> N
 
     from kg.knowledge.lexicon import default_lexicon
     from kg.pipeline.builder import build as run_build
-    from kg.read.files import article_files
-    from kg.store.embedded import open_store
+    from kg.read.files import source_files
+    from kg.store.embedded import store_for_writing
 
     if not sources and not Path("seeds").is_dir():
         raise click.UsageError("no SOURCES given, and no seeds/ folder here to build by default: name the article "
                                "files or folders to build, e.g. kg build path/to/articles/")
     chosen = list(sources) or [Path("seeds")]
     try:
-        total = sum(1 for _ in article_files(chosen))  # a mistyped path fails here, before the store is made
+        found = source_files(chosen)
+        if not found.files:  # nothing to build (mistyped paths): said before the store is made
+            raise KgError("; ".join(found.errors) or "no articles to build")
+        total = len(found.files)
         lexicon = default_lexicon()
-        store = open_store(store_location or default_store())
-        with tqdm(total=total, unit="article", file=sys.stderr, disable=not sys.stderr.isatty(),
-                  dynamic_ncols=True) as bar:
+        with store_for_writing(store_location or default_store()) as store, \
+                tqdm(total=total, unit="article", file=sys.stderr, disable=not sys.stderr.isatty(),
+                     dynamic_ncols=True) as bar:
             report = run_build(chosen, store, lexicon, progress=lambda _: bar.update(1), jobs=jobs)
     except KgError as exc:
         fail(exc)
@@ -59,7 +68,8 @@ def build(sources: tuple[Path, ...], store_location: str | None, jobs: int) -> N
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(f"Built {len(report.built)} article(s), {len(report.unchanged)} unchanged, into "
-               f"{store.location}: {report.entities} entities, {report.facts} facts, {report.events} events.")
+               f"{store.location}: {report.entities} entities, {report.facts} facts, {report.events} events; "
+               f"the store holds {report.in_store} article(s).")
     if report.errors:
         sys.exit(2)
 
@@ -200,12 +210,12 @@ def remove(articles: tuple[str, ...], store_location: str | None) -> None:
       kg remove a b c --store /data/kg
     """
     from kg.pipeline.builder import remove_article
-    from kg.store.embedded import open_store
+    from kg.store.embedded import store_for_writing
 
     try:
-        store = open_store(store_location or default_store(), create=False)
-        for article in articles:
-            remove_article(store, article)
+        with store_for_writing(store_location or default_store(), create=False) as store:
+            for article in articles:
+                remove_article(store, article)
     except KgError as exc:
         fail(exc)
     click.echo(f"Removed {len(articles)} article(s) from {store.location}.")

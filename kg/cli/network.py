@@ -28,6 +28,9 @@ LARGE_VIEW_SET = 2000
 @click.option("--all", "write_all", is_flag=True, help="Write the whole set into the folder -o names: index.html "
               "(the whole graph, listing every view), one view per actor and region with two facts or more, one "
               "per article, and timeline.html; with a progress bar on a terminal.")
+@click.option("--map", "as_map", is_flag=True, help="A map of regions instead of a network: each region the "
+              "articles place actors in (operatesIn, deployedTo, events' place), at its point, sized by the articles "
+              "saying so; with --focus, one actor's. Regions without coordinates are listed beside it.")
 @click.option("--max-nodes", type=click.IntRange(min=0), help="Draw at most this many nodes: the focus, then the "
               "nearest, and among those the most reported (0: all). Default: 150 around an entity (--focus, and "
               "each entity's page of --all), which the browser still lays out itself; 500 otherwise. A "
@@ -38,11 +41,12 @@ LARGE_VIEW_SET = 2000
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="HTML file (or folder, "
               "with --all) to write.")
 def view(store_location: str | None, focus: str | None, depth: int, article: str | None, write_all: bool,
-         max_nodes: int | None, max_links: int | None, output: Path) -> None:
+         as_map: bool, max_nodes: int | None, max_links: int | None, output: Path) -> None:
     """Write interactive network views: self-contained HTML files that work offline.
 
     Click an edge to read the sentences behind it, with both names highlighted; click a node for its names,
-    type, facts and articles; find any entity by an alias; filter by class, relation and date.
+    type, facts and articles; find any entity by an alias; filter by class, relation and date. With --map,
+    the regions on a map of country outlines, with the same panels.
 
     \b
     Examples:
@@ -50,6 +54,8 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
       kg view --focus "Sendero Luminoso" -o shining-path.html
       kg view --focus "Sendero Luminoso" --depth 2 --max-nodes 300 -o shining-path-2.html
       kg view --article 000_6bef111ac725a0fa -o seed.html
+      kg view --map -o map.html
+      kg view --map --focus "Sinaloa Cartel" -o sinaloa-map.html
       kg view --all -o exports/views
     """
     from tqdm import tqdm
@@ -70,6 +76,16 @@ def view(store_location: str | None, focus: str | None, depth: int, article: str
                 views = write_views(store, output, depth=depth, max_nodes=max_nodes,
                                     max_links=max_links, progress=lambda done, total: advance(bar, done, total))
             click.echo(f"Wrote {len(views)} views into {output}/ (open {output}/index.html).")
+            return
+        if as_map:
+            if article:
+                raise KgError("--map shows the whole store or one actor (--focus), not one article")
+            from kg.views.map import write_map
+
+            drawn = write_map(store, output, focus=focus)
+            unplaced = f"; {drawn['unplaced']} without coordinates, listed beside it" if drawn["unplaced"] else ""
+            click.echo(f"Wrote {output}: {drawn['drawn']} region{'' if drawn['drawn'] == 1 else 's'} on the map"
+                       f"{unplaced}.")
             return
         stats = write_view(store, output, focus=focus, depth=depth, article=article, max_nodes=max_nodes,
                            max_links=max_links)
@@ -141,6 +157,7 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
       kg path ELN "Norte de Santander" -o eln-nds.html
     """
     from kg.network.analysis import chains_subgraph, describe_chains, shortest_chains
+    from kg.network.find import find_entity
     from kg.network.model import load_network
     from kg.store.embedded import open_store
     from kg.views.render import render_view
@@ -157,6 +174,6 @@ def path(source: str, target: str, store_location: str | None, limit: int, outpu
         click.echo(line)
     if output:
         sub, pairs = chains_subgraph(graph, chains)
-        Path(output).write_text(render_view(sub, f"actorgraph: from {source} to {target}", highlight=pairs),
-                                encoding="utf-8")
+        Path(output).write_text(render_view(sub, f"actorgraph: from {source} to {target}", highlight=pairs,
+                                            chain_from=find_entity(graph, source)), encoding="utf-8")
         click.echo(f"Wrote {output}.")

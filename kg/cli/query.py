@@ -64,8 +64,11 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
             if saved not in catalogue:
                 raise KgError(f"no saved query '{saved}'; known: {', '.join(catalogue)}")
             text = catalogue[saved].text
+        elif query_file:
+            text = query_file.read_text(encoding="utf-8")
         else:
-            text = query_file.read_text(encoding="utf-8") if query_file else query
+            assert query  # exactly one was given: neither --saved nor -f, so the QUERY argument
+            text = query
         bindings = parse_bindings(list(bind))
         for var in unused_bindings(text, bindings):
             click.echo(f"Warning: the query does not use ?{var}; --bind {var}=... changes nothing.", err=True)
@@ -92,10 +95,28 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
               show_default=True, help="Folder of views written by `kg view --all`, served under /views/; a view "
                                       "not in it is drawn from the store when asked for.")
 @click.option("--cache", type=click.IntRange(0), default=256, show_default=True, metavar="MB",
-              help="Memory for answers and views drawn from the store, each sent again at once until the "
-                   "server stops (0: none kept).")
+              help="Memory for answers and views drawn from the store (and the requests that key them), each "
+                   "sent again at once until a build changes the store (0: none kept).")
+@click.option("--cors", multiple=True, metavar="ORIGIN", help="Let pages of this origin (https://host:port, or * "
+              "for any) read the answers; repeatable. Default: none, so no other site's page reads the graph.")
+@click.option("--allow-service", multiple=True, metavar="HOST", help="Let SERVICE <http://HOST/...> reach this "
+              "host; repeatable. Default: none, SERVICE is refused (400) and the server sends no request out.")
+@click.option("--max-body", type=click.IntRange(1), default=1_000_000, show_default=True, metavar="BYTES",
+              help="Size of a POST body at most; a larger one is refused (413) unread.")
+@click.option("--max-query", type=click.IntRange(1), default=200_000, show_default=True, metavar="CHARS",
+              help="Length of a query's text at most (413).")
+@click.option("--worker-memory", type=click.IntRange(0), default=2048, show_default=True, metavar="MB",
+              help="Memory a worker may use; a query that takes more is stopped (503) and its worker replaced "
+                   "(0: no limit).")
+@click.option("--max-workers", type=click.IntRange(1, 256), metavar="N", help="Workers at most when all are "
+              "busy with long queries (default: twice --workers, plus 2); past that, a request that must wait "
+              "stops the longest-running query (503, after a second or more), and requests wait in turn, client "
+              "by client.")
+@click.option("--queue", type=click.IntRange(0), default=512, show_default=True, metavar="N",
+              help="Requests waiting for a worker at most; one more is answered 503 with Retry-After.")
 def serve(store_location: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int,
-          views: Path, cache: int) -> None:
+          views: Path, cache: int, cors: tuple[str, ...], allow_service: tuple[str, ...], max_body: int,
+          max_query: int, worker_memory: int, max_workers: int | None, queue: int) -> None:
     """Serve the store over HTTP: a SPARQL 1.1 endpoint at /sparql, a query page at /, views at /views/.
 
     /views/ finds any actor or region by name and opens its view; /views/entity/ID.html and
@@ -104,8 +125,11 @@ def serve(store_location: str | None, host: str, port: int, timeout: float, max_
     `kg query --saved NAME --bind VAR=VALUE` does, and /?saved=NAME&VAR=VALUE opens it in the query page.
 
     Read-only: updates get 403. Results as JSON, XML, CSV or TSV (Accept header or format=), graphs as
-    Turtle, N-Triples or JSON-LD. Answers and drawn views are kept (--cache) and sent again at once: a build
-    made while serving shows after a restart.
+    Turtle, N-Triples or JSON-LD. Answers and drawn views are kept (--cache) and sent again at once; a build
+    made while serving is answered from as soon as it is done, no restart needed.
+
+    Safe to leave running: SERVICE is refused (--allow-service), other sites' pages cannot read the answers
+    (--cors), and bodies, queries, each worker's memory and the queue of waiting requests are bounded.
 
     \b
     Examples:
@@ -121,7 +145,9 @@ def serve(store_location: str | None, host: str, port: int, timeout: float, max_
 
     logging_module.basicConfig(level=logging_module.INFO, format="%(asctime)s %(message)s")
     config = ServerConfig(store=store_location or default_store(), host=host, port=port, timeout=timeout,
-                          max_rows=max_rows, workers=workers, views=str(views), cache_mb=cache)
+                          max_rows=max_rows, workers=workers, views=str(views), cache_mb=cache, cors=cors,
+                          allow_service=allow_service, max_body=max_body, max_query=max_query,
+                          worker_memory_mb=worker_memory, max_workers=max_workers, queue=queue)
     try:
         server = make_server(config)
     except (KgError, OSError) as exc:

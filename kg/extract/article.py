@@ -5,12 +5,22 @@ Pure over its inputs: the article and the lexicon go in, an `Extraction` comes o
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kg.extract.events import carry_over_agents, find_events, implied_facts
 from kg.extract.names import find_names
 from kg.extract.people import find_people
 from kg.extract.relations import find_facts, mask
 from kg.extract.resolve import resolve_mentions
 from kg.extract.sentences import split_sentences
+from kg.extract.syntax import (
+    add_named_entities,
+    carry_over,
+    drop_ended,
+    find_syntax,
+    implied_by_syntax,
+    parse_sentences,
+)
 from kg.knowledge.curation import apply_to_extraction
 from kg.knowledge.lexicon import Lexicon
 from kg.model import Article, Entity, Event, Extraction, Fact, Mention, Sentence
@@ -27,7 +37,10 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         people[sentence.index] = find_people(sentence.text, lexicon.people)
         names[sentence.index] = find_names(sentence.text, lexicon.name_rules, lexicon.people.not_names)
     mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
-    result = Extraction(article=article, entities=dict(entities), mentions=mentions)
+    parsed = parse_sentences(sentences, mentions, lexicon.syntax)
+    add_named_entities(parsed, mentions, entities, lexicon)
+    result = Extraction(article=article, entities=dict(entities), mentions=mentions, sentences=len(sentences),
+                        parsed=len(parsed))
     types = {entity_id: entity.type for entity_id, entity in entities.items()}
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
@@ -37,19 +50,24 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         for fact in find_facts(sentence, masked, lexicon.relations, lexicon, article.text):
             (result.cited_outlets if fact.subject == "article" else result.facts).append(fact)
         result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))
-    result.events = _merge_events(carry_over_agents(result.events, lexicon.events))
+    syntax_facts, syntax_events, read = find_syntax(parsed, lexicon.syntax, result.entities, lexicon, article)
+    result.facts.extend(syntax_facts)
+    result.events = carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
+                                              syntax_events, read), lexicon.syntax)
     for event in result.events:  # a country's government, read for the country (kg.extract.events._as_actor)
         for mention in event.mentions:
             if mention.entity not in result.entities:
                 result.entities[mention.entity] = lexicon.entities[mention.entity]
                 types[mention.entity] = result.entities[mention.entity].type
     for event in result.events:
-        result.facts.extend(implied_facts(event, lexicon.events, types, lexicon.ontology))
+        result.facts.extend(implied_by_syntax(event, lexicon.syntax) if event.parse else
+                            implied_facts(event, lexicon.events, types, lexicon.ontology))
     for fact in result.facts:
         if fact.object not in result.entities and not fact.object_is_literal:
             result.entities[fact.object] = lexicon.entities[fact.object]
     result.facts.extend(_curated_chains(mentions, sentences, result.entities, lexicon))
-    result.facts = [f for f in _unique(result.facts) if _plausible(f, result.entities, lexicon)]
+    result.facts = [f for f in _longest_titles(drop_ended(_unique(result.facts), parsed, lexicon.syntax))
+                    if _plausible(f, result.entities, lexicon)]
     apply_to_extraction(result, lexicon.curation, lexicon.entities)
     result.cited_outlets = _unique(result.cited_outlets)
     return result
@@ -80,6 +98,30 @@ def _curated_chains(mentions: list[Mention], sentences: list[Sentence], entities
     return facts
 
 
+def _prefer_parsed(surface: list[Event], parsed: list[Event], read: set[tuple[str, int]]) -> list[Event]:
+    """Where a syntax rule read an event's trigger (`read`: event class and sentence), its reading stands: a
+    surface event of the same type and sentence goes (the parse saw no such event there, or a negated or planned
+    one, or one with other roles), unless it shares a target, when the targets it listed beyond the parser's
+    ("X, along with Y and Z", which the parse of a long sentence may miss) join the parsed event."""
+    out = list(parsed)
+    for event in surface:
+        twins = [i for i, e in enumerate(out[:len(parsed)]) if e.type == event.type and
+                 e.sentence.index == event.sentence.index]
+        if not twins:
+            if (event.type, event.sentence.index) not in read:
+                out.append(event)
+            continue
+        for i in twins:
+            if set(out[i].targets) & set(event.targets):
+                others = set(out[i].agents) | set(out[i].places) | set(out[i].targets)
+                extra = tuple((r, m) for r, m in event.roles if r == "target" and m.entity not in others)
+                if extra:
+                    note = f"; target {', '.join(repr(m.text) for _, m in extra)} by the surface rule {event.rule}"
+                    out[i] = replace(out[i], targets=out[i].targets + tuple(m.entity for _, m in extra),
+                                     roles=out[i].roles + extra, parse=(out[i].parse or "") + note)
+    return sorted(out, key=lambda e: e.sentence.start)
+
+
 def _merge_events(events: list[Event]) -> list[Event]:
     """Two rules firing on one happening ("Those captured included X"): one event, the fuller one kept."""
     out: list[Event] = []
@@ -107,6 +149,14 @@ def _plausible(fact: Fact, entities: dict[str, Entity], lexicon: Lexicon) -> boo
         return False
     subject = entities.get(fact.subject)
     return not (subject and subject.type == "Country")
+
+
+def _longest_titles(facts: list[Fact]) -> list[Fact]:
+    """"Prosecutor General" and not also "Prosecutor" for one person in one sentence, whichever rules read them."""
+    titles = [f for f in facts if f.predicate == "holdsPosition"]
+    return [f for f in facts if f.predicate != "holdsPosition" or not any(
+        g.subject == f.subject and g.sentence.index == f.sentence.index and len(g.object) > len(f.object)
+        and f.object.lower() in g.object.lower() for g in titles)]
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

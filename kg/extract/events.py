@@ -13,9 +13,10 @@ from kg.knowledge.event_rules import ROLES, EventRule, Role
 from kg.knowledge.literals import LiteralGate, finditer
 from kg.model import Event, Fact, Mention, Sentence
 
-__all__ = ["find_events", "carry_over_agents", "implied_facts"]
+__all__ = ["find_events", "carry_over_agents", "implied_facts", "as_actor"]
 _TOKEN = re.compile(r"⟦([A-Za-z]+)#(\d+)⟧")
-_PASSIVE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+\s+)?(?:\w+ed\b(?:\s+[^\s⟦]+){0,4}\s+and\s+)?$")
+_PASSIVE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+\s+)?"
+                      r"(?:\w+ed\b(?:\s+[^\s⟦]+){0,4}\s+and\s+)?$")
 _AUXILIARY = re.compile(r"(?i)(?:\s+(?:was|were|has|have|had|been|being|is|are|also|then|later|reportedly|"
                         r"allegedly|recently|finally))+\s*$")
 _BY = re.compile(r"^\s*(?:\S+\s+){0,2}?by\s+(⟦[A-Za-z]+#\d+⟧)")
@@ -55,9 +56,9 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
     if role.by or by_only:
         by = _BY.match(masked.text[end:])
         if by:
-            token = _TOKEN.match(by.group(1))
-            if token and token.group(1) in role.types and int(token.group(2)) not in taken:
-                return [int(token.group(2))]
+            named = _TOKEN.match(by.group(1))
+            if named and named.group(1) in role.types and int(named.group(2)) not in taken:
+                return [int(named.group(2))]
     if by_only:
         return []
     if side == "before":
@@ -127,7 +128,7 @@ def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule
     return events
 
 
-def _as_actor(role: str, mention: Mention, lexicon) -> Mention | None:
+def as_actor(role: str, mention: Mention, lexicon) -> Mention | None:
     """A country as agent or target acts through its government ("Peru declared a state of emergency"): only
     actors fill those roles; a country without a government in the gazetteer leaves its role (None)."""
     entity = lexicon.entities.get(mention.entity)
@@ -176,9 +177,12 @@ def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str
     if duration:
         unit = {"day": 1, "week": 7, "month": 30, "year": 365}[duration.group(2).lower()]
         days = int(duration.group(1)) * unit
-    actors = ((role, _as_actor(role, masked.mentions[i], lexicon)) for role in ROLES for i in filled.get(role, []))
+    actors = ((role, as_actor(role, masked.mentions[i], lexicon)) for role in ROLES for i in filled.get(role, []))
     roles = tuple((role, mention) for role, mention in actors if mention)
-    ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
+
+    def ids(role: str) -> tuple[str, ...]:
+        return tuple(m.entity for r, m in roles if r == role)
+
     return Event(rule.type, sentence, rule.id, rule.confidence, trigger, agents=ids("agent"),
                  targets=ids("target"), places=ids("place"), date=date, start_date=start_date, end_date=end_date,
                  duration_days=days, roles=roles)

@@ -22,7 +22,8 @@ _UPPER = "A-ZÁÉÍÓÚÑÜÀÂÊÔÃÕÇÖËÄÈ"
 _LOWER = "a-záéíóúñüàâêôãõçïöëäèß"
 # A name's word may have a capital inside after Mc, Mac or O' ("McDermott", "O'Brien"), never cut to the "Mc".
 # (A lookahead for a whole word after each token made finding people a third slower.)
-_TOKEN = rf"(?:[{_UPPER}](?:(?<=M)a?c[{_UPPER}]|(?<=O)['’][{_UPPER}])?[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]\.)"
+_TOKEN = (rf"(?:[{_UPPER}](?:(?<=M)a?c[{_UPPER}]|(?<=O)['’][{_UPPER}])?[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+          rf"|[{_UPPER}]\.)")
 _NICK = r"(?:\s+[\"“](?P<nick>[^\"”]{2,30})[\"”])"
 _WORD = re.compile(r"[\"“][^\"”]*[\"”]|\S+")  # a quoted nickname is one word
 _NEXT_WORD = re.compile(r"\s+(\w+)")

@@ -111,28 +111,27 @@ def find_facts(sentence: Sentence, masked: Masked, patterns: LiteralGate[Relatio
             if vetoed(masked.text, m.start(), m.end(), pattern.checks, lexicon.cues):
                 continue
             groups = m.groupdict()
-            subjects = [None] if pattern.article_subject else _slots(groups.get("s"))
+            # the article itself (None) or the mentions in the subject slot
+            subjects = [None] if pattern.article_subject else [masked.mentions[s] for s in _slots(groups.get("s"))]
             if groups.get("title"):
                 start = min(m.start("title"), m.start("x") if groups.get("x") else m.start("title"))
                 end = max(m.end("title"), m.end("tail") if groups.get("tail") else m.end("title"),
                           m.end("x") if groups.get("x") and m.start("x") > m.start("title") else m.end("title"))
                 literal = masked.original(start, end, text)
                 if pattern.predicate == "holdsPosition":
-                    for s in subjects:
-                        facts.append(Fact(masked.mentions[s].entity, pattern.predicate, literal, sentence,
+                    for subj in subjects:
+                        facts.append(Fact(subj.entity if subj else "article", pattern.predicate, literal, sentence,
                                           pattern.id, pattern.confidence, object_is_literal=True,
-                                          subject_mention=masked.mentions[s]))
+                                          subject_mention=subj))
                     continue
             if pattern.fixed_object:
-                for s in subjects:
-                    subj = masked.mentions[s]
-                    facts.append(Fact(subj.entity, pattern.predicate, pattern.fixed_object, sentence, pattern.id,
-                                      pattern.confidence, subject_mention=subj))
+                for subj in subjects:
+                    facts.append(Fact(subj.entity if subj else "article", pattern.predicate, pattern.fixed_object,
+                                      sentence, pattern.id, pattern.confidence, subject_mention=subj))
                 continue
             for o in _slots(groups.get("o")):
                 obj = masked.mentions[o]
-                for s in subjects:
-                    subj = masked.mentions[s] if s is not None else None
+                for subj in subjects:
                     if subj is not None and subj.entity == obj.entity:
                         continue
                     facts.append(Fact(subj.entity if subj else "article", pattern.predicate, obj.entity, sentence,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import insort
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 
 from kg.extract.names import NameCandidate
@@ -27,7 +28,7 @@ class _Taken:
     """Spans already claimed, kept per sentence (mentions never cross sentences): overlap checks stay cheap
     on a page of a million characters."""
 
-    def __init__(self, mentions: list[Mention] = ()):
+    def __init__(self, mentions: Iterable[Mention] = ()):
         self._spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for m in mentions:
             self.add(m.sentence, m.start, m.end)
@@ -54,7 +55,7 @@ def _select(hits: list[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
     return sorted(kept, key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
 
 
-def _surname_place(hit: Hit, people: list[PersonCandidate], offset: int, lexicon: Lexicon) -> bool:
+def _surname_place(hit: Hit, people: Iterable[PersonCandidate], offset: int, lexicon: Lexicon) -> bool:
     """A place name that is the surname of a person named by a rule: "Guerrero" in "Héctor Guerrero" (`people`
     by offsets in their sentence, which starts at `offset`)."""
     return hit.kind == "name" and any(offset + p.start < hit.start and hit.end <= offset + p.end for p in people) \
@@ -181,7 +182,8 @@ def _generic_countries(hit: Hit, mentions: list[Mention], text: str, lexicon: Le
     if demonym:
         return [(lexicon.demonyms[demonym], f"'{demonym}' names {lexicon.demonyms[demonym]}")]
     state = _institutions_country(mentions, lexicon)
-    candidates = [(state, f"the sentence speaks of {state}'s institutions")] if state and state not in focus[:1] else []
+    candidates: list[tuple[str | None, str]] = \
+        [(state, f"the sentence speaks of {state}'s institutions")] if state and state not in focus[:1] else []
     return candidates + [(focus[0], f"the article is about {focus[0]}")] if focus else candidates
 
 
@@ -298,7 +300,7 @@ def _absorb_aliases(mentions: list[Mention], text: str) -> list[Mention]:
 def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
                   text: str) -> None:
     """'Zavala' after 'Fernando Zavala': a later bare surname is the same person."""
-    persons = {}
+    persons: dict[str, list[tuple[int, int, str]]] = {}
     for m in sorted(mentions, key=lambda m: m.start):
         entity = entities[m.entity]
         if entity.type != "Person":

@@ -5,13 +5,17 @@ apply to each extraction; every decision is recorded in the graph.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from kg.errors import InvalidLexicon
 from kg.knowledge.schemas import CurationFile
 from kg.model import Entity, Event, Extraction, Fact, Mention
 
-__all__ = ["Decision", "Curation", "load_curation", "apply_to_gazetteer", "apply_to_extraction"]
+__all__ = ["Decision", "Curation", "load_curation", "check_merges", "apply_to_gazetteer", "apply_to_extraction"]
+
+
+_ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,45 @@ def load_curation(spec: CurationFile | None, ontology) -> tuple[Decision, ...]:
     return tuple(decisions)
 
 
+def check_merges(decisions: tuple[Decision, ...], entities: dict[str, Entity]) -> None:
+    """Refuse merges that can never apply or never end: an id that is no entity id, two ids neither of which
+    the gazetteer knows (a merge is of a found entity into a curated one, or of two curated ones), a merge
+    into itself, a cycle (a into b, b into a), or one entity merged into two."""
+    into: dict[str, Decision] = {}
+    for d in (d for d in decisions if d.action == "merge"):
+        source, target = d.data["from"], d.data["into"]
+        where = f"curation.yaml: decision {d.id}"
+        for value in (source, target):
+            if not isinstance(value, str) or not _ENTITY_ID.fullmatch(value):
+                raise InvalidLexicon(f"{where}: '{value}' is not an entity id (a lowercase slug, the end of kgr:<id>)")
+        if source not in entities and target not in entities:
+            raise InvalidLexicon(f"{where}: neither '{source}' nor '{target}' is a gazetteer entity; merge a found "
+                                 f"entity into a curated one")
+        if source in into:
+            raise InvalidLexicon(f"{where}: '{source}' is already merged into '{into[source].data['into']}' "
+                                 f"by decision {into[source].id}")
+        into[source] = d
+    for start in into:
+        seen = [start]
+        current = start
+        while current in into:
+            current = into[current].data["into"]
+            if current in seen:
+                chain = " -> ".join([*seen[seen.index(current):], current])
+                raise InvalidLexicon(f"curation.yaml: decision {into[start].id}: the merges make a cycle ({chain}); "
+                                     f"an entity cannot be merged into itself")
+            seen.append(current)
+
+
 def _names(decision: Decision) -> tuple[tuple[str, str], ...]:
     return tuple((n, lang) for lang, names in sorted(decision.data["names"].items()) for n in names)
 
 
 def apply_to_gazetteer(entities: dict[str, Entity], decisions: tuple[Decision, ...]) -> Curation:
     """Change curated entities in place; decisions about entities the extractors find are kept for later."""
-    merges, types, aliases = {}, {}, {}
+    merges: dict[str, str] = {}
+    types: dict[str, str] = {}
+    aliases: dict[str, tuple[tuple[str, str], ...]] = {}
     for d in decisions:
         if d.action == "alias":
             target = d.data["entity"]
@@ -86,10 +122,14 @@ def apply_to_gazetteer(entities: dict[str, Entity], decisions: tuple[Decision, .
     return Curation(decisions, merges, types, aliases)
 
 
-def _remap(mention: Mention | None, merges: dict[str, str]) -> Mention | None:
-    if mention is None or mention.entity not in merges:
+def _remap(mention: Mention, merges: dict[str, str]) -> Mention:
+    if mention.entity not in merges:
         return mention
     return replace(mention, entity=merges[mention.entity])
+
+
+def _remap_optional(mention: Mention | None, merges: dict[str, str]) -> Mention | None:
+    return None if mention is None else _remap(mention, merges)
 
 
 def apply_to_extraction(extraction: Extraction, curation: Curation, gazetteer: dict[str, Entity]) -> None:
@@ -109,22 +149,27 @@ def apply_to_extraction(extraction: Extraction, curation: Curation, gazetteer: d
             extraction.entities[entity_id] = replace(entity, names=entity.names + tuple(
                 n for n in names if n not in entity.names))
     if merges:
-        swap = lambda i: merges.get(i, i)  # noqa: E731
+        def swap(entity_id: str) -> str:
+            return merges.get(entity_id, entity_id)
+
         extraction.mentions = [_remap(m, merges) for m in extraction.mentions]
         extraction.facts = [replace(f, subject=swap(f.subject), object=f.object if f.object_is_literal else
-                                    swap(f.object), subject_mention=_remap(f.subject_mention, merges),
-                                    object_mention=_remap(f.object_mention, merges)) for f in extraction.facts]
+                                    swap(f.object), subject_mention=_remap_optional(f.subject_mention, merges),
+                                    object_mention=_remap_optional(f.object_mention, merges)) for f in extraction.facts]
         extraction.events = [_remap_event(e, merges) for e in extraction.events]
-    kept, rejected = [], []
+    accepted: list[Fact] = []
+    rejected: list[tuple[Fact, Decision]] = []
     for fact in extraction.facts:
         decision = _rejecting(fact, extraction.article.id, curation.decisions)
-        (rejected.append((fact, decision)) if decision else kept.append(fact))
-    extraction.facts = kept
+        (rejected.append((fact, decision)) if decision else accepted.append(fact))
+    extraction.facts = accepted
     extraction.rejected = rejected
 
 
 def _remap_event(event: Event, merges: dict[str, str]) -> Event:
-    swap = lambda ids: tuple(merges.get(i, i) for i in ids)  # noqa: E731
+    def swap(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(merges.get(i, i) for i in ids)
+
     return replace(event, agents=swap(event.agents), targets=swap(event.targets), places=swap(event.places),
                    roles=tuple((r, _remap(m, merges)) for r, m in event.roles))
 

@@ -28,6 +28,7 @@ class Layout:
     max_bytes: int = 10_000_000
     max_sentence_chars: int = 2000
     max_future_days: int = 2
+    url_line: re.Pattern[str] | None = None
 
     @classmethod
     def from_spec(cls, spec: ReaderFile) -> Layout:
@@ -37,5 +38,6 @@ class Layout:
                    skip_line_prefixes=tuple(spec.skip_line_prefixes), end_markers=tuple(spec.end_markers),
                    teaser_line=re.compile(spec.teaser_line), publisher=spec.publisher,
                    abbreviations=frozenset(spec.abbreviations), max_bytes=spec.max_bytes,
-                   max_sentence_chars=spec.max_sentence_chars, max_future_days=spec.max_future_days)
+                   max_sentence_chars=spec.max_sentence_chars, max_future_days=spec.max_future_days,
+                   url_line=re.compile(spec.url_line) if spec.url_line else None)
 

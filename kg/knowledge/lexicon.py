@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import InvalidLexicon
-from kg.knowledge.curation import Curation, apply_to_gazetteer, load_curation
+from kg.knowledge.coordinates import GeoPoint, load_coordinates
+from kg.knowledge.curation import Curation, apply_to_gazetteer, check_merges, load_curation
 from kg.knowledge.dates import DateRules
 from kg.knowledge.event_rules import compile_events
 from kg.knowledge.layout import Layout
@@ -33,12 +34,15 @@ from kg.knowledge.schemas import (
     EventsFile,
     GazetteerFile,
     GivenNamesFile,
+    GrammarFile,
     NamesFile,
     PeopleFile,
     ReaderFile,
     RelationsFile,
+    SyntaxFile,
     read_curated,
 )
+from kg.knowledge.syntax_rules import SyntaxRules, compile_syntax
 from kg.model import Entity
 from kg.paths import ontology_dir
 from kg.text import fold
@@ -123,6 +127,8 @@ class Lexicon:
     fingerprint: str
     governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
     demonyms: dict[str, str]  # "Brazilian", "Ecuadorean" to the ISO code of the country (patterns/demonyms.yaml)
+    syntax: SyntaxRules  # rules over the dependency parse and the grammar words (patterns/syntax/, grammar.yaml)
+    coordinates: dict[str, GeoPoint]  # a region's id to its point (coordinates.yaml)
 
     def country_of(self, entity_id: str) -> str | None:
         """ISO code of the country an entity belongs to: its own, or the one its locatedIn chain reaches."""
@@ -280,6 +286,7 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
     dates = DateRules.from_spec(read_curated(root, "patterns/dates.yaml", DatesFile))
     decisions = load_curation(read_curated(root, "curation.yaml", CurationFile)
                               if (root / "curation.yaml").is_file() else None, ontology)
+    check_merges(decisions, entities)
     curation = apply_to_gazetteer(entities, decisions)
     names = NameIndex.build(entities, anaphora)
     return Lexicon(root=root, ontology=ontology, entities=entities, names=names, layout=layout, dates=dates,
@@ -289,7 +296,17 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                                                people, cues, entities),
                    events=compile_events(read_curated(root, "patterns/events.yaml", EventsFile), ontology, cues),
                    fingerprint=_fingerprint(root), governments=_governments(entities),
-                   demonyms=_demonyms(read_curated(root, "patterns/demonyms.yaml", DemonymsFile), entities))
+                   demonyms=_demonyms(read_curated(root, "patterns/demonyms.yaml", DemonymsFile), entities),
+                   syntax=compile_syntax(_syntax_files(root),
+                                         read_curated(root, "patterns/grammar.yaml", GrammarFile), ontology,
+                                         entities),
+                   coordinates=load_coordinates(root, entities))
+
+
+def _syntax_files(root: Path) -> list[tuple[str, SyntaxFile]]:
+    """The files of patterns/syntax/, in name order (one per family of facts)."""
+    names = [p.relative_to(root).as_posix() for p in sorted((root / "patterns" / "syntax").glob("*.yaml"))]
+    return [(name, read_curated(root, name, SyntaxFile)) for name in names]
 
 
 def _demonyms(data: DemonymsFile, entities: dict[str, Entity]) -> dict[str, str]:

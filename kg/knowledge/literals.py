@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from re import _constants as sre
-from re import _parser
+from re import _constants as sre  # type: ignore[attr-defined]  # (typeshed leaves out re's private parser)
+from re import _parser  # type: ignore[attr-defined]
 from typing import Generic, TypeVar
 
 import ahocorasick
@@ -137,11 +137,12 @@ def _repeat(inner: _Info, least: int, most: int) -> _Info:
 def _branch(options: list[_Info]) -> _Info:
     words = None
     if all(o.words is not None for o in options):
-        union = frozenset().union(*(o.words for o in options))
+        union = frozenset[str]().union(*(o.words for o in options if o.words is not None))
         words = union if len(union) <= _MOST else None
     clause = frozenset().union(*(max(o.clauses, key=_strength) for o in options)) \
         if all(o.clauses for o in options) else None
-    leading = None if any(o.leading is None for o in options) else frozenset().union(*(o.leading for o in options))
+    leading = None if any(o.leading is None for o in options) else \
+        frozenset[str]().union(*(o.leading for o in options if o.leading is not None))
     return _Info(words, (clause,) if clause else (), leading, any(o.nullable for o in options))
 
 

@@ -38,7 +38,7 @@ class NameIndex:
     anycase: ahocorasick.Automaton
 
     @classmethod
-    def build(cls, entities: dict[str, "Entity"], anaphora: tuple["AnaphorRule", ...]) -> "NameIndex":
+    def build(cls, entities: dict[str, Entity], anaphora: tuple[AnaphorRule, ...]) -> NameIndex:
         table: dict[tuple[bool, str], dict[str, set[str]]] = {}
 
         def add(text: str, kind: str, ref: str) -> None:

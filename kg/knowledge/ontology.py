@@ -88,17 +88,18 @@ def load_ontology(root: str | Path) -> Ontology:
 
     types: dict[str, set[str]] = {}
     for t in triples:
-        if t.predicate.value == _TYPE and local(t.subject):
-            types.setdefault(local(t.subject), set()).add(t.object.value)
+        if t.predicate.value == _TYPE and (name := local(t.subject)):
+            types.setdefault(name, set()).add(t.object.value)
     classes = {name for name, kinds in types.items() if OWL + "Class" in kinds}
     properties = [name for name, kinds in types.items() if kinds & _PROPERTY_TYPES]
 
     def closure(predicate: str, among: set[str]) -> dict[str, frozenset[str]]:
         parents: dict[str, set[str]] = {name: set() for name in among}
         for t in triples:
-            if t.predicate.value == predicate and local(t.subject) in among and local(t.object) in among:
-                parents[local(t.subject)].add(local(t.object))
-        out = {}
+            if t.predicate.value == predicate and (child := local(t.subject)) in among \
+                    and (parent := local(t.object)) in among:
+                parents[child].add(parent)
+        out: dict[str, frozenset[str]] = {}
         for name in among:
             seen, todo = {name}, [name]
             while todo:
@@ -112,8 +113,8 @@ def load_ontology(root: str | Path) -> Ontology:
     ancestors = closure(RDFS + "subClassOf", classes)
     above = closure(RDFS + "subPropertyOf", set(properties))
     domain = {local(t.subject): local(t.object) for t in triples if t.predicate.value == RDFS + "domain"}
-    ranges = {local(t.subject): local(t.object) for t in triples if t.predicate.value == RDFS + "range"
-              and local(t.subject) and local(t.object)}
+    ranges = {subject: value for t in triples if t.predicate.value == RDFS + "range"
+              and (subject := local(t.subject)) and (value := local(t.object))}
     relations = tuple(p for p in properties if p != "relation" and "relation" in above[p])
     objects = {name for name, kinds in types.items() if OWL + "ObjectProperty" in kinds}
     return Ontology(

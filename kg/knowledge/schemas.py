@@ -37,7 +37,7 @@ from kg.errors import InvalidLexicon
 __all__ = ["CuratedFile", "SCHEMAS", "read_curated", "schema_for", "GazetteerFile", "EntityEntry", "PeopleFile",
            "GivenNamesFile", "CuesFile", "AnaphoraFile", "RelationsFile", "RelationSpec", "EventsFile", "EventSpec",
            "EventRole", "NamesFile", "NameRuleSpec", "DatesFile", "DemonymsFile", "ReaderFile", "CurationFile",
-           "DecisionSpec"]
+           "DecisionSpec", "CoordinatesFile", "GeoPointSpec", "SyntaxFile", "SyntaxSpec", "GrammarFile"]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -305,6 +305,12 @@ def _byline_groups(source: str) -> str:
     return source
 
 
+def _url_group(source: str) -> str:
+    if "url" not in re.compile(source).groupindex:
+        raise ValueError("has no (?P<url>...) group")
+    return source
+
+
 class ReaderFile(CuratedFile):
     nav_prefixes: Words
     kicker_lines: Words = []
@@ -313,6 +319,7 @@ class ReaderFile(CuratedFile):
     skip_line_prefixes: Words = []
     end_markers: Words = []
     teaser_line: PyRegex
+    url_line: Annotated[PyRegex, AfterValidator(_url_group)] | None = None
     publisher: Text | None = None
     abbreviations: Words = []
     max_bytes: Annotated[int, Field(gt=0)] = 10_000_000
@@ -392,7 +399,103 @@ class StylesFile(CuratedFile):
     unknown: UnknownStyles
 
 
+# --- coordinates.yaml ---------------------------------------------------------------------------------------
+
+class GeoPointSpec(Strict):
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    geonames: Annotated[int, Field(gt=0)]
+    basis: Literal["capital", "central place", "place"]
+
+
+class CoordinatesFile(CuratedFile):
+    """The regions' points, written by kg/tools/coordinates.py; `ambiguous` lists the names it left out."""
+
+    basis: dict[Text, Text]
+    coordinates: dict[Slug, GeoPointSpec]
+    ambiguous: dict[Slug, list[Text]] = {}
+
+
 # --- reading --------------------------------------------------------------------------------------------------
+
+# --- patterns/syntax/*.yaml, patterns/grammar.yaml ---------------------------------------------------------------
+
+SyntaxRole = Literal["subject", "object", "agent", "target", "place"]
+
+
+class SyntaxTrigger(Strict):
+    lemma: Annotated[Words, Field(min_length=1)]
+    pos: Words = []
+    dep: Words = []
+    with_: Words = Field([], alias="with")
+
+
+class SyntaxArgument(Strict):
+    paths: Annotated[Words, Field(min_length=1)]
+    classes: Annotated[list[ClassName], Field(min_length=1)]
+    coordinated: bool = True
+
+
+class SyntaxImplied(Strict):
+    fact: Text
+    subject: RoleName
+    object: RoleName
+
+
+class SyntaxExample(Strict):
+    text: Text
+    gives: dict[Text, Text]
+
+
+class SyntaxSpec(Strict):
+    id: RuleId
+    fact: Text | None = None
+    event: ClassName | None = None
+    object: Slug | None = None  # a gazetteer id as the fixed object
+    literal: Literal["title"] | None = None
+    trigger: SyntaxTrigger
+    args: dict[SyntaxRole, SyntaxArgument] = {}
+    checks: list[Literal["negation", "modality", "hypothetical", "past"]] = ["negation", "modality", "hypothetical"]
+    implies: list[SyntaxImplied] = []
+    require: list[RoleName] = []
+    require_any: list[RoleName] = []
+    carry_over: list[RoleName] = []
+    confidence: Confidence = 0.75
+    examples: Annotated[list[SyntaxExample], Field(min_length=1)]
+    counter_examples: Annotated[list[SyntaxExample], Field(min_length=1)]
+
+
+class SyntaxFile(CuratedFile):
+    noun = "rule"
+    rules: list[SyntaxSpec]
+
+
+class GrammarFile(CuratedFile):
+    negation: Words
+    negative_subjects: Words
+    negative_adverbs: Words
+    modals: Words
+    hypothetical_heads: Words
+    ended_heads: Words
+    relative_pronouns: Words
+    naming_verbs: Words
+    member_nouns: Words
+    hypothetical_marks: Words
+    past_adverbs: Words
+    past_modifiers: Words
+    perfect_auxiliaries: Words
+    place_prepositions: Words
+    clause_openers: Words
+    alias_cues: Words
+    name_connectors: Words
+    conjunctions: Words
+    not_person_openers: Words
+    person_pronouns: Words
+    group_pronouns: Words
+    auxiliaries: Words
+    date_words: Words
+    name_heads: dict[ClassName, Words]
+
 
 SCHEMAS: dict[str, type[CuratedFile]] = {
     "gazetteer/*.yaml": GazetteerFile,
@@ -405,9 +508,12 @@ SCHEMAS: dict[str, type[CuratedFile]] = {
     "patterns/names.yaml": NamesFile,
     "patterns/people.yaml": PeopleFile,
     "patterns/relations.yaml": RelationsFile,
+    "patterns/syntax/*.yaml": SyntaxFile,
+    "patterns/grammar.yaml": GrammarFile,
     "reader.yaml": ReaderFile,
     "curation.yaml": CurationFile,
     "styles.yaml": StylesFile,
+    "coordinates.yaml": CoordinatesFile,
 }
 
 M = TypeVar("M", bound=CuratedFile)

@@ -6,6 +6,7 @@ Computed with networkx on the entity network (facts as edges, events left out: a
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import networkx as nx
@@ -38,8 +39,9 @@ class Analysis:
     communities: list[list[str]]  # labels, largest community first
 
     def as_dict(self) -> dict:
-        row = lambda r: {"id": r.id, "label": r.label, "type": r.type, "score": round(r.score, 4),  # noqa: E731
-                         "degree": r.degree}
+        def row(r: Ranked) -> dict:
+            return {"id": r.id, "label": r.label, "type": r.type, "score": round(r.score, 4), "degree": r.degree}
+
         return {"central_actors": [row(r) for r in self.central_actors],
                 "central_regions": [row(r) for r in self.central_regions],
                 "bridges": [row(r) for r in self.bridges], "communities": self.communities}
@@ -47,12 +49,12 @@ class Analysis:
 
 def entity_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     """Entities only, one undirected edge per linked pair, weighted by how many facts link them."""
-    simple = nx.Graph()
+    simple: nx.Graph[str] = nx.Graph()
     entities = default_ontology().entity_classes
     for node, data in graph.nodes(data=True):
         if data["type"] in entities:
             simple.add_node(node, **data)
-    for s, o, data in graph.edges(data=True):
+    for s, o in graph.edges():
         if s in simple and o in simple and s != o:
             weight = simple.edges[s, o]["weight"] + 1 if simple.has_edge(s, o) else 1
             simple.add_edge(s, o, weight=weight)
@@ -102,11 +104,12 @@ def shortest_chains(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5) -> l
         chains = []
         for path in paths:
             hops = []
-            for u, v in zip(path, path[1:]):
-                edges = [(u, v, k, d) for k, d in graph.get_edge_data(u, v, default={}).items()] + \
-                        [(v, u, k, d) for k, d in graph.get_edge_data(v, u, default={}).items()]
-                s, o, key, data = sorted(edges, key=lambda e: (-len(e[3]["evidence"]), e[2]))[0]
-                hops.append(Hop(s, key, o, tuple(data["evidence"])))
+            for u, v in itertools.pairwise(path):
+                no_edges: dict[str, dict] = {}
+                edges = [(u, v, k, d) for k, d in graph.get_edge_data(u, v, default=no_edges).items()] + \
+                        [(v, u, k, d) for k, d in graph.get_edge_data(v, u, default=no_edges).items()]
+                s, o, key, data = sorted(edges, key=lambda e: (-len(e[3]["evidence"]), str(e[2])))[0]
+                hops.append(Hop(s, str(key), o, tuple(data["evidence"])))
             chains.append(hops)
             if len(chains) >= limit:
                 break

@@ -55,7 +55,8 @@ def _fruchterman_reingold(n: int, edges: np.ndarray, rng: np.random.Generator, i
 def layout(graph: nx.Graph, seed: int = 7, spacing: float = 60.0) -> dict[object, tuple[float, float]]:
     """Positions for every node: each component laid out on its own, then packed in rows."""
     rng = np.random.default_rng(seed)
-    components = sorted((sorted(c, key=str) for c in nx.connected_components(graph)), key=lambda c: (-len(c), str(c[0])))
+    components = sorted((sorted(c, key=str) for c in nx.connected_components(graph)),
+                        key=lambda c: (-len(c), str(c[0])))
     positions: dict[object, tuple[float, float]] = {}
     x = y = row_height = 0.0
     row_width = spacing * math.sqrt(graph.number_of_nodes()) * 6
@@ -67,7 +68,7 @@ def layout(graph: nx.Graph, seed: int = 7, spacing: float = 60.0) -> dict[object
         size = spacing * math.sqrt(len(nodes)) * 2
         if x + size > row_width and x > 0:
             x, y, row_height = 0.0, y + row_height, 0.0
-        for node, (px, py) in zip(nodes, local):
+        for node, (px, py) in zip(nodes, local, strict=True):
             positions[node] = (x + size / 2 + px * size / 2, y + size / 2 + py * size / 2)
         x += size + spacing
         row_height = max(row_height, size + spacing)

@@ -7,9 +7,10 @@ a size limit reads is chosen first, on the direct triples alone (kg.network.sele
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 import networkx as nx
 
@@ -148,12 +149,13 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
         named = {term_value(row["e"]) for row in store.query(f"SELECT ?e WHERE {{ GRAPH <{wanted}> {{ "
                                                            f"<{wanted}> schema:mentions ?e }} }}")}
     published = _published(store) if newest_sources or newest_articles else None
+    edges: dict[tuple[str, str, str], _Edge]
     if selection:  # the links' evidence and the nodes' names and articles, read side by side (see _both)
         nodes = sorted({n for s, _, o in selection.links for n in (s, o)})
         edges, (info, dates) = _both(lambda: _read_links(store, selection.links, newest_sources, published),
                                      lambda: _node_info(store, ("e", nodes), newest_articles, published))
     else:
-        edges: dict[tuple[str, str, str], _Edge] = {}
+        edges = {}
         if wanted:  # its own graph, and the chains of the places it names
             _read_edges(store, edges, "g", [wanted], gazetteer=("s", named))
         else:
@@ -163,10 +165,10 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     cited = {e.article for edge in edges.values() for e in edge.evidence if e.article}
     if newest_articles:  # the headlines of the newest only are read
         for data in info.values():
-            data["articles"] = newest_first(data["articles"], published)[:newest_articles]
+            data["articles"] = newest_first(data["articles"], published or {})[:newest_articles]
     about = _articles(store, cited.union(*(data["articles"] for data in info.values())))
     published = published or {iri: date for iri, (_, date, _) in about.items() if date}
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for (s, p, o), edge in sorted(edges.items()):
         for node in (s, o):
             if node not in graph:
@@ -326,7 +328,8 @@ def _evidence(row) -> Evidence:
 
 def _articles(store: Store, iris: set[str]) -> dict[str, tuple[str, str, str]]:
     """Headline, publication date and publisher of each article, read once each."""
-    return {term_value(row["article"]): tuple(term_value(row[name]) for name in ("headline", "date", "publisher"))
+    return {term_value(row["article"]): (term_value(row["headline"]), term_value(row["date"]),
+                                         term_value(row["publisher"]))
             for row in store_rows(store, _ARTICLES, "article", iris)}
 
 

@@ -3,8 +3,8 @@ is read: the nearest to the centre first, then the most reported."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from kg.network.sparql import filled, local_name, store_rows
 from kg.store.embedded import Store

@@ -3,9 +3,9 @@ templates filled in with the ontology's links and event roles (read from kg.ttl 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from string import Template
-from typing import Iterable
 
 from kg.knowledge.ontology import default_ontology
 from kg.query.run import values_blocks

@@ -4,9 +4,10 @@ An article whose file and the curated data are unchanged is skipped before it is
 hash is in the store); the others are extracted in parallel worker processes (`jobs`) and written by this
 process, in order, as they come back, in bulk-loaded batches, so memory stays bounded by the window of
 articles in flight and the batch, not the corpus. The gazetteer entries an article needs go into the shared
-gazetteer graph before the article's own graph (see kg.gazetteer_graph). A bad file, or one whose extraction
-fails with an unexpected exception (a bug: the report names the file, the exception and where it was raised),
-is reported and skipped; the other files of the same build still go in.
+gazetteer graph before the article's own graph (see kg.gazetteer_graph). A bad file, a missing one, one
+whose id another file of the build already has, or one whose extraction fails with an unexpected exception (a
+bug: the report names the file, the exception and where it was raised), is reported and skipped; the other
+files of the same build still go in.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from __future__ import annotations
 import os
 import traceback
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pyoxigraph as ox
 from pyoxigraph import NamedNode
@@ -50,7 +51,7 @@ from kg.rdf.quads import (
     ontology_quads,
 )
 from kg.rdf.validate import check_article
-from kg.read.files import article_files, file_digest, read_article, slug_id
+from kg.read.files import file_digest, read_article, source_files
 from kg.vocab import ARTICLE, CONTENT_HASH, CURATION_GRAPH, GAZETTEER_GRAPH, ONTOLOGY_GRAPH, SUMMARY_GRAPH
 
 __all__ = ["BuildReport", "build", "extract_file", "remove_article"]
@@ -68,15 +69,16 @@ class BuildReport:
     facts: int = 0
     events: int = 0
     statements: int = 0
+    in_store: int = 0  # articles the store holds after the build
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def extract_file(path: str | Path, lexicon: Lexicon) -> Extraction:
-    """Read and extract one article file, no store involved."""
-    return extract(read_article(path, lexicon.layout, lexicon.dates), lexicon)
+def extract_file(path: str | Path, lexicon: Lexicon, article_id: str | None = None) -> Extraction:
+    """Read and extract one article file, no store involved; its id is `article_id`, else made from its name."""
+    return extract(read_article(path, lexicon.layout, lexicon.dates, article_id), lexicon)
 
 
 @dataclass(frozen=True)
@@ -97,13 +99,13 @@ class _Done:
     summary: Contribution | None = None
 
 
-def _process(path: Path, lexicon: Lexicon) -> _Done:
+def _process(path: Path, article_id: str, lexicon: Lexicon) -> _Done:
     try:
-        return _extracted(path, lexicon)
+        return _extracted(path, article_id, lexicon)
     except InvalidArticle as exc:
-        return _Done(str(path), slug_id(path), error=str(exc))
+        return _Done(str(path), article_id, error=str(exc))
     except Exception as exc:  # noqa: BLE001 (a bug met in one article must not stop the build of the others)
-        return _Done(str(path), slug_id(path), error=f"{path}: not written, its extraction failed: {_summary(exc)}")
+        return _Done(str(path), article_id, error=f"{path}: not written, its extraction failed: {_summary(exc)}")
 
 
 def _summary(exc: Exception) -> str:
@@ -120,8 +122,8 @@ def _summary(exc: Exception) -> str:
     return f"{type(exc).__name__}: {message} (in {frame.name}, {where}:{frame.lineno})"
 
 
-def _extracted(path: Path, lexicon: Lexicon) -> _Done:
-    extraction = extract_file(path, lexicon)
+def _extracted(path: Path, article_id: str, lexicon: Lexicon) -> _Done:
+    extraction = extract_file(path, lexicon, article_id)
     quads = article_quads(extraction, lexicon)
     curated = curated_entities(extraction, lexicon)
     violations = check_article(quads + gazetteer_quads(curated, lexicon), lexicon.root)
@@ -160,8 +162,10 @@ def _worker_init(root: str) -> None:
     _WORKER_LEXICON = load_lexicon(root)
 
 
-def _worker(path: str) -> _Done:
-    return _process(Path(path), _WORKER_LEXICON)
+def _worker(path: str, article_id: str) -> _Done:
+    if _WORKER_LEXICON is None:
+        raise RuntimeError("a build worker runs only after _worker_init")
+    return _process(Path(path), article_id, _WORKER_LEXICON)
 
 
 def _stored_hashes(store) -> dict[str, str]:
@@ -169,40 +173,37 @@ def _stored_hashes(store) -> dict[str, str]:
     return {row["g"].value: row["h"].value for row in rows}
 
 
-def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Callable[[str], None] | None = None,
+def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Callable[[str], object] | None = None,
           jobs: int = 1) -> BuildReport:
     """Build every article of `sources` into `store`, replacing each changed article's named graph.
 
     `jobs` worker processes extract in parallel (0: one per core); `progress` is called once per file.
     """
     report = BuildReport()
-    files: list[Path] = []
-    for source in sources:
-        try:
-            files.extend(article_files([source]))
-        except InvalidArticle as exc:
-            report.errors.append(str(exc))
+    found = source_files(sources)
+    report.errors.extend(found.errors)
+    report.warnings.extend(found.warnings)
     stored = _stored_hashes(store)
-    todo: list[Path] = []
-    for path in files:
-        graph = article_iri(slug_id(path)).value
+    todo: list[tuple[Path, str]] = []
+    for path, article_id in found.files:
+        iri = article_iri(article_id).value
         try:
-            unchanged = graph in stored and stored[graph] == content_hash(file_digest(path.read_bytes()),
-                                                                           lexicon.fingerprint)
+            unchanged = iri in stored and stored[iri] == content_hash(file_digest(path.read_bytes()),
+                                                                       lexicon.fingerprint)
         except OSError as exc:
             report.errors.append(f"{path}: cannot read: {exc}")
             continue
         if unchanged:
-            report.unchanged.append(slug_id(path))
+            report.unchanged.append(article_id)
             if progress:
                 progress(str(path))
         else:
-            todo.append(path)
+            todo.append((path, article_id))
     # Every article of the store to be written anew (the curated data changed), and nothing else in it: they go
     # in as new ones, bulk-loaded into an empty store. Replaced one transaction each, 1,000 generated articles
     # took 46 s instead of 19 s from scratch, and left the store in pieces that made anchored queries a third
     # slower. (A graph of someone else's in the store keeps the slow way, and the graph.)
-    if stored and hasattr(store, "clear") and stored.keys() <= {article_iri(slug_id(p)).value for p in todo} \
+    if stored and hasattr(store, "clear") and stored.keys() <= {article_iri(i).value for _, i in todo} \
             and store.holds_only(stored.keys() | {ONTOLOGY_GRAPH, CURATION_GRAPH, GAZETTEER_GRAPH, SUMMARY_GRAPH}):
         store.clear()
     store.replace_graph(NamedNode(ONTOLOGY_GRAPH), ontology_quads(lexicon))
@@ -256,20 +257,22 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
             store.optimize()
         writes = 0
     count_writes(store, writes)
+    report.in_store = sum(1 for g in store.named_graphs() if g.startswith(ARTICLE))
     return report
 
 
-def _results(paths: list[Path], lexicon: Lexicon, jobs: int):
-    """Results in the order of `paths`; with several jobs, at most `_WINDOW` per worker in flight."""
+def _results(paths: list[tuple[Path, str]], lexicon: Lexicon, jobs: int) -> Iterator[_Done]:
+    """Results in the order of `paths` (with their ids); with several jobs, at most `_WINDOW` per worker in
+    flight."""
     if jobs <= 1 or len(paths) <= 1:
-        for path in paths:
-            yield _process(path, lexicon)
+        for path, article_id in paths:
+            yield _process(path, article_id, lexicon)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(str(lexicon.root),)) as pool:
-        window = deque()
+        window: deque[Future[_Done]] = deque()
         pending = iter(paths)
-        for path in pending:
-            window.append(pool.submit(_worker, str(path)))
+        for path, article_id in pending:
+            window.append(pool.submit(_worker, str(path), article_id))
             if len(window) >= _WINDOW * jobs:
                 yield window.popleft().result()
         while window:

@@ -8,14 +8,14 @@ SPARQL and the store's small write interface are used, so an embedded store and 
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
 from kg.knowledge.lexicon import Lexicon
 from kg.query.run import values_blocks
 from kg.rdf.quads import gazetteer_quads
-from kg.vocab import ARTICLE, GAZETTEER_GRAPH, KG, KGR, RDF
+from kg.vocab import ARTICLE, GAZETTEER_GRAPH, KG, KGR, RDF, SCHEMA
 
 __all__ = ["GazetteerGraph"]
 
@@ -30,6 +30,11 @@ def _blocks(ids: Iterable[str]):
 
 def _ids(rows, var: str) -> set[str]:
     return {row[var].value[len(KGR):] for row in rows if row[var].value.startswith(KGR)}
+
+
+def _stamp(lexicon: Lexicon) -> str:
+    """The triple saying which curated data the graph's entries come from."""
+    return f"{GRAPH} {_HASH} {ox.Literal(lexicon.fingerprint)} ."
 
 
 class GazetteerGraph:
@@ -48,17 +53,16 @@ class GazetteerGraph:
         stored = {row["h"].value
                   for row in store.query(f"SELECT ?h WHERE {{ GRAPH {GRAPH} {{ {GRAPH} {_HASH} ?h }} }}")}
         if stored == {lexicon.fingerprint}:
-            store.update(f"DELETE DATA {{ GRAPH {GRAPH} {{ {self._stamp()} }} }}")
+            store.update(f"DELETE DATA {{ GRAPH {GRAPH} {{ {_stamp(lexicon)} }} }}")
         else:  # changed curated data, or a build that died: rewrite every entry, keep those still needed
             self.present &= set(lexicon.entities)
             store.replace_graph(GRAPH, gazetteer_quads(self.present, lexicon))
             self._released |= self.present
 
-    def _stamp(self) -> str:
-        return f"{GRAPH} {_HASH} {ox.Literal(self.lexicon.fingerprint)} ."
-
     def additions(self, entity_ids: Iterable[str]) -> list[ox.Quad]:
         """Quads for the entries not in the store yet; the caller writes them before the article needing them."""
+        if self.lexicon is None:
+            raise ValueError("a gazetteer graph opened without the lexicon (for a removal) cannot add entries")
         new = set(entity_ids) - self.present
         if not new:
             return []
@@ -78,7 +82,7 @@ class GazetteerGraph:
         """At the end of a build or removal: prune, then put back the stamp of the curated data."""
         self.prune()
         if self.lexicon is not None:
-            self.store.update(f"INSERT DATA {{ GRAPH {GRAPH} {{ {self._stamp()} }} }}")
+            self.store.update(f"INSERT DATA {{ GRAPH {GRAPH} {{ {_stamp(self.lexicon)} }} }}")
 
     def prune(self) -> None:
         """Remove released entries that no article graph refers to and no remaining entry lies inside."""
@@ -99,5 +103,7 @@ class GazetteerGraph:
             self.store.update(
                 f"DELETE {{ GRAPH {GRAPH} {{ ?x ?p ?o }} }} WHERE {{ {values} GRAPH {GRAPH} {{ ?x "
                 f"<{RDF}subject> ?e ; ?p ?o }} }} ;\n"
+                f"DELETE {{ GRAPH {GRAPH} {{ ?x ?p ?o }} }} WHERE {{ {values} GRAPH {GRAPH} {{ ?e "
+                f"<{SCHEMA}geo> ?x . ?x ?p ?o }} }} ;\n"
                 f"DELETE {{ GRAPH {GRAPH} {{ ?e ?p ?o }} }} WHERE {{ {values} GRAPH {GRAPH} {{ ?e ?p ?o }} }}")
         self.present -= gone

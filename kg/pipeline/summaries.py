@@ -16,9 +16,9 @@ and N-Triples text are used, so the embedded store and a SPARQL server behave al
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -57,6 +57,10 @@ class Contribution:
     rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rule literal -> assertions
 
 
+def _lexical(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return "" if isinstance(term, ox.Triple) else term.value
+
+
 def contribution(graph: str, quads: Iterable[ox.Quad]) -> Contribution:
     """One article graph's part of the summaries, from its quads."""
     triples: set[tuple[str, str, str]] = set()
@@ -82,12 +86,12 @@ def contribution(graph: str, quads: Iterable[ox.Quad]) -> Contribution:
             rules.setdefault(str(q.object), []).append(str(q.subject))
         elif p == _MENTIONS:
             mentions.add(str(q.object))
-        elif p == _PUBLISHED and q.subject.value == graph:
-            date = (q.object.value, str(q.object))
-        elif p == _TYPE and q.object.value in classes:
+        elif p == _PUBLISHED and _lexical(q.subject) == graph:
+            date = (_lexical(q.object), str(q.object))
+        elif p == _TYPE and _lexical(q.object) in classes:
             types[str(q.subject)] = str(q.object)
         elif p == _DATE:
-            dates[str(q.subject)] = q.object.value
+            dates[str(q.subject)] = _lexical(q.object)
         if p != _TYPE:
             triples.add((str(q.subject), str(q.predicate), str(q.object)))
     facts: dict[tuple[str, str, str], list[str]] = {}
@@ -202,8 +206,8 @@ class Fold:
             self.facts.setdefault(key, []).extend(_Row(c.graph, c.date, a) for a in assertions)
         for e in c.mentions:
             self.entities[e] = self.entities.get(e, 0) + 1
-        for key, n in c.events.items():
-            month = self.months.setdefault(key, [0, 0])
+        for month_key, n in c.events.items():
+            month = self.months.setdefault(month_key, [0, 0])
             month[0] += n
             month[1] += 1
         for rule, assertions in c.rules.items():

@@ -135,7 +135,7 @@ def _tsv_term(term) -> str:
 def _write_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
     """Rows of terms (None when unbound) in a SELECT format of FORMATS."""
     if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False).encode()
     if fmt == "xml":
@@ -144,7 +144,8 @@ def _write_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
         out.append("</head><results>")
         for row in rows:
             out.append("<result>" + "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                                            for v, t in zip(variables, row) if t is not None) + "</result>")
+                                            for v, t in zip(variables, row, strict=True) if t is not None)
+                       + "</result>")
         out.append("</results></sparql>\n")
         return "".join(out).encode()
     if fmt == "csv":
@@ -196,7 +197,7 @@ def _table(result, max_width: int) -> str:
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

@@ -1,11 +1,12 @@
-"""SPARQL for analysts: run a query (text, file or saved) and bind its variables (kg.query.results writes the answer)."""
+"""SPARQL for analysts: run a query (text, file or saved) and bind its variables (kg.query.results writes the
+answer)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -46,20 +47,27 @@ def saved_queries(root: Path) -> dict[str, SavedQuery]:
 
 def parse_bindings(pairs: list[str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
     """`name=Shining Path` binds ?name to a string; `entity=kgr:shining-path` or `<iri>` to an IRI."""
-    out = {}
+    out: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
     for pair in pairs:
         if "=" not in pair:
             raise QueryError(f"--bind {pair}: expected VAR=VALUE")
         var, value = pair.split("=", 1)
-        var = var.strip().lstrip("?")
-        if value.startswith("<") and value.endswith(">"):
-            term = ox.NamedNode(value[1:-1])
-        elif re.match(r"^[a-z]+:\S+$", value) and value.split(":", 1)[0] in PREFIXES:
-            prefix, local = value.split(":", 1)
-            term = ox.NamedNode(PREFIXES[prefix] + local)
-        else:
-            term = ox.Literal(value)
-        out[ox.Variable(var)] = term
+        var = var.strip().lstrip("?$")
+        if not re.fullmatch(r"\w+", var):
+            raise QueryError(f"--bind {pair}: '{var}' is not a variable name (letters, digits, _)")
+        term: ox.NamedNode | ox.Literal
+        try:
+            if value.startswith("<") and value.endswith(">"):
+                term = ox.NamedNode(value[1:-1])
+            elif re.match(r"^[a-z]+:\S+$", value) and value.split(":", 1)[0] in PREFIXES:
+                prefix, local = value.split(":", 1)
+                term = ox.NamedNode(PREFIXES[prefix] + local)
+            else:
+                term = ox.Literal(value)
+            out[ox.Variable(var)] = term
+        except ValueError as exc:
+            raise QueryError(f"--bind {pair}: not a variable and a value ({exc}); an IRI is <...> or kgr:..., "
+                             f"anything else a string") from exc
     return out
 
 
@@ -77,7 +85,7 @@ def values_blocks(var: str | tuple[str, ...], rows: Iterable, size: int = 200) -
             yield "VALUES (" + " ".join(f"?{v}" for v in var) + f") {{ {cells} }}"
 
 
-def bind(sparql: str, bindings: dict) -> str:
+def bind(sparql: str, bindings: dict | None) -> str:
     """The query with its bindings as a VALUES block at the start of every WHERE group (subqueries included),
     so they are in scope for the FILTERs there: a saved query takes a parameter (?name) without projecting it.
     A string bound to ?v is also bound to ?vKey as a name key (kg:nameKey: no accents, no case), so

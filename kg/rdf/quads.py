@@ -12,8 +12,9 @@ and sorting each article's quads by their text took a tenth of a build worker's 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -42,7 +43,7 @@ if TYPE_CHECKING:  # (the curated data's loader and its YAML are not needed to n
     from kg.knowledge.lexicon import Lexicon
 
 __all__ = ["article_iri", "article_id", "entity_iri", "extraction_quads", "article_quads", "curated_entities",
-           "gazetteer_quads", "ontology_quads", "content_hash"]
+           "gazetteer_quads", "ontology_quads", "content_hash", "geo_iri"]
 
 A = ox.NamedNode(RDF + "type")
 
@@ -51,7 +52,7 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _term(iri: str) -> ox.NamedNode:
     """A term of a vocabulary, made once: a build names the same few hundred terms millions of times, and
     making each anew took 0.7 ms of the 4 ms that turning a generated article into quads takes."""
@@ -156,7 +157,7 @@ def gazetteer_quads(entity_ids: Iterable[str], lexicon: Lexicon) -> list[ox.Quad
     """The shared graph's statements about these gazetteer entities, in no set order: each entity's description
     and its locatedIn chain, every link backed by an Assertion that cites the gazetteer entry."""
     graph = _n(GAZETTEER_GRAPH)
-    quads = set()
+    quads: set[ox.Quad] = set()
     for entity_id in entity_ids:
         quads.update(_gazetteer_entry(entity_id, lexicon, graph))
     return list(quads)
@@ -170,13 +171,33 @@ def _gazetteer_entry(entity_id: str, lexicon: Lexicon, graph: ox.NamedNode) -> t
     key = (lexicon.fingerprint, entity_id)
     if key not in _ENTRY_CACHE:
         entity = lexicon.entities[entity_id]
+        if entity.source is None:
+            raise ValueError(f"gazetteer entity '{entity_id}' names no curated file and entry (source)")
         triples = list(_entity(entity))
         for ancestor in lexicon.chain(entity_id):
             rule = "gazetteer.locatedIn" if ancestor in entity.located_in else "gazetteer.locatedIn.transitive"
             triples.extend(_curated_fact(entity_iri(entity_id), kg("locatedIn"), entity_iri(ancestor), rule,
                                          entity.source))
+        if entity_id in lexicon.coordinates:
+            triples.extend(_geo(entity_id, lexicon.coordinates[entity_id]))
         _ENTRY_CACHE[key] = tuple(ox.Quad(s, p, o, graph) for s, p, o in triples)
     return _ENTRY_CACHE[key]
+
+
+def _geo(entity_id: str, point) -> Iterator[tuple]:
+    """A region's point (coordinates.yaml) as schema:geo, a GeoCoordinates node named after the region and
+    derived from the GeoNames feature whose point it is."""
+    node = geo_iri(entity_id)
+    yield entity_iri(entity_id), _term(SCHEMA + "geo"), node
+    yield node, A, _term(SCHEMA + "GeoCoordinates")
+    yield node, _term(SCHEMA + "latitude"), ox.Literal(point.lat, datatype=_term(XSD + "decimal"))
+    yield node, _term(SCHEMA + "longitude"), ox.Literal(point.lon, datatype=_term(XSD + "decimal"))
+    if point.geonames:
+        yield node, _term(PROV + "wasDerivedFrom"), _n(f"{GEONAMES}{point.geonames}/")
+
+
+def geo_iri(entity_id: str) -> ox.NamedNode:
+    return _n(f"{KGR}geo-{entity_id}")
 
 
 def _statement(node: ox.NamedNode, s, p, o) -> Iterator[tuple]:
@@ -260,6 +281,8 @@ def _fact(fact: Fact, extraction: Extraction, rejected_by=None) -> Iterator[tupl
     yield from _statement(node, s, p, o)
     yield from _evidence(node, extraction, fact.sentence, fact.rule, fact.confidence,
                          (fact.subject_mention, fact.object_mention), fact.resolution, fact.curated_source)
+    if fact.parse:
+        yield node, kg("parsePath"), ox.Literal(fact.parse)
 
 
 EVENT_LABELS = {"StateOfEmergency": "State of emergency"}
@@ -289,12 +312,14 @@ def _event(event: Event, extraction: Extraction) -> Iterator[tuple]:
     notes = "; ".join(m.resolution for m in event.mentions if m.resolution) or None
     yield node, kg("trigger"), ox.Literal(event.trigger)
     yield from _evidence(node, extraction, event.sentence, event.rule, event.confidence, (first, None), notes)
+    if event.parse:
+        yield node, kg("parsePath"), ox.Literal(event.parse)
 
 
 def curation_quads(lexicon: Lexicon) -> list[ox.Quad]:
     """Every curator's decision, in its own named graph: what was decided, about what, why, by whom, when."""
     graph = _n(CURATION_GRAPH)
-    triples = set()
+    triples: set[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = set()
     for d in lexicon.curation.decisions:
         node = decision_iri(d.id)
         triples.add((node, A, kg("CurationDecision")))
@@ -304,7 +329,8 @@ def curation_quads(lexicon: Lexicon) -> list[ox.Quad]:
         if d.by:
             triples.add((node, _term(DCTERMS + "creator"), ox.Literal(d.by)))
         if d.date:
-            triples.add((node, _term(DCTERMS + "date"), _date(d.date) if len(d.date) in (4, 7, 10) else ox.Literal(d.date)))
+            triples.add((node, _term(DCTERMS + "date"),
+                         _date(d.date) if len(d.date) in (4, 7, 10) else ox.Literal(d.date)))
         fact = d.data.get("fact")
         about = [fact["subject"], fact["object"]] if fact else [d.data.get(k) for k in ("entity", "from", "into")]
         for entity_id in filter(None, about):

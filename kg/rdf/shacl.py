@@ -72,6 +72,7 @@ def shapes_graphs(root: str) -> tuple[rdflib.Graph, rdflib.Graph]:
 
 # --- shapes.ttl, compiled -------------------------------------------------------------------------------
 
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal  # a focus node or value node
 _TARGETS = {SH + t for t in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")}
 _ANNOTATIONS = {_TYPE, RDFS + "comment", RDFS + "label", SH + "message", SH + "name", SH + "description",
                 SH + "severity", SH + "path", SH + "property", SH + "sparql", SH + "flags", SH + "prefixes",
@@ -137,7 +138,7 @@ def _compile(graph: rdflib.Graph, node: rdflib.term.Node, report_as: str) -> _Sh
             shape.properties.append(_compile(graph, value, report_as))
         elif name == SH + "sparql":
             select = graph.value(value, rdflib.URIRef(SH + "select"))
-            if select is None or "$this" not in select or isinstance(node, rdflib.BNode):
+            if select is None or "$this" not in str(select) or isinstance(node, rdflib.BNode):
                 raise InvalidLexicon(f"shapes.ttl: {where}: the build's check runs a SPARQL constraint of a node "
                                      f"shape only, an sh:select that selects $this")
             message = graph.value(value, rdflib.URIRef(SH + "message"))
@@ -202,8 +203,10 @@ class Shapes:
 @lru_cache(maxsize=4)
 def compiled_shapes(root: str) -> Shapes:
     shapes, ontology = shapes_graphs(root)
-    node_shapes = sorted({s for s in shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape"))}
-                         | {s for t in _TARGETS for s in shapes.subjects(rdflib.URIRef(t), None)})
+    node_shapes = sorted({s for s in shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape"))
+                          if isinstance(s, rdflib.term.IdentifiedNode)}
+                         | {s for t in _TARGETS for s in shapes.subjects(rdflib.URIRef(t), None)
+                            if isinstance(s, rdflib.term.IdentifiedNode)})
     pairs = frozenset((str(s), str(o)) for s, o in ontology.subject_objects(rdflib.RDFS.subClassOf))
     return Shapes([_compile(shapes, s, str(s)) for s in node_shapes], pairs)
 
@@ -213,7 +216,8 @@ def compiled_shapes(root: str) -> Shapes:
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "long", "int", "short", "byte",
                                "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
                                "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
-_LEXICAL = {XSD + "integer": re.compile(r"[+-]?[0-9]+"), XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")}
+_LEXICAL = {XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+            XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")}
 _KINDS = {SH + "IRI": {"iri"}, SH + "BlankNode": {"blank"}, SH + "Literal": {"literal"},
           SH + "BlankNodeOrIRI": {"blank", "iri"}, SH + "BlankNodeOrLiteral": {"blank", "literal"},
           SH + "IRIOrLiteral": {"iri", "literal"}}
@@ -329,7 +333,8 @@ class _Check:
         found: set = set()
         for cls in shape.targets.get("targetClass", ()):
             wanted = self.below.get(cls, frozenset((cls,)))
-            found.update(s for s, props in self.by_subject.items() if any(t.value in wanted for t in props.get(_TYPE, ())))
+            found.update(s for s, props in self.by_subject.items()
+                         if any(t.value in wanted for t in props.get(_TYPE, ())))
         for predicate in shape.targets.get("targetSubjectsOf", ()):
             found.update(s for s, props in self.by_subject.items() if props.get(predicate))
         for predicate in shape.targets.get("targetObjectsOf", ()):
@@ -337,7 +342,7 @@ class _Check:
         found.update(ox.NamedNode(iri) for iri in shape.targets.get("targetNode", ()))
         return found
 
-    def results(self, shape: _Shape, focus, first: bool = False) -> list[tuple[object, _Shape, str]]:
+    def results(self, shape: _Shape, focus, first: bool = False) -> list[tuple[_Term, _Shape, str]]:
         """(focus node, shape, constraint parameter) for each constraint of `shape` (and of its property
         shapes) that `focus` fails; only the first one when that is all a caller needs."""
         values = (focus,) if shape.path is None else self.objects(focus, shape.path)
@@ -365,7 +370,9 @@ class _Check:
             return
         store = self._store()
         for constraint in shape.sparql:
-            for row in store.query(constraint.select, use_default_graph_as_union=True):
+            solutions = store.query(constraint.select, use_default_graph_as_union=True)
+            assert isinstance(solutions, ox.QuerySolutions)  # (_compile takes an sh:select only)
+            for row in solutions:
                 this = row["this"]
                 if this in focus:
                     message = _fill(constraint.message, row)

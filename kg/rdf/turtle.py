@@ -20,5 +20,5 @@ __all__ = ["extraction_turtle"]
 def extraction_turtle(extraction: Extraction, lexicon: Lexicon) -> str:
     """What the article brings into a store as Turtle: its named graph and the gazetteer entries it needs."""
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in extraction_quads(extraction, lexicon)]
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+    return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode()
 

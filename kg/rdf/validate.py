@@ -47,14 +47,14 @@ class _ParsedOnce(rdflib.Graph):
     """rdflib parses a SPARQL text each time it is asked one (85 ms), and pySHACL asks each SPARQL constraint's
     one text once per focus node: parsed once here, the seeds' validation fell from 30 s to under 2."""
 
-    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+    def query(self, query_object, *args, **kwargs):
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)
 
 
 def validate_triples(triples: Iterable, root: str | Path,
-                     progress: Callable[[str], None] | None = None) -> list[Violation]:
+                     progress: Callable[[str], object] | None = None) -> list[Violation]:
     """Validate triples (pyoxigraph Triples or Quads, graph names ignored) against the shapes with pySHACL,
     one node shape at a time (`progress` is called with each shape's IRI once it is checked)."""
     shapes, ontology = shapes_graphs(str(root))
@@ -75,7 +75,7 @@ def validate_triples(triples: Iterable, root: str | Path,
 
 
 def validate_store(store, root: str | Path, article: str | None = None,
-                   progress: Callable[[str], None] | None = None) -> tuple[list[Violation], int]:
+                   progress: Callable[[str], object] | None = None) -> tuple[list[Violation], int]:
     """(the violations, the number of statements checked) of a whole store (embedded or remote), or of one
     article's graph (by id) with the gazetteer and ontology graphs it is checked against, as `kg validate` does."""
     from kg.rdf.quads import article_iri

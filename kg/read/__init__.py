@@ -11,9 +11,10 @@ from kg.read.files import (
            file_digest,
            read_article,
            slug_id,
+           source_files,
 )
 from kg.read.html import read_html
 from kg.read.text import read_text
 
 __all__ = ["ARTICLE_SUFFIXES", "article_files", "decode", "file_digest", "read_article", "read_html", "read_text",
-           "slug_id"]
+           "slug_id", "source_files"]

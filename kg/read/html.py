@@ -13,6 +13,7 @@ from pathlib import Path
 
 import lxml.html
 from lxml import etree
+from lxml.html import HtmlElement
 
 from kg.errors import InvalidArticle
 from kg.knowledge.dates import DateRules, parse_day_month_year
@@ -31,16 +32,26 @@ _DROP_CLASSES = re.compile(r"(?i)\b(?:share|sharing|social|related|newsletter|do
 _BLOCKS = {"p", "h2", "h3", "h4", "h5", "li", "blockquote", "pre", "dd", "td"}
 
 
-def _meta(tree, *keys: str) -> str | None:
+def _elements(node: HtmlElement, path: str) -> list[HtmlElement]:
+    """The elements an XPath selects (lxml types an XPath's answer as any kind of XPath value)."""
+    return [e for e in node.xpath(path) if isinstance(e, HtmlElement)]
+
+
+def _strings(node: HtmlElement, path: str, **variables: str) -> list[str]:
+    """The strings (attribute values) an XPath selects."""
+    return [str(s) for s in node.xpath(path, **variables) if isinstance(s, str)]
+
+
+def _meta(tree: HtmlElement, *keys: str) -> str | None:
     for key in keys:
         for attr in ("property", "name", "itemprop"):
-            found = tree.xpath(f"//meta[@{attr}=$k]/@content", k=key)
+            found = _strings(tree, f"//meta[@{attr}=$k]/@content", k=key)
             if found and found[0].strip():
                 return found[0].strip()
     return None
 
 
-def _text(element) -> str:
+def _text(element: HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
@@ -56,28 +67,29 @@ def _date(value: str | None, dates: DateRules) -> date | None:
     return parse_day_month_year(value, dates)
 
 
-def read_html(path: Path, text: str, layout: Layout, dates: DateRules) -> Article:
-    """Parse one HTML page into an Article whose text is the headline and the main blocks."""
+def read_html(path: Path, text: str, layout: Layout, dates: DateRules, article_id: str | None = None) -> Article:
+    """Parse one HTML page into an Article whose text is the headline and the main blocks; its id is
+    `article_id`, else made from the file's name."""
     try:
         tree = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise InvalidArticle(f"{path}: not a readable HTML page: {exc}") from exc
-    main = next(iter(tree.xpath("//article") or tree.xpath("//main") or tree.xpath("//body") or [tree]))
-    h1 = main.xpath(".//h1") or tree.xpath("//h1")
-    title = tree.xpath("//title")
+    main = next(iter(_elements(tree, "//article") or _elements(tree, "//main") or _elements(tree, "//body") or [tree]))
+    h1 = _elements(main, ".//h1") or _elements(tree, "//h1")
+    title = _elements(tree, "//title")
     headline = _text(h1[0]) if h1 else _meta(tree, "og:title") or (_text(title[0]).split(" | ")[0] if title else None)
-    time = main.xpath(".//time[@datetime]") or tree.xpath("//time[@datetime]")
+    time = _elements(main, ".//time[@datetime]") or _elements(tree, "//time[@datetime]")
     published = _date(time[0].get("datetime") if time else None, dates) or \
         _date(_meta(tree, "article:published_time", "datePublished", "date"), dates)
-    author_node = main.xpath(".//*[@rel='author']") or main.xpath(".//*[contains(@class, 'byline')]")
+    author_node = _elements(main, ".//*[@rel='author']") or _elements(main, ".//*[contains(@class, 'byline')]")
     author = _text(author_node[0]) if author_node else _meta(tree, "author", "article:author")
     if author:
         author = _title_case(re.sub(r"(?i)^by\s+", "", author).strip())
-    topic_node = main.xpath(".//*[contains(@class, 'topic')]")
+    topic_node = _elements(main, ".//*[contains(@class, 'topic')]")
     topic = _title_case(_text(topic_node[0])) if topic_node else _meta(tree, "article:section")
     publisher = _meta(tree, "og:site_name") or (_text(title[0]).split(" | ")[-1].strip()
                                                if title and " | " in _text(title[0]) else layout.publisher)
-    url = _meta(tree, "og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), None)
+    url = _meta(tree, "og:url") or next(iter(_strings(tree, "//link[@rel='canonical']/@href")), None)
 
     for element in list(main.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None:
@@ -93,6 +105,6 @@ def read_html(path: Path, text: str, layout: Layout, dates: DateRules) -> Articl
     paragraphs = content_paragraphs(lines_of(body)[1:], layout)
     if not paragraphs:
         raise InvalidArticle(f"{path}: no article text found in the page")
-    return Article(id=slug_id(path), source=str(path), text=body, paragraphs=tuple(paragraphs),
+    return Article(id=article_id or slug_id(path), source=str(path), text=body, paragraphs=tuple(paragraphs),
                    headline=headline, published=published, author=author, topic=topic,
                    publisher=publisher, url=url if url and url.startswith(("http://", "https://")) else None)

@@ -17,11 +17,13 @@ __all__ = ["read_text", "content_paragraphs", "lines_of"]
 def read_text(text: str, article_id: str, source: str, layout: Layout, dates: DateRules) -> Article:
     """Parse the text layout of the seeds; a text without that layout is read as one body."""
     lines = lines_of(text)
-    byline_at = next((i for i, (_, _, line) in enumerate(lines) if layout.byline.match(line.strip())), None)
+    url, lines = _without_url(lines, layout)
+    found = next(((i, m) for i, (_, _, line) in enumerate(lines) if (m := layout.byline.match(line.strip()))), None)
+    byline_at = found[0] if found else None
     headline = topic = author = None
     published = None
-    if byline_at is not None:
-        m = layout.byline.match(lines[byline_at][2].strip())
+    if found:
+        byline_at, m = found
         topic = m.group("topic").strip()
         published = parse_day_month_year(m.group("date"), dates)
         author = _title_case(m.group("author")) if m.group("author") else None
@@ -40,7 +42,7 @@ def read_text(text: str, article_id: str, source: str, layout: Layout, dates: Da
         raise InvalidArticle(f"{source}: no article text found")
     return Article(id=article_id, source=source, text=text, paragraphs=tuple(paragraphs), headline=headline,
                    published=published, author=author, topic=_title_case(topic) if topic else None,
-                   publisher=layout.publisher if byline_at is not None else None)
+                   publisher=layout.publisher if byline_at is not None else None, url=url)
 
 
 def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> list[Paragraph]:
@@ -61,6 +63,18 @@ def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> lis
         lead = len(line) - len(line.lstrip())
         paragraphs.append(Paragraph(start + lead, start + lead + len(stripped), section))
     return paragraphs
+
+
+def _without_url(lines: list[tuple[int, int, str]], layout: Layout) -> tuple[str | None, list[tuple[int, int, str]]]:
+    """The page's address from the first line giving one (reader.yaml's url_line), if any, and the lines with
+    every such line blanked (its offsets kept), so it is neither headline nor content."""
+    url_line = layout.url_line
+    if url_line is None:
+        return None, lines
+    found = next((m.group("url") for _, _, line in lines if (m := url_line.match(line.strip()))), None)
+    if found is None:
+        return None, lines
+    return found, [(start, end, "" if url_line.match(line.strip()) else line) for start, end, line in lines]
 
 
 def lines_of(text: str) -> list[tuple[int, int, str]]:

@@ -25,6 +25,7 @@ class Answer:
     body: bytes
     content_type: str
     truncated: bool = False
+    retry_after: bool = False  # a 503 the client may retry shortly
 
 
 def answer_query(store, query: str, default_graphs: list[str], named_graphs: list[str], select_format: str,
@@ -35,7 +36,7 @@ def answer_query(store, query: str, default_graphs: list[str], named_graphs: lis
         written = write_result(result, select_format, graph_format, max_rows)
     except SyntaxError as exc:
         return Answer(400, f"Malformed query: {exc}".encode(), TEXT)
-    except Exception as exc:  # the engine's own failures go back to the client as 500
+    except Exception as exc:  # noqa: BLE001 (the engine's own failures go back to the client as 500)
         return Answer(500, f"Query failed: {exc}".encode(), TEXT)
     return Answer(200, written.body, f"{written.format.media_type}; charset=utf-8", written.truncated)
 
@@ -47,8 +48,8 @@ def binding_notes_of(store, saved: SavedQuery, pairs: list[str]) -> Answer:
 
 def draw(store, page: str, name: str) -> Answer:
     """A view drawn from the store when it is asked for (`page` "entity": the ego view of the entity whose IRI
-    ends in `name`; "article": an article's view), or (`page` "find") the page name of the entity called
-    `name`. An entity or article not in the store is a 404 that says so."""
+    ends in `name`; "article": an article's view; "map": the map of regions), or (`page` "find") the page
+    name of the entity called `name`. An entity or article not in the store is a 404 that says so."""
     from kg.network.find import find_entity_in_store
     from kg.views.render import draw_view, entity_slug
     from kg.vocab import KGR
@@ -57,12 +58,23 @@ def draw(store, page: str, name: str) -> Answer:
     try:
         if page == "find":
             return Answer(200, entity_slug(find_entity_in_store(store, name)).encode(), TEXT)
-        if page == "entity":
-            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib", query_page="/")
+        if page == "data":  # what a view loads to expand the entity in place
+            script, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="../entity/", query_page="/",
+                                  article_pages="../article/", expand_pages="", data=True)
+            return Answer(200, script.encode(), "text/javascript; charset=utf-8")
+        if page == "map":
+            from kg.views.map import draw_map
+
+            html, _ = draw_map(store, entity_pages="entity/", article_pages="article/")
+        elif page == "entity":
+            html, _ = draw_view(store, focus=KGR + name, depth=1, entity_pages="", lib="../lib", query_page="/",
+                                article_pages="../article/", expand_pages="../data/")
         else:
-            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib", query_page="/")
+            html, _ = draw_view(store, article=name, entity_pages="../entity/", lib="../lib", query_page="/",
+                                article_pages="", expand_pages="../data/")
     except KgError as exc:
-        message = {"find": f"{exc}{hint}", "entity": f"no entity with id '{name}' has facts in the store{hint}"}
+        missing = f"no entity with id '{name}' has facts in the store{hint}"
+        message = {"find": f"{exc}{hint}", "entity": missing, "data": missing}
         return Answer(404, message.get(page, str(exc)).encode(), TEXT)
     return Answer(200, html.encode(), HTML)
 

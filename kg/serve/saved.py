@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from kg.errors import QueryError
 from kg.query.run import SavedQuery, bind, parse_bindings, unused_bindings
 
 __all__ = ["bound", "catalogue", "pairs"]
@@ -21,7 +22,10 @@ def bound(saved: dict[str, SavedQuery], name: str, params: dict[str, list[str]])
     why not)."""
     if name not in saved:
         return 404, f"No saved query '{name}'; known: {', '.join(saved)} (GET /queries describes them)."
-    bindings = parse_bindings(pairs(params))
+    try:
+        bindings = parse_bindings(pairs(params))
+    except QueryError as exc:
+        return 400, str(exc).replace("--bind ", "", 1)
     unused = unused_bindings(saved[name].text, bindings)
     if unused:
         return 400, f"The saved query '{name}' uses no " + ", ".join(f"?{var}" for var in unused) + \

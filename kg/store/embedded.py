@@ -2,19 +2,37 @@
 
 One article is one named graph, replaced in a single transaction: a failure leaves the article as it was
 before, never half-written, and building the same article twice leaves the store unchanged.
+
+A build writes through `writing`: into a copy made beside the store (hard links to the store's files, so
+cheap), put in the store's place when the build is done. Readers see the old store or the new one, never a
+half-written one; a build killed part way leaves the store as it was. The copy carries a mark (`kg-building`)
+until it is done, and a store that carries one is refused by readers; each finished build leaves a new
+generation stamp (`kg-generation`), by which `kg serve` notices it.
 """
 
 from __future__ import annotations
 
+import fcntl
+import gc
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.store.sparql_text import read_query_text
 from kg.vocab import ARTICLE, CONTENT_HASH, PREFIXES
 
-__all__ = ["Store", "open_store"]
+__all__ = ["BUILDING", "GENERATION", "Store", "check_readable", "generation", "open_store", "store_for_writing",
+           "writing"]
+
+BUILDING = "kg-building"
+GENERATION = "kg-generation"
 
 
 class Store:
@@ -35,6 +53,7 @@ class Store:
                 if not path.exists():
                     raise StoreError(f"{path}: no store here; build one first with `kg build`")
             if read_only:
+                _refuse_unfinished(path)
                 self._db = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
@@ -45,6 +64,9 @@ class Store:
             if "lock" in message.lower():
                 message = "the store is in use by another kg process (a build?); wait for it to finish"
             raise StoreError(f"{path}: cannot open the store: {message}") from exc
+        except RuntimeError as exc:  # RocksDB's word for a damaged database ("Corruption: ...")
+            raise StoreError(f"{path}: the store is damaged ({str(exc).strip()[:300]}); build it again into a new "
+                             f"folder (`kg build --store NEW`) or restore a copy") from exc
 
     def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
         """Drop the named graph, then write the new quads in one transaction: a crash between the two leaves
@@ -62,7 +84,7 @@ class Store:
         SPARQL update request, which Oxigraph runs as one transaction."""
         self.update(_replacement(graph, quads, update))
 
-    def add_new_graphs(self, nquads: bytes, marks: list[ox.Quad], entries: list[ox.Quad] = ()) -> None:
+    def add_new_graphs(self, nquads: bytes, marks: list[ox.Quad], entries: Sequence[ox.Quad] = ()) -> None:
         """Write statements the store does not hold yet with Oxigraph's bulk loader, parsed in Rust: new
         articles' graphs (N-Quads) and gazetteer entries the store lacks. Several times faster and far more
         compact on disk than one transaction per graph. The articles' content hashes (`marks`) go in last, in a
@@ -90,7 +112,7 @@ class Store:
     def _repair(self) -> None:
         """Remove article graphs a killed build left without their content hash (see add_new_graphs)."""
         marks = self._db.quads_for_pattern(None, ox.NamedNode(CONTENT_HASH), None, None)
-        complete = {q.graph_name.value for q in marks}
+        complete = {q.graph_name.value for q in marks if isinstance(q.graph_name, ox.NamedNode)}
         for graph in list(self._db.named_graphs()):
             if graph.value.startswith(ARTICLE) and graph.value not in complete:
                 self._db.remove_graph(graph)
@@ -112,15 +134,20 @@ class Store:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
     def query(self, sparql: str, default_graphs: Iterable[str] = (), named_graphs: Iterable[str] = ()):
-        """Run SPARQL with the project's prefixes predeclared, over the union of all graphs; or, given
-        `default_graphs` (IRIs), over their merge as the default graph, as a SPARQL Protocol client asks with
-        default-graph-uri. `named_graphs` (named-graph-uri) limits the graphs GRAPH ?g reaches."""
-        dataset: dict = {"default_graph": [ox.NamedNode(g) for g in default_graphs]}
-        if not dataset["default_graph"]:
-            dataset = {"use_default_graph_as_union": True}
+        """Run SPARQL with the project's prefixes predeclared, over the union of all graphs; or over the
+        dataset the query names (FROM, FROM NAMED), as the standard says; or, given `default_graphs` and
+        `named_graphs` (IRIs, as a SPARQL Protocol client asks with default-graph-uri and named-graph-uri), over
+        that dataset, which then replaces the query's own: the merge of `default_graphs` as the default graph
+        (empty when there are none), and `named_graphs` for GRAPH ?g (all of them when there are none)."""
+        default = [ox.NamedNode(g) for g in default_graphs]
         named = [ox.NamedNode(g) for g in named_graphs]
-        if named:
-            dataset["named_graphs"] = named
+        dataset: dict = {}
+        if default or named:
+            dataset["default_graph"] = default
+            if named:
+                dataset["named_graphs"] = named
+        elif not read_query_text(sparql).has_dataset:
+            dataset["use_default_graph_as_union"] = True
         return self._db.query(sparql, prefixes=PREFIXES, **dataset)
 
     def quads_of(self, graph: str) -> list[ox.Quad]:
@@ -146,6 +173,10 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{self.location}: compaction failed: {exc}") from exc
 
+    def close(self) -> None:
+        """Let the database go: Oxigraph closes it when nothing holds it any more (see `writing`)."""
+        del self._db
+
     def __len__(self) -> int:
         return len(self._db)
 
@@ -157,10 +188,116 @@ def _replacement(graph: ox.NamedNode, quads: Iterable[ox.Quad], update: str) -> 
     return " ;\n".join(parts)
 
 
-def open_store(location: str | Path, read_only: bool = False, create: bool = True):
-    """The store named by a folder (embedded) or an http(s):// SPARQL endpoint (see kg.remote)."""
+def _refuse_unfinished(path: Path) -> None:
+    if (path / BUILDING).exists():
+        raise StoreError(f"{path}: this store was left part-written by a build that did not finish; build it "
+                         f"again (`kg build`) to repair it, or rebuild it into a new folder")
+
+
+def generation(location: str | Path) -> str:
+    """The store's generation stamp: a new one after each finished build ("" for a store without one)."""
+    try:
+        return (Path(location) / GENERATION).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def check_readable(location: str | Path) -> None:
+    """Open the store read-only and read from it, so a damaged or part-written one is refused with its path
+    and what to do, rather than failing every query later."""
+    try:
+        store = Store(location, read_only=True)
+        store.query("ASK { ?s ?p ?o }")
+        store.named_graphs()
+        list(store.query(f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{CONTENT_HASH}> ?h }} }}"))
+    except StoreError:
+        raise
+    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:
+        raise StoreError(f"{location}: the store cannot be read ({exc}); it is damaged: build it again into a new "
+                         f"folder (`kg build --store NEW`) or restore a copy") from exc
+
+
+@contextmanager
+def writing(location: str | Path) -> Iterator[Store]:
+    """The store at `location` to write in: a copy beside it, put in its place when the block ends without an
+    error (see the module's docstring). One writer at a time: a second is refused while the first runs."""
+    path = Path(location)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise StoreError(f"{path}: another kg process is writing this store; wait for it to finish") from exc
+        for leftover in path.parent.glob(f".{path.name}.new-*"):  # of a build that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = path.parent / f".{path.name}.new-{os.getpid()}-{time.time_ns()}"
+        try:
+            if path.exists():
+                if (path / BUILDING).exists():  # written in place by a build that did not finish
+                    (path / BUILDING).unlink()
+                    Store(path)  # opened for writing: incomplete article graphs are removed (Store._repair)
+                try:
+                    ox.Store(str(path)).backup(str(staging))
+                except (OSError, RuntimeError) as exc:
+                    message = str(exc)
+                    if "lock" in message.lower():
+                        message = "the store is in use by another kg process (a build?); wait for it to finish"
+                    raise StoreError(f"{path}: cannot open the store: {message}") from exc
+                gc.collect()
+            staging.mkdir(parents=True, exist_ok=True)
+            (staging / BUILDING).write_text(f"{os.getpid()}\n", encoding="utf-8")
+            store = Store(staging)
+            store.location = str(path)
+            yield store
+            store.flush()
+            store.close()  # nothing is written into the folder once it is in place
+            gc.collect()
+            (staging / GENERATION).write_text(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {uuid.uuid4().hex[:12]}\n",
+                                              encoding="utf-8")
+            (staging / BUILDING).unlink()
+            _put_in_place(staging, path)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _put_in_place(staging: Path, path: Path) -> None:
+    """Swap the finished copy and the store in one step (renameat2 RENAME_EXCHANGE), so that the store's path
+    never lacks a store; then `staging` holds the old one. Without that call, two renames."""
+    if not path.exists():
+        staging.rename(path)
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        at_fdcwd, rename_exchange = -100, 2
+        if libc.renameat2(at_fdcwd, os.fsencode(staging), at_fdcwd, os.fsencode(path), rename_exchange) == 0:
+            return
+    except (OSError, AttributeError):
+        pass
+    old = path.parent / f".{path.name}.old-{os.getpid()}"
+    path.rename(old)
+    staging.rename(path)
+    old.rename(staging)
+
+
+@contextmanager
+def store_for_writing(location: str | Path, create: bool = True, **remote):
+    """The store named by `location` to write in: a folder through `writing`, a SPARQL server as it is."""
+    if str(location).startswith(("http://", "https://")):
+        yield open_store(location, **remote)
+        return
+    if not create and not Path(location).exists():
+        raise StoreError(f"{location}: no store here; build one first with `kg build`")
+    with writing(location) as store:
+        yield store
+
+
+def open_store(location: str | Path, read_only: bool = False, create: bool = True, **remote):
+    """The store named by a folder (embedded) or an http(s):// SPARQL endpoint (see kg.remote; `remote` are
+    its options: timeout, max_bytes)."""
     if str(location).startswith(("http://", "https://")):
         from kg.store.remote import RemoteStore
 
-        return RemoteStore(str(location))
+        return RemoteStore(str(location), **remote)
     return Store(location, read_only=read_only, create=create)

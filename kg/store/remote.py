@@ -10,19 +10,25 @@ query URL with a final `/query` turned into `/update` (Oxigraph, Fuseki), else t
 (Virtuoso's /sparql-auth, GraphDB's /statements take `$KG_UPDATE_URL`). Credentials come from the URL
 (`https://user:password@host/...`) or `$KG_STORE_USER` and `$KG_STORE_PASSWORD` (HTTP Basic, or Digest
 when the server asks for it, as Virtuoso does).
+
+Every request has a timeout and every answer a size limit (`max_bytes`), and an answer that is not what was
+asked for (not SPARQL results, a page that does not parse, a server that sends the same page again and again)
+is an error, never an empty result: a copy either completes or fails.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.store.sparql_text import read_query_text
 from kg.vocab import OURS, PREFIXES, XSD
 
 __all__ = ["RemoteStore"]
@@ -41,6 +47,15 @@ def _canonical(term):
     return term
 
 
+class _Solutions(list):
+    """Query solutions read to the end (so a page that breaks part way is an error here, not in the caller's
+    loop), with their variables, as pyoxigraph's QuerySolutions has them."""
+
+    def __init__(self, results: ox.QuerySolutions):
+        super().__init__(results)
+        self.variables = results.variables
+
+
 def _prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -55,8 +70,10 @@ class RemoteStore:
     """A store behind SPARQL 1.1 Protocol endpoints (query and update)."""
 
     def __init__(self, location: str, update_url: str | None = None, user: str | None = None,
-                 password: str | None = None, timeout: float = 300.0):
+                 password: str | None = None, timeout: float = 300.0, max_bytes: int = 512 * 2**20):
         parts = urllib.parse.urlsplit(location)
+        if not parts.hostname:
+            raise StoreError(f"{location}: the endpoint's URL names no host")
         user = user or (urllib.parse.unquote(parts.username) if parts.username else None) or \
             os.environ.get("KG_STORE_USER")
         password = password or (urllib.parse.unquote(parts.password) if parts.password else None) or \
@@ -68,6 +85,8 @@ class RemoteStore:
         self.update_url = update_url or os.environ.get("KG_UPDATE_URL") or default_update
         self.location = self.query_url
         self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_statements = max(_PAGE, max_bytes // 400)  # as Python objects, a statement takes some 400 bytes
         self._passwords = None
         if user:
             self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -87,24 +106,41 @@ class RemoteStore:
                                          headers={"Content-Type": content_type, "Accept": accept})
         try:
             with self._opener().open(request, timeout=self.timeout) as response:
-                return response.read()
+                answer = response.read(self.max_bytes + 1)
+                if len(answer) > self.max_bytes:
+                    raise StoreError(f"{url}: the answer is larger than {self.max_bytes // 2**20} MB; stopped "
+                                     f"(--max-mb sets the limit)")
+                return answer
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", errors="replace").strip()[:500]
             raise StoreError(f"{url}: the server answered {exc.code}: {detail}") from exc
-        except (urllib.error.URLError, OSError) as exc:
+        except TimeoutError as exc:
+            raise StoreError(f"{url}: no answer within {self.timeout:g} s (--timeout sets it)") from exc
+        except (urllib.error.URLError, OSError, ValueError) as exc:  # (http.client's errors are OSError or ValueError)
             raise StoreError(f"{url}: cannot reach the SPARQL server: {exc}") from exc
 
     def query(self, sparql: str):
         """Run a query with the project's prefixes; results come back as pyoxigraph objects, as locally."""
-        form = urllib.parse.urlencode({"query": _prologue() + sparql})
+        # The dataset the query names goes as protocol parameters too: the Oxigraph server, started with
+        # --union-default-graph, reads FROM <urn:nothing> over every graph otherwise.
+        dataset = read_query_text(sparql, PREFIXES)
+        form = urllib.parse.urlencode([("query", _prologue() + sparql)]
+                                      + [("default-graph-uri", g) for g in dataset.default_graphs]
+                                      + [("named-graph-uri", g) for g in dataset.named_graphs])
         body = self._post(self.query_url, form, "application/x-www-form-urlencoded",
                           "application/sparql-results+json, application/n-triples;q=0.9")
-        if body.lstrip().startswith(b"{"):
-            try:
-                return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            except SyntaxError as exc:
-                raise StoreError(f"{self.query_url}: unreadable results: {exc}") from exc
-        return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        start = body[:4096].lstrip()
+        try:
+            if start.startswith(b"{"):
+                results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                return results if isinstance(results, ox.QueryBoolean) else _Solutions(results)
+            if start.startswith(b"<") and not start.startswith((b"<?xml", b"<html", b"<!")):  # N-Triples
+                return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as exc:
+            raise StoreError(f"{self.query_url}: unreadable results: {exc}") from exc
+        if not start and re.match(r"(?is)\s*(?:PREFIX[^\n]*\n\s*)*(CONSTRUCT|DESCRIBE)\b", sparql):
+            return []  # an empty graph, in N-Triples
+        raise StoreError(f"{self.query_url}: the answer is not SPARQL results (it begins {start[:60]!r})")
 
     # (Queries and updates go form-encoded: every SPARQL 1.1 server takes that; some hang on the direct
     # application/sparql-query body.)
@@ -147,19 +183,33 @@ class RemoteStore:
         """The project's graphs on the server (a server's own system graphs are left alone)."""
         rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
                           f"FILTER(STRSTARTS(STR(?g), \"{OURS}\")) }}")
-        return sorted(row["g"].value for row in rows)
+        try:
+            return sorted(row["g"].value for row in rows)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise StoreError(f"{self.query_url}: the list of graphs lacks ?g ({exc})") from exc
 
     def quads_of(self, graph: str) -> list[ox.Quad]:
         """Every statement of one named graph, read page by page."""
         node = ox.NamedNode(graph)
         out: list[ox.Quad] = []
-        offset = 0
+        offset, previous = 0, None
         while True:
             rows = list(self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} "
                                    f"ORDER BY ?s ?p ?o LIMIT {_PAGE} OFFSET {offset}"))
-            out.extend(ox.Quad(r["s"], r["p"], _canonical(r["o"]), node) for r in rows)
-            if len(rows) < _PAGE:
+            try:
+                page = [ox.Quad(r["s"], r["p"], _canonical(r["o"]), node) for r in rows]
+            except (KeyError, TypeError, ValueError) as exc:
+                raise StoreError(f"{self.query_url}: a page of {graph} lacks ?s ?p ?o ({exc})") from exc
+            if len(page) > _PAGE or (page and page == previous):
+                raise StoreError(f"{self.query_url}: the server does not page {graph} as asked (LIMIT {_PAGE} "
+                                 f"OFFSET {offset}); stopped")
+            out.extend(page)
+            if len(out) > self.max_statements:
+                raise StoreError(f"{self.query_url}: {graph} has more than {self.max_statements} statements; "
+                                 f"stopped")
+            if len(page) < _PAGE:
                 return out
+            previous = page
             offset += _PAGE
 
     def quads(self) -> Iterator[ox.Quad]:

@@ -6,7 +6,7 @@ leaves every graph on the target either as it was or complete; run it again to f
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pyoxigraph as ox
 

@@ -40,11 +40,18 @@ def _spanish():
         return lambda text: text
 
 
+def _country(code: str) -> pycountry.db.Country:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        raise SystemExit(f"pycountry does not know the country {code}")
+    return country
+
+
 def countries() -> list[dict]:
     es = _spanish()
     out = []
     for code in AMERICAS + OTHERS:
-        country = pycountry.countries.get(alpha_2=code)
+        country = _country(code)
         label = getattr(country, "common_name", None) or country.name
         english = sorted({n for n in (country.name, getattr(country, "official_name", None)) if n and n != label
                           and "," not in n})
@@ -64,7 +71,7 @@ def countries() -> list[dict]:
 def subdivisions() -> list[dict]:
     out = []
     for code in AMERICAS:
-        country = pycountry.countries.get(alpha_2=code)
+        country = _country(code)
         country_id = slug(getattr(country, "common_name", None) or country.name)
         for sub in sorted(pycountry.subdivisions.get(country_code=code) or [], key=lambda s: s.code):
             if sub.parent_code is not None:

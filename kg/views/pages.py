@@ -1,6 +1,7 @@
-"""What every page is made from: the page templates (templates/), JSON that is safe inside a <script>, and the
+"""What every page is made from: the page templates (templates/), JSON that is safe inside a <script>, the
 vendored vis-network (lib/: its version and checksums in lib/VERSION, its licence in lib/LICENSE) that views
-carry or load, so nothing is fetched from a CDN."""
+carry or load, and the vendored CodeMirror of the query editor (lib/codemirror/, likewise), so nothing is
+fetched from a CDN."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-__all__ = ["script_json", "templates", "vis_library", "VIS_FILES"]
+__all__ = ["script_json", "templates", "vis_library", "VIS_FILES", "EDITOR_SCRIPTS", "EDITOR_STYLES", "editor_code"]
 
 VIS_FILES = ("vis-network.min.js", "vis-network.css")
+EDITOR_SCRIPTS = ("codemirror.js", "sparql.js", "show-hint.js")  # in this order: the others extend the first
+EDITOR_STYLES = ("codemirror.css", "show-hint.css")
 
 
 def script_json(data) -> Markup:
@@ -32,3 +35,12 @@ def templates() -> Environment:
 def vis_library() -> Path:
     """The folder of the vendored vis-network (`VIS_FILES`), which views load or carry."""
     return Path(__file__).parent / "lib"
+
+
+@lru_cache(maxsize=1)
+def editor_code() -> tuple[Markup, Markup]:
+    """The query editor's scripts and styles (CodeMirror with its SPARQL mode and completion), to inline."""
+    folder = vis_library() / "codemirror"
+    scripts, styles = ("\n".join((folder / name).read_text(encoding="utf-8") for name in names)
+                       for names in (EDITOR_SCRIPTS, EDITOR_STYLES))
+    return Markup(scripts), Markup(styles)

@@ -5,13 +5,15 @@ copy of vis-network in lib/ (copy the folder as a whole)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from kg import __version__
 from kg.knowledge.ontology import default_ontology
+from kg.network.articles import ArticleText, read_article_text, sentence_anchor
 from kg.network.model import load_network
 from kg.rdf.quads import article_id
 from kg.views.pages import VIS_FILES, templates, vis_library
@@ -23,6 +25,7 @@ from kg.views.render import (
     entity_slug,
     has_view,
     most_reported,
+    neighbour_data,
     render_view,
 )
 
@@ -40,7 +43,8 @@ TIMELINE_PAGE = 100
 def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int | None = None,
                 max_links: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[ViewInfo]:
     """The investigators' set: index.html (whole graph, listing the others), entity/<id>.html for every actor
-    and region with at least two facts, article/<id>.html for every article, and timeline.html; the graph
+    and region with at least two facts, article/<id>.html for every article, timeline.html and map.html (see
+    `kg.views.map`); the graph
     and entity views with at most `max_nodes` nodes and `max_links` links (see `most_reported` and `caps`).
 
     Each page is written as soon as it is drawn (a store of thousands of articles makes thousands of pages);
@@ -50,16 +54,22 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     entity_ids = sorted(n for n, d in graph.nodes(data=True) if has_view(d["type"]) and graph.degree(n) >= 2)
     articles = sorted({e.article for *_, d in graph.edges(data=True) for e in d["evidence"] if e.article})
     targets = {node: f"entity/{entity_slug(node)}.html" for node in entity_ids}
-    total = len(entity_ids) + len(articles) + 2
+    total = len(entity_ids) + len(articles) + 3
     (folder / "lib").mkdir(parents=True, exist_ok=True)
     for name in VIS_FILES:
         (folder / "lib" / name).write_bytes((vis_library() / name).read_bytes())
     infos: list[ViewInfo] = []
 
-    def page(info: ViewInfo, sub: nx.MultiDiGraph) -> None:
+    def page(info: ViewInfo, sub: nx.MultiDiGraph, article: ArticleText | None = None,
+             centre: str | None = None) -> None:
         up = os.path.relpath(folder, (folder / info.path).parent)
         links = {n: f"{up}/{t}" for n, t in targets.items() if n in sub}
-        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib"))
+        _write(folder / info.path, render_view(sub, f"actorgraph: {info.title}", links=links, lib=f"{up}/lib",
+                                               article=article, article_pages=f"{up}/article/",
+                                               expand_pages=f"{up}/data/"))
+        if centre:  # what a view of the set loads to expand this entity in place
+            _write(folder / "data" / f"{entity_slug(centre)}.js",
+                   neighbour_data(sub, centre, links, f"{up}/article/", expand_pages=f"{up}/data/"))
         infos.append(info)
         if progress:
             progress(len(infos), total)
@@ -71,13 +81,12 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
         title = f"{graph.nodes[node]['label']} and its neighbours" + cut_note(ego, near.number_of_nodes(),
                                                                             near.number_of_edges())
         page(ViewInfo(f"entity/{entity_slug(node)}.html", title, "entity", ego.number_of_nodes(),
-                      ego.number_of_edges()), ego)
+                      ego.number_of_edges()), ego, centre=node)
     for iri in articles:
         sub = load_network(store, article=article_id(iri))
-        headline = next((e.headline for *_, d in sub.edges(data=True) for e in d["evidence"] if e.headline),
-                        article_id(iri))
-        page(ViewInfo(f"article/{article_id(iri)}.html", headline, "article",
-                      sub.number_of_nodes(), sub.number_of_edges()), sub)
+        text = read_article_text(store, article_id(iri))
+        page(ViewInfo(f"article/{article_id(iri)}.html", text.headline or article_id(iri), "article",
+                      sub.number_of_nodes(), sub.number_of_edges()), sub, text)
     events = _timeline(graph)
     timeline = _most_recent(events, TIMELINE_EVENTS)
     cut = "" if len(timeline) == len(events) else \
@@ -88,11 +97,19 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     infos.append(ViewInfo("timeline.html", "Timeline of events" + cut, "timeline", len(timeline), 0))
     if progress:
         progress(len(infos), total)
+    from kg.views.map import draw_map  # (the map draws on the network views' panels)
+
+    html, drawn = draw_map(store, graph=graph, entity_pages=targets, article_pages="article/")
+    _write(folder / "map.html", html)
+    infos.append(ViewInfo("map.html", "Map of regions", "map", drawn["drawn"], 0))
+    if progress:
+        progress(len(infos), total)
     limit, most = caps(False, max_nodes, max_links)
     shown = most_reported(graph, limit, max_links=most)
     title = "actorgraph: the whole graph" + cut_note(shown, graph.number_of_nodes(), graph.number_of_edges())
     index = ViewInfo("index.html", title, "graph", shown.number_of_nodes(), shown.number_of_edges())
-    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib"))
+    _write(folder / "index.html", render_view(shown, index.title, links=targets, views=infos, lib="lib",
+                                              article_pages="article/", expand_pages="data/"))
     if progress:
         progress(len(infos) + 1, total)
     return [index] + infos
@@ -113,7 +130,9 @@ def _timeline(graph: nx.MultiDiGraph) -> list[dict]:
         events.append({"date": data.get("date", ""), "type": data["type"], "agent": ", ".join(sorted(roles["agent"])),
                        "target": ", ".join(sorted(roles["target"])), "place": ", ".join(sorted(roles["place"])),
                        "sentence": evidence.sentence if evidence else "", "headline": evidence.headline if evidence
-                       else "", "published": evidence.date if evidence else ""})
+                       else "", "published": evidence.date if evidence else "",
+                       "link": f"article/{article_id(evidence.article)}.html#{sentence_anchor(evidence.start)}"
+                       if evidence and evidence.article and evidence.sentence else ""})
     return sorted(events, key=lambda e: (e["date"] == "", e["date"], e["type"], e["sentence"]))
 
 

@@ -48,7 +48,7 @@ def load_styles(root: str | Path, ontology: Ontology) -> Styles:
             raise InvalidLexicon(f"{_FILE}: relations: '{name}' is no property of kg.ttl")
     own = {name: (spec.color, spec.shape) for name, spec in data.classes.items()}
     drawable = ontology.entity_classes | set(ontology.subclasses("Event"))
-    classes = {}
+    classes: dict[str, tuple[str, str]] = {}
     for name in sorted(drawable):
         styled = [a for a in _nearest_first(ontology, name) if a in own]
         if not styled:

@@ -1,0 +1,537 @@
+"""Facts and events read from the dependency parse by the rules of ontology/patterns/syntax/.
+
+For each rule, a trigger token (lemma, part of speech, relation to its head), then each argument reached by a
+path of dependency steps and tied to the mention that covers it ("the Bagdad gang": the gang is the name before
+it; "its leader, Pedro Gómez": the leader is the appositive name). Coordinated names fill one argument together.
+Checks on the trigger's own words veto a reading that is negated ("did not arrest"), modal ("could arrest"),
+hypothetical ("plans to arrest", "talks toward a peace deal") or past where the rule wants a present state.
+Every fact and event carries the parse path that matched, for the evidence and `kg extract --explain`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kg.extract.events import as_actor
+from kg.extract.parse import candidates, needs_parse, parse
+from kg.knowledge.dates import find_dates
+from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
+from kg.model import Entity, Event, Fact, Mention, Sentence
+from kg.text import slug
+
+__all__ = ["ParsedSentence", "parse_sentences", "add_named_entities", "find_syntax", "implied_by_syntax",
+           "drop_ended", "carry_over"]
+
+# NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
+_NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
+
+
+@dataclass
+class ParsedSentence:
+    sentence: Sentence
+    doc: Any  # a spaCy Doc of the sentence's text
+    mentions: list[Mention]
+    context: list[Mention]  # every mention of the article, in text order: what a pronoun may refer back to
+    entities: dict[str, Entity] = field(default_factory=dict)  # the article's entities, for the classes
+
+    def at(self, token) -> Mention | None:
+        """The mention covering a token, if one."""
+        start = self.sentence.start + token.idx
+        return next((m for m in self.mentions if m.start <= start < m.end), None)
+
+
+def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: SyntaxRules) -> list[ParsedSentence]:
+    """Parse the sentences the gate lets through, all in one batch."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    chosen, ner = [], []
+    for s in sentences:
+        count, new_names = candidates(s, [(m.start, m.end) for m in by_sentence.get(s.index, ())])
+        if needs_parse(s, count, rules.triggers):
+            chosen.append(s)
+            ner.append(new_names)
+    docs = parse([s.text for s in chosen], ner)
+    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions) for s, doc in zip(chosen, docs, strict=True)]
+
+
+def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], entities: dict[str, Entity],
+                       lexicon) -> None:
+    """Names the NER found and the gazetteer and name rules did not. An organisation or place needs a curated cue
+    noun heading it or set beside it to get a class ("the Bagdad gang", "Calor Calor, a gang", "the Texis
+    Cartel", "La Reforma prison"); a person is a PERSON span of two or more capitalised names. Anything else is
+    left out, as its class would be a guess. Such entities are marked not curated, with the cue that typed them."""
+    for ps in parsed:
+        for ent in getattr(ps.doc, "ents", ()):
+            if ent.label_ not in _NER_LABELS:
+                continue
+            span = _name_span(ent)
+            if span is None:
+                continue
+            start, end = ps.sentence.start + span.start_char, ps.sentence.start + span.end_char
+            if any(m.start < end and start < m.end for m in ps.mentions):
+                continue
+            typed = _cue_class(ent, lexicon)
+            if typed is None and ent.label_ == "PERSON" and len(span) >= 2 and \
+                    span[0].lower_ not in lexicon.syntax.grammar["not_person_openers"] and \
+                    all(t.pos_ == "PROPN" or t.lower_ in lexicon.syntax.grammar["name_connectors"] for t in span):
+                typed = ("Person", None)
+            if typed is None:
+                continue
+            cls, head = typed
+            name = span.text
+            label = f"{name} {head.text}" if head is not None and head.i == span.end and \
+                not name.lower().endswith(head.lower_) else name
+            entity_id = slug(label)
+            if entity_id in lexicon.entities and lexicon.entities[entity_id].type != cls:
+                entity_id = f"{entity_id}-{slug(cls)}"
+            cue = head.lemma_.lower() if head is not None else "PERSON"
+            entities.setdefault(entity_id, lexicon.entities.get(entity_id) or Entity(
+                id=entity_id, label=label, type=cls, curated=False, names=((name, ""),) if label != name else (),
+                source=f"patterns/grammar.yaml#name_heads:{cue}" if head is not None else "spacy-ner:PERSON"))
+            mention = Mention(start, end, name, entity_id, ps.sentence.index, "pattern:ner")
+            ps.mentions.append(mention)
+            ps.mentions.sort(key=lambda m: m.start)
+            mentions.append(mention)
+    mentions.sort(key=lambda m: m.start)
+
+
+def _name_span(ent):
+    """The span without a leading article and trailing punctuation; None if nothing capitalised is left."""
+    start, end = ent.start, ent.end
+    while start < end and ent.doc[start].lower_ in ("the", "a", "an") or \
+            start < end and not ent.doc[start].text[:1].isalnum():
+        start += 1
+    while end > start and not ent.doc[end - 1].text[-1:].isalnum():
+        end -= 1
+    if start >= end or not ent.doc[start].text[:1].isupper():
+        return None
+    return ent.doc[start:end]
+
+
+def _cue_class(ent, lexicon):
+    """The class a cue noun gives a name, and the cue token: the noun the name modifies or stands beside."""
+    heads = lexicon.syntax.heads
+    root = ent.root
+    candidates = [root.head] if root.dep_ in ("compound", "amod", "nmod", "poss") and root.head.i >= ent.end else []
+    candidates += [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        candidates.append(root.head)
+    candidates.append(root)  # "Texis Cartel": the name's own last word
+    for token in candidates:
+        cls = heads.get(token.lemma_.lower()) or heads.get(token.lower_)
+        if cls:
+            return cls, token if token.i >= ent.end else None
+    return None
+
+
+def _follow(token, path) -> list:
+    current = [token]
+    for step in path:
+        following: list = []
+        for tok in current:
+            if step.up:
+                if tok.head.i == tok.i or (step.deps and tok.dep_ not in step.deps):
+                    continue
+                found = [tok.head]
+            else:
+                found = [c for c in tok.children if not step.deps or c.dep_ in step.deps]
+            following.extend(f for f in found if not step.lemmas or f.lemma_.lower() in step.lemmas)
+        current = following
+    return current
+
+
+def _conjuncts(token) -> list:
+    """The token and those coordinated with it: "A, B and C", "A, along with B"."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            out.extend(_conjuncts(child))
+        elif child.dep_ == "prep" and child.lower_ == "with" and child.i > 0 and \
+                child.doc[child.i - 1].lower_ in ("along", "together"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    out.extend(_conjuncts(pobj))
+    return out
+
+
+def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
+    """The mention a token stands for, and how: itself, an appositive name ("its leader, X"), or the name a
+    cue noun is headed by ("the Bagdad gang")."""
+    found = ps.at(token)
+    if found:
+        return found, ""
+    if token.pos_ in ("PRON", "DET") and token.lower_ in rules.pronoun_classes:
+        return _antecedent(token, ps, rules)
+    if token.lower_ in rules.grammar["relative_pronouns"]:
+        node = token.head
+        while node.dep_ in ("ccomp", "xcomp", "conj") and node.head.i != node.i:
+            node = node.head  # "X, who authorities say is the head of": up to the relative clause
+        if node.dep_ == "relcl" and ps.at(node.head):
+            return ps.at(node.head), f" (relative pronoun '{token.text}' of '{node.head.text}')"
+    if token.lemma_.lower() in rules.heads or token.lemma_.lower() in rules.grammar["member_nouns"]:
+        for child in token.children:  # "a group called Los Cambichos", "a gang known as Bagdad"
+            if child.dep_ == "acl" and child.lemma_.lower() in rules.grammar["naming_verbs"]:
+                for named in child.children:
+                    if named.dep_ in ("oprd", "attr", "dobj") and ps.at(named):
+                        return ps.at(named), f" (named '{named.text}')"
+                    if named.dep_ == "prep" and named.lower_ == "as":
+                        for pobj in named.children:
+                            if pobj.dep_ == "pobj" and ps.at(pobj):
+                                return ps.at(pobj), f" (known as '{pobj.text}')"
+    for child in token.children:
+        if child.dep_ == "appos" and ps.at(child):
+            return ps.at(child), f" (appositive '{child.text}')"
+    if token.lemma_.lower() in rules.heads:
+        for child in token.children:
+            if child.dep_ in ("compound", "amod") and ps.at(child):
+                return ps.at(child), f" (named by '{child.text}')"
+    return None, ""
+
+
+_PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
+
+
+def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
+    """The one entity a pronoun can stand for: of a class it may name ("he" a person, "its" a group), mentioned in
+    its sentence before it or in the two sentences before, and the only such entity there; an unknown person
+    named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous too."""
+    at = ps.sentence.start + token.idx
+    wanted = rules.pronoun_classes[token.lower_]
+    fitting: dict[str, Mention] = {}
+    for m in ps.context:
+        if m.start >= at:
+            break
+        if ps.sentence.index - m.sentence > _PRONOUN_WINDOW or m.sentence > ps.sentence.index:
+            continue
+        entity = ps.entities.get(m.entity)
+        if entity and entity.type in wanted:
+            fitting[m.entity] = m
+    if "Person" in wanted and any(e.label_ == "PERSON" and e.end <= token.i and not ps.at(e.root)
+                                  for e in getattr(ps.doc, "ents", ())):
+        return None, ""
+    if len(fitting) != 1:
+        return None, ""
+    (m,) = fitting.values()
+    entity_type = ps.entities[m.entity].type
+    note = f"'{token.text}' refers back to {m.text}: the only {entity_type} named just before"
+    return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), \
+        f" (pronoun, {note})"
+
+
+def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, entities, ontology,
+          taken: set[int]) -> tuple[list[Mention], list[str]]:
+    for path in argument.paths:
+        tokens = _follow(trigger, path)
+        if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
+            tokens = _follow(trigger.head, path)  # "police arrested X and seized Y": the shared subject
+        found: list[Mention] = []
+        notes: list[str] = []
+        for token in tokens:
+            for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
+                mention, how = _mention_of(conjunct, ps, rules)
+                if mention is None or id(mention) in taken or mention in found:
+                    continue
+                entity = entities.get(mention.entity)
+                if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
+                    found.append(mention)
+                    notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}")
+        if found:
+            return found, notes
+    return [], []
+
+
+def _reads_target(rule: SyntaxRule, trigger) -> bool:
+    """Whether the parse gives the trigger a target, a name or not ("its leaders were arrested"): then the parse
+    has read the event, and a surface rule's guess from the nearest name must not stand beside it."""
+    target = rule.arguments.get("target")
+    return bool(target and any(t.pos_ in ("NOUN", "PROPN", "PRON", "NUM") for path in target.paths
+                               for t in _follow(trigger, path)))
+
+
+# A word hanging by one of these from its head is asserted whatever the head's verb: in "X, the mayor of Tumbes,
+# denied the reports" the title is no less true for the denial
+_ASSERTED = {"appos", "nsubj", "nsubjpass", "compound", "poss"}
+
+
+def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
+    """Why the trigger's own words keep its reading from being a fact, if they do."""
+    g = rules.grammar
+    children = list(trigger.children)
+    verb = trigger.head if trigger.dep_ in ("xcomp", "acomp", "attr", "oprd") else trigger
+    if "negation" in rule.checks and any(c.dep_ == "neg" or c.lemma_.lower() in g["negation"]
+                                         for c in children + [c for c in verb.children if c.dep_ == "neg"]):
+        return "negated"
+    if "negation" in rule.checks and any(c.lower_ in g["negative_adverbs"] or
+                                         c.lower_ == "longer" and any(d.lower_ == "no" for d in c.children)
+                                         for c in children + list(verb.children)):
+        return "negated"  # "no longer controls", "have yet to arrest"
+    subjects = [c for c in children + (list(trigger.head.children) if trigger.dep_ == "conj" else [])
+                if c.dep_ in ("nsubj", "nsubjpass")]
+    if "negation" in rule.checks and any(c.lower_ in g["negative_subjects"] or
+                                         any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+                                         for c in subjects):
+        return "negated"  # "no one was captured"
+    if "modality" in rule.checks and any(c.dep_ == "aux" and c.lemma_.lower() in g["modals"]
+                                         for c in children + list(verb.children)):
+        return "modal"
+    if "hypothetical" in rule.checks:
+        if any(c.dep_ == "mark" and c.lemma_.lower() in g["hypothetical_marks"] for c in children):
+            return "hypothetical"
+        node = trigger
+        while node.head.i != node.i and node.dep_ not in _ASSERTED:
+            node = node.head
+            if node.lemma_.lower() in g["hypothetical_heads"] or node.lower_ in rules.hypothetical_words:
+                return f"under '{node.text}'"
+            if node.dep_ in ("ROOT",) or node.pos_ == "VERB" and node.dep_ in ("ccomp",):
+                break
+    if "past" in rule.checks:
+        if trigger.tag_ == "VBD" and not any(c.lemma_.lower() in g["perfect_auxiliaries"] for c in children):
+            return "past"
+        if any(c.lemma_.lower() in g["past_adverbs"] for c in children):
+            return "past"
+        if any(c.dep_ == "aux" and c.lower_ == "had" for c in children):
+            return "past"  # "had long operated in"
+        if any(c.dep_ in ("amod", "advmod") and c.lower_ in g["past_modifiers"] for c in children):
+            return "past"  # "the former head of the armed forces"
+    return None
+
+
+def _triggers(rule: SyntaxRule, doc) -> list:
+    t = rule.trigger
+    return [tok for tok in doc if tok.lemma_.lower() in t.lemmas and (not t.pos or tok.pos_ in t.pos)
+            and (not t.deps or tok.dep_ in t.deps) and all(_follow(tok, path) for path in t.with_paths)]
+
+
+def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict[str, Entity], lexicon,
+                article) -> tuple[list[Fact], list[Event], set[tuple[str, int]]]:
+    """Every fact and event the syntax rules read in the parsed sentences. Also the
+    (event class, sentence) pairs where an event trigger was read, whether or not it made an event."""
+    facts: list[Fact] = []
+    seen: set[tuple[str, int]] = set()
+    events: list[Event] = []
+    ontology = lexicon.ontology
+    for ps in parsed:
+        ps.entities = entities
+        dates = None
+        for rule in rules:
+            for trigger in _triggers(rule, ps.doc):
+                vetoed = _vetoed(rule, trigger, rules)
+                if rule.event and (vetoed or _reads_target(rule, trigger)):
+                    seen.add((rule.event, ps.sentence.index))
+                if vetoed:
+                    continue
+                filled: dict[str, list[Mention]] = {}
+                path_notes = [f"trigger '{trigger.text}' ({trigger.lemma_}/{trigger.pos_}/{trigger.dep_})"]
+                taken: set[int] = set()
+                if rule.predicate and rule.symmetric_arguments:  # "a brawl between A and B": pairs of one list
+                    both, notes = _fill(rule.arguments["subject"], trigger, ps, rules, entities, ontology, taken)
+                    path = "; ".join(path_notes + [f"both {n}" for n in notes])
+                    for i, subj in enumerate(both):
+                        facts.extend(_facts(rule, {"subject": [subj], "object": both[i + 1:]}, ps.sentence, path))
+                    continue
+                for name, argument in rule.arguments.items():
+                    filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken)
+                    taken.update(id(m) for m in filled[name])
+                    path_notes.extend(f"{name} {n}" for n in notes)
+                path = "; ".join(path_notes)
+                if rule.literal_title:
+                    title = _title(trigger, ps)
+                    facts.extend(Fact(m.entity, str(rule.predicate), title, ps.sentence, rule.id, rule.confidence,
+                                      object_is_literal=True, subject_mention=m, parse=path)
+                                 for m in filled.get("subject", []) if title)
+                    continue
+                if rule.predicate:
+                    facts.extend(_facts(rule, filled, ps.sentence, path))
+                    continue
+                if "place" in rule.arguments and not filled.get("place"):
+                    filled["place"] = _sentence_place(ps, lexicon, rule)
+                if any(not filled.get(r) for r in rule.require) or not any(filled.values()) or \
+                        rule.require_any and not any(filled.get(r) for r in rule.require_any) and \
+                        not ("target" in rule.require_any and _reads_target(rule, trigger)):
+                    continue
+                if dates is None:
+                    dates = find_dates(ps.sentence.text, lexicon.dates, article.published, offset=ps.sentence.start)
+                event = _event(rule, filled, ps, trigger, dates, lexicon, path)
+                if event and event.roles:
+                    events.append(event)
+    return facts, events, seen
+
+
+_TITLE_PARTS = {"compound", "amod", "nmod"}
+
+
+def _title(trigger, ps: ParsedSentence) -> str:
+    """A title's own words: its modifiers before it ("former security minister") and an "of" phrase after it
+    that names no person ("mayor of Metapan"); possessors, articles and names stay out."""
+    left = trigger.i
+    for child in sorted(trigger.lefts, key=lambda t: -t.i):
+        if child.dep_ in _TITLE_PARTS and child.i == left - 1 and not ps.at(child) or \
+                child.dep_ in _TITLE_PARTS and child.i == left - 1 and child.pos_ != "PROPN":
+            left = child.i
+            while left > 0 and ps.doc[left - 1].dep_ in _TITLE_PARTS and ps.doc[left - 1].head.i >= left and \
+                    not ps.at(ps.doc[left - 1]):
+                left -= 1
+    right = trigger.i + 1
+    for child in trigger.rights:
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i == trigger.i + 1:
+            words = list(child.subtree)
+            named = [ps.entities.get(m.entity) for m in (ps.at(w) for w in words) if m is not None]
+            if len(words) <= 7 and not any(w.pos_ in ("VERB", "AUX") for w in words) and \
+                    not any(e is not None and e.type in ("Person", "CriminalGroup") for e in named):
+                right = words[-1].i + 1
+        break
+    return ps.doc[left:right].text
+
+
+def drop_ended(facts: list[Fact], parsed: list[ParsedSentence], rules: SyntaxRules) -> list[Fact]:
+    """A state whose holder the parse shows ended ("the removal of President X", "the late leader Y") is no
+    present fact, whichever rule read it."""
+    where = {ps.sentence.index: ps for ps in parsed}
+    ended = rules.grammar["ended_heads"]
+    out = []
+    for fact in facts:
+        ps = where.get(fact.sentence.index)
+        mention = fact.subject_mention
+        if ps is None or mention is None or fact.predicate not in _STATES:
+            out.append(fact)
+            continue
+        tokens = [t for t in ps.doc if mention.start <= ps.sentence.start + t.idx < mention.end]
+        root = next((t for t in tokens if t.head not in tokens or t.head.i == t.i), None)
+        node, hops, stop = root, 0, False
+        while node is not None and node.head.i != node.i and hops < 3 and node.dep_ in ("pobj", "prep", "compound"):
+            node, hops = node.head, hops + 1
+            stop = stop or node.lemma_.lower() in ended
+        if not stop and root is not None:
+            stop = any(c.lemma_.lower() in ended for c in root.children if c.dep_ == "amod")
+        if not stop:
+            out.append(fact)
+    return out
+
+
+_STATES = {"holdsPosition", "leaderOf", "memberOf", "operatesIn"}
+
+
+def _facts(rule: SyntaxRule, filled: dict[str, list[Mention]], sentence: Sentence, path: str) -> list[Fact]:
+    out = []
+    for subj in filled.get("subject", []):
+        if rule.fixed_object:
+            out.append(Fact(subj.entity, str(rule.predicate), rule.fixed_object, sentence, rule.id, rule.confidence,
+                            subject_mention=subj, parse=path))
+            continue
+        for obj in filled.get("object", []):
+            if subj.entity != obj.entity:
+                out.append(Fact(subj.entity, str(rule.predicate), obj.entity, sentence, rule.id, rule.confidence,
+                                subject_mention=subj, object_mention=obj, parse=path))
+    return out
+
+
+def _when_date(trigger, dates, sentence: Sentence, date_words: frozenset[str]) -> list:
+    """The date a "when" clause hangs from, for a trigger inside that clause ("until last year, when the measure
+    was lifted following the capture": the date word it qualifies, or the date of the clause it depends on)."""
+    node = trigger
+    while node.head.i != node.i and not (node.dep_ in ("relcl", "advcl") and
+                                         any(c.dep_ == "advmod" and c.lower_ == "when" for c in node.children)):
+        node = node.head
+    if node.head.i == node.i:
+        return []
+    head = node.head
+    if node.dep_ == "relcl" and head.lemma_.lower() in date_words:
+        spans = [(head.left_edge.idx, head.idx + len(head.text))]
+    elif node.dep_ == "advcl":
+        spans = [(t.idx, t.idx + len(t.text)) for t in _clause_tokens(head)]
+    else:
+        return []
+    return [d for d in dates if any(low <= d.start - sentence.start < high for low, high in spans)]
+
+
+_OTHER_CLAUSES = {"relcl", "acl", "advcl", "ccomp", "parataxis", "conj"}
+
+
+def _clause_tokens(trigger) -> list:
+    """The words of the trigger's own clause: its nearest verbal ancestor's subtree without the clauses hanging
+    from it ("police detained X, whose father was killed in 2013": 2013 is not the arrest's year)."""
+    node = trigger
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+    out = list(trigger.subtree) if node.i != trigger.i else []  # a noun's own words: "attacks that began on 31 May"
+    skip: set[int] = {t.i for t in out}
+    for token in node.subtree:
+        if token.i in skip:
+            continue
+        if token.i != node.i and token.dep_ in _OTHER_CLAUSES and \
+                not token.left_edge.i <= trigger.i <= token.right_edge.i:
+            skip.update(t.i for t in token.subtree)
+            continue
+        out.append(token)
+    return out
+
+
+def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon, path: str) -> Event | None:
+    sentence = ps.sentence
+    own = _clause_tokens(trigger)
+    inside = [d for d in dates if any(t.idx <= d.start - sentence.start < t.idx + len(t.text) for t in own)]
+    if not inside:  # "until last year, when the measure was lifted following the capture": the year's
+        inside = _when_date(trigger, dates, sentence, lexicon.syntax.grammar["date_words"])
+    at = sentence.start + trigger.idx
+    date = min(inside, key=lambda d: abs(d.start - at)).value if inside else None
+    roles = []
+    for role in ("agent", "target", "place"):
+        for mention in filled.get(role, []):
+            actor = as_actor(role, mention, lexicon)
+            if actor is not None:
+                roles.append((role, actor))
+    if not roles:
+        return None
+    ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
+    return Event(str(rule.event), sentence, rule.id, rule.confidence, trigger.text, agents=ids("agent"),
+                 targets=ids("target"), places=ids("place"), date=date, roles=tuple(roles), parse=path)
+
+
+def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule) -> list[Mention]:
+    """No place in the trigger's own words: the first region of the sentence named after a place preposition
+    ("in", "near", "at")."""
+    classes = rule.arguments["place"].classes
+    for token in ps.doc:
+        if token.dep_ == "pobj" and token.head.lemma_.lower() in lexicon.syntax.grammar["place_prepositions"]:
+            mention, _ = _mention_of(token, ps, lexicon.syntax)
+            entity = lexicon.entities.get(mention.entity) if mention else None
+            if mention is not None and entity and any(lexicon.ontology.is_a(entity.type, c) for c in classes):
+                return [replace(mention, resolution=mention.resolution or
+                                f"'{mention.text}' is the place the sentence names, not the trigger's clause")]
+    return []
+
+
+def carry_over(events: list[Event], rules: SyntaxRules, window: int = 2) -> list[Event]:
+    """"Police arrested four on Monday. Those detained included X": a syntax event whose rule carries a role over
+    and that has none takes it from the event of its type a sentence or two before."""
+    by_id = {r.id: r for r in rules}
+    out: list[Event] = []
+    for event in events:
+        rule = by_id.get(event.rule)
+        for role in (rule.carry_over if rule else ()):
+            if getattr(event, f"{role}s"):
+                continue
+            previous = next((e for e in reversed(out) if e.type == event.type and getattr(e, f"{role}s")
+                             and 0 < event.sentence.index - e.sentence.index <= window), None)
+            if previous:
+                carried = tuple((r, m) for r, m in previous.roles if r == role)
+                event = replace(event, roles=event.roles + carried, **{f"{role}s": getattr(previous, f"{role}s")},
+                                parse=f"{event.parse}; {role} carried over from the {event.type} of the sentence "
+                                      f"before")
+        out.append(event)
+    return out
+
+
+def implied_by_syntax(event: Event, rules: SyntaxRules) -> list[Fact]:
+    """The facts a syntax event's rule implies between its roles (an arrest: agent `arrested` target)."""
+    rule = next(r for r in rules if r.id == event.rule)
+    out = []
+    for predicate, subject_role, object_role in rule.implies:
+        for _, subj in (r for r in event.roles if r[0] == subject_role):
+            for _, obj in (r for r in event.roles if r[0] == object_role):
+                if subj.entity != obj.entity:
+                    out.append(Fact(subj.entity, predicate, obj.entity, event.sentence, f"{rule.id}.implies",
+                                    rule.confidence, subject_mention=subj, object_mention=obj, parse=event.parse))
+    return out

@@ -1,0 +1,224 @@
+"""Rules over a dependency parse (ontology/patterns/syntax/) and the grammar words they share
+(ontology/patterns/grammar.yaml), checked and compiled once when the lexicon loads.
+
+A rule is in the shape of spaCy's DependencyMatcher and of Odin's syntactic rules: a trigger token (lemmas,
+parts of speech, its own dependency), then each argument reached from the trigger by a path of dependency steps,
+with the classes it may take. A step is `dep` (down to a child with that relation; `dep1|dep2` for either),
+`dep[lemma,lemma]` (a child with that relation and one of those lemmas: `prep[in,into]`), `^` (up to the head)
+or `^dep` (up to the head, when the token hangs from it by `dep`). Running them is kg.extract.syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.errors import InvalidLexicon
+
+__all__ = ["Step", "Argument", "Trigger", "SyntaxRule", "Grammar", "SyntaxRules", "compile_syntax"]
+
+_STEP = re.compile(r"^(?P<up>\^)?(?P<deps>[a-z:|]*)(?:\[(?P<lemmas>[^\]]+)\])?$")
+ROLES = ("agent", "target", "place")
+CHECKS = ("negation", "modality", "hypothetical", "past")
+_GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_marks", "past_adverbs",
+                  "perfect_auxiliaries", "place_prepositions", "clause_openers", "alias_cues", "name_connectors",
+                  "conjunctions", "auxiliaries", "date_words", "not_person_openers", "person_pronouns",
+                  "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns",
+                  "negative_subjects", "past_modifiers",
+                  "negative_adverbs")
+
+
+@dataclass(frozen=True)
+class Step:
+    up: bool
+    deps: frozenset[str]  # empty: any relation
+    lemmas: frozenset[str]  # empty: any lemma
+
+    def __str__(self) -> str:
+        lemmas = f"[{','.join(sorted(self.lemmas))}]" if self.lemmas else ""
+        return f"{'^' if self.up else ''}{'|'.join(sorted(self.deps))}{lemmas}"
+
+
+@dataclass(frozen=True)
+class Argument:
+    paths: tuple[tuple[Step, ...], ...]
+    classes: tuple[str, ...]
+    coordinated: bool = True  # "A and B": the conjuncts of the token reached fill the argument too
+
+
+@dataclass(frozen=True)
+class Trigger:
+    lemmas: frozenset[str]
+    pos: frozenset[str]
+    deps: frozenset[str]
+    words: frozenset[str]  # the lemmas' surface words for the parse gate (lower case, inflections included)
+    with_paths: tuple[tuple[Step, ...], ...] = ()  # paths that must reach a token ("take" + prep[into]/pobj[custody])
+
+
+@dataclass(frozen=True)
+class SyntaxRule:
+    id: str
+    trigger: Trigger
+    arguments: dict[str, Argument]  # subject/object for a fact; agent/target/place for an event
+    checks: tuple[str, ...]
+    confidence: float
+    predicate: str | None = None  # a fact's property
+    event: str | None = None  # or an event's class
+    fixed_object: str | None = None  # a gazetteer id ("skimming fuel" -> fuel theft)
+    literal_title: bool = False  # the object is the trigger's own phrase ("security minister", "mayor of Tumbes")
+    implies: tuple[tuple[str, str, str], ...] = ()  # (predicate, role, role) facts an event implies
+    require: tuple[str, ...] = ()
+    require_any: tuple[str, ...] = ()  # at least one of these roles (an arrest needs its police or its suspect)
+    carry_over: tuple[str, ...] = ()  # roles an event without them takes from the like event just before
+    examples: tuple[dict, ...] = ()
+    counter_examples: tuple[dict, ...] = ()
+
+    @property
+    def symmetric_arguments(self) -> bool:
+        """Subject and object read by the same paths: the pairs of one coordinated list."""
+        return "subject" in self.arguments and self.arguments["subject"] == self.arguments.get("object")
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The grammar words every stage shares, one list each (patterns/grammar.yaml)."""
+
+    lists: dict[str, frozenset[str]]
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        return self.lists.get(name, frozenset())
+
+
+@dataclass(frozen=True)
+class SyntaxRules:
+    rules: tuple[SyntaxRule, ...]
+    grammar: Grammar
+    triggers: frozenset[str]  # every trigger word, for the parse gate
+    heads: dict[str, str]  # a cue noun ("gang", "municipality") to the class it gives the name it heads
+    hypothetical_words: frozenset[str] = frozenset()  # the hypothetical heads' inflections (the lemmatizer errs)
+    # a pronoun to the classes it may stand for: "he" -> {Person}, "its" -> the groups' classes
+    pronoun_classes: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(self.rules)
+
+
+def _step(text: str, where: str) -> Step:
+    m = _STEP.match(text.strip())
+    if not m or (not m.group("up") and not m.group("deps")):
+        raise InvalidLexicon(f"{where}: '{text}' is no path step (dep, dep[lemma,...], ^ or ^dep)")
+    deps = frozenset(d for d in (m.group("deps") or "").split("|") if d)
+    lemmas = frozenset(x.strip().lower() for x in (m.group("lemmas") or "").split(",") if x.strip())
+    return Step(bool(m.group("up")), deps, lemmas)
+
+
+def _words(lemmas: frozenset[str]) -> frozenset[str]:
+    """Surface forms a lemma may take, generous enough for a gate (a false 'yes' only costs a parse)."""
+    out: set[str] = set()
+    for lemma in lemmas:
+        last = lemma.split()[-1]
+        stem = last[:-1] if last.endswith("e") else last
+        out.update({last, last + "s", last + "es", last + "ed", last + "d", stem + "ing", stem + "ed",
+                    last + last[-1] + "ed", last + last[-1] + "ing", last[:-1] + "ies", last[:-1] + "ied"})
+    return frozenset(out)
+
+
+_IRREGULAR = {"lead": ("led",), "run": ("ran",), "hold": ("held",), "fight": ("fought",), "seek": ("sought",),
+              "take": ("took", "taken"), "find": ("found",), "send": ("sent",), "shoot": ("shot",),
+              "keep": ("kept",), "seize": ("seized",), "kill": ("killed",), "be": ("is", "was", "were", "are")}
+
+
+def _argument(spec, ontology, where: str) -> Argument:
+    if not isinstance(spec, dict) or not spec.get("paths") or not spec.get("classes"):
+        raise InvalidLexicon(f"{where}: an argument needs 'paths' and 'classes'")
+    for cls in spec["classes"]:
+        if cls not in ontology.classes:
+            raise InvalidLexicon(f"{where}: unknown class '{cls}'")
+    paths = tuple(tuple(_step(s, where) for s in str(path).split("/")) if path != "." else ()
+                  for path in spec["paths"])
+    return Argument(paths, tuple(spec["classes"]), bool(spec.get("coordinated", True)))
+
+
+def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
+    """Check and compile every rule of `files` ((name, data) pairs, each as read and shape-checked by
+    kg.knowledge.schemas, or a plain mapping), in that order; a bad one names its file and id, an id is unique
+    across files. A rule without an example does not load."""
+    if hasattr(grammar_data, "model_dump"):
+        grammar_data = grammar_data.model_dump(exclude_none=True)
+    grammar = Grammar({name: frozenset(str(w).lower() for w in (grammar_data or {}).get(name) or ())
+                       for name in _GRAMMAR_LISTS})
+    heads: dict[str, str] = {}
+    for cls, words in ((grammar_data or {}).get("name_heads") or {}).items():
+        if cls not in ontology.classes:
+            raise InvalidLexicon(f"patterns/grammar.yaml: name_heads: unknown class '{cls}'")
+        heads.update((str(w).lower(), cls) for w in words)
+    for name in (grammar_data or {}):
+        if name not in _GRAMMAR_LISTS and name not in ("source", "name_heads"):
+            raise InvalidLexicon(f"patterns/grammar.yaml: '{name}' is not a list the extractors use")
+    rules = []
+    seen: set[str] = set()
+    triggers: set[str] = set()
+    specs = []
+    for relative, data in files:
+        if hasattr(data, "model_dump"):
+            data = data.model_dump(by_alias=True, exclude_none=True)
+        specs += [(relative, index, spec) for index, spec in enumerate((data or {}).get("rules", []))]
+    for relative, index, spec in specs:
+        where = f"{relative}: rule {index + 1} ({spec.get('id', '?')})"
+        if not spec.get("id") or spec["id"] in seen:
+            raise InvalidLexicon(f"{where}: missing or repeated 'id'")
+        seen.add(spec["id"])
+        if bool(spec.get("fact")) == bool(spec.get("event")):
+            raise InvalidLexicon(f"{where}: name either a 'fact' (a property) or an 'event' (a class)")
+        if spec.get("fact") and spec["fact"] not in ontology.properties:
+            raise InvalidLexicon(f"{where}: '{spec['fact']}' is not a property of kg.ttl")
+        if spec.get("event") and spec["event"] not in ontology.classes:
+            raise InvalidLexicon(f"{where}: '{spec['event']}' is not a class of kg.ttl")
+        if not spec.get("examples"):
+            raise InvalidLexicon(f"{where}: a rule needs 'examples' (a sentence and what it must give)")
+        if not spec.get("counter_examples"):
+            raise InvalidLexicon(f"{where}: a rule needs 'counter_examples' (a sentence it must not give)")
+        t = spec.get("trigger") or {}
+        if not t.get("lemma"):
+            raise InvalidLexicon(f"{where}: the trigger needs 'lemma'")
+        lemmas = frozenset(str(x).lower() for x in t["lemma"])
+        trigger = Trigger(lemmas, frozenset(t.get("pos") or ()), frozenset(t.get("dep") or ()),
+                          _words(lemmas) | frozenset(w for x in lemmas for w in _IRREGULAR.get(x, ())),
+                          tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get("with") or ()))
+        triggers.update(trigger.words)
+        arguments = {name: _argument(arg, ontology, f"{where}, {name}")
+                     for name, arg in (spec.get("args") or {}).items()}
+        wanted = ("subject", "object") if spec.get("fact") else ROLES
+        for name in arguments:
+            if name not in wanted:
+                raise InvalidLexicon(f"{where}: argument '{name}' is none of {', '.join(wanted)}")
+        fixed = spec.get("object")
+        if fixed is not None and fixed not in entities:
+            raise InvalidLexicon(f"{where}: object '{fixed}' is no gazetteer id")
+        literal = spec.get("literal")
+        if literal not in (None, "title"):
+            raise InvalidLexicon(f"{where}: 'literal' takes only 'title'")
+        if spec.get("fact") and ("subject" not in arguments or
+                                 ("object" not in arguments and fixed is None and literal is None)):
+            raise InvalidLexicon(f"{where}: a fact rule needs a subject and an object (or a fixed 'object')")
+        checks = tuple(spec.get("checks", ["negation", "modality", "hypothetical"]))
+        for check in checks:
+            if check not in CHECKS:
+                raise InvalidLexicon(f"{where}: check '{check}' is none of {', '.join(CHECKS)}")
+        implies = []
+        for item in spec.get("implies") or ():
+            if item.get("fact") not in ontology.properties or item.get("subject") not in ROLES or \
+                    item.get("object") not in ROLES:
+                raise InvalidLexicon(f"{where}: 'implies' takes {{fact: property, subject: role, object: role}}")
+            implies.append((item["fact"], item["subject"], item["object"]))
+        rules.append(SyntaxRule(spec["id"], trigger, arguments, checks, float(spec.get("confidence", 0.75)),
+                                spec.get("fact"), spec.get("event"), fixed, literal == "title", tuple(implies),
+                                tuple(spec.get("require") or ()), tuple(spec.get("require_any") or ()),
+                                tuple(spec.get("carry_over") or ()),
+                                tuple(spec["examples"]),
+                                tuple(spec["counter_examples"])))
+    groups = frozenset(ontology.subclasses("Organization"))
+    pronouns = {w: frozenset({"Person"}) for w in grammar["person_pronouns"]}
+    pronouns.update({w: groups for w in grammar["group_pronouns"]})
+    return SyntaxRules(tuple(rules), grammar, frozenset(triggers), heads, _words(grammar["hypothetical_heads"]),
+                       pronouns)

@@ -1,0 +1,59 @@
+"""Every rule of ontology/patterns/syntax/ gives what its examples say and not what its counter-examples say.
+
+Each example is extracted as a one-paragraph article, through the whole extractor (gazetteer, NER, parse), and the
+fact or event is looked for among what that rule made."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.extract.article import extract
+from kg.knowledge.lexicon import default_lexicon
+from kg.model import Article, Paragraph
+from kg.text import fold
+
+RULES = default_lexicon().syntax.rules
+CASES = [pytest.param(rule.id, case, True, id=f"{rule.id}-example-{i}") for rule in RULES
+         for i, case in enumerate(rule.examples)] + \
+        [pytest.param(rule.id, case, False, id=f"{rule.id}-counter-{i}") for rule in RULES
+         for i, case in enumerate(rule.counter_examples)]
+
+
+def _article(text: str) -> Article:
+    return Article(id="example", source="example", text=text, paragraphs=(Paragraph(0, len(text), "body"),),
+                   published=date(2024, 6, 3))
+
+
+def _names(extraction, entity_id: str) -> set[str]:
+    entity = extraction.entities.get(entity_id)
+    if entity is None:
+        return {fold(entity_id)}
+    return {fold(entity.label)} | {fold(n) for n, _ in entity.names}
+
+
+def gives(extraction, rule_id: str, wanted: dict) -> bool:
+    """Whether the rule `rule_id` (or its implied facts) made the fact or event `wanted` in the extraction."""
+    if "event" in wanted:
+        for event in extraction.events:
+            if event.rule != rule_id or event.type != wanted["event"]:
+                continue
+            if all(fold(wanted[role]) in set().union(*(_names(extraction, i) for i in getattr(event, f"{role}s")))
+                   for role in ("agent", "target", "place") if role in wanted) and \
+                    (not wanted.get("date") or (event.date or "").startswith(wanted["date"])):
+                return True
+        return False
+    for fact in extraction.facts:
+        if fact.rule.split(".implies")[0] != rule_id or fact.predicate != wanted["p"]:
+            continue
+        if fold(wanted["s"]) in _names(extraction, fact.subject) and \
+                fold(wanted["o"]) in _names(extraction, fact.object):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("rule_id, case, expected", CASES)
+def test_rule_examples(rule_id, case, expected):
+    extraction = extract(_article(case["text"]), default_lexicon())
+    assert gives(extraction, rule_id, case["gives"]) is expected, case["text"]

@@ -1,0 +1,304 @@
+"""The investigator's workbench in headless Chromium: every sentence leads to its place in its article's reader
+page and from there to the original; find forgives accents, case and partial names; nothing an article says runs."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED, hostile_seed
+
+from kg.network.articles import marked_paragraphs, read_article_text
+from kg.pipeline.builder import build
+from kg.store.embedded import Store
+from kg.views.render import write_view
+
+ARTICLE = "000_6bef111ac725a0fa"
+
+
+def _open(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 860})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url)
+    page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
+    return page, requests, errors
+
+
+def _local(requests):
+    return [r for r in requests if not r.startswith(("file:", "blob:", "data:"))]
+
+
+@pytest.fixture(scope="module")
+def view_set(tmp_path_factory, seeds_store):
+    from kg.views.sets import write_views
+
+    folder = tmp_path_factory.mktemp("workbench")
+    write_views(seeds_store, folder)
+    return folder
+
+
+def test_sentences_are_marked_at_their_offsets():
+    text = "Head\n\nOne two. Three four.\nFive."
+    assert marked_paragraphs(text, {6: "One two.", 15: "Three four.\nFive.", 90: "Not there."}) == [
+        [["Head", ""]], [["One two.", "s6"], [" ", ""], ["Three four.", "s15"]], [["Five.", "s15"]]]
+    assert marked_paragraphs("A b. A b.", {99: "A b."}) == [[["A b.", "s99"], [" A b.", ""]]]
+
+
+def test_the_reader_page_shows_the_text_with_every_fact_marked(browser, view_set, seeds_store):
+    page, requests, errors = _open(browser, (view_set / "article" / f"{ARTICLE}.html").as_uri())
+    reader = page.locator("#reader")
+    assert reader.locator("h2.headline").inner_text() == "Peru Renews Military Operations in VRAEM Coca Hub"
+    marks = page.evaluate("[...document.querySelectorAll('mark.fact')].map(m => [m.dataset.anchor, m.textContent])")
+    text = read_article_text(seeds_store, ARTICLE).text
+    assert len(marks) >= 5
+    for anchor, piece in marks:  # each mark stands where its offset says
+        start = int(anchor[1:])
+        assert text[start:start + len(piece)] == piece
+    page.locator("mark.fact").first.click()
+    assert page.evaluate("network.getSelectedEdges().length") > 0 and "rule " in page.inner_text("#panel")
+    link = page.locator("#panel a.in-article").first.get_attribute("href")
+    assert link.startswith("#s")
+    page.goto(f"{(view_set / 'article' / f'{ARTICLE}.html').as_uri()}{link}")
+    page.wait_for_function("document.body.dataset.stable === 'true'")
+    assert page.locator("mark.fact.current").count() >= 1
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_panels_and_the_timeline_link_to_the_sentence_in_its_article(browser, view_set):
+    page, requests, errors = _open(browser, (view_set / "index.html").as_uri())
+    page.evaluate("showEdge(edges.getIds().find(i => edges.get(i).label === 'operatesIn'"
+                  " && INFO.nodes[edges.get(i).from].label === 'Shining Path'))")
+    page.locator("#panel a.in-article").first.click()
+    page.wait_for_url("**/article/*.html#s*")
+    page.wait_for_function("document.body.dataset.stable === 'true'")
+    anchor = page.evaluate("location.hash.slice(1)")
+    assert page.locator(f"mark.fact[data-anchor='{anchor}'].current").count() >= 1
+    page.goto((view_set / "timeline.html").as_uri())
+    link = page.locator("td.sentence a").first
+    assert link.get_attribute("href").startswith("article/") and "#s" in link.get_attribute("href")
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_the_reader_links_to_the_original_page(browser, tmp_path, lexicon):
+    dump = tmp_path / "with-url.txt"
+    dump.write_text("URL: https://example.org/news/vraem\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    store = Store(None)
+    build([dump], store, lexicon)
+    out = tmp_path / "article.html"
+    write_view(store, out, article="with-url")
+    page, requests, errors = _open(browser, out.as_uri())
+    original = page.locator("#reader a.original")
+    assert original.get_attribute("href") == "https://example.org/news/vraem"
+    assert original.get_attribute("rel") == "noopener noreferrer"
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_a_hostile_article_runs_nothing_in_its_reader_page(browser, tmp_path, lexicon):
+    hostile = hostile_seed(tmp_path)
+    store = Store(None)
+    build([hostile], store, lexicon)
+    out = tmp_path / "hostile.html"
+    write_view(store, out, article="hostile")
+    assert "<script>window.pwned" not in out.read_text(encoding="utf-8")
+    page, requests, errors = _open(browser, out.as_uri())
+    assert "<script>window.pwned = 1</script>" in page.inner_text("#reader h2")
+    assert "<img src=x onerror" in page.inner_text("#reader")
+    page.locator("mark.fact").first.click()
+    assert page.evaluate("window.pwned") is None and page.locator("#reader img, #panel img").count() == 0
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("typed, label", [("Sendero Lum", "Shining Path"), ("zambada", "Ismael Zambada"),
+                                          ("Joaquin Guzman", "Joaquín Guzmán"), ("the shining path", "Shining Path"),
+                                          ("SHINING", "Shining Path")])
+def test_find_forgives_accents_case_and_partial_names(browser, view_set, typed, label):
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    page.fill("#search", typed)
+    assert page.locator("#suggestions").is_visible() and page.locator("#suggestions li").count() >= 1
+    page.press("#search", "Enter")
+    assert page.inner_text("#panel h2").startswith(label)
+    assert len(page.evaluate("network.getSelectedNodes()")) == 1 and errors == []
+    page.close()
+
+
+def test_find_says_when_nothing_matches(browser, view_set):
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    page.evaluate("showNode(NODES[0].id)")
+    page.fill("#search", "Nobody Known Anywhere")
+    assert page.inner_text("#find-status") == "No match for \u201cNobody Known Anywhere\u201d"
+    page.press("#search", "Enter")
+    assert "No node of this view matches" in page.inner_text("#panel")
+    assert page.evaluate("network.getSelectedNodes()") == [] and errors == []
+    page.close()
+
+
+def test_the_legend_draws_each_class_in_its_shape_and_events_have_colours_of_their_own(browser, view_set):
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    legend = page.evaluate("LEGEND")
+    drawn = page.evaluate("[...document.querySelectorAll('#legend span')].map(s => "
+                          "[s.textContent, s.querySelector('svg > *').dataset.shape, s.querySelector('svg > *')"
+                          ".getAttribute('fill')])")
+    assert drawn == [[i["name"], i["shape"] if i["kind"] == "node" else "line", i["color"]] for i in legend]
+    assert ["CriminalGroup", "diamond", "#d62728"] in drawn
+    events = page.evaluate("NODES.filter(n => INFO.nodes[n.id].type === 'Arrest' || INFO.nodes[n.id].type === "
+                           "'Attack').map(n => [INFO.nodes[n.id].type, n.color, n.label, INFO.nodes[n.id].label])")
+    assert {t for t, *_ in events} == {"Arrest", "Attack"}
+    assert len({c for _, c, *_ in events}) == 2  # one colour per kind of event
+    for kind, _, short, _ in events:  # "Arrest · VRAEM · 2016-10-08", not the headline
+        assert short.startswith(kind) and len(short) <= 60
+    assert errors == []
+    page.close()
+
+
+def _label_count(page, scale):
+    page.evaluate(f"network.moveTo({{scale: {scale}, animation: false}}); network.redraw()")
+    page.wait_for_timeout(150)
+    return page.evaluate("Object.values(network.body.nodes).filter(n => n.labelModule.visible()).length")
+
+
+def test_labels_follow_the_zoom_and_the_layout_is_the_same_at_every_load(browser, view_set):
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    first = page.evaluate("network.getPositions()")
+    total = page.evaluate("nodes.length")
+    far, near = _label_count(page, 0.35), _label_count(page, 2.5)
+    assert 0 < far < near == total
+    page.close()
+    again, _, more_errors = _open(browser, (view_set / "index.html").as_uri())
+    assert again.evaluate("network.getPositions()") == first
+    assert errors == [] and more_errors == []
+    again.close()
+
+
+def test_a_path_view_is_laid_out_as_a_chain(browser, tmp_path, seeds_store):
+    from click.testing import CliRunner
+
+    from kg.cli.commands import cli
+
+    out = tmp_path / "path.html"
+    result = CliRunner().invoke(cli, ["path", "Shining Path", "Peru", "--store", seeds_store.location, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page, _, errors = _open(browser, out.as_uri())
+    positions = page.evaluate("network.getPositions()")
+    labels = page.evaluate("Object.fromEntries(NODES.map(n => [n.id, INFO.nodes[n.id].label]))")
+    xs = {labels[n]: p["x"] for n, p in positions.items()}
+    assert xs["Shining Path"] == min(xs.values()) and xs["Peru"] == max(xs.values()) and len(set(xs.values())) >= 2
+    points = {(round(p["x"]), round(p["y"])) for p in positions.values()}
+    assert len(points) == len(positions)  # no two nodes on top of each other
+    assert errors == []
+    page.close()
+
+
+def test_filters_have_all_and_none_and_dates_leave_no_isolated_node(browser, view_set):
+    page, requests, errors = _open(browser, (view_set / "index.html").as_uri())
+    total = page.evaluate("nodes.length")
+    page.click("#filters summary")
+    page.click("#class-filters button.none")
+    assert page.evaluate("nodes.get({filter: n => !n.hidden}).length") == 0
+    page.click("#class-filters button.all")
+    assert page.evaluate("nodes.get({filter: n => !n.hidden}).length") == total
+    bars = page.locator("#histogram rect")
+    assert bars.count() >= 2
+    bars.first.click()
+    month = bars.first.get_attribute("data-month")
+    assert page.input_value("#date-from") == f"{month}-01"
+    lonely = page.evaluate("""nodes.get({filter: n => !n.hidden}).filter(n =>
+        !EDGES.some(e => (e.from === n.id || e.to === n.id) && !edges.get(e.id).hidden)).length""")
+    assert lonely == 0 and page.evaluate("nodes.get({filter: n => !n.hidden}).length") < total
+    page.click("#all-dates")
+    assert page.evaluate("nodes.get({filter: n => !n.hidden}).length") == total
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_a_screenshot_shows_every_class_of_the_legend(browser, view_set, tmp_path):
+    """Count what the canvas drew: pixels of each class's colour, and the screenshot taken of it."""
+    page, _, errors = _open(browser, (view_set / "index.html").as_uri())
+    page.evaluate("network.fit({animation: false}); network.redraw()")
+    page.wait_for_timeout(200)
+    shot = page.locator("#network").screenshot(path=str(tmp_path / "index.png"))
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+    counts = page.evaluate("""() => {
+        // each class's colour counted on the canvas once one node of that class is in view, so a small node
+        // hidden under a dense fit still counts as drawn when it is drawn
+        const canvas = document.querySelector('#network canvas');
+        const wanted = {};
+        for (const item of LEGEND.filter(i => i.kind === 'node')) {
+            const node = nodes.get().find(n => (n.color && (n.color.background || n.color)) === item.color);
+            if (node) { network.focus(node.id, {scale: 2, animation: false}); }
+            network.redraw();
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            wanted[item.color] = 0;
+            for (let i = 0; i < data.length; i += 4) {
+                const hex = '#' + [0, 1, 2].map(k => data[i + k].toString(16).padStart(2, '0')).join('');
+                if (hex === item.color) wanted[item.color] += 1;
+            }
+        }
+        return wanted;
+    }""")
+    assert counts and all(n > 0 for n in counts.values()), counts
+    assert errors == []
+    page.close()
+
+
+def test_a_node_is_expanded_in_place_from_the_sets_own_data(browser, view_set):
+    import json
+    import re
+
+    page, requests, errors = _open(browser, (view_set / "entity" / "vraem.html").as_uri())
+    drawn = set(page.evaluate("nodes.getIds()"))
+    gains = {}
+    for node, url in page.evaluate("Object.entries(INFO.nodes).filter(([id, i]) => i.expand)"
+                                   ".map(([id, i]) => [id, i.expand])"):
+        script = (view_set / "entity" / url).resolve().read_text(encoding="utf-8")
+        data = json.loads(re.fullmatch(r"kgExpand\((.*)\);\n", script, re.S).group(1))
+        gains[node] = {n["id"] for n in data["nodes"]} - drawn
+    node = next(n for n, new in sorted(gains.items()) if new)
+    page.evaluate(f"showNode({json.dumps(node)})")
+    page.click("#panel button.expand")
+    page.wait_for_function("document.body.dataset.expanded === '1'")
+    assert set(page.evaluate("nodes.getIds()")) == drawn | gains[node]
+    added = sorted(gains[node])[0]
+    page.evaluate(f"showNode({json.dumps(added)})")  # the panels of what came in work as the others
+    assert page.inner_text("#panel h2").strip() and page.locator("#panel a.own-view, #panel li").count() >= 1
+    page.click("#panel button.pin")
+    assert page.evaluate(f"nodes.get({json.dumps(added)}).fixed") is True
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
+def test_a_selection_is_shared_in_the_url_and_saved_as_graphml_png_and_svg(browser, view_set, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    import networkx as nx
+
+    page, requests, errors = _open(browser, (view_set / "index.html").as_uri() + "#select=shining-path,vraem")
+    chosen = sorted(page.evaluate("network.getSelectedNodes()"))
+    assert [c.rsplit("/", 1)[-1] for c in chosen] == ["shining-path", "vraem"]
+    with page.expect_download() as download:
+        page.click("#graphml")
+    path = tmp_path / "selection.graphml"
+    download.value.save_as(path)
+    graph = nx.read_graphml(path)
+    assert sorted(graph.nodes) == chosen and graph.number_of_edges() >= 1
+    assert {d["label"] for _, d in graph.nodes(data=True)} == {"Shining Path", "VRAEM"}
+    page.evaluate("network.unselectAll()")
+    page.click("#share")
+    assert page.evaluate("location.hash") == "#select="
+    with page.expect_download() as download:
+        page.click("#png")
+    download.value.save_as(tmp_path / "view.png")
+    assert (tmp_path / "view.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as download:
+        page.click("#svg")
+    download.value.save_as(tmp_path / "view.svg")
+    svg = ET.parse(tmp_path / "view.svg").getroot()
+    circles = svg.findall("{http://www.w3.org/2000/svg}circle")
+    assert len(circles) == page.evaluate("nodes.get({filter: n => !n.hidden}).length")
+    assert len(svg.findall("{http://www.w3.org/2000/svg}line")) == page.evaluate("edges.length")
+    assert _local(requests) == [] and errors == []
+    page.close()
