@@ -333,6 +333,19 @@ def test_saved_queries_over_http_with_their_variables_bound(endpoint, seed_store
     assert _get(f"{endpoint}/?saved=nothing")[0] == 404
 
 
+def test_a_saved_query_is_paged_over_http_with_links_to_the_next_and_previous_page(endpoint, seed_store):
+    whole = [r["sentence"].value for r in run_query(seed_store, QUERIES["timeline"].text)]
+    status, headers, text = _get(f"{endpoint}/queries/timeline?limit=5&offset=5&format=csv")
+    assert status == 200 and [r["sentence"] for r in csv.DictReader(io.StringIO(text))] == whole[5:10]
+    assert headers["Link"] == ('</queries/timeline?format=csv&limit=5&offset=10>; rel="next", '
+                               '</queries/timeline?format=csv&limit=5&offset=0>; rel="prev"')
+    status, headers, _ = _get(f"{endpoint}/queries/timeline?limit=5")
+    assert status == 200 and headers["Link"] == '</queries/timeline?limit=5&offset=5>; rel="next"'
+    assert "Link" not in _get(f"{endpoint}/queries/timeline")[1]
+    status, _, text = _get(f"{endpoint}/queries/timeline?limit=0")
+    assert status == 400 and text.startswith("limit must be a whole number")
+
+
 def test_the_query_page_opens_a_saved_query_bound_from_its_url(browser, endpoint):
     page = browser.new_page()
     page.goto(f"{endpoint}/?" + urllib.parse.urlencode({"saved": "why", "from": "Shining Path", "to": "VRAEM"}))

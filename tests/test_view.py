@@ -162,6 +162,26 @@ def test_filters_hide_and_show_without_blanking(browser, view_set):
     page.close()
 
 
+def test_the_timeline_page_turns_pages(browser, seeds_store, tmp_path, monkeypatch):
+    import kg.views.sets
+    from kg.views.sets import write_views
+
+    monkeypatch.setattr(kg.views.sets, "TIMELINE_PAGE", 10)
+    write_views(seeds_store, tmp_path)
+    page = browser.new_page()
+    page.goto((tmp_path / "timeline.html").as_uri())
+    shown = "[...document.querySelectorAll('#events tbody tr')].filter(r => !r.hidden).map(r => r.textContent)"
+    total = page.evaluate("document.querySelectorAll('#events tbody tr').length")
+    first = page.evaluate(shown)
+    assert total > 10 and len(first) == 10 and page.is_disabled("#previous")
+    page.click("#next")
+    second = page.evaluate(shown)
+    assert second and not set(first) & set(second) and page.inner_text("#page").startswith("11-")
+    page.click("#previous")
+    assert page.evaluate(shown) == first
+    page.close()
+
+
 def test_node_links_to_its_own_view_and_the_landing_lists_views(browser, view_set):
     page, _, errors = _open(browser, view_set / "index.html")
     assert "Actors and regions" in page.inner_text("#views")

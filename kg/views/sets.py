@@ -32,10 +32,12 @@ from kg.views.render import (
 if TYPE_CHECKING:
     from kg.store.embedded import Store
 
-__all__ = ["write_views", "TIMELINE_EVENTS"]
+__all__ = ["write_views", "TIMELINE_EVENTS", "TIMELINE_PAGE"]
 
 # The set's timeline page lists the most recent events, not all: 10,000 articles report 100,000 events.
 TIMELINE_EVENTS = 5000
+# Events per page of the timeline page (Previous and Next turn them).
+TIMELINE_PAGE = 100
 
 
 def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int | None = None,
@@ -90,7 +92,7 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     cut = "" if len(timeline) == len(events) else \
         f" (the {len(timeline)} most recent of {len(events)}; all of them: kg query --saved timeline)"
     _write(folder / "timeline.html", templates().get_template("timeline.html").render(
-        title="actorgraph: timeline of events" + cut, version=__version__, events=timeline,
+        title="actorgraph: timeline of events" + cut, version=__version__, events=timeline, page_size=TIMELINE_PAGE,
         types=sorted({e["type"] for e in timeline})))
     infos.append(ViewInfo("timeline.html", "Timeline of events" + cut, "timeline", len(timeline), 0))
     if progress:
