@@ -52,10 +52,30 @@ def test_the_data_credits_geonames_lists_the_ambiguous_and_repeats_no_region(coo
     ids = re.findall(r"^  ([a-z0-9-]+):", text.split("\nambiguous:")[0], flags=re.M)
     assert len(ids) == len(set(ids)) == len(coordinates["coordinates"])  # (YAML keeps the last of a repeated key)
     assert not coordinates["ambiguous"].keys() & coordinates["coordinates"].keys()
-    assert {"capital", "central place", "place"} == {p["basis"] for p in coordinates["coordinates"].values()}
+    assert {"capital", "central place", "place", "area"} == {p["basis"] for p in coordinates["coordinates"].values()}
     assert lexicon.coordinates["peru"].lat == str(coordinates["coordinates"]["peru"]["lat"])
-    # areas that are no administrative unit get no invented point
-    assert not any(lexicon.entities[i].type == "GeographicArea" for i in coordinates["coordinates"])
+
+
+def test_an_area_stands_amid_its_members(coordinates, lexicon):
+    """An area that is no administrative unit (VRAEM) takes the mean of its members' points: places inside it,
+    else the subdivisions it spans, never whole countries; each point comes from GeoNames, not from a curator."""
+    points = coordinates["coordinates"]
+    areas = {i: p for i, p in points.items() if lexicon.entities[i].type == "GeographicArea"}
+    assert {"vraem", "catatumbo", "alto-huallaga"} <= areas.keys()
+    for entity_id, point in areas.items():
+        assert point["basis"] == "area" and "geonames" not in point and point["of"], entity_id
+        members = [points[m] for m in point["of"]]
+        assert all(m["basis"] != "area" for m in members)
+        assert all(lexicon.entities[m].type != "Country" for m in point["of"])
+        assert point["lat"] == pytest.approx(sum(m["lat"] for m in members) / len(members), abs=1e-4)
+        assert point["lon"] == pytest.approx(sum(m["lon"] for m in members) / len(members), abs=1e-4)
+    # the VRAEM spans five Peruvian departments; a point of theirs lies in the valleys' part of the Andes
+    assert set(points["vraem"]["of"]) == {"pe-ayacucho", "pe-cusco", "pe-junin", "pe-huancavelica", "pe-apurimac"}
+    assert -14 < points["vraem"]["lat"] < -12 and -75 < points["vraem"]["lon"] < -73
+    # Catatumbo is the municipalities of the gazetteer inside it, not the whole of Norte de Santander
+    assert "co-tibu" in points["catatumbo"]["of"] and "co-norte-de-santander" not in points["catatumbo"]["of"]
+    # an area lying in whole countries only gets none: a mean of capitals says nothing of where it is
+    assert "altiplano" not in points and lexicon.entities["altiplano"].located_in
 
 
 def test_a_seed_articles_regions_have_schema_geo(seed_store, lexicon):
@@ -105,9 +125,9 @@ def test_the_map_draws_every_placed_region_offline(browser, seeds_map, seeds_sto
     assert page.locator("#map circle.region").count() == stats["drawn"]
     assert page.locator("#map path.country").count() > 80
     assert page.locator("#panel .unplaced li").count() == stats["unplaced"]
-    assert "VRAEM" in page.inner_text("#panel .unplaced")  # no point for an area no dataset gives
+    assert "Mocorón" in page.inner_text("#panel .unplaced")  # a village GeoNames' populated places lack
     drawn = {page.locator("#map circle.region").nth(i).get_attribute("data-id") for i in range(stats["drawn"])}
-    assert f"{KGR}mx-sonora" in drawn
+    assert {f"{KGR}mx-sonora", f"{KGR}vraem", f"{KGR}catatumbo"} <= drawn  # areas stand amid their members
     assert errors == [] and [r for r in requests if not r.startswith("file:")] == []
     page.close()
 
@@ -119,8 +139,10 @@ def test_clicking_a_region_shows_its_actors_and_sentences(browser, seeds_map):
     assert panel.startswith("Sonora") and "Sinaloa Cartel" in panel and "operatesIn" in panel
     assert page.locator("#panel .evidence blockquote mark").count() >= 1
     assert "2024-08-09" in page.inner_text("#panel .evidence .headline")
-    page.click("#panel .unplaced button:text('VRAEM')")
-    assert "Shining Path" in page.inner_text("#panel") and errors == []
+    page.dispatch_event(f"#map circle.region[data-id='{KGR}vraem']", "click")  # (Ayacucho's lies on its middle)
+    assert page.inner_text("#panel").startswith("VRAEM") and "Shining Path" in page.inner_text("#panel")
+    page.click("#panel .unplaced button:text('Mocorón')")
+    assert page.inner_text("#panel").startswith("Mocorón") and errors == []
     page.close()
 
 
@@ -180,7 +202,7 @@ def test_kg_view_map_writes_the_map(seeds_store, tmp_path):
 
 
 def test_region_points_reads_only_what_the_store_holds(seeds_store):
-    points = region_points(seeds_store, [f"{KGR}mx-sonora", f"{KGR}vraem", f"{KGR}no-such-place"])
+    points = region_points(seeds_store, [f"{KGR}mx-sonora", f"{KGR}hn-mocoron", f"{KGR}no-such-place"])
     assert set(points) == {f"{KGR}mx-sonora"}
 
 
