@@ -163,9 +163,9 @@ def coordinates(lexicon: Lexicon) -> tuple[dict[str, dict], dict[str, list[str]]
     located = dict(points)  # (an area's point is of places and divisions, never of another area's mean)
     for entity_id, entity in sorted(lexicon.entities.items()):
         if entity.type == "GeographicArea" and entity_id not in points and entity_id not in ambiguous:
-            found = area_point(lexicon, entity_id, located)
-            if found:
-                points[entity_id] = found
+            point = area_point(lexicon, entity_id, located)
+            if point:
+                points[entity_id] = point
     missing = sorted(i for i, e in lexicon.entities.items()
                      if e.type in ("Country", "AdministrativeArea", "GeographicArea") and i not in points
                      and i not in ambiguous)
