@@ -213,6 +213,9 @@ def test_views_not_written_are_drawn_from_the_store(endpoint):
     assert '"view": "vraem.html"' in text and 'src="../lib/vis-network.min.js"' in text
     status, headers, script = _get(f"{endpoint}/views/lib/vis-network.min.js")
     assert status == 200 and headers["Content-Type"] == "text/javascript" and "vis" in script
+    assert 'src="../lib/view.js"' in text  # the views' own script, served as a set's lib/ holds it
+    status, headers, script = _get(f"{endpoint}/views/lib/view.js")
+    assert status == 200 and headers["Content-Type"] == "text/javascript" and "window.kgExpand" in script
     status, _, text = _get(f"{endpoint}/views/article/000_6bef111ac725a0fa.html")
     assert status == 200 and "<title>actorgraph: Peru Renews Military Operations in VRAEM Coca Hub" in text
     assert '"view": "../entity/shining-path.html"' in text

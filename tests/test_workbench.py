@@ -139,7 +139,9 @@ def test_find_says_when_nothing_matches(browser, view_set):
 
 def test_the_legend_draws_each_class_in_its_shape_and_events_have_colours_of_their_own(browser, view_set):
     page, _, errors = _open(browser, (view_set / "index.html").as_uri())
-    legend = page.evaluate("LEGEND")
+    legend = page.evaluate("legendItems()")
+    assert [i["name"] for i in legend if i["kind"] == "node"] == sorted(page.evaluate(
+        "[...new Set(NODES.map(n => INFO.nodes[n.id].type))]"))
     drawn = page.evaluate("[...document.querySelectorAll('#legend span')].map(s => "
                           "[s.textContent, s.querySelector('svg > *').dataset.shape, s.querySelector('svg > *')"
                           ".getAttribute('fill')])")
@@ -227,7 +229,7 @@ def test_a_screenshot_shows_every_class_of_the_legend(browser, view_set, tmp_pat
         // hidden under a dense fit still counts as drawn when it is drawn
         const canvas = document.querySelector('#network canvas');
         const wanted = {};
-        for (const item of LEGEND.filter(i => i.kind === 'node')) {
+        for (const item of legendItems().filter(i => i.kind === 'node')) {
             const node = nodes.get().find(n => (n.color && (n.color.background || n.color)) === item.color);
             if (node) { network.focus(node.id, {scale: 2, animation: false}); }
             network.redraw();
@@ -271,6 +273,51 @@ def test_a_node_is_expanded_in_place_from_the_sets_own_data(browser, view_set):
     page.close()
 
 
+def _legend_and_filters(page):
+    return page.evaluate("""[[...document.querySelectorAll('#legend span')].map(s => s.textContent),
+        [...document.querySelectorAll('#class-filters input, #predicate-filters input')].map(i => i.value)]""")
+
+
+def test_the_legend_and_the_filters_follow_a_node_expanded_in_place(browser, view_set):
+    """Expanding brings classes and relations the page had none of: the legend draws them, the filters list
+    them (with the boxes unticked before still unticked) and hide what comes in."""
+    import json
+    import re
+
+    page, requests, errors = _open(browser, (view_set / "entity" / "vraem.html").as_uri())
+    legend, boxes = _legend_and_filters(page)
+    assert sorted(legend) == sorted(boxes)
+    drawn = page.evaluate("Object.fromEntries(NODES.map(n => [n.id, INFO.nodes[n.id].type]))")
+    richest, new_classes = None, set()
+    for node, url in page.evaluate("Object.entries(INFO.nodes).filter(([id, i]) => i.expand)"
+                                   ".map(([id, i]) => [id, i.expand])"):
+        script = (view_set / "entity" / url).resolve().read_text(encoding="utf-8")
+        data = json.loads(re.fullmatch(r"kgExpand\((.*)\);\n", script, re.S).group(1))
+        types = {data["info"]["nodes"][n["id"]]["type"] for n in data["nodes"]} - set(drawn.values())
+        if len(types) > len(new_classes):
+            richest, new_classes = node, types
+    assert richest and new_classes, "no expansion here brings a class of its own"
+    kept = sorted(set(drawn.values()))[0]
+    page.click("#filters summary")
+    page.uncheck(f"#class-filters input[value='{kept}']")
+    page.evaluate(f"showNode({json.dumps(richest)})")
+    page.click("#panel button.expand")
+    page.wait_for_function("document.body.dataset.expanded === '1'")
+    legend, boxes = _legend_and_filters(page)
+    assert new_classes <= set(legend) and new_classes <= set(boxes) and sorted(legend) == sorted(boxes)
+    assert page.is_checked(f"#class-filters input[value='{kept}']") is False
+    fresh = sorted(new_classes)[0]
+    assert page.evaluate(f"nodes.get({{filter: n => INFO.nodes[n.id].type === {json.dumps(fresh)} && !n.hidden}})"
+                         ".length") >= 1
+    page.uncheck(f"#class-filters input[value='{fresh}']")
+    assert page.evaluate(f"nodes.get({{filter: n => INFO.nodes[n.id].type === {json.dumps(fresh)} && !n.hidden}})"
+                         ".length") == 0
+    shapes = page.evaluate("[...document.querySelectorAll('#legend span.node svg > *')].map(p => p.dataset.shape)")
+    assert len(shapes) == len(legend) - len(page.evaluate("legendItems().filter(i => i.kind === 'edge')"))
+    assert _local(requests) == [] and errors == []
+    page.close()
+
+
 def test_a_selection_is_shared_in_the_url_and_saved_as_graphml_png_and_svg(browser, view_set, tmp_path):
     import xml.etree.ElementTree as ET
 
@@ -297,8 +344,15 @@ def test_a_selection_is_shared_in_the_url_and_saved_as_graphml_png_and_svg(brows
         page.click("#svg")
     download.value.save_as(tmp_path / "view.svg")
     svg = ET.parse(tmp_path / "view.svg").getroot()
-    circles = svg.findall("{http://www.w3.org/2000/svg}circle")
-    assert len(circles) == page.evaluate("nodes.get({filter: n => !n.hidden}).length")
+    drawn = {e.get("data-id"): (e.tag.split("}")[1], e.get("data-shape"), e.get("fill"))
+             for e in svg if e.get("data-id")}
+    # each node in the shape and colour the canvas draws it with (styles.yaml): squares, diamonds, stars...
+    expected = page.evaluate("Object.fromEntries(nodes.get({filter: n => !n.hidden}).map(n => "
+                             "[n.id, [network.body.nodes[n.id].options.shape, n.color]]))")
+    assert {i: (shape, color) for i, (_, shape, color) in drawn.items()} == {i: tuple(v) for i, v in expected.items()}
+    tags = {shape: tag for tag, shape, _ in drawn.values()}
+    assert tags["square"] == "rect" and tags["diamond"] == "polygon" and tags["star"] == "polygon"
+    assert tags.get("dot", "circle") == "circle" and len(set(tags)) >= 4
     assert len(svg.findall("{http://www.w3.org/2000/svg}line")) == page.evaluate("edges.length")
     assert _local(requests) == [] and errors == []
     page.close()
