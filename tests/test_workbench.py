@@ -8,6 +8,7 @@ from conftest import SEED, hostile_seed
 
 from kg.network.articles import marked_paragraphs, read_article_text
 from kg.pipeline.builder import build
+from kg.rdf.quads import article_iri
 from kg.store.embedded import Store
 from kg.views.render import write_view
 
@@ -43,6 +44,9 @@ def test_sentences_are_marked_at_their_offsets():
     assert marked_paragraphs(text, {6: "One two.", 15: "Three four.\nFive.", 90: "Not there."}) == [
         [["Head", ""]], [["One two.", "s6"], [" ", ""], ["Three four.", "s15"]], [["Five.", "s15"]]]
     assert marked_paragraphs("A b. A b.", {99: "A b."}) == [[["A b.", "s99"], [" A b.", ""]]]
+    # with the paragraphs the reader found, only they are shown: the "Head" line is left out
+    assert marked_paragraphs(text, {6: "One two.", 15: "Three four.\nFive."}, ((6, 26, "body"), (27, 32, "analysis"))) \
+        == [[["One two.", "s6"], [" ", ""], ["Three four.", "s15"]], [["Five.", "s15"]]]
 
 
 def test_the_reader_page_shows_the_text_with_every_fact_marked(browser, view_set, seeds_store):
@@ -55,6 +59,20 @@ def test_the_reader_page_shows_the_text_with_every_fact_marked(browser, view_set
     for anchor, piece in marks:  # each mark stands where its offset says
         start = int(anchor[1:])
         assert text[start:start + len(piece)] == piece
+    # the article as it stands, not the page around it: title, byline, body and analysis, no nav or footer
+    shown = reader.inner_text()
+    assert "Coca · 2016-10-11 · by Tristan Clavel · InSight Crime" in reader.locator(".byline").inner_text()
+    assert "HomeNewsBrief" not in shown and "THE ORGANIZATION" not in shown and "Was this content" not in shown
+    assert page.locator("#reader p").count() == len(read_article_text(seeds_store, ARTICLE).paragraphs) >= 3
+    assert page.locator("#reader h3.section").all_inner_texts() == ["BODY", "ANALYSIS"]
+    sentences = {row["s"].value for row in seeds_store.query(
+        f"SELECT ?s WHERE {{ GRAPH ?g {{ ?x prov:wasDerivedFrom {article_iri(ARTICLE)} ; kg:evidence ?s }} }}")}
+    anchored = page.evaluate("[...document.querySelectorAll('mark.fact')].map(m => m.dataset.anchor)")
+    marked = {}
+    for anchor, piece in marks:
+        marked[anchor] = marked.get(anchor, "") + piece
+    assert len(sentences) >= 5 and len(set(anchored)) >= len(sentences)  # every fact's sentence has its mark
+    assert all(any(s.replace("\n", "") == m.replace("\n", "") for m in marked.values()) for s in sentences)
     page.locator("mark.fact").first.click()
     assert page.evaluate("network.getSelectedEdges().length") > 0 and "rule " in page.inner_text("#panel")
     link = page.locator("#panel a.in-article").first.get_attribute("href")

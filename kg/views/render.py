@@ -237,7 +237,9 @@ def _page(graph: nx.MultiDiGraph, title: str, views: list[ViewInfo] | None, lib:
                "edges": {"smooth": False, "font": {"size": 10, "align": "middle"}}}
     reader = None if article is None else {
         "headline": article.headline, "date": article.date, "outlet": article.publisher, "url": article.url,
-        "id": article.id, "paragraphs": marked_paragraphs(article.text, sentences), "edges": stated_at}
+        "id": article.id, "author": article.author, "topic": article.topic, "edges": stated_at,
+        "paragraphs": marked_paragraphs(article.text, sentences, article.paragraphs),
+        "sections": [section for *_, section in article.paragraphs]}
     listing = [{"path": v.path, "title": v.title, "kind": v.kind, "nodes": v.nodes, "edges": v.edges}
                for v in views or []]
     return templates().get_template("view.html").render(

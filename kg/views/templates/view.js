@@ -457,7 +457,8 @@ if (READER) {
   const box = document.getElementById("reader");
   box.hidden = false;
   box.appendChild(el("h2", READER.headline || READER.id, "headline"));
-  const meta = el("div", [READER.date, READER.outlet, READER.id].filter(Boolean).join(" · "), "meta");
+  const byline = [READER.topic, READER.date, READER.author && `by ${READER.author}`, READER.outlet, READER.id];
+  const meta = el("div", byline.filter(Boolean).join(" · "), "meta byline");
   if (/^https?:\/\//.test(READER.url)) {
     const a = el("a", "Open the original", "original");
     a.href = READER.url; a.rel = "noopener noreferrer"; a.target = "_blank";
@@ -465,8 +466,16 @@ if (READER) {
     meta.appendChild(a);
   }
   box.appendChild(meta);
-  for (const paragraph of READER.paragraphs) {
+  // the body and analysis paragraphs where the reader found them (no navigation or footer lines), each
+  // section under its name when the article has more than one
+  const named = new Set(READER.sections).size > 1;
+  READER.paragraphs.forEach((paragraph, i) => {
+    const section = READER.sections[i];
+    if (named && section !== READER.sections[i - 1]) {
+      box.appendChild(el("h3", section[0].toUpperCase() + section.slice(1), "section"));
+    }
     const p = box.appendChild(el("p"));
+    p.dataset.section = section || "body";
     for (const [text, anchor] of paragraph) {
       if (!anchor) { p.appendChild(document.createTextNode(text)); continue; }
       const m = el("mark", text, "fact");
@@ -481,7 +490,7 @@ if (READER) {
       });
       p.appendChild(m);
     }
-  }
+  });
   window.addEventListener("hashchange", showPlace);
   showPlace();
 }
