@@ -9,7 +9,6 @@ import json
 import logging
 import socket
 import struct
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -17,12 +16,13 @@ import urllib.request
 
 import pytest
 from click.testing import CliRunner
+from conftest import serving
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.cli.commands import cli
 from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
-from kg.serve.app import ServerConfig, make_server
+from kg.serve.app import ServerConfig
 from kg.serve.cache import Kept
 from kg.serve.pool import QueryPool
 
@@ -35,14 +35,9 @@ QUERIES = saved_queries(ontology_dir())
 def endpoint(seed_store, tmp_path_factory):
     views = tmp_path_factory.mktemp("served-views")
     (views / "index.html").write_text("<html><title>views</title></html>", encoding="utf-8")
-    server = make_server(ServerConfig(store=seed_store.location, port=0, timeout=1.5, max_rows=3, workers=2,
-                                      views=str(views)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.pool.close()
-    server.server_close()
+    with serving(ServerConfig(store=seed_store.location, port=0, timeout=1.5, max_rows=3, workers=2,
+                              views=str(views))) as url:
+        yield url
 
 
 def _client(endpoint, fmt):
