@@ -231,7 +231,7 @@ function applyFilters() {
 function checkbox(container, name, set) {
   const label = el("label");
   const box = el("input");
-  box.type = "checkbox"; box.checked = true; box.value = name;
+  box.type = "checkbox"; box.checked = !set.has(name); box.value = name;
   box.addEventListener("change", () => { box.checked ? set.delete(name) : set.add(name); applyFilters(); });
   label.appendChild(box); label.appendChild(document.createTextNode(" " + name));
   container.appendChild(label);
@@ -252,10 +252,7 @@ function drawFilters() {
       });
       container.appendChild(button);
     }
-    for (const item of items.filter(i => i.kind === kind)) {
-      checkbox(container, item.name, set);
-      container.lastChild.querySelector("input").checked = !set.has(item.name);
-    }
+    for (const item of items.filter(i => i.kind === kind)) checkbox(container, item.name, set);
   }
 }
 drawLegend();
