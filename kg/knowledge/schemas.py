@@ -413,8 +413,9 @@ class StylesFile(CuratedFile):
 class GeoPointSpec(Strict):
     lat: Annotated[float, Field(ge=-90, le=90)]
     lon: Annotated[float, Field(ge=-180, le=180)]
-    geonames: Annotated[int, Field(gt=0)]
-    basis: Literal["capital", "central place", "place"]
+    geonames: Annotated[int, Field(gt=0)] | None = None  # the GeoNames feature whose point it is (an area has none)
+    basis: Literal["capital", "central place", "place", "area"]
+    of: list[Slug] = []  # an area's: the regions whose points it is the mean of
 
 
 class CoordinatesFile(CuratedFile):

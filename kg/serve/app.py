@@ -45,7 +45,7 @@ from kg.serve.pool import Busy, QueryPool
 from kg.serve.saved import bound, catalogue, pages, pairs
 from kg.store.embedded import check_readable, generation
 from kg.store.sparql_text import read_query_text
-from kg.views.pages import VIS_FILES, vis_library
+from kg.views.pages import LIB_FILES, library_file
 
 __all__ = ["ServerConfig", "make_server", "serve"]
 
@@ -303,8 +303,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, written.read_bytes(), _KINDS.get(written.suffix, "application/octet-stream"))
         if relative in ("", "index.html"):
             return self._send(200, self.server.views_page, HTML)
-        if relative.startswith("lib/") and relative[4:] in VIS_FILES:
-            return self._send(200, (vis_library() / relative[4:]).read_bytes(), _KINDS[Path(relative).suffix])
+        if relative.startswith("lib/") and relative[4:] in LIB_FILES:
+            return self._send(200, library_file(relative[4:]), _KINDS[Path(relative).suffix])
         if relative == "find":
             return self._find(params)
         if relative == "map.html":
