@@ -292,6 +292,7 @@ class DatesFile(CuratedFile):
     start_cues: Words = []
     end_cues: Words = []
     future_tolerance_days: Count = 31
+    duration_units: dict[Text, Count] = {}
 
     @model_validator(mode="after")
     def _whole_calendar(self) -> DatesFile:
@@ -443,12 +444,14 @@ class SyntaxArgument(Strict):
     paths: Annotated[Words, Field(min_length=1)]
     classes: Annotated[list[ClassName], Field(min_length=1)]
     coordinated: bool = True
+    unnamed: Words = []
 
 
 class SyntaxImplied(Strict):
     fact: Text
-    subject: RoleName
+    subject: RoleName | list[RoleName]  # a list: the first of these roles that holds one of `classes`
     object: RoleName
+    classes: list[ClassName] = []
 
 
 class SyntaxExample(Strict):
@@ -503,6 +506,11 @@ class GrammarFile(CuratedFile):
     group_pronouns: Words
     auxiliaries: Words
     date_words: Words
+    temporal_prepositions: Words = []
+    relative_time_words: Words = []
+    scene_adverbs: Words = []
+    passive_auxiliaries: Words = []
+    subject_fillers: Words = []
     name_heads: dict[ClassName, Words]
 
 
