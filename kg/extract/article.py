@@ -37,7 +37,7 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         people[sentence.index] = find_people(sentence.text, lexicon.people)
         names[sentence.index] = find_names(sentence.text, lexicon.name_rules, lexicon.people.not_names)
     mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
-    parsed = parse_sentences(sentences, mentions, lexicon.syntax)
+    parsed = parse_sentences(sentences, mentions, lexicon.syntax, lexicon.dates)
     add_named_entities(parsed, mentions, entities, lexicon)
     result = Extraction(article=article, entities=dict(entities), mentions=mentions, sentences=len(sentences),
                         parsed=len(parsed))

@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.extract.events import as_actor
 from kg.extract.parse import candidates, needs_parse, parse
-from kg.knowledge.dates import find_dates
+from kg.knowledge.dates import DateRules, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import slug
@@ -41,14 +41,16 @@ class ParsedSentence:
         return next((m for m in self.mentions if m.start <= start < m.end), None)
 
 
-def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: SyntaxRules) -> list[ParsedSentence]:
-    """Parse the sentences the gate lets through, all in one batch."""
+def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: SyntaxRules,
+                    dates: DateRules | None = None) -> list[ParsedSentence]:
+    """Parse the sentences the gate lets through, all in one batch (`dates`: no NER for a month's name)."""
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     chosen, ner = [], []
     for s in sentences:
-        count, new_names = candidates(s, [(m.start, m.end) for m in by_sentence.get(s.index, ())])
+        count, new_names = candidates(s, [(m.start, m.end) for m in by_sentence.get(s.index, ())],
+                                      dates.pattern() if dates else None)
         if needs_parse(s, count, rules.triggers):
             chosen.append(s)
             ner.append(new_names)
@@ -303,9 +305,18 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
     return None
 
 
-def _triggers(rule: SyntaxRule, doc) -> list:
+def _by_lemma(doc) -> dict[str, list]:
+    """A Doc's tokens by lower-case lemma, in text order: each rule looks up its trigger's lemmas, not every token."""
+    out: dict[str, list] = {}
+    for tok in doc:
+        out.setdefault(tok.lemma_.lower(), []).append(tok)
+    return out
+
+
+def _triggers(rule: SyntaxRule, by_lemma: dict[str, list]) -> list:
     t = rule.trigger
-    return [tok for tok in doc if tok.lemma_.lower() in t.lemmas and (not t.pos or tok.pos_ in t.pos)
+    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())]
+    return [tok for tok in sorted(found, key=lambda tok: tok.i) if (not t.pos or tok.pos_ in t.pos)
             and (not t.deps or tok.dep_ in t.deps) and all(_follow(tok, path) for path in t.with_paths)
             and not any(_follow(tok, path) for path in t.without_paths)]
 
@@ -322,8 +333,9 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
     for ps in parsed:
         ps.entities = entities
         dates = None
+        by_lemma = _by_lemma(ps.doc)
         for rule in rules:
-            for trigger in _triggers(rule, ps.doc):
+            for trigger in _triggers(rule, by_lemma):
                 vetoed = _vetoed(rule, trigger, rules)
                 if rule.event and (vetoed or _reads_target(rule, trigger)):
                     seen.add((rule.event, ps.sentence.index))

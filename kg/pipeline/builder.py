@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode
 
 from kg.errors import InvalidArticle, KgError
 from kg.extract.article import extract
+from kg.extract.parse import ModelMissing, load_model
 from kg.knowledge.lexicon import Lexicon, load_lexicon
 from kg.model import Extraction
 from kg.pipeline.gazetteer import GazetteerGraph
@@ -157,9 +158,16 @@ def _die_with_parent() -> None:
 
 
 def _worker_init(root: str) -> None:
+    """One lexicon and one spaCy model per worker process, loaded once, before its first article; its parse
+    cache (kg.extract.parse) then serves every article the worker extracts in this build."""
     global _WORKER_LEXICON  # noqa: PLW0603 (one lexicon per worker process, loaded once)
     _die_with_parent()
     _WORKER_LEXICON = load_lexicon(root)
+    try:
+        load_model()
+    except ModelMissing:
+        pass  # reported by each article's extraction, as in a build without workers (a failed initializer would
+        # break the pool with no message)
 
 
 def _worker(path: str, article_id: str) -> _Done:
