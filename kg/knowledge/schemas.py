@@ -494,6 +494,9 @@ class GrammarFile(CuratedFile):
     group_pronouns: Words
     auxiliaries: Words
     date_words: Words
+    belonging_prepositions: Words
+    reporting_verbs: Words
+    restatement_words: Words
     name_heads: dict[ClassName, Words]
 
 

@@ -25,7 +25,7 @@ _GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_mark
                   "conjunctions", "auxiliaries", "date_words", "not_person_openers", "person_pronouns",
                   "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns",
                   "negative_subjects", "past_modifiers",
-                  "negative_adverbs")
+                  "negative_adverbs", "belonging_prepositions", "reporting_verbs", "restatement_words")
 
 
 @dataclass(frozen=True)
