@@ -624,3 +624,10 @@ def test_stories_start_at_headings_and_sentences_at_any_capital(lexicon):
     assert [s.text for s in sentences] == ["Ecuador Moves Gang Bosses", "The move came at dawn.",
                                            "Škaljari clan members fled.", "A Second Story", "It ended."]
     assert list(stories(sentences).values()) == [0, 0, 0, 1, 1]
+
+
+def test_a_faction_with_a_name_nobody_typed_is_not_the_group_that_modifies_it(lexicon, tmp_path):
+    sentence = 'Police arrested a leader of the Gulf Clan faction "los Zorros" in Montería.'
+    records = _records_with(lexicon, tmp_path, sentence)
+    arrests = _events_in(records, sentence, "Arrest")
+    assert arrests and all("Clan del Golfo" not in targets for targets, _ in arrests)
