@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
+from kg.extract.names import find_names
 from kg.extract.report import extraction_records
 from kg.extract.sentences import split_sentences, stories
+from kg.knowledge.lexicon import default_lexicon
+from kg.knowledge.literals import LiteralGate
 from kg.model import Article, Paragraph
 from kg.pipeline.builder import build, extract_file
 from kg.store.embedded import Store
@@ -631,3 +634,16 @@ def test_a_faction_with_a_name_nobody_typed_is_not_the_group_that_modifies_it(le
     records = _records_with(lexicon, tmp_path, sentence)
     arrests = _events_in(records, sentence, "Arrest")
     assert arrests and all("Clan del Golfo" not in targets for targets, _ in arrests)
+
+
+_NAME_RULES = default_lexicon().name_rules.rules
+
+
+@pytest.mark.parametrize("rule", _NAME_RULES, ids=[r.id for r in _NAME_RULES])
+def test_name_rules_give_their_examples_and_not_their_counter_examples(lexicon, rule):
+    """Each rule of patterns/names.yaml, run alone on the sentences it carries."""
+    alone = LiteralGate([rule], lambda r: r.regex)
+    for text, name in rule.examples:
+        assert name in [c.label for c in find_names(text, alone, lexicon.people.not_names)], text
+    for text in rule.counter_examples:
+        assert find_names(text, alone, lexicon.people.not_names) == [], text
