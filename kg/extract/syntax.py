@@ -168,7 +168,8 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         node = token.head
         while node.dep_ in ("ccomp", "xcomp", "conj") and node.head.i != node.i:
             node = node.head  # "X, who authorities say is the head of": up to the relative clause
-        if node.dep_ == "relcl" and ps.at(node.head):
+        plural_for_one = token.head.tag_ == "VBP" and node.head.tag_ in ("NNP", "NN")  # "the sons of X who lead"
+        if node.dep_ == "relcl" and ps.at(node.head) and not plural_for_one:
             return ps.at(node.head), f" (relative pronoun '{token.text}' of '{node.head.text}')"
     if token.lemma_.lower() in rules.heads or token.lemma_.lower() in rules.grammar["member_nouns"]:
         for child in token.children:  # "a group called Los Cambichos", "a gang known as Bagdad"
@@ -303,7 +304,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
 def _triggers(rule: SyntaxRule, doc) -> list:
     t = rule.trigger
     return [tok for tok in doc if tok.lemma_.lower() in t.lemmas and (not t.pos or tok.pos_ in t.pos)
-            and (not t.deps or tok.dep_ in t.deps) and all(_follow(tok, path) for path in t.with_paths)]
+            and (not t.deps or tok.dep_ in t.deps) and all(_follow(tok, path) for path in t.with_paths)
+            and not any(_follow(tok, path) for path in t.without_paths)]
 
 
 def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict[str, Entity], lexicon,

@@ -436,6 +436,7 @@ class SyntaxTrigger(Strict):
     pos: Words = []
     dep: Words = []
     with_: Words = Field([], alias="with")
+    without: Words = []
 
 
 class SyntaxArgument(Strict):

@@ -53,6 +53,7 @@ class Trigger:
     deps: frozenset[str]
     words: frozenset[str]  # the lemmas' surface words for the parse gate (lower case, inflections included)
     with_paths: tuple[tuple[Step, ...], ...] = ()  # paths that must reach a token ("take" + prep[into]/pobj[custody])
+    without_paths: tuple[tuple[Step, ...], ...] = ()  # paths that must reach none ("A and B fought", no object)
 
 
 @dataclass(frozen=True)
@@ -182,9 +183,11 @@ def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
         if not t.get("lemma"):
             raise InvalidLexicon(f"{where}: the trigger needs 'lemma'")
         lemmas = frozenset(str(x).lower() for x in t["lemma"])
+        paths = {key: tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get(key) or ())
+                 for key in ("with", "without")}
         trigger = Trigger(lemmas, frozenset(t.get("pos") or ()), frozenset(t.get("dep") or ()),
                           _words(lemmas) | frozenset(w for x in lemmas for w in _IRREGULAR.get(x, ())),
-                          tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get("with") or ()))
+                          paths["with"], paths["without"])
         triggers.update(trigger.words)
         arguments = {name: _argument(arg, ontology, f"{where}, {name}")
                      for name, arg in (spec.get("args") or {}).items()}
