@@ -12,8 +12,10 @@ from conftest import SEED
 
 from kg.extract.names import find_names
 from kg.extract.report import extraction_records
+from kg.extract.sentences import split_sentences, stories
 from kg.knowledge.lexicon import default_lexicon
 from kg.knowledge.literals import LiteralGate
+from kg.model import Article, Paragraph
 from kg.pipeline.builder import build, extract_file
 from kg.store.embedded import Store
 
@@ -549,6 +551,90 @@ def test_an_arrest_by_a_countrys_police_in_a_small_article(article, lexicon):
     (arrest,) = [e for e in extraction.events if e.type == "Arrest"]
     assert (arrest.agents, arrest.targets, arrest.places, arrest.date) == \
         (("cl-carabineros",), ("tren-de-aragua",), ("cl-santiago",), "2024-02-27")
+
+
+
+def _seed_with(folder: Path, sentences: str) -> Path:
+    """The seed with `sentences` put at the start of one of its paragraphs (see `_records_with`)."""
+    anchor = "The VRAEM region had been under a state of emergency"
+    article = folder / "seed-and-more.txt"
+    article.write_text(SEED.read_text(encoding="utf-8").replace(anchor, sentences + " " + anchor), encoding="utf-8")
+    return article
+
+
+def _resolved(extraction, sentences: str) -> dict[str, tuple[str, str | None]]:
+    """Each resolved mention (not a plain name) inside `sentences`: its text to its entity's label and the note."""
+    start = extraction.article.text.find(sentences)
+    return {m.text: (extraction.entities[m.entity].label, m.resolution) for m in extraction.mentions
+            if start <= m.start < start + len(sentences) and m.how in ("generic", "anaphor")}
+
+
+def test_a_description_naming_a_group_the_gazetteer_lacks_refers_to_no_older_group(lexicon, tmp_path):
+    # "the criminal group 'los Zorros'" names its own referent (a name rule may find it, or none): not the Gulf
+    # Clan, and no later "the group" past that name reaches back to the Gulf Clan either
+    sentences = ('The Gulf Clan lost ground in Córdoba last year. Prosecutors say Pedro Gómez Ruiz is the head of '
+                 'the criminal group "los Zorros", which broke away. The group now sells cocaine in Montería.')
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert not [label for label, _ in _resolved(extraction, sentences).values() if label == "Clan del Golfo"]
+    assert not [f for f in extraction.facts if f.object == "clan-del-golfo" or f.subject == "clan-del-golfo"
+                and f.predicate != "locatedIn"]
+
+
+def test_a_description_followed_by_a_known_name_is_that_name(lexicon, tmp_path):
+    sentences = "Shining Path fighters attacked a patrol in Ayacucho. Days later the criminal group Los Choneros " \
+                "took over a prison in Guayaquil."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert [m.resolution for m in extraction.mentions if m.text.startswith("the criminal group")] == \
+        ["'the criminal group' refers to Los Choneros, the name right after it"]
+
+
+def test_a_generic_word_is_of_the_country_its_clause_places_it_in(lexicon, tmp_path):
+    # the seed is about Peru: a place in the generic word's own clause decides; one in a reported clause, or past
+    # the comma closing the subordinate clause the word is in, does not
+    placed = "In Guayaquil, police arrested Wilmer Chavarría on Monday."
+    reported = "Authorities said Los Lobos operate in Colombia."
+    subordinate = "Unless authorities act, arrests alone will change little in Guayaquil."
+    extraction = extract_file(_seed_with(tmp_path, f"{placed} {reported} {subordinate}"), lexicon)
+    assert _resolved(extraction, placed) == {"police": (
+        "National Police of Ecuador", "'police' read as National Police of Ecuador: its clause puts it in Guayaquil "
+                                      "(EC)")}
+    assert _resolved(extraction, reported)["Authorities"][0] == "Government of Peru"
+    assert _resolved(extraction, subordinate)["authorities"][0] == "Government of Peru"
+
+
+def test_a_newsletters_stories_do_not_lend_each_other_a_country(lexicon, tmp_path):
+    # the Ecuador story names its country more often; the Honduras story's police are still Honduras's
+    newsletter = tmp_path / "newsletter.txt"
+    newsletter.write_text(
+        "Weekly Crime Roundup\n\nEcuador Moves Gang Bosses\n\n"
+        "Ecuador's government moved the leaders of Los Lobos to a prison in Guayaquil. Ecuador has seen a wave of "
+        "prison massacres, and Quito wants the bosses isolated.\n\n"
+        "Honduras Extends Its Emergency\n\n"
+        "Honduras extended its state of emergency. Police arrested 40 members of Barrio 18 in the first week.\n",
+        encoding="utf-8")
+    extraction = extract_file(newsletter, lexicon)
+    assert _resolved(extraction, "Police arrested 40") == {"Police": (
+        "National Police of Honduras", "'Police' read as National Police of Honduras: the story is about HN")}
+
+
+def test_stories_start_at_headings_and_sentences_at_any_capital(lexicon):
+    text = "Ecuador Moves Gang Bosses\nThe move came at dawn. Škaljari clan members fled.\nA Second Story\nIt ended."
+    paragraphs, at = [], 0
+    for line in text.split("\n"):
+        paragraphs.append(Paragraph(at, at + len(line), "body"))
+        at += len(line) + 1
+    article = Article(id="a", source="a.txt", text=text, paragraphs=tuple(paragraphs), headline="Roundup")
+    sentences = split_sentences(article, lexicon.layout.abbreviations)
+    assert [s.text for s in sentences] == ["Ecuador Moves Gang Bosses", "The move came at dawn.",
+                                           "Škaljari clan members fled.", "A Second Story", "It ended."]
+    assert list(stories(sentences).values()) == [0, 0, 0, 1, 1]
+
+
+def test_a_faction_with_a_name_nobody_typed_is_not_the_group_that_modifies_it(lexicon, tmp_path):
+    sentence = 'Police arrested a leader of the Gulf Clan faction "los Zorros" in Montería.'
+    records = _records_with(lexicon, tmp_path, sentence)
+    arrests = _events_in(records, sentence, "Arrest")
+    assert arrests and all("Clan del Golfo" not in targets for targets, _ in arrests)
 
 
 _NAME_RULES = default_lexicon().name_rules.rules

@@ -37,6 +37,13 @@ def test_every_emitted_class_and_predicate_is_declared(seed_store, lexicon):
     assert {p[len(KG):] for p in used_predicates} <= lexicon.ontology.properties
 
 
+def test_a_countrys_body_goes_by_its_generic_words_after_each_demonym(lexicon):
+    # the gazetteer writes "Salvadoran police"; "Salvadorean police" comes from demonyms.yaml
+    assert {"Salvadoran police", "Salvadorean police"} <= {name for name, _ in lexicon.entities["sv-police"].names}
+    assert ("Salvadorean national civil police", "en") in lexicon.entities["sv-police"].names
+    assert not [n for n, _ in lexicon.entities["sv-police"].names if n.startswith("Honduran")]
+
+
 def test_ontology_declares_the_contract_terms(lexicon):
     ontology = lexicon.ontology
     for cls in ("Actor", "Person", "Organization", "CriminalGroup", "GovernmentBody", "SecurityForce", "MediaOutlet",

@@ -11,9 +11,11 @@ from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 
 from kg.extract.names import NameCandidate
 from kg.extract.people import PersonCandidate, name_tokens
+from kg.extract.sentences import stories
 from kg.knowledge.lexicon import Lexicon
 from kg.knowledge.matcher import Hit
 from kg.model import Entity, Mention, Sentence
@@ -109,22 +111,23 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
         if entity_id not in entities:
             entities[entity_id] = lexicon.entities[entity_id]
 
-    plain = [h.refs[0] for _, h in selected if h.kind in ("name", "acronym") and len(h.refs) == 1]
-    focus = country_focus(plain, lexicon)
+    story = stories(sentences)
+    focus = _story_focus(selected, story, lexicon)
     for sentence, hit in selected:
         if hit.kind in ("name", "acronym"):
-            entity_id, note = _pick(hit.refs, focus, lexicon)
+            entity_id, note = _pick(hit.refs, focus[story[sentence]], lexicon)
             if entity_id:
                 add(hit.start, hit.end, sentence, entity_id, hit.kind, note)
 
     _add_named(sentences, names or {}, mentions, entities, lexicon, text)
     _add_people(sentences, people, mentions, entities, lexicon, text)
     _add_surnames(sentences, mentions, entities, text)
-    mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text)
+    mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
 
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
         by_sentence[m.sentence].append(m)
+    unknown = _unknown_groups(sentences, mentions, lexicon)
     done = len(mentions)
     for sentence, hit in selected:
         if any(m.start < hit.end and hit.start < m.end for m in by_sentence[sentence]):
@@ -133,58 +136,120 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
             insort(by_sentence[m.sentence], m, key=lambda x: x.start)
         done = len(mentions)
         if hit.kind == "generic":
-            for country, why in _generic_countries(hit, by_sentence[sentence], text, lexicon, focus):
+            for country, why in _generic_countries(hit, by_sentence[sentence], text, lexicon,
+                                                   focus[story[sentence]], starts[sentence],
+                                                   "story" if len(set(story.values())) > 1 else "article"):
                 fitting = [r for r in hit.refs if lexicon.entities[r].country == country]
                 if len(fitting) == 1:
                     add(hit.start, hit.end, sentence, fitting[0], "generic",
                         f"'{text[hit.start:hit.end]}' read as {lexicon.entities[fitting[0]].label}: {why}")
                     break
         elif hit.kind in ("nominal", "anaphor"):
-            target = _antecedent(hit, sentence, by_sentence, entities, lexicon)
+            target, why = _antecedent(hit, sentence, by_sentence, entities, lexicon, text, story, unknown)
             if target:
-                surface = text[hit.start:hit.end]
                 add(hit.start, hit.end, sentence, target, "anaphor",
-                    f"'{surface}' refers back to {entities[target].label}: nearest fitting entity named before")
+                    f"'{text[hit.start:hit.end]}' refers {why}")
         for m in mentions[done:]:
             insort(by_sentence[m.sentence], m, key=lambda x: x.start)
         done = len(mentions)
     mentions.sort(key=lambda m: m.start)
-    return _merge_adjacent(mentions, text), entities
+    return _merge_adjacent(mentions, text, lexicon), entities
 
 
-_PLACE_AFTER = re.compile(r"\s+(?:in|from)\s+(?:the\s+)?")
+@lru_cache(maxsize=64)
+def _alternation(words: frozenset[str]) -> str:
+    """A regex alternation of grammar words, longest first, each a whole word or phrase."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=16)
+def _compiled(template: str, *lists: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(template.format(*(_alternation(words) for words in lists)), re.I)
+
+
+def _story_focus(selected: list[tuple[int, Hit]], story: dict[int, int], lexicon: Lexicon) -> dict[int, list[str]]:
+    """Each story's countries, most mentioned first, then the rest of the document's: a newsletter's story is
+    about its own country before any its neighbours name."""
+    plain: dict[int, list[str]] = defaultdict(list)
+    for sentence, hit in selected:
+        if hit.kind in ("name", "acronym") and len(hit.refs) == 1:
+            plain[story[sentence]].append(hit.refs[0])
+    whole = country_focus([e for s in sorted(plain) for e in plain[s]], lexicon)
+    out: dict[int, list[str]] = defaultdict(lambda: list(whole))
+    for s, ids in plain.items():
+        own = country_focus(ids, lexicon)
+        out[s] = own + [c for c in whole if c not in own]
+    return out
+
+
+def _is_region(entity_id: str, lexicon: Lexicon) -> bool:
+    entity = lexicon.entities.get(entity_id)
+    return entity is not None and lexicon.ontology.is_a(entity.type, "Region")
 
 
 def _place_of(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon) -> str | None:
     """The place a generic word is tied to in its own words: "police in Rosario" (a region named right after
-    "in" or "from"), "Rosario's police"."""
+    one of grammar.yaml's belonging_prepositions), "Rosario's police", "Rosario police"."""
+    after = _compiled(r"\s+(?:{0})\s+(?:the\s+)?", lexicon.syntax.grammar["belonging_prepositions"])
     for m in mentions:
-        entity = lexicon.entities.get(m.entity)
-        if entity is None or not lexicon.ontology.is_a(entity.type, "Region"):
+        if not _is_region(m.entity, lexicon):
             continue
-        if m.start >= hit.end and _PLACE_AFTER.fullmatch(text[hit.end:m.start]):
+        if m.start >= hit.end and after.fullmatch(text[hit.end:m.start]):
             return m.entity
-        if m.end <= hit.start and text[m.end:hit.start] in ("'s ", "’s "):
+        if m.end <= hit.start and text[m.end:hit.start] in ("'s ", "’s ", " "):
             return m.entity
     return None
 
 
-def _generic_countries(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon,
-                       focus: list[str]) -> list[tuple[str | None, str]]:
+def _clause_country(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon,
+                    sentence_start: int) -> tuple[str, str] | None:
+    """The one country of the places the generic word's own clause puts things in ("police arrested him in
+    Guayaquil", "In Lima, authorities seized..."): regions named after a place preposition, with no clause
+    opener, reporting verb or semicolon between them and the word, nor the comma that closes a subordinate clause
+    the word is in ("unless authorities act, arrests will not change much in Lima"). Places elsewhere ("bound for
+    Mexico", "said the group operates in Colombia") do not count."""
+    grammar = lexicon.syntax.grammar
+    placed = _compiled(r"(?<![\w-])(?:{0})\s+(?:the\s+)?$", grammar["place_prepositions"])
+    boundary = _compiled(r"(?<![\w-])(?:{0}|{1})(?![\w-])|;|\s[–—-]+\s", grammar["clause_openers"],
+                         grammar["reporting_verbs"])
+    opener = _compiled(r"(?<![\w-])(?:{0}|{1})(?![\w-])[^,]*$", grammar["clause_openers"],
+                       grammar["hypothetical_marks"])
+    subordinate = opener.search(text, sentence_start, hit.start) is not None
+    places = [m for m in mentions if _is_region(m.entity, lexicon) and placed.search(text, max(0, m.start - 30),
+                                                                                     m.start)]
+    countries: dict[str, str] = {}
+    for m in places:
+        low, high = (hit.end, m.start) if m.start >= hit.end else (m.end, hit.start)
+        if boundary.search(text, low, high) or subordinate and m.start >= hit.end and "," in text[low:high]:
+            continue
+        code = lexicon.country_of(m.entity)
+        if code:
+            countries.setdefault(code, lexicon.entities[m.entity].label)
+    if len(countries) != 1:
+        return None
+    (code, label), = countries.items()
+    return code, f"its clause puts it in {label} ({code})"
+
+
+def _generic_countries(hit: Hit, mentions: list[Mention], text: str, lexicon: Lexicon, focus: list[str],
+                       sentence_start: int, scope: str = "article") -> list[tuple[str | None, str]]:
     """The countries a generic word ("police") may be of, the first that has one such entity winning, each with
     the reason. A place ("police in Rosario") or a demonym ("Brazilian police") decides alone: that country's,
-    or none if the gazetteer has none. Otherwise the one country whose institutions the sentence names ("Colombia's
-    Defense Ministry announced a deployment of troops"), then the article's."""
+    or none if the gazetteer has none. Otherwise the country of the places its clause names, then the one country
+    whose institutions the sentence names ("Colombia's Defense Ministry announced a deployment of troops"), then
+    the story's."""
     place = _place_of(hit, mentions, text, lexicon)
     if place:
         return [(lexicon.country_of(place), f"{lexicon.entities[place].label} is in {lexicon.country_of(place)}")]
     demonym = _demonym_of(hit, text, lexicon)
     if demonym:
         return [(lexicon.demonyms[demonym], f"'{demonym}' names {lexicon.demonyms[demonym]}")]
+    clause = _clause_country(hit, mentions, text, lexicon, sentence_start)
+    candidates: list[tuple[str | None, str]] = [clause] if clause else []
     state = _institutions_country(mentions, lexicon)
-    candidates: list[tuple[str | None, str]] = \
-        [(state, f"the sentence speaks of {state}'s institutions")] if state and state not in focus[:1] else []
-    return candidates + [(focus[0], f"the article is about {focus[0]}")] if focus else candidates
+    if state and state not in focus[:1]:
+        candidates.append((state, f"the sentence speaks of {state}'s institutions"))
+    return candidates + [(focus[0], f"the {scope} is about {focus[0]}")] if focus else candidates
 
 
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
@@ -207,22 +272,75 @@ def _demonym_of(hit: Hit, text: str, lexicon: Lexicon) -> str | None:
     return before.group(1) if before and before.group(1) in lexicon.demonyms else None
 
 
+_QUOTED = re.compile(r"[\"“]([^\"”\n]{2,40})[\"”]")
+
+
+def _unknown_groups(sentences: list[Sentence], mentions: list[Mention], lexicon: Lexicon) -> list[tuple[int, str]]:
+    """Where a name the gazetteer lacks stands for an entity a cue noun introduced ('the faction "los Comba"',
+    and every later "los Comba"): (offset, class). A referring phrase past one of these must not reach back to
+    an older name, as the nearer referent is one nobody could type."""
+    heads = lexicon.syntax.heads
+    taken = _Taken(mentions)
+    names: dict[str, str] = {}
+    out: list[tuple[int, str]] = []
+    for sentence in sentences:
+        for found in _QUOTED.finditer(sentence.text):
+            start = sentence.start + found.start(1)
+            if taken.overlaps(sentence.index, start, start + len(found.group(1))):
+                continue
+            before = sentence.text[:found.start()].rstrip(" ,").rsplit(" ", 1)[-1].lower()
+            if before in heads and lexicon.ontology.is_a(heads[before], "Organization"):
+                names.setdefault(found.group(1), heads[before])
+        for name, cls in names.items():
+            at = sentence.text.find(name)
+            while at >= 0:
+                out.append((sentence.start + at, cls))
+                at = sentence.text.find(name, at + len(name))
+    return sorted(set(out))
+
+
+_NAME_NEXT = re.compile(r"\s*,?\s*[\"“]?")
+
+
+def _fits(entity: Entity, rule, lexicon: Lexicon) -> bool:
+    return any(lexicon.ontology.is_a(entity.type, t) for t in rule.types) and \
+        (not rule.kinds or entity.kind in rule.kinds)
+
+
 def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
-                lexicon: Lexicon) -> str | None:
+                lexicon: Lexicon, text: str, story: dict[int, int],
+                unknown: list[tuple[int, str]]) -> tuple[str | None, str]:
+    """The entity a referring phrase stands for, and why. A phrase followed by a name names its referent right
+    there ("the criminal group 'los Comba'"): that name's entity if it fits, else nobody the gazetteer knows.
+    Otherwise the nearest fitting entity named before it in its story, unless a name nobody could type stands
+    between them."""
     earlier = [m for s in range(max(0, sentence - lexicon.anaphor_window), sentence + 1)
-               for m in by_sentence.get(s, ()) if m.end <= hit.start]
+               if story.get(s) == story[sentence] for m in by_sentence.get(s, ()) if m.end <= hit.start]
     if hit.kind == "nominal":
         fitting = [m for m in earlier if m.entity in hit.refs]
-        return fitting[-1].entity if fitting else None
+        return (fitting[-1].entity, f"to {entities[fitting[-1].entity].label}: nearest fitting entity named "
+                                    f"before") if fitting else (None, "")
     rules = [r for r in lexicon.anaphora if r.id in hit.refs]
+    gap = _NAME_NEXT.match(text, hit.end)
+    follows = gap.end() if gap else hit.end
+    named = next((m for m in by_sentence.get(sentence, ()) if m.start in (hit.end + 1, follows) and m.start > hit.end
+                  and text[hit.end:m.start].strip(" ,\"“") == ""), None)
+    if named is not None:
+        entity = entities[named.entity]
+        return (entity.id, f"to {entity.label}, the name right after it") \
+            if any(_fits(entity, rule, lexicon) for rule in rules) else (None, "")
+    if any(follows <= at < follows + 2 for at, _ in unknown) or \
+            text[follows:follows + 1].isupper() and text[hit.end:follows] == " ":
+        return None, ""  # "the criminal group 'los Comba'", "the gang Los Pumas": a name the gazetteer lacks
     for mention in reversed(earlier):
         entity = entities[mention.entity]
         for rule in rules:
-            if sentence - mention.sentence <= rule.max_sentences and \
-                    any(lexicon.ontology.is_a(entity.type, t) for t in rule.types) and \
-                    (not rule.kinds or entity.kind in rule.kinds):
-                return entity.id
-    return None
+            if sentence - mention.sentence <= rule.max_sentences and _fits(entity, rule, lexicon):
+                if any(mention.end <= at < hit.start and any(lexicon.ontology.is_a(cls, t) for t in rule.types)
+                       for at, cls in unknown):
+                    return None, ""
+                return entity.id, f"back to {entity.label}: nearest fitting entity named before"
+    return None, ""
 
 
 def _new_id(label: str, type_: str, entities: dict[str, Entity], lexicon: Lexicon) -> str:
@@ -282,14 +400,13 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
             taken.add(sentence.index, start, end)
 
 
-_ALIAS_CLAUSE = re.compile(r"^,?\s*(?:alias|known as|a\.k\.a\.|aka)\s+[\"“'‘][^\"”'’]{1,40}[\"”'’],?", re.I)
-
-
-def _absorb_aliases(mentions: list[Mention], text: str) -> list[Mention]:
-    """'Jorge Luis Zambrano, alias "Rasquiña,"' is one mention, so patterns see the person next to what follows."""
+def _absorb_aliases(mentions: list[Mention], text: str, lexicon: Lexicon) -> list[Mention]:
+    """'Jorge Luis Zambrano, alias "Rasquiña,"' is one mention, so patterns see the person next to what follows
+    (the cues are grammar.yaml's alias_cues)."""
+    alias_clause = _compiled(r"^,?\s*(?:{0})\s+[\"“'‘][^\"”'’]{{1,40}}[\"”'’],?", lexicon.syntax.grammar["alias_cues"])
     out = []
     for m in mentions:
-        clause = _ALIAS_CLAUSE.match(text[m.end:m.end + 80]) if m.how.startswith(("name", "pattern")) else None
+        clause = alias_clause.match(text[m.end:m.end + 80]) if m.how.startswith(("name", "pattern")) else None
         if clause and not any(o.start < m.end + clause.end() and m.end < o.end for o in mentions if o is not m):
             end = m.end + len(clause.group(0).rstrip(","))
             m = Mention(m.start, end, text[m.start:end], m.entity, m.sentence, m.how, m.resolution)
@@ -331,20 +448,18 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             taken.add(sentence.index, start, end)
 
 
-_RESTATEMENT = re.compile(r"^\s*(?:\(\s*|[–-]\s*|,?\s*or\s+)?$")
-
-
-def _merge_adjacent(mentions: list[Mention], text: str) -> list[Mention]:
+def _merge_adjacent(mentions: list[Mention], text: str, lexicon: Lexicon) -> list[Mention]:
     """One mention where the text names one entity twice in a row: 'the Shining Path guerrilla group', or a
     name with its translation and acronym in parentheses: 'National Liberation Army (Ejército de Liberación
     Nacional – ELN)'."""
+    restatement = _compiled(r"^\s*(?:\(\s*|[–-]\s*|,?\s*(?:{0})\s+)?$", lexicon.syntax.grammar["restatement_words"])
     merged: list[Mention] = []
     for m in mentions:
         if merged and merged[-1].entity == m.entity and merged[-1].sentence == m.sentence:
             gap = text[merged[-1].end:m.start]
             same_words = m.how == "anaphor" and not gap.strip()
-            if same_words or _RESTATEMENT.match(gap) or (gap.strip().startswith("(") and
-                                                       _RESTATEMENT.match(gap.replace("(", "", 1))):
+            if same_words or restatement.match(gap) or (gap.strip().startswith("(") and
+                                                       restatement.match(gap.replace("(", "", 1))):
                 last = merged.pop()
                 end = m.end
                 opened = text[last.start:end].count("(") > text[last.start:end].count(")")

@@ -7,10 +7,11 @@ import re
 
 from kg.model import Article, Sentence
 
-__all__ = ["split_sentences"]
+__all__ = ["split_sentences", "stories"]
 
-_BOUNDARY = re.compile(r'([.!?])(["”’)\]]*)(\s+)(?=["“(\[]?[A-Z0-9ÁÉÍÓÚÑ¿¡])')
+_BOUNDARY = re.compile(r'([.!?])(["”’)\]]*)(\s+)(?=["“(\[]?([^\W_]|[¿¡]))')  # the next letter's case is checked
 _LAST_WORD = re.compile(r"(?<![\w.])[\w.]+$")  # tried only where a word starts: no backtracking inside words
+_CLOSING = tuple('.!?:;,"”’)…')
 
 
 def split_sentences(article: Article, abbreviations: frozenset[str], max_chars: int = 2000) -> list[Sentence]:
@@ -21,6 +22,8 @@ def split_sentences(article: Article, abbreviations: frozenset[str], max_chars: 
         chunk = article.text[para.start : para.end]
         begin = 0
         for match in _BOUNDARY.finditer(chunk):
+            if match.group(4).islower():  # any capital opens a sentence ("Škaljari"), a lower-case letter none
+                continue
             if match.group(1) == ".":
                 word = _LAST_WORD.search(chunk[begin : match.start()])
                 token = word.group() if word else ""
@@ -53,3 +56,21 @@ def _add(out: list[Sentence], article: Article, para, p_index: int, begin: int, 
     out.append(Sentence(index=len(out), start=start, end=start + len(stripped), section=para.section,
                         paragraph=p_index, text=stripped))
 
+
+
+def stories(sentences: list[Sentence], max_heading_words: int = 14) -> dict[int, int]:
+    """The story each sentence belongs to, by sentence index. A paragraph that reads as a heading (one short line
+    with no closing punctuation: a newsletter's story title, a page's subheading) starts a new story, so a
+    newsletter's stories do not lend each other their countries, places or referents. A brief is one story."""
+    out: dict[int, int] = {}
+    story = 0
+    paragraph_sentences: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        paragraph_sentences.setdefault(sentence.paragraph, []).append(sentence)
+    for paragraph in sorted(paragraph_sentences):
+        members = paragraph_sentences[paragraph]
+        text = members[0].text
+        if len(members) == 1 and len(text.split()) <= max_heading_words and not text.endswith(_CLOSING) and out:
+            story += 1
+        out.update((s.index, story) for s in members)
+    return out

@@ -187,6 +187,8 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         if child.dep_ == "appos" and ps.at(child):
             return ps.at(child), f" (appositive '{child.text}')"
     if token.lemma_.lower() in rules.heads:
+        if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.children):
+            return None, ""  # 'the Rastrojos faction "los Comba"': a faction nobody typed, not the Rastrojos
         for child in token.children:
             if child.dep_ in ("compound", "amod") and ps.at(child):
                 return ps.at(child), f" (named by '{child.text}')"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -277,6 +277,8 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
         raise InvalidLexicon(f"{root}: no kg.ttl here; is this an ontology folder?")
     ontology = default_ontology() if root == ontology_dir() else load_ontology(root)  # the shipped one: read once
     entities = load_gazetteer(root, ontology)
+    demonyms = _demonyms(read_curated(root, "patterns/demonyms.yaml", DemonymsFile), entities)
+    entities = _institution_names(entities, demonyms)
     people = _people(read_curated(root, "patterns/people.yaml", PeopleFile),
                      read_curated(root, "patterns/given-names.yaml", GivenNamesFile))
     cue_data = read_curated(root, "patterns/cues.yaml", CuesFile)
@@ -296,7 +298,7 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                                                people, cues, entities),
                    events=compile_events(read_curated(root, "patterns/events.yaml", EventsFile), ontology, cues),
                    fingerprint=_fingerprint(root), governments=_governments(entities),
-                   demonyms=_demonyms(read_curated(root, "patterns/demonyms.yaml", DemonymsFile), entities),
+                   demonyms=demonyms,
                    syntax=compile_syntax(_syntax_files(root),
                                          read_curated(root, "patterns/grammar.yaml", GrammarFile), ontology,
                                          entities),
@@ -320,6 +322,25 @@ def _demonyms(data: DemonymsFile, entities: dict[str, Entity]) -> dict[str, str]
         for word in words:
             if out.setdefault(word, iso) != iso:
                 raise InvalidLexicon(f"patterns/demonyms.yaml: '{word}' is given to {out[word]} and {iso}")
+    return out
+
+
+def _institution_names(entities: dict[str, Entity], demonyms: dict[str, str]) -> dict[str, Entity]:
+    """A country's body also goes by each of its generic words after the country's demonym ("Ecuadorian
+    authorities", "Salvadoran police", "Honduran troops"), the words a reader (and a gold file) calls it by. ("police
+    in Costa Rica" stays a generic word and a place: the place is the event's.)"""
+    demonyms_of: dict[str, list[str]] = {}
+    for word, iso in sorted(demonyms.items()):
+        demonyms_of.setdefault(iso, []).append(word)
+    out = dict(entities)
+    for entity in entities.values():
+        if not entity.generic or not entity.country:
+            continue
+        known = {name.lower() for name, _ in entity.names} | {entity.label.lower()}
+        derived = [f"{d} {w}" for w in entity.generic for d in demonyms_of.get(entity.country, ())]
+        extra = tuple((name, "en") for name in dict.fromkeys(derived) if name.lower() not in known)
+        if extra:
+            out[entity.id] = replace(entity, names=entity.names + extra)
     return out
 
 

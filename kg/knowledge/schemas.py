@@ -507,11 +507,14 @@ class GrammarFile(CuratedFile):
     group_pronouns: Words
     auxiliaries: Words
     date_words: Words
-    temporal_prepositions: Words = []
-    relative_time_words: Words = []
-    scene_adverbs: Words = []
-    passive_auxiliaries: Words = []
-    subject_fillers: Words = []
+    temporal_prepositions: Words
+    relative_time_words: Words
+    scene_adverbs: Words
+    passive_auxiliaries: Words
+    subject_fillers: Words
+    belonging_prepositions: Words
+    reporting_verbs: Words
+    restatement_words: Words
     name_heads: dict[ClassName, Words]
 
 

@@ -26,7 +26,8 @@ _GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_mark
                   "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns",
                   "negative_subjects", "past_modifiers",
                   "negative_adverbs", "temporal_prepositions", "relative_time_words",
-                  "scene_adverbs", "passive_auxiliaries", "subject_fillers")
+                  "scene_adverbs", "passive_auxiliaries", "subject_fillers",
+                  "belonging_prepositions", "reporting_verbs", "restatement_words")
 
 
 @dataclass(frozen=True)
