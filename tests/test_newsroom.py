@@ -283,9 +283,11 @@ def test_a_full_queue_is_503_with_retry_after(seed_store):
         _stop(server)
 
 
-def test_a_normal_query_is_answered_while_two_clients_keep_the_workers_busy(seed_store):
-    """Two clients send, in a loop, queries that run to the timeout (3 s); a normal query does not wait for
-    them."""
+@pytest.mark.parametrize("clients", [2, 6])
+def test_a_normal_query_is_answered_while_clients_keep_the_workers_busy(seed_store, clients):
+    """Two, then six clients (all on 127.0.0.1, as the normal query: the server cannot tell them apart) send,
+    in a loop, queries that run to the timeout (3 s); a normal query does not wait for them. Six held every
+    worker of a pool that did not park long queries, and normal queries waited 2 to 4 s."""
     server, base = _serve(seed_store.location, timeout=3, workers=2)
     stop = time.monotonic() + 7
     statuses: list[int] = []
@@ -294,7 +296,7 @@ def test_a_normal_query_is_answered_while_two_clients_keep_the_workers_busy(seed
         while time.monotonic() < stop:
             statuses.append(_query(base, f"{HEAVY} # client {n} {time.monotonic()}")[0])
 
-    hogs = [threading.Thread(target=hog, args=(n,)) for n in range(2)]
+    hogs = [threading.Thread(target=hog, args=(n,)) for n in range(clients)]
     try:
         assert _query(base, NORMAL)[0] == 200  # warm
         for thread in hogs:
@@ -313,6 +315,47 @@ def test_a_normal_query_is_answered_while_two_clients_keep_the_workers_busy(seed
             thread.join()
         _stop(server)
     assert statuses and set(statuses) == {503}  # they ran to the timeout
+
+
+def test_long_queries_are_parked_and_the_client_holding_most_gives_way(seed_store):
+    """Past `limit - size` long jobs, the one that has run longest, of the client holding most, is stopped
+    (SIGSTOP) until a long place is free; short ones keep `size` workers; a parked job resumes and answers."""
+    from kg.serve.pool import QueryPool
+
+    pool = QueryPool(seed_store.location, size=1, limit=3)  # two long places
+    heavy = ("query", HEAVY, (), (), "csv", "ttl", 10)
+    answers: dict[str, list[int]] = {"a": [], "b": []}
+
+    def send(client: str, timeout: float) -> None:
+        answers[client].append(pool.run(heavy, timeout, client=client).status)
+
+    try:
+        pool.run(("query", "ASK {}", (), (), "json", "ttl", 10), timeout=30)  # a worker ready
+        first = [threading.Thread(target=send, args=("a", 4.0)) for _ in range(2)]
+        for thread in first:
+            thread.start()
+        deadline = time.monotonic() + 60
+        while sorted(job.lane for job in pool._busy.values()) != ["long", "long"] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        other = threading.Thread(target=send, args=("b", 4.0))
+        other.start()  # client b turns long: a holds both places, so one of a's is parked for it
+        while "parked" not in [job.lane for job in pool._busy.values()] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        lanes = {(job.client, job.lane) for job in pool._busy.values()}
+        assert lanes == {("a", "long"), ("a", "parked"), ("b", "long")}, lanes
+        parked = next(worker for worker, job in pool._busy.items() if job.lane == "parked")
+        state = Path(f"/proc/{parked.process.pid}/stat")
+        while state.read_text().split()[2] != "T" and time.monotonic() < deadline:  # the signal lands
+            time.sleep(0.01)
+        assert state.read_text().split()[2] == "T"  # stopped
+        started = time.monotonic()
+        assert pool.run(("query", "ASK {}", (), (), "json", "ttl", 10), timeout=30).status == 200
+        assert time.monotonic() - started < 2  # a short job still finds a worker
+        for thread in [*first, other]:
+            thread.join()
+    finally:
+        pool.close()
+    assert answers == {"a": [503, 503], "b": [503]}  # each ran to its timeout, the parked one too
 
 
 def test_a_worker_killed_while_idle_costs_no_request(seed_store):
