@@ -417,5 +417,8 @@ class QueryPool:
             self._closed = True
             idle, self._idle = self._idle, []
             self._wake.notify()
+            for parked in self._in("parked"):  # a stopped process would not end at exit
+                self._busy[parked].lane = "long"
+                parked.signal(signal.SIGCONT)
         for worker in idle:
             self._retire(worker)
