@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
+from kg.extract.names import find_names
 from kg.extract.report import extraction_records
+from kg.knowledge.lexicon import default_lexicon
+from kg.knowledge.literals import LiteralGate
 from kg.pipeline.builder import build, extract_file
 from kg.store.embedded import Store
 
@@ -545,3 +548,16 @@ def test_an_arrest_by_a_countrys_police_in_a_small_article(article, lexicon):
     (arrest,) = [e for e in extraction.events if e.type == "Arrest"]
     assert (arrest.agents, arrest.targets, arrest.places, arrest.date) == \
         (("cl-carabineros",), ("tren-de-aragua",), ("cl-santiago",), "2024-02-27")
+
+
+_NAME_RULES = default_lexicon().name_rules.rules
+
+
+@pytest.mark.parametrize("rule", _NAME_RULES, ids=[r.id for r in _NAME_RULES])
+def test_name_rules_give_their_examples_and_not_their_counter_examples(lexicon, rule):
+    """Each rule of patterns/names.yaml, run alone on the sentences it carries."""
+    alone = LiteralGate([rule], lambda r: r.regex)
+    for text, name in rule.examples:
+        assert name in [c.label for c in find_names(text, alone, lexicon.people.not_names)], text
+    for text in rule.counter_examples:
+        assert find_names(text, alone, lexicon.people.not_names) == [], text

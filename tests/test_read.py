@@ -106,3 +106,22 @@ def test_an_article_of_our_own_words_is_read_in_the_seeds_layout(article):
     assert [(read.content(p), p.section) for p in read.paragraphs] == [
         ("The Tren de Aragua operates in Santiago.", "body"), ("It grew fast.", "analysis")]  # no page footer
     assert article("Los Monos control Rosario.", published=None).published is None
+
+
+@pytest.mark.parametrize("credit", ["© Ana Ruiz/Agência Brasil", "Ana Ruiz/Agência Brasil", "Photo: Ana Ruiz/Reuters",
+                                    "Foto: Polícia Federal", "(Photo by Ana Ruiz)", "Credit: AFP"])
+def test_photo_credits_are_page_furniture(tmp_path, lexicon, credit):
+    path = tmp_path / "wire.txt"
+    path.write_text(f"Police arrest a gang leader\n\n{credit}\n\nPolice arrested the leader of Los Monos in Rosario.\n",
+                    encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert [article.content(p) for p in article.paragraphs] == ["Police arrested the leader of Los Monos in Rosario."]
+
+
+@pytest.mark.parametrize("line", ["Photographs of the gang leader circulated after the arrest.",
+                                  "Cocaine/heroin seizures rose in Rosario last year."])
+def test_sentences_that_open_like_credits_stay(tmp_path, lexicon, line):
+    path = tmp_path / "note.txt"
+    path.write_text(f"Gang violence in Rosario\n\n{line}\n", encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert [article.content(p) for p in article.paragraphs] == [line]

@@ -11,6 +11,8 @@ from kg.knowledge.name_rules import NameRule
 
 __all__ = ["NameCandidate", "find_names"]
 
+_QUOTES = set("\"“”'‘’")
+
 
 @dataclass(frozen=True)
 class NameCandidate:
@@ -35,8 +37,11 @@ def find_names(text: str, rules: LiteralGate[NameRule], not_names: frozenset[str
                 continue
             groups = {k: v for k, v in m.groupdict().items() if v}
             label = rule.label.format(**{k: groups.get(k, "") for k in ("name", "head")}).strip()
-            start = min(m.start("name"), m.start("head") if "head" in groups else m.start("name"))
-            end = max(m.end("name"), m.end("head") if "head" in groups else m.end("name"))
+            # the head joins the mention unless a quote parts them ("the Lorenzana crime family", not '"Bagdad" gang')
+            head = "head" in groups and not set(text[min(m.end("name"), m.end("head")):max(m.start("name"),
+                                                                                          m.start("head"))]) & _QUOTES
+            start = min(m.start("name"), m.start("head")) if head else m.start("name")
+            end = max(m.end("name"), m.end("head")) if head else m.end("name")
             found.append(NameCandidate(start, end, label, rule.type, rule.kinds.get(groups.get("head", "")),
                                        rule.id))
     return found

@@ -29,6 +29,7 @@ class Layout:
     max_sentence_chars: int = 2000
     max_future_days: int = 2
     url_line: re.Pattern[str] | None = None
+    credit_line: re.Pattern[str] | None = None  # a photo credit or caption line: page furniture, no content
 
     @classmethod
     def from_spec(cls, spec: ReaderFile) -> Layout:
@@ -39,5 +40,6 @@ class Layout:
                    teaser_line=re.compile(spec.teaser_line), publisher=spec.publisher,
                    abbreviations=frozenset(spec.abbreviations), max_bytes=spec.max_bytes,
                    max_sentence_chars=spec.max_sentence_chars, max_future_days=spec.max_future_days,
-                   url_line=re.compile(spec.url_line) if spec.url_line else None)
+                   url_line=re.compile(spec.url_line) if spec.url_line else None,
+                   credit_line=re.compile(spec.credit_line) if spec.credit_line else None)
 

@@ -25,6 +25,8 @@ class NameRule:
     label: str
     kinds: dict[str, str]
     requires: re.Pattern[str] | None
+    examples: tuple[tuple[str, str], ...] = ()  # (sentence, label the rule gives a name in it)
+    counter_examples: tuple[str, ...] = ()  # sentences it finds no name in
 
 
 def compile_name_rules(data: NamesFile, ontology) -> LiteralGate[NameRule]:
@@ -40,6 +42,7 @@ def compile_name_rules(data: NamesFile, ontology) -> LiteralGate[NameRule]:
         if "name" not in regex.groupindex:
             raise InvalidLexicon(f"{where}: the pattern has no {{NAME}} (or (?P<name>...))")
         requires = re.compile(spec.requires) if spec.requires else None
-        rules.append(NameRule(spec.id, spec.type, regex, spec.label, dict(spec.kinds), requires))
+        rules.append(NameRule(spec.id, spec.type, regex, spec.label, dict(spec.kinds), requires,
+                              tuple((e.text, e.name) for e in spec.examples), tuple(spec.counter_examples)))
     return LiteralGate(rules, lambda rule: rule.regex)
 

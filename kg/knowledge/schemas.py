@@ -256,6 +256,11 @@ class EventsFile(CuratedFile):
 
 # --- patterns/names.yaml --------------------------------------------------------------------------------------
 
+class NameExample(Strict):
+    text: Text
+    name: Text  # the label the rule must give a name in `text`
+
+
 class NameRuleSpec(Strict):
     id: RuleId
     type: ClassName
@@ -263,6 +268,8 @@ class NameRuleSpec(Strict):
     label: Source
     kinds: dict[str, Text] = {}
     requires: PyRegex | None = None
+    examples: list[NameExample] = []
+    counter_examples: list[Text] = []  # sentences the rule must find no name in
 
 
 class NamesFile(CuratedFile):
@@ -317,6 +324,7 @@ class ReaderFile(CuratedFile):
     byline: Annotated[PyRegex, AfterValidator(_byline_groups)]
     analysis_headings: Words
     skip_line_prefixes: Words = []
+    credit_line: PyRegex | None = None
     end_markers: Words = []
     teaser_line: PyRegex
     url_line: Annotated[PyRegex, AfterValidator(_url_group)] | None = None

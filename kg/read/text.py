@@ -1,7 +1,7 @@
 """Read the text layout of the seeds into an `Article`: headline, byline, body and analysis.
 
-Only the body and the analysis become paragraphs; navigation, "SEE ALSO" lines, donate and licence blurbs,
-related-content teasers and "About" items stay out, so they yield no facts and no mentions.
+Only the body and the analysis become paragraphs; navigation, "SEE ALSO" lines, photo credits, donate and licence
+blurbs, related-content teasers and "About" items stay out, so they yield no facts and no mentions.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> lis
         if stripped in layout.analysis_headings:
             section = "analysis"
             continue
-        if stripped.startswith(layout.skip_line_prefixes):
+        if stripped.startswith(layout.skip_line_prefixes) or layout.credit_line and layout.credit_line.match(stripped):
             continue
         lead = len(line) - len(line.lstrip())
         paragraphs.append(Paragraph(start + lead, start + lead + len(stripped), section))
