@@ -26,11 +26,12 @@ from kg.cli.commands import cli
 from kg.errors import InvalidLexicon, StoreError
 from kg.knowledge.lexicon import load_lexicon
 from kg.paths import ontology_dir
+from kg.pipeline.builder import build
 from kg.read.files import source_files
 from kg.serve.app import ServerConfig, _size, make_server
 from kg.store.embedded import BUILDING, Store, check_readable, generation, writing
 from kg.store.sparql_text import read_query_text
-from tests.conftest import SEED, SEEDS
+from tests.conftest import SEED, SEED_IDS, SEEDS
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 NORMAL = "SELECT ?actor WHERE { ?a kg:operatesIn kgr:vraem ; rdfs:label ?actor } ORDER BY ?actor"
@@ -283,9 +284,11 @@ def test_a_full_queue_is_503_with_retry_after(seed_store):
         _stop(server)
 
 
-def test_a_normal_query_is_answered_while_two_clients_keep_the_workers_busy(seed_store):
-    """Two clients send, in a loop, queries that run to the timeout (3 s); a normal query does not wait for
-    them."""
+@pytest.mark.parametrize("clients", [2, 6])
+def test_a_normal_query_is_answered_while_clients_keep_the_workers_busy(seed_store, clients):
+    """Two, then six clients (all on 127.0.0.1, as the normal query: the server cannot tell them apart) send,
+    in a loop, queries that run to the timeout (3 s); a normal query does not wait for them. Six held every
+    worker of a pool that did not park long queries, and normal queries waited 2 to 4 s."""
     server, base = _serve(seed_store.location, timeout=3, workers=2)
     stop = time.monotonic() + 7
     statuses: list[int] = []
@@ -294,7 +297,7 @@ def test_a_normal_query_is_answered_while_two_clients_keep_the_workers_busy(seed
         while time.monotonic() < stop:
             statuses.append(_query(base, f"{HEAVY} # client {n} {time.monotonic()}")[0])
 
-    hogs = [threading.Thread(target=hog, args=(n,)) for n in range(2)]
+    hogs = [threading.Thread(target=hog, args=(n,)) for n in range(clients)]
     try:
         assert _query(base, NORMAL)[0] == 200  # warm
         for thread in hogs:
@@ -313,6 +316,47 @@ def test_a_normal_query_is_answered_while_two_clients_keep_the_workers_busy(seed
             thread.join()
         _stop(server)
     assert statuses and set(statuses) == {503}  # they ran to the timeout
+
+
+def test_long_queries_are_parked_and_the_client_holding_most_gives_way(seed_store):
+    """Past `limit - size` long jobs, the one that has run longest, of the client holding most, is stopped
+    (SIGSTOP) until a long place is free; short ones keep `size` workers; a parked job resumes and answers."""
+    from kg.serve.pool import QueryPool
+
+    pool = QueryPool(seed_store.location, size=1, limit=3)  # two long places
+    heavy = ("query", HEAVY, (), (), "csv", "ttl", 10)
+    answers: dict[str, list[int]] = {"a": [], "b": []}
+
+    def send(client: str, timeout: float) -> None:
+        answers[client].append(pool.run(heavy, timeout, client=client).status)
+
+    try:
+        pool.run(("query", "ASK {}", (), (), "json", "ttl", 10), timeout=30)  # a worker ready
+        first = [threading.Thread(target=send, args=("a", 4.0)) for _ in range(2)]
+        for thread in first:
+            thread.start()
+        deadline = time.monotonic() + 60
+        while sorted(job.lane for job in pool._busy.values()) != ["long", "long"] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        other = threading.Thread(target=send, args=("b", 4.0))
+        other.start()  # client b turns long: a holds both places, so one of a's is parked for it
+        while "parked" not in [job.lane for job in pool._busy.values()] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        lanes = {(job.client, job.lane) for job in pool._busy.values()}
+        assert lanes == {("a", "long"), ("a", "parked"), ("b", "long")}, lanes
+        parked = next(worker for worker, job in pool._busy.items() if job.lane == "parked")
+        state = Path(f"/proc/{parked.process.pid}/stat")
+        while state.read_text().split()[2] != "T" and time.monotonic() < deadline:  # the signal lands
+            time.sleep(0.01)
+        assert state.read_text().split()[2] == "T"  # stopped
+        started = time.monotonic()
+        assert pool.run(("query", "ASK {}", (), (), "json", "ttl", 10), timeout=30).status == 200
+        assert time.monotonic() - started < 2  # a short job still finds a worker
+        for thread in [*first, other]:
+            thread.join()
+    finally:
+        pool.close()
+    assert answers == {"a": [503, 503], "b": [503]}  # each ran to its timeout, the parked one too
 
 
 def test_a_worker_killed_while_idle_costs_no_request(seed_store):
@@ -404,6 +448,101 @@ def test_a_damaged_store_is_refused_at_serve_start(tmp_path):
         check_readable(store)
     result = _cli("serve", "--store", str(store), "--port", "0")
     assert result.exit_code == 2 and str(store) in result.output and result.output.count("\n") == 1
+
+
+_COUNT = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a schema:NewsArticle } }"
+
+
+def test_a_query_in_flight_when_a_build_swaps_the_store_in_answers_from_the_old_one(tmp_path):
+    """A worker that opened the old store is mid-query (held stopped) while a build swaps a new one in and
+    deletes the old folder: it answers the old store's count, or a 503 the client may retry; never a crash or a
+    mix of the two."""
+    from kg.serve.pool import QueryPool
+
+    store = tmp_path / "store"
+    assert _cli("build", str(SEED), "--store", str(store)).exit_code == 0
+    pool = QueryPool(str(store), size=1)
+    job = ("query", _COUNT, (), (), "csv", "ttl", 10)
+    try:
+        assert pool.run(job, timeout=60).body.split() == [b"n", b"1"]
+        deadline = time.monotonic() + 60
+        while not all(worker.is_ready() for worker in pool._idle) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        held = list(pool._idle)
+        for worker in held:
+            os.kill(worker.process.pid, signal.SIGSTOP)
+        answers = []
+        in_flight = threading.Thread(target=lambda: answers.append(pool.run(job, timeout=60)))
+        in_flight.start()
+        while not pool._busy and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)  # the job is in the stopped worker's pipe
+        old = os.stat(store).st_ino
+        assert _cli("build", str(SEEDS), "--store", str(store)).exit_code == 0
+        assert os.stat(store).st_ino != old and [p.name for p in tmp_path.iterdir()] == [".store.lock", "store"]
+        for worker in held:
+            os.kill(worker.process.pid, signal.SIGCONT)
+        in_flight.join()
+        answer = answers[0]
+        assert (answer.status, answer.body.split()) == (200, [b"n", b"1"]) or (answer.status, answer.retry_after) \
+            == (503, True), answer
+        pool.renew()
+        assert pool.run(job, timeout=60).body.split() == [b"n", str(len(SEED_IDS)).encode()]
+    finally:
+        pool.close()
+
+
+def test_a_store_whose_files_went_is_a_503_to_retry():
+    from kg.serve.jobs import answer_query
+
+    class Gone:
+        def query(self, *args, **kwargs):
+            raise OSError("IO error: No such file or directory: 000012.sst")
+
+    answer = answer_query(Gone(), _COUNT, [], [], "csv", "ttl", 10)
+    assert (answer.status, answer.retry_after) == (503, True) and b"retry" in answer.body
+
+
+def test_the_library_build_is_as_safe_as_kg_build(tmp_path, lexicon):
+    """build() on a store's path swaps a copy in, as `kg build` does; on a Store opened on the folder it writes
+    in place, the folder marked mid-build meanwhile (readers are refused, not shown half of it) and stamped
+    when done, so kg serve answers from it."""
+    store = tmp_path / "store"
+    assert build([SEED], store, lexicon).built == [SEED.stem]
+    assert generation(store) and not (store / BUILDING).exists()
+    assert [p.name for p in tmp_path.iterdir()] == [".store.lock", "store"]
+    stamp = generation(store)
+    opened = Store(store)
+    marked = []
+
+    def progress(_: str) -> None:
+        marked.append((store / BUILDING).exists())
+        with pytest.raises(StoreError, match="part-written"):
+            Store(store, read_only=True)
+
+    report = build([SEEDS], opened, lexicon, progress=progress)
+    opened.close()
+    assert marked and all(marked) and report.in_store == len(SEED_IDS)
+    assert not (store / BUILDING).exists() and generation(store) != stamp
+    assert len(Store(store, read_only=True)) > 0
+
+
+def test_an_id_an_earlier_build_gave_another_file_is_an_error_naming_both(tmp_path):
+    first, second, store = tmp_path / "a" / "report.txt", tmp_path / "b" / "report.txt", tmp_path / "store"
+    for path, seed in ((first, SEED), (second, SEEDS / "dev01_catatumbo-eln-dissidents.txt")):
+        path.parent.mkdir()
+        shutil.copy(seed, path)
+    headline = "SELECT ?o WHERE { GRAPH ?g { ?g schema:headline ?o } }"
+    assert _cli("build", str(first.parent), "--store", str(store)).exit_code == 0
+    before = _values(Store(store, read_only=True), headline)
+    result = _cli("build", str(second.parent), "--store", str(store))
+    assert result.exit_code == 2 and "'report'" in result.output and str(first) in result.output, result.output
+    assert _values(Store(store, read_only=True), headline) == before  # not replaced
+    first.write_text(first.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert _cli("build", str(first.parent), "--store", str(store)).exit_code == 0  # the same file, edited
+    assert _cli("remove", "report", "--store", str(store)).exit_code == 0
+    assert _cli("build", str(second.parent), "--store", str(store)).exit_code == 0  # its id is free now
+    assert _values(Store(store, read_only=True), headline) != before
 
 
 # --- 3, 7. article ids and sources ---------------------------------------------------------------------------------

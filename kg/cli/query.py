@@ -108,10 +108,10 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
 @click.option("--worker-memory", type=click.IntRange(0), default=2048, show_default=True, metavar="MB",
               help="Memory a worker may use; a query that takes more is stopped (503) and its worker replaced "
                    "(0: no limit).")
-@click.option("--max-workers", type=click.IntRange(1, 256), metavar="N", help="Workers at most when all are "
-              "busy with long queries (default: twice --workers, plus 2); past that, a request that must wait "
-              "stops the longest-running query (503, after a second or more), and requests wait in turn, client "
-              "by client.")
+@click.option("--max-workers", type=click.IntRange(1, 256), metavar="N", help="Queries running at once at most "
+              "(default: twice --workers, plus 2), of which all but --workers may be long (past 0.25 s); a query "
+              "turning long when those are taken parks the longest-running one until a place is free (its "
+              "timeout runs on), so short queries always find a worker; requests wait in turn, client by client.")
 @click.option("--queue", type=click.IntRange(0), default=512, show_default=True, metavar="N",
               help="Requests waiting for a worker at most; one more is answered 503 with Retry-After.")
 def serve(store_location: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int,

@@ -185,13 +185,31 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
           jobs: int = 1) -> BuildReport:
     """Build every article of `sources` into `store`, replacing each changed article's named graph.
 
-    `jobs` worker processes extract in parallel (0: one per core); `progress` is called once per file.
+    `store` is a store's folder or URL (written as `kg build` writes it: a folder into a copy put in its
+    place when done, see kg.store.embedded.writing), or a store object, written as it is (a `Store` opened on
+    a folder is marked mid-build meanwhile, see building_in_place). `jobs` worker processes extract in
+    parallel (0: one per core); `progress` is called once per file. A file whose id is that of another file
+    an earlier build put in the store is an error naming both, and not built.
     """
+    if isinstance(store, (str, Path)):
+        from kg.store.embedded import store_for_writing
+
+        with store_for_writing(store) as written:
+            return build(sources, written, lexicon, progress, jobs)
+    from kg.store.embedded import building_in_place
+
+    with building_in_place(store):
+        return _build(sources, store, lexicon, progress, jobs)
+
+
+def _build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Callable[[str], object] | None,
+           jobs: int) -> BuildReport:
     report = BuildReport()
     found = source_files(sources)
     report.errors.extend(found.errors)
     report.warnings.extend(found.warnings)
     stored = _stored_hashes(store)
+    recorded: dict[str, str] = store.sources() if hasattr(store, "sources") else {}
     todo: list[tuple[Path, str]] = []
     for path, article_id in found.files:
         iri = article_iri(article_id).value
@@ -201,6 +219,12 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
         except OSError as exc:
             report.errors.append(f"{path}: cannot read: {exc}")
             continue
+        owner = recorded.get(article_id)
+        if iri in stored and not unchanged and owner and owner != str(path.resolve()):
+            report.errors.append(f"{path}: not built, its id '{article_id}' is already that of {owner} in the "
+                                 f"store (an earlier build); rename one of them, or `kg remove {article_id}` first")
+            continue
+        recorded[article_id] = str(path.resolve())
         if unchanged:
             report.unchanged.append(article_id)
             if progress:
@@ -265,7 +289,10 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
             store.optimize()
         writes = 0
     count_writes(store, writes)
-    report.in_store = sum(1 for g in store.named_graphs() if g.startswith(ARTICLE))
+    in_store = {g for g in store.named_graphs() if g.startswith(ARTICLE)}
+    report.in_store = len(in_store)
+    if hasattr(store, "record_sources"):
+        store.record_sources({i: p for i, p in recorded.items() if article_iri(i).value in in_store})
     return report
 
 
@@ -360,3 +387,5 @@ def remove_article(store, article_id: str) -> None:
         repair(store)
     gazetteer.finish()
     count_writes(store, (previous or 0) + 1 if hasattr(store, "optimize") else 0)
+    if hasattr(store, "record_sources"):
+        store.record_sources({i: p for i, p in store.sources().items() if i != article_id})

@@ -36,6 +36,9 @@ def answer_query(store, query: str, default_graphs: list[str], named_graphs: lis
         written = write_result(result, select_format, graph_format, max_rows)
     except SyntaxError as exc:
         return Answer(400, f"Malformed query: {exc}".encode(), TEXT)
+    except OSError as exc:  # the store's files: a build swapped a new store in and the old one's went
+        return Answer(503, f"The store could not be read ({exc}); it was probably built again while this query "
+                           f"ran: retry, and the new build answers.".encode(), TEXT, retry_after=True)
     except Exception as exc:  # noqa: BLE001 (the engine's own failures go back to the client as 500)
         return Answer(500, f"Query failed: {exc}".encode(), TEXT)
     return Answer(200, written.body, f"{written.format.media_type}; charset=utf-8", written.truncated)

@@ -2,23 +2,34 @@
 memory costs its worker (a new one takes its place), not the server.
 
 A worker says when it is ready, and a request's timeout starts only then: starting one (opening the store)
-takes a moment, more on a busy machine. The pool keeps `size` workers, and starts more, up to `limit`, when
-every worker is busy, one always started ahead so that it is ready when asked for: two clients sending
-queries that run to the timeout held both workers of a fixed pool, and a normal query waited seconds behind
-them. Past `limit`, a request that has to wait stops the job that has run longest, if it has run a second or more
-(503 with Retry-After: under overload the longest queries give way, and a normal query waits for a worker to
-start, not for the timeout); requests wait their turn, taken client by client in turn (so one client's many
-requests do not starve another's), at most `queue` of them; one more is answered 503 with Retry-After at
-once. One client holds at most `limit - 1` workers.
+takes a moment, more on a busy machine; a request is given a ready worker when there is one. The pool keeps
+`size` spare workers started ahead (by a thread of its own, so that no request waits behind a start), and
+runs at most `limit` jobs at once.
+
+Which queries are slow is known only once they run, and the clients of one address (every client on
+loopback, a newsroom behind one router) cannot be told apart, so the pool favours the queries that have run
+least, as an operating system does: a job that has run `_LONG_AFTER` is long; it yields the processor to the
+short ones (its worker's nice value is raised) and takes one of `limit - size` long places. When those are
+all taken, the long job that has run longest is parked (its worker stopped, SIGSTOP, its timeout running
+on) until a long place is free, so at least `size` workers are always left to short queries: six clients
+looping queries that run to the timeout held every worker of the old pool, and a normal query waited seconds
+behind them. Of two clients, the one holding more long places gives one up; parked jobs resume the
+fewest-holding client's first, and requests that wait for a worker are taken client by client in turn, at
+most `queue` of them (one more is answered 503 with Retry-After at once). At most `limit` jobs are parked;
+past that, the job is stopped (503 with Retry-After). `size` spare workers are kept started ahead, by a
+thread of their own.
 
 Each worker's memory is watched while it works: over `memory_mb` (its resident size), it is stopped and the
-request answered 503. Workers that opened an older build of the store are replaced (`renew`).
+request answered 503. Workers that opened an older build of the store are replaced (`renew`): one still
+answering a query when the old store's files are deleted answers from the files it holds open, or, if it
+needed one it had not opened, fails with a 503 the client may retry (see `_worker`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import OrderedDict, deque
@@ -31,8 +42,9 @@ __all__ = ["Busy", "QueryPool"]
 
 _READY = "ready"
 _START_TIMEOUT = 120.0  # seconds a new worker may take to start before its request fails
-_WATCH = 0.05  # seconds between two looks at a working worker's memory
-_GIVE_WAY_AFTER = 1.0  # seconds a job has run before a waiting request may stop it (see the module's docstring)
+_WATCH = 0.05  # seconds between two looks at a working worker
+_LONG_AFTER = 0.25  # seconds after which a job is long (see the module's docstring)
+_LONG_NICE = 19  # the nice value of a worker running a long job: short jobs go first on the processor
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -78,7 +90,17 @@ class _Worker:
     connection: Any
     generation: int
     ready: bool = False  # it said so (see _worker)
-    stopped_for_room: bool = False  # killed to make room for a waiting request (see QueryPool._give_way)
+    stopped_for_room: bool = False  # killed to make room for others (see QueryPool._turned_long)
+    niced: bool = False  # it ran a long job (see _LONG_NICE)
+
+    def is_ready(self) -> bool:
+        """Whether it has said it is ready, without waiting."""
+        if not self.ready and self.connection.poll(0):
+            try:
+                self.ready = self.connection.recv() == _READY
+            except (EOFError, OSError):
+                return False
+        return self.ready
 
     def wait_until_ready(self) -> None:
         if not self.ready:
@@ -93,9 +115,27 @@ class _Worker:
         except (OSError, ValueError, IndexError):
             return 0
 
+    def signal(self, number: int) -> None:
+        try:
+            os.kill(self.process.pid, number)
+        except OSError:  # it has just ended
+            pass
+
     def stop(self) -> None:
+        self.signal(signal.SIGCONT)
         self.process.kill()
         self.process.join()
+
+
+@dataclass(eq=False)
+class _Job:
+    """What a busy worker does: for which client, since when (None: not sent yet), and whether it is short,
+    long or parked (see the module's docstring)."""
+
+    client: str
+    started: float | None = None
+    lane: str = "short"
+    parked_at: float = 0.0
 
 
 class Busy(Exception):
@@ -121,20 +161,25 @@ class QueryPool:
         self.queue = queue
         self.memory = memory_mb * 2**20
         self.generation = 0
-        self._per_client = max(1, self.limit - 1)
+        self._long_places = max(1, self.limit - self.size)
+        self._nice_value = os.getpriority(os.PRIO_PROCESS, 0)  # a worker's after a long job
         # Workers are forked from a server process that has imported what they need: a spawned one took
         # seconds to start on a busy machine, and the worker started ahead was not ready when needed.
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["kg.serve.jobs", "kg.store.embedded", "kg.network.model",
                                               "kg.views.render"])
-        self._idle: list[_Worker] = []
-        self._busy: dict[_Worker, str] = {}
-        self._running: dict[_Worker, float] = {}  # when each busy worker was sent its job
+        self._idle: list[_Worker] = []  # spares: `size` of them, started ahead of need
+        self._starting = 0
+        self._busy: dict[_Worker, _Job] = {}
         self._waiting: OrderedDict[str, deque[_Waiting]] = OrderedDict()  # by client, served in turn
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
         self._closed = False
         for _ in range(self.size):
             self._idle.append(self._start())
+        # Spares are started by a thread of their own, never while the pool is locked: under load a start
+        # takes tens of milliseconds, and requests queued behind it.
+        threading.Thread(target=self._keep_spares, name="kg-serve-spares", daemon=True).start()
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -144,62 +189,144 @@ class QueryPool:
         child.close()
         return _Worker(process, parent, self.generation)
 
+    def _keep_spares(self) -> None:
+        with self._wake:
+            while not self._closed:
+                if len(self._idle) + self._starting >= self.size:
+                    self._wake.wait()
+                    continue
+                self._starting += 1
+                self._lock.release()
+                try:
+                    worker = self._start()
+                finally:
+                    self._lock.acquire()
+                    self._starting -= 1
+                if self._closed or worker.generation != self.generation:
+                    worker.stop()
+                    continue
+                self._idle.append(worker)
+                self._hand_over()
+
     @property
     def workers(self) -> int:
         return len(self._idle) + len(self._busy)
+
+    def _in(self, lane: str) -> list[_Worker]:
+        return [worker for worker, job in self._busy.items() if job.lane == lane]
 
     def run(self, job: tuple, timeout: float, client: str = "") -> Answer:
         """The worker's answer; 503 when it ran out of time or memory (or, raised as Busy, when the queue is
         full), 500 when the worker failed."""
         worker = self._acquire(client, timeout)
-        try:
-            if not worker.process.is_alive():  # it died while idle: a new one answers
-                worker = self._replace(worker)
-            answer, worker = self._do(worker, job, timeout)
-        finally:
+        if not worker.process.is_alive():  # it died while idle: a new one answers
+            fresh = self._start()
+            with self._lock:
+                self._busy[fresh] = self._busy.pop(worker)
+            worker = fresh
+        answer, lost = self._do(worker, job, timeout)
+        if lost:
+            self._lose(worker)
+        else:
             self._release(worker)
         return answer
 
-    def _do(self, worker: _Worker, job: tuple, timeout: float) -> tuple[Answer, _Worker]:
+    def _do(self, worker: _Worker, job: tuple, timeout: float) -> tuple[Answer, bool]:
+        """The answer, and whether the worker was lost (ended: out of time or memory, stopped, dead)."""
         try:
             worker.wait_until_ready()
             worker.connection.send(job)
-            self._running[worker] = time.monotonic()
-            deadline = time.monotonic() + timeout
+            started = time.monotonic()
+            with self._lock:
+                self._busy[worker].started = started
+            deadline, long = started + timeout, False
             while not worker.connection.poll(min(_WATCH, max(0.0, deadline - time.monotonic()))):
-                if time.monotonic() >= deadline:
+                now = time.monotonic()
+                if now >= deadline:
                     return Answer(503, f"The request ran past the {timeout:g} s timeout and was stopped "
-                                       f"(kg serve --timeout sets it).".encode(), TEXT), self._replace(worker)
+                                       f"(kg serve --timeout sets it).".encode(), TEXT), True
                 if self.memory and worker.resident_bytes() > self.memory:
                     return Answer(503, f"The request needed more than {self.memory // 2**20} MB and was stopped "
-                                       f"(kg serve --worker-memory sets it).".encode(), TEXT), self._replace(worker)
-            return worker.connection.recv(), worker
+                                       f"(kg serve --worker-memory sets it).".encode(), TEXT), True
+                if not long and now - started >= _LONG_AFTER:
+                    self._turned_long(worker)
+                    long = True
+            return worker.connection.recv(), False
         except (EOFError, OSError):
             if worker.stopped_for_room:
-                return Answer(503, b"The server is full of long queries: the longest-running, this one, was stopped "
-                                   b"to answer others. Retry shortly.", TEXT, retry_after=True), self._replace(worker)
-            return Answer(500, b"The worker failed; the request was not answered.", TEXT), self._replace(worker)
+                return Answer(503, b"The server is full of long queries: this one, among the latest, was stopped "
+                                   b"to answer others. Retry shortly.", TEXT, retry_after=True), True
+            return Answer(500, b"The worker failed; the request was not answered.", TEXT), True
 
-    def _replace(self, worker: _Worker) -> _Worker:
+    def _turned_long(self, worker: _Worker) -> None:
+        """A job has run _LONG_AFTER: it takes a long place; when they are all taken, the long job that has run
+        longest of the client holding most of them is parked (see the module's docstring)."""
+        with self._lock:
+            job = self._busy.get(worker)
+            if job is None or job.lane != "short":
+                return
+            job.lane = "long"
+            self._nice(worker)
+            running = self._in("long")
+            if len(running) <= self._long_places:
+                return
+            held = self._long_held()
+            most = max(held, key=lambda client: (held[client], client == job.client))
+            victim = min((other for other in running if self._busy[other].client == most),
+                         key=lambda other: self._busy[other].started or 0.0)
+            victim_job = self._busy[victim]
+            if len(self._in("parked")) >= self.limit:  # parked jobs hold memory too: this one gives up
+                victim.stopped_for_room = True
+                victim_job.lane = "stopped"
+                victim.signal(signal.SIGKILL)
+            else:
+                victim_job.lane, victim_job.parked_at = "parked", time.monotonic()
+                victim.signal(signal.SIGSTOP)
+            self._hand_over()  # a running place is free
+
+    def _long_held(self) -> dict[str, int]:
+        held: dict[str, int] = {}
+        for worker in self._in("long"):
+            held[self._busy[worker].client] = held.get(self._busy[worker].client, 0) + 1
+        return held
+
+    def _nice(self, worker: _Worker) -> None:
+        if not worker.niced:
+            try:
+                os.setpriority(os.PRIO_PROCESS, worker.process.pid, _LONG_NICE)
+                worker.niced = True
+            except OSError:
+                pass
+
+    def _left_long(self, job: _Job | None) -> None:
+        """A long place may be free: resume the parked job of the client holding fewest long places, the
+        one parked first."""
+        if job is None or job.lane not in ("long", "stopped"):
+            return
+        parked = self._in("parked")
+        if not parked or len(self._in("long")) >= self._long_places:
+            return
+        held = self._long_held()
+        chosen = min(parked, key=lambda other: (held.get(self._busy[other].client, 0), self._busy[other].parked_at))
+        self._busy[chosen].lane = "long"
+        chosen.signal(signal.SIGCONT)
+
+    def _lose(self, worker: _Worker) -> None:
+        """The worker ended with its job (see _do): its place goes to the next."""
         worker.stop()
         with self._lock:
-            self._running.pop(worker, None)
-            fresh = self._start()
-            if worker in self._busy:
-                self._busy[fresh] = self._busy.pop(worker)
-            return fresh
+            job = self._busy.pop(worker, None)
+            self._left_long(job)
+            self._hand_over()
 
     def _acquire(self, client: str, timeout: float) -> _Worker:
         with self._lock:
-            held = sum(1 for owner in self._busy.values() if owner == client)
-            if not self._waiting and held < self._per_client:
-                worker = self._take()
+            if not self._waiting:
+                worker = self._take(client)
                 if worker is not None:
-                    self._busy[worker] = client
                     return worker
             if sum(len(line) for line in self._waiting.values()) >= self.queue:
                 raise Busy
-            self._give_way()
             waiting = _Waiting(client)
             self._waiting.setdefault(client, deque()).append(waiting)
         if not waiting.event.wait(timeout):
@@ -214,59 +341,56 @@ class QueryPool:
         assert waiting.worker is not None
         return waiting.worker
 
-    def _give_way(self) -> None:
-        """Stop the job that has run longest, if it has run _GIVE_WAY_AFTER or more: its worker is replaced and
-        goes to a waiting request (see _do and _release)."""
-        running = [(started, worker) for worker, started in self._running.items() if not worker.stopped_for_room]
-        if running:
-            started, worker = min(running, key=lambda pair: pair[0])
-            if time.monotonic() - started >= _GIVE_WAY_AFTER:
-                worker.stopped_for_room = True
-                worker.process.kill()
-
-    def _take(self) -> _Worker | None:
-        """An idle worker (a new one if there is room), with one more started ahead; None at the limit."""
-        if not self._idle and self.workers < self.limit:
-            self._idle.append(self._start())
-        if not self._idle:
+    def _take(self, client: str) -> _Worker | None:
+        """A spare, ready if one is, made busy for `client`; None when `limit` jobs run (parked ones do not)
+        or no spare is left (the spares' thread is starting more)."""
+        if not self._idle or len(self._busy) - len(self._in("parked")) >= self.limit:
             return None
-        worker = self._idle.pop()
-        if not self._idle and self.workers + 1 < self.limit:
-            self._idle.append(self._start())  # ready by the time the next one is needed
+        ready = [worker for worker in self._idle if worker.is_ready()]
+        worker = ready[-1] if ready else self._idle[-1]
+        self._idle.remove(worker)
+        self._busy[worker] = _Job(client)
+        self._wake.notify()
         return worker
 
     def _release(self, worker: _Worker) -> None:
         with self._lock:
-            self._busy.pop(worker, None)
-            self._running.pop(worker, None)
-            retired = self._closed or worker.generation != self.generation or len(self._idle) >= self.size
-            if not retired:
+            job = self._busy.pop(worker, None)
+            if job is not None and job.lane == "parked":  # it answered just before it was stopped
+                worker.signal(signal.SIGCONT)
+            keep = not self._closed and worker.generation == self.generation
+            if worker.niced and keep:
+                try:
+                    os.setpriority(os.PRIO_PROCESS, worker.process.pid, self._nice_value)
+                    worker.niced = False
+                except OSError:  # not ours to lower again: a fresh worker takes its place
+                    keep = False
+            if keep:
                 self._idle.append(worker)
+            self._left_long(job)
             self._hand_over()
-        if retired:
-            self._retire(worker)
+            retired = [] if keep else [worker]
+            ready = [spare for spare in self._idle if spare.ready]
+            while len(ready) > self.size:  # more ready spares than wanted: the oldest go
+                retired.append(ready.pop(0))
+                self._idle.remove(retired[-1])
+        for each in retired:
+            self._retire(each)
 
     def _hand_over(self) -> None:
-        """Give idle workers to waiting requests, one client after another."""
+        """Give spares to waiting requests, one client after another."""
         while self._waiting and not self._closed:
-            for client in list(self._waiting):
-                held = sum(1 for owner in self._busy.values() if owner == client)
-                if held >= self._per_client:
-                    continue
-                worker = self._take()
-                if worker is None:
-                    return
-                waiting = self._waiting[client].popleft()
-                if not self._waiting[client]:
-                    del self._waiting[client]
-                else:
-                    self._waiting.move_to_end(client)
-                self._busy[worker] = client
-                waiting.worker = worker
-                waiting.event.set()
-                break
-            else:
+            client = next(iter(self._waiting))
+            worker = self._take(client)
+            if worker is None:
                 return
+            waiting = self._waiting[client].popleft()
+            if not self._waiting[client]:
+                del self._waiting[client]
+            else:
+                self._waiting.move_to_end(client)
+            waiting.worker = worker
+            waiting.event.set()
 
     @staticmethod
     def _retire(worker: _Worker) -> None:
@@ -280,12 +404,11 @@ class QueryPool:
             worker.process.join()
 
     def renew(self) -> None:
-        """The store was built again: idle workers are replaced now, busy ones when they finish."""
+        """The store was built again: spares are replaced now, busy workers when they finish."""
         with self._lock:
             self.generation += 1
             stale, self._idle = self._idle, []
-            for _ in range(len(stale)):
-                self._idle.append(self._start())
+            self._wake.notify()
         for worker in stale:
             self._retire(worker)
 
@@ -293,5 +416,9 @@ class QueryPool:
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
+            self._wake.notify()
+            for parked in self._in("parked"):  # a stopped process would not end at exit
+                self._busy[parked].lane = "long"
+                parked.signal(signal.SIGCONT)
         for worker in idle:
             self._retire(worker)

@@ -7,13 +7,18 @@ A build writes through `writing`: into a copy made beside the store (hard links 
 cheap), put in the store's place when the build is done. Readers see the old store or the new one, never a
 half-written one; a build killed part way leaves the store as it was. The copy carries a mark (`kg-building`)
 until it is done, and a store that carries one is refused by readers; each finished build leaves a new
-generation stamp (`kg-generation`), by which `kg serve` notices it.
+generation stamp (`kg-generation`), by which `kg serve` notices it. A build into a `Store` opened on its
+folder (a notebook's `build(sources, Store(path), ...)`) writes in place: `building_in_place` marks the folder
+while it runs, so readers are refused rather than shown half a store, and stamps it when done. Beside the
+database, `kg-sources.json` names each article's source file, so that a build can tell an edited article from
+another file that has the same id (see kg.pipeline.builder).
 """
 
 from __future__ import annotations
 
 import fcntl
 import gc
+import json
 import os
 import shutil
 import time
@@ -28,11 +33,12 @@ from kg.errors import StoreError
 from kg.store.sparql_text import read_query_text
 from kg.vocab import ARTICLE, CONTENT_HASH, PREFIXES
 
-__all__ = ["BUILDING", "GENERATION", "Store", "check_readable", "generation", "open_store", "store_for_writing",
-           "writing"]
+__all__ = ["BUILDING", "GENERATION", "SOURCES", "Store", "building_in_place", "check_readable", "generation",
+           "open_store", "store_for_writing", "writing"]
 
 BUILDING = "kg-building"
 GENERATION = "kg-generation"
+SOURCES = "kg-sources.json"
 
 
 class Store:
@@ -44,6 +50,8 @@ class Store:
 
     def __init__(self, location: str | Path | None, read_only: bool = False, create: bool = True):
         self.location = str(location) if location else ":memory:"
+        self.folder: Path | None = None  # where it writes (None: in memory, or read-only)
+        self.staged = False  # a copy that `writing` puts in place
         if location is None:
             self._db = ox.Store()
             return
@@ -58,6 +66,7 @@ class Store:
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._db = ox.Store(str(path))
+                self.folder = path
                 self._repair()
         except OSError as exc:
             message = str(exc)
@@ -164,6 +173,21 @@ class Store:
     def flush(self) -> None:
         self._db.flush()
 
+    def sources(self) -> dict[str, str]:
+        """Each article's source file (its resolved path, by id), as the builds that wrote it recorded it."""
+        if self.folder is None:
+            return {}
+        try:
+            recorded = json.loads((self.folder / SOURCES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return recorded if isinstance(recorded, dict) else {}
+
+    def record_sources(self, sources: dict[str, str]) -> None:
+        if self.folder is not None:
+            (self.folder / SOURCES).write_text(json.dumps(sources, ensure_ascii=False, indent=0, sort_keys=True),
+                                               encoding="utf-8")
+
     def optimize(self) -> None:
         """Compact the database. Each bulk load adds files of its own; after a large build, lookups that
         must visit them all are several times slower (a 1,000-article store: a join 0.24 s before, 0.07 s
@@ -244,20 +268,43 @@ def writing(location: str | Path) -> Iterator[Store]:
                         message = "the store is in use by another kg process (a build?); wait for it to finish"
                     raise StoreError(f"{path}: cannot open the store: {message}") from exc
                 gc.collect()
+                if (path / SOURCES).exists():
+                    shutil.copy2(path / SOURCES, staging / SOURCES)
             staging.mkdir(parents=True, exist_ok=True)
             (staging / BUILDING).write_text(f"{os.getpid()}\n", encoding="utf-8")
             store = Store(staging)
-            store.location = str(path)
+            store.location, store.staged = str(path), True
             yield store
             store.flush()
             store.close()  # nothing is written into the folder once it is in place
             gc.collect()
-            (staging / GENERATION).write_text(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {uuid.uuid4().hex[:12]}\n",
-                                              encoding="utf-8")
+            _stamp(staging)
             (staging / BUILDING).unlink()
             _put_in_place(staging, path)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stamp(folder: Path) -> None:
+    (folder / GENERATION).write_text(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {uuid.uuid4().hex[:12]}\n",
+                                     encoding="utf-8")
+
+
+@contextmanager
+def building_in_place(store) -> Iterator[None]:
+    """A build into `store` as it is: for a `Store` opened on its folder and not a copy of `writing`, the
+    folder is marked mid-build while the block runs (readers that open it are refused, not shown half of it;
+    a build killed part way leaves the mark, and the next `kg build` repairs the store), and stamped with a
+    new generation when it ends (a running `kg serve` answers from it). Nothing for other stores."""
+    folder = None if getattr(store, "staged", True) else getattr(store, "folder", None)
+    if folder is None:
+        yield
+        return
+    (folder / BUILDING).write_text(f"{os.getpid()}\n", encoding="utf-8")
+    yield
+    store.flush()
+    _stamp(folder)
+    (folder / BUILDING).unlink()
 
 
 def _put_in_place(staging: Path, path: Path) -> None:
