@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -561,3 +562,47 @@ def test_name_rules_give_their_examples_and_not_their_counter_examples(lexicon, 
         assert name in [c.label for c in find_names(text, alone, lexicon.people.not_names)], text
     for text in rule.counter_examples:
         assert find_names(text, alone, lexicon.people.not_names) == [], text
+
+
+def _annotations(doc):
+    return [(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_, t.ent_iob_, t.ent_type_) for t in doc]
+
+
+def test_a_sentence_met_again_is_taken_from_the_parse_cache_with_the_same_annotations():
+    """Boilerplate repeated across articles is parsed once per process; the NER runs after the rest of the
+    pipeline, on the sentences that need it only, and gives what the whole pipeline gives."""
+    from kg.extract.parse import cache_stats, clear_cache, load_model, parse
+
+    texts = ["Police arrested Tomás Ibarra, a leader of the Los Grises gang, in Rosario.",
+             "The army sent troops to the border after the clashes."]
+    clear_cache()
+    first = parse(texts, [True, False])
+    assert cache_stats() == (2, 0)
+    again = parse([texts[0], texts[0], texts[1]], [True, True, False])
+    assert cache_stats() == (2, 3)
+    assert again[0] is first[0] and again[2] is first[1]
+    nlp = load_model()
+    assert _annotations(first[0]) == _annotations(nlp(texts[0]))
+    assert [e.text for e in first[0].ents] == [e.text for e in nlp(texts[0]).ents]
+    assert not first[1].ents and _annotations(first[1]) == _annotations(nlp(texts[1], disable=["ner"]))
+    clear_cache()
+    assert cache_stats() == (0, 0)
+
+
+@pytest.mark.parametrize("text, needs_ner", [
+    ("Soldiers detained Ana Ruiz on March 3 in Tumaco.", False),  # a month inside a date, the rest matched
+    ("Soldiers detained Ana Ruiz in February in Tumaco.", False),
+    ("Soldiers detained Ana Ruiz, and June told reporters in Tumaco.", True),  # a name, not a date
+    ("Soldiers detained Ana Ruiz of the Calor Calor gang in Tumaco.", True),
+])
+def test_the_ner_runs_only_for_a_capitalised_run_outside_the_mentions_and_dates(lexicon, text, needs_ner):
+    """A month's name is still a candidate of the parse gate, but no new name the NER must look at."""
+    from kg.extract.parse import candidates
+    from kg.model import Sentence
+
+    sentence = Sentence(0, 0, len(text), "body", 0, text)
+    spans = [(m.start(), m.end()) for m in re.finditer(r"Ana Ruiz|Tumaco", text)]
+    count, ner = candidates(sentence, spans, lexicon.dates.pattern())
+    assert ner is needs_ner
+    assert count == candidates(sentence, spans)[0] >= 3
+    assert candidates(sentence, spans)[1] is True

@@ -37,7 +37,7 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         people[sentence.index] = find_people(sentence.text, lexicon.people)
         names[sentence.index] = find_names(sentence.text, lexicon.name_rules, lexicon.people.not_names)
     mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
-    parsed = parse_sentences(sentences, mentions, lexicon.syntax)
+    parsed = parse_sentences(sentences, mentions, lexicon.syntax, lexicon.dates)
     add_named_entities(parsed, mentions, entities, lexicon)
     result = Extraction(article=article, entities=dict(entities), mentions=mentions, sentences=len(sentences),
                         parsed=len(parsed))
@@ -60,7 +60,7 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
                 result.entities[mention.entity] = lexicon.entities[mention.entity]
                 types[mention.entity] = result.entities[mention.entity].type
     for event in result.events:
-        result.facts.extend(implied_by_syntax(event, lexicon.syntax) if event.parse else
+        result.facts.extend(implied_by_syntax(event, lexicon.syntax, types) if event.parse else
                             implied_facts(event, lexicon.events, types, lexicon.ontology))
     for fact in result.facts:
         if fact.object not in result.entities and not fact.object_is_literal:
