@@ -105,6 +105,10 @@ def _graphs(store) -> dict[str, list[str]]:
     return {g: sorted(map(str, store.quads_of(g))) for g in store.named_graphs()}
 
 
+def _without_write_count(graphs: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {g: [q for q in quads if "writesSinceCompaction" not in q] for g, quads in graphs.items()}
+
+
 def test_killing_a_build_mid_way_leaves_whole_articles_and_a_second_build_finishes(tmp_path, lexicon):
     """A build writes into a copy beside the store and swaps it in when done: killed while it writes the copy
     (seen beside the store, so the kill lands mid-build whatever the machine's speed), it leaves the store exactly
@@ -134,7 +138,9 @@ def test_killing_a_build_mid_way_leaves_whole_articles_and_a_second_build_finish
                               timeout=300)
     assert finished.returncode == 0, finished.stderr
     final = Store(location, read_only=True)
-    assert _graphs(final) == after  # the summaries graph with the articles
+    # the summaries graph with the articles; how many writes wait for a compaction is the store's own bookkeeping
+    # (a bulk build from scratch compacts, a rebuild that replaces 39 articles does not yet)
+    assert _without_write_count(_graphs(final)) == _without_write_count(after)
     assert stored_lines(final) == recomputed_lines(final)
     assert not list(tmp_path.glob(".store.new-*"))
 

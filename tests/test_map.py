@@ -115,7 +115,7 @@ def test_the_map_draws_every_placed_region_offline(open_page, seeds_map, seeds_s
     assert page.locator("#map circle.region").count() == stats["drawn"]
     assert page.locator("#map path.country").count() > 80
     assert page.locator("#panel .unplaced li").count() == stats["unplaced"]
-    assert "Mocorón" in page.inner_text("#panel .unplaced")  # a village GeoNames' populated places lack
+    assert "La Gabarra" in page.inner_text("#panel .unplaced")  # a village GeoNames' populated places lack
     drawn = {page.locator("#map circle.region").nth(i).get_attribute("data-id") for i in range(stats["drawn"])}
     assert {f"{KGR}mx-sonora", f"{KGR}vraem", f"{KGR}catatumbo"} <= drawn  # areas stand amid their members
     assert errors == [] and offsite(requests) == []
@@ -131,8 +131,8 @@ def test_clicking_a_region_shows_its_actors_and_sentences(open_page, seeds_map):
     assert "2024-08-09" in page.inner_text("#panel .evidence .headline")
     page.dispatch_event(f"#map circle.region[data-id='{KGR}vraem']", "click")  # (Ayacucho's lies on its middle)
     assert page.inner_text("#panel").startswith("VRAEM") and "Shining Path" in page.inner_text("#panel")
-    page.click("#panel .unplaced button:text('Mocorón')")
-    assert page.inner_text("#panel").startswith("Mocorón") and errors == []
+    page.click("#panel .unplaced button:text('La Gabarra')")
+    assert page.inner_text("#panel").startswith("La Gabarra") and errors == []
     page.close()
 
 
