@@ -1,9 +1,13 @@
 """Shared fixtures: the lexicon, articles of our own words read in memory, the seed article, a store built from
-seeds/, and headless Chromium."""
+seeds/, the set of views of it, headless Chromium and its pages (what they request, what errors they raise),
+and `kg serve` on a free loopback port."""
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from kg.model import Article
 from kg.pipeline.builder import build
 from kg.read.files import article_files
 from kg.read.text import read_text
+from kg.serve.app import ServerConfig, make_server
 from kg.store.embedded import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,3 +168,70 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
         browser.close()
+
+
+# What a network view sets once its layout is done (the map sets body[data-drawn] instead).
+STABLE = "document.body.dataset.stable === 'true'"
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a page in Chromium and wait until it is drawn: `page, requests, errors = open_page(path_or_url)`
+    (None: a blank page),
+    with every URL it requested and every script error or console error it raised so far (the lists grow as
+    the test goes on). `ready` is the JavaScript condition to wait for, or `selector` an element to wait for;
+    the pages are closed after the test."""
+    pages = []
+
+    def open_(target: Path | str | None, ready: str | None = STABLE, selector: str | None = None,
+              viewport: tuple[int, int] = (1280, 800)):
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        pages.append(page)
+        requests: list[str] = []
+        errors: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        if target is None:  # (a page the test will send somewhere itself)
+            return page, requests, errors
+        page.goto(target.as_uri() if isinstance(target, Path) else target)
+        if selector:
+            page.wait_for_selector(selector, timeout=30000, state="attached")
+        elif ready:
+            page.wait_for_function(ready, timeout=30000)
+        return page, requests, errors
+
+    yield open_
+    for page in pages:
+        if not page.is_closed():
+            page.close()
+
+
+def offsite(requests: list[str], origin: str | None = None) -> list[str]:
+    """The requests that left the page's own files (or `origin`): a view must make none."""
+    own = ("file:", "blob:", "data:") + ((origin,) if origin else ())
+    return [r for r in requests if not r.startswith(own)]
+
+
+@pytest.fixture(scope="session")
+def view_set(tmp_path_factory, corpus_store) -> Path:
+    """The investigators' set of views of CORPUS, written once for the read-only browser tests."""
+    from kg.views.sets import write_views
+
+    folder = tmp_path_factory.mktemp("view-set")
+    write_views(corpus_store, folder)
+    return folder
+
+
+@contextmanager
+def serving(config: ServerConfig) -> Iterator[str]:
+    """`kg serve` with `config` (port 0: a free one) in a thread: yields its base URL, and stops it after."""
+    server = make_server(config)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.pool.close()
+        server.server_close()

@@ -14,19 +14,20 @@ pytestmark = pytest.mark.slow
 
 def test_scale_benchmark_runs_on_a_small_generated_corpus(tmp_path):
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--articles", "20", "--repeat", "1",
-                          "--rdflib-articles", "5", "--rdflib-limit", "5", "--keep", str(tmp_path)],
+                          "--rdflib-articles", "5", "--rdflib-limit", "5", "--adds", "0", "--keep", str(tmp_path)],
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "build from scratch" in run.stdout and "query actors-by-region" in run.stdout
     assert "5 articles: entity" in run.stdout and "kg view --focus, most linked" in run.stdout
     assert "query entity, curated" in run.stdout and "kg view --focus, curated" in run.stdout
+    assert "timeline, without summaries" in run.stdout
     assert len(list((tmp_path / "corpus").iterdir())) == 20
     again = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--repeat", "1", "--rdflib-articles",
-                            "0", "--keep", str(tmp_path), "--measured-again"], capture_output=True, text=True,
-                           timeout=600)
+                            "0", "--adds", "2", "--keep", str(tmp_path), "--measured-again"],
+                           capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "build from scratch" not in again.stdout and "query actors-by-region" in again.stdout
-    assert "kg view --focus, most linked" in again.stdout
+    assert "kg view --focus, most linked" in again.stdout and "adding one article, 2 times" in again.stdout
 
 
 def test_extraction_benchmark_runs():

@@ -4,15 +4,14 @@ article's markup in the results or its reader page runs nothing, and no request 
 
 from __future__ import annotations
 
-import threading
 import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import HOSTILE_HEADLINE, SEED, hostile_seed
+from conftest import HOSTILE_HEADLINE, SEED, hostile_seed, serving
 
 from kg.pipeline.builder import build
-from kg.serve.app import ServerConfig, make_server
+from kg.serve.app import ServerConfig
 from kg.store.embedded import Store
 
 
@@ -23,25 +22,15 @@ def endpoint(tmp_path_factory, lexicon):
     assert build([SEED, hostile_seed(folder)], store, lexicon).ok
     location = store.location
     store.close()  # (the workers open it read-only: no writer may compact it under them)
-    server = make_server(ServerConfig(store=location, port=0, timeout=5, workers=1))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.pool.close()
-    server.server_close()
+    with serving(ServerConfig(store=location, port=0, timeout=5, workers=1)) as url:
+        yield url
 
 
 @pytest.fixture
-def page(browser, endpoint):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.requests, page.errors = [], []
-    page.on("request", lambda r: page.requests.append(r.url))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+def page(open_page, endpoint):
+    page, page.requests, page.errors = open_page(None, viewport=(1280, 900))
     yield page
     assert page.errors == [] and all(r.startswith(endpoint) for r in page.requests)
-    page.close()
 
 
 def _rows(page):

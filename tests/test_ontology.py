@@ -64,7 +64,7 @@ def test_a_class_and_a_relation_added_to_kg_ttl_reach_the_code(extended):
     assert "Militia" in ontology.actor_classes and "Militia" in ontology.entity_classes
     assert "finances" in ontology.relations and "finances" in ontology.links
     # A new actor class is drawn as the class above it, gets a view of its own and is no event of the timeline.
-    assert render._style("Militia") == render._style("Organization")
+    assert render.default_styles().of_class("Militia") == render.default_styles().of_class("Organization")
     assert render.has_view("Militia")
     assert render.default_styles().of_relation("finances") == "#123456"
     graph = nx.MultiDiGraph()

@@ -60,6 +60,15 @@ def test_entity_by_alias(seed_store):
                    ("Shining Path", "target", "Arrest: Shining Path (2015)", "in")}
 
 
+def test_entity_gives_one_row_per_fact_with_its_count_dates_and_newest_sentence(corpus_store):
+    facts = [r for r in rows(corpus_store, "entity", name="Shining Path") if r[2:5] == ("operatesIn", "VRAEM", "out")]
+    assert len(facts) == 1 and facts[0][7:] == ("2", "2016-10-11", "2023-11-16")
+    stated = [r for r in rows(corpus_store, "who-operates-where", name="Shining Path") if r[1] == "VRAEM"]
+    assert len(stated) >= 2  # every sentence is still there, in `who-operates-where` and `why`
+    newest = max(stated, key=lambda r: r[4])
+    assert facts[0][5:7] == (newest[2], newest[3])
+
+
 def test_entity_names_the_events_it_takes_part_in_with_their_sentence(seed_store):
     (arrest,) = [r for r in rows(seed_store, "entity", name="Shining Path") if r[2] == "target"]
     assert "the capture of several leaders of the Shining Path" in arrest[5]

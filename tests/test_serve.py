@@ -9,7 +9,6 @@ import json
 import logging
 import socket
 import struct
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -17,12 +16,13 @@ import urllib.request
 
 import pytest
 from click.testing import CliRunner
+from conftest import serving
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.cli.commands import cli
 from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
-from kg.serve.app import ServerConfig, make_server
+from kg.serve.app import ServerConfig
 from kg.serve.cache import Kept
 from kg.serve.pool import QueryPool
 
@@ -35,14 +35,9 @@ QUERIES = saved_queries(ontology_dir())
 def endpoint(seed_store, tmp_path_factory):
     views = tmp_path_factory.mktemp("served-views")
     (views / "index.html").write_text("<html><title>views</title></html>", encoding="utf-8")
-    server = make_server(ServerConfig(store=seed_store.location, port=0, timeout=1.5, max_rows=3, workers=2,
-                                      views=str(views)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.pool.close()
-    server.server_close()
+    with serving(ServerConfig(store=seed_store.location, port=0, timeout=1.5, max_rows=3, workers=2,
+                              views=str(views))) as url:
+        yield url
 
 
 def _client(endpoint, fmt):
@@ -213,6 +208,9 @@ def test_views_not_written_are_drawn_from_the_store(endpoint):
     assert '"view": "vraem.html"' in text and 'src="../lib/vis-network.min.js"' in text
     status, headers, script = _get(f"{endpoint}/views/lib/vis-network.min.js")
     assert status == 200 and headers["Content-Type"] == "text/javascript" and "vis" in script
+    assert 'src="../lib/view.js"' in text  # the views' own script, served as a set's lib/ holds it
+    status, headers, script = _get(f"{endpoint}/views/lib/view.js")
+    assert status == 200 and headers["Content-Type"] == "text/javascript" and "window.kgExpand" in script
     status, _, text = _get(f"{endpoint}/views/article/000_6bef111ac725a0fa.html")
     assert status == 200 and "<title>actorgraph: Peru Renews Military Operations in VRAEM Coca Hub" in text
     assert '"view": "../entity/shining-path.html"' in text
@@ -331,6 +329,19 @@ def test_saved_queries_over_http_with_their_variables_bound(endpoint, seed_store
     status, _, text = _get(f"{endpoint}/queries/nothing")
     assert status == 404 and text.startswith("No saved query 'nothing'; known: actors-by-region, ")
     assert _get(f"{endpoint}/?saved=nothing")[0] == 404
+
+
+def test_a_saved_query_is_paged_over_http_with_links_to_the_next_and_previous_page(endpoint, seed_store):
+    whole = [r["sentence"].value for r in run_query(seed_store, QUERIES["timeline"].text)]
+    status, headers, text = _get(f"{endpoint}/queries/timeline?limit=5&offset=5&format=csv")
+    assert status == 200 and [r["sentence"] for r in csv.DictReader(io.StringIO(text))] == whole[5:10]
+    assert headers["Link"] == ('</queries/timeline?format=csv&limit=5&offset=10>; rel="next", '
+                               '</queries/timeline?format=csv&limit=5&offset=0>; rel="prev"')
+    status, headers, _ = _get(f"{endpoint}/queries/timeline?limit=5")
+    assert status == 200 and headers["Link"] == '</queries/timeline?limit=5&offset=5>; rel="next"'
+    assert "Link" not in _get(f"{endpoint}/queries/timeline")[1]
+    status, _, text = _get(f"{endpoint}/queries/timeline?limit=0")
+    assert status == 400 and text.startswith("limit must be a whole number")
 
 
 def test_the_query_page_opens_a_saved_query_bound_from_its_url(browser, endpoint):

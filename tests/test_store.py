@@ -14,7 +14,7 @@ from kg.paths import ontology_dir
 from kg.pipeline.builder import build, remove_article
 from kg.rdf.quads import article_iri
 from kg.store.embedded import Store
-from kg.vocab import ARTICLE, CURATION_GRAPH, GAZETTEER_GRAPH, KG, KGR, ONTOLOGY_GRAPH
+from kg.vocab import ARTICLE, CURATION_GRAPH, GAZETTEER_GRAPH, KG, KGR, ONTOLOGY_GRAPH, SUMMARY_GRAPH
 
 
 def _snapshot(store: Store) -> list[str]:
@@ -54,9 +54,11 @@ def test_new_curated_data_rebuilds_every_article_as_from_scratch(tmp_path, lexic
     grown, fresh = Store(tmp_path / "grown"), Store(tmp_path / "fresh")
     build([SEED, other], grown, lexicon)
     replaced = []  # an article replaced in place, one transaction each
-    real = Store.replace_graph
+    real, real_with_summaries = Store.replace_graph, Store.replace_graph_and_update
     monkeypatch.setattr(Store, "replace_graph", lambda store, graph, quads: (
         replaced.append(graph.value), real(store, graph, quads)))
+    monkeypatch.setattr(Store, "replace_graph_and_update", lambda store, graph, quads, update: (
+        replaced.append(graph.value), real_with_summaries(store, graph, quads, update)))
     report = build([SEED, other], grown, edited)
     assert report.built == [SEED.stem, "other"] and not report.unchanged
     assert not [g for g in replaced if g.startswith(ARTICLE)]  # bulk-loaded anew
@@ -95,7 +97,7 @@ def test_each_article_has_its_own_graph(tmp_store, lexicon, tmp_path):
     other.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     build([SEED], tmp_store, lexicon)
     build([other], tmp_store, lexicon)
-    assert tmp_store.named_graphs() == sorted([ONTOLOGY_GRAPH, CURATION_GRAPH, GAZETTEER_GRAPH,
+    assert tmp_store.named_graphs() == sorted([ONTOLOGY_GRAPH, CURATION_GRAPH, GAZETTEER_GRAPH, SUMMARY_GRAPH,
                                                article_iri(SEED.stem).value, article_iri("other").value])
 
 

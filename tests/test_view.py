@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import hostile_seed
+from conftest import hostile_seed, offsite
 
 from kg.pipeline.builder import build
 from kg.store.embedded import Store
@@ -41,17 +41,6 @@ def _click_edge(page, predicate, source_label):
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
-def _open(browser, path):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    requests, errors = [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(path.as_uri())
-    page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
-    return page, requests, errors
-
-
 def test_the_browser_is_debians_chromium(browser):
     """Not one Playwright downloaded (a fresh CI machine has none): the version /usr/bin/chromium reports."""
     import subprocess
@@ -62,21 +51,21 @@ def test_the_browser_is_debians_chromium(browser):
     assert f"Chromium {browser.version} " in reported and "Debian" in reported
 
 
-def test_view_draws_offline(browser, written):
+def test_view_draws_offline(open_page, written):
     view_file, stats = written
     assert stats["nodes"] > 15 and stats["edges"] > 20
-    page, requests, errors = _open(browser, view_file)
+    page, requests, errors = open_page(view_file)
     assert page.evaluate("nodes.length") == stats["nodes"] and page.evaluate("edges.length") == stats["edges"]
     assert page.evaluate("document.querySelector('#network canvas').width") > 0
     legend = page.inner_text("#legend")
     assert "CriminalGroup" in legend and "operatesIn" in legend
-    assert [r for r in requests if not r.startswith("file:")] == []
+    assert offsite(requests) == []
     assert errors == []
     page.close()
 
 
-def test_clicking_an_edge_shows_its_evidence(browser, view_file):
-    page, _, errors = _open(browser, view_file)
+def test_clicking_an_edge_shows_its_evidence(open_page, view_file):
+    page, _, errors = open_page(view_file)
     _click_edge(page, "operatesIn", "Shining Path")
     panel = page.locator("#panel")
     assert "Shining Path — operatesIn — VRAEM" in panel.inner_text()
@@ -87,13 +76,13 @@ def test_clicking_an_edge_shows_its_evidence(browser, view_file):
     page.close()
 
 
-def test_a_link_stated_more_often_than_shown_says_how_to_read_the_rest(browser, corpus_store, tmp_path, monkeypatch):
+def test_a_link_stated_more_often_than_shown_says_how_to_read_the_rest(open_page, corpus_store, tmp_path, monkeypatch):
     from kg.views import render as views
 
     monkeypatch.setattr(views, "SOURCES_LISTED", 1)
     out = tmp_path / "shining-path.html"
     write_view(corpus_store, out, focus="Shining Path", depth=1)
-    page, _, errors = _open(browser, out)
+    page, _, errors = open_page(out)
     page.evaluate("showEdge(edges.getIds().find(i => edges.get(i).label === 'operatesIn'"
                   " && INFO.nodes[edges.get(i).from].label === 'Shining Path'"
                   " && INFO.nodes[edges.get(i).to].label === 'VRAEM'))")
@@ -105,8 +94,8 @@ def test_a_link_stated_more_often_than_shown_says_how_to_read_the_rest(browser, 
     page.close()
 
 
-def test_search_by_alias_and_node_details(browser, view_file):
-    page, _, _ = _open(browser, view_file)
+def test_search_by_alias_and_node_details(open_page, view_file):
+    page, _, _ = open_page(view_file)
     page.fill("#search", "Sendero Luminoso")
     page.press("#search", "Enter")
     panel = page.inner_text("#panel")
@@ -115,33 +104,24 @@ def test_search_by_alias_and_node_details(browser, view_file):
     page.close()
 
 
-def test_article_text_cannot_inject_markup(browser, tmp_path, lexicon):
+def test_article_text_cannot_inject_markup(open_page, tmp_path, lexicon):
     hostile = hostile_seed(tmp_path)
     store = Store(None)
     build([hostile], store, lexicon)
     out = tmp_path / "hostile.html"
     write_view(store, out)
     assert "<script>window.pwned" not in out.read_text(encoding="utf-8")
-    page, requests, errors = _open(browser, out)
+    page, requests, errors = open_page(out)
     page.evaluate("showEdge(edges.getIds().find(i => edges.get(i).label === 'operatesIn'"
                   " && INFO.nodes[edges.get(i).from].label === 'Shining Path'))")
     assert "<img src=x" in page.inner_text("#panel")
     assert page.evaluate("window.pwned") is None
-    assert [r for r in requests if not r.startswith("file:")] == []
+    assert offsite(requests) == []
     page.close()
 
 
-@pytest.fixture(scope="module")
-def view_set(tmp_path_factory, corpus_store):
-    from kg.views.sets import write_views
-
-    folder = tmp_path_factory.mktemp("set")
-    write_views(corpus_store, folder)
-    return folder
-
-
-def test_filters_hide_and_show_without_blanking(browser, view_set):
-    page, requests, errors = _open(browser, view_set / "index.html")
+def test_filters_hide_and_show_without_blanking(open_page, view_set):
+    page, requests, errors = open_page(view_set / "index.html")
     total = page.evaluate("nodes.length")
     page.click("#filters summary")
     page.locator("#class-filters input[value='CriminalGroup']").uncheck()
@@ -158,12 +138,32 @@ def test_filters_hide_and_show_without_blanking(browser, view_set):
     shown = page.evaluate("edges.get({filter: e => !e.hidden}).map(e => INFO.edges[e.id].dates)")
     assert shown and all(not dates or min(dates) <= "2017-01-01" for dates in shown)
     assert len(shown) < page.evaluate("edges.length")
-    assert [r for r in requests if not r.startswith("file:")] == [] and errors == []
+    assert offsite(requests) == [] and errors == []
     page.close()
 
 
-def test_node_links_to_its_own_view_and_the_landing_lists_views(browser, view_set):
-    page, _, errors = _open(browser, view_set / "index.html")
+def test_the_timeline_page_turns_pages(browser, seeds_store, tmp_path, monkeypatch):
+    import kg.views.sets
+    from kg.views.sets import write_views
+
+    monkeypatch.setattr(kg.views.sets, "TIMELINE_PAGE", 10)
+    write_views(seeds_store, tmp_path)
+    page = browser.new_page()
+    page.goto((tmp_path / "timeline.html").as_uri())
+    shown = "[...document.querySelectorAll('#events tbody tr')].filter(r => !r.hidden).map(r => r.textContent)"
+    total = page.evaluate("document.querySelectorAll('#events tbody tr').length")
+    first = page.evaluate(shown)
+    assert total > 10 and len(first) == 10 and page.is_disabled("#previous")
+    page.click("#next")
+    second = page.evaluate(shown)
+    assert second and not set(first) & set(second) and page.inner_text("#page").startswith("11-")
+    page.click("#previous")
+    assert page.evaluate(shown) == first
+    page.close()
+
+
+def test_node_links_to_its_own_view_and_the_landing_lists_views(open_page, view_set):
+    page, _, errors = open_page(view_set / "index.html")
     assert "Actors and regions" in page.inner_text("#views")
     page.fill("#search", "ELN")
     page.press("#search", "Enter")
@@ -177,7 +177,7 @@ def test_node_links_to_its_own_view_and_the_landing_lists_views(browser, view_se
     page.close()
 
 
-def test_a_dense_view_comes_to_rest(browser, tmp_path):
+def test_a_dense_view_comes_to_rest(open_page, tmp_path):
     """150 nodes and 600 links: the browser lays them out, then the nodes stay where they are."""
     import random
 
@@ -199,7 +199,7 @@ def test_a_dense_view_comes_to_rest(browser, tmp_path):
         graph.add_edge(s, o, key="allyOf", predicate="allyOf", evidence=evidence, sources=1, dates=["2024-01-01"])
     path = tmp_path / "dense.html"
     path.write_text(render_view(graph, "dense"), encoding="utf-8")
-    page, _, errors = _open(browser, path)
+    page, _, errors = open_page(path)
     first = page.evaluate("network.getPositions()")
     page.wait_for_timeout(500)
     assert page.evaluate("network.getPositions()") == first and not errors

@@ -21,9 +21,11 @@ from kg.query.results import QUERY_FORMATS, TABLE
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries and what they answer.")
 @click.option("--bind", multiple=True, metavar="VAR=VALUE",
               help="Bind a variable: name=\"Shining Path\" (a string) or entity=kgr:shining-path (an IRI).")
+@click.option("--limit", type=click.IntRange(1), help="At most this many rows (a page: with --offset).")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many rows first (the next page).")
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=TABLE, show_default=True)
 def query(query: str | None, store_location: str | None, query_file: Path | None, saved: str | None,
-          list_saved: bool, bind: tuple[str, ...], fmt: str) -> None:
+          list_saved: bool, bind: tuple[str, ...], limit: int | None, offset: int, fmt: str) -> None:
     """Run SPARQL over all articles (their named graphs merged).
 
     The prefixes kg: kgr: rdf: rdfs: skos: schema: prov: owl: xsd: wd: are predeclared.
@@ -32,7 +34,8 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
     Examples:
       kg query --list
       kg query --saved actors-by-region
-      kg query --saved entity --bind name="Sendero Luminoso"   # every fact and event, with its sentence
+      kg query --saved entity --bind name="Sendero Luminoso"   # each fact once, its newest sentence; each event
+      kg query --saved timeline --limit 100 --offset 100      # the second page of 100 events
       kg query 'SELECT ?g ?r WHERE { ?g kg:operatesIn ?r }' --format csv
       kg query -f my-question.rq --format json
     """
@@ -40,6 +43,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
     from kg.query.results import format_result
     from kg.query.run import (
         binding_notes,
+        page,
         parse_bindings,
         run_query,
         saved_queries,
@@ -71,7 +75,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
         store = open_store(store_location or default_store(), read_only=True)
         for note in binding_notes(store, catalogue[saved], bindings) if saved else ():
             click.echo(f"Note: {note}", err=True)
-        result = run_query(store, text, bindings)
+        result = run_query(store, page(text, limit, offset), bindings)
         click.echo(format_result(result, fmt), nl=False)
     except KgError as exc:
         fail(exc)

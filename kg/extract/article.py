@@ -60,7 +60,7 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
                 result.entities[mention.entity] = lexicon.entities[mention.entity]
                 types[mention.entity] = result.entities[mention.entity].type
     for event in result.events:
-        result.facts.extend(implied_by_syntax(event, lexicon.syntax) if event.parse else
+        result.facts.extend(implied_by_syntax(event, lexicon.syntax, types) if event.parse else
                             implied_facts(event, lexicon.events, types, lexicon.ontology))
     for fact in result.facts:
         if fact.object not in result.entities and not fact.object_is_literal:

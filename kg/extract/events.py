@@ -5,7 +5,7 @@ dates from the sentence's date expressions, and the direct facts an event implie
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.extract.relations import Masked, vetoed
 from kg.knowledge.dates import find_dates
@@ -15,25 +15,54 @@ from kg.model import Event, Fact, Mention, Sentence
 
 __all__ = ["find_events", "carry_over_agents", "implied_facts", "as_actor"]
 _TOKEN = re.compile(r"⟦([A-Za-z]+)#(\d+)⟧")
-_PASSIVE = re.compile(r"(?i)\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+\s+)?"
-                      r"(?:\w+ed\b(?:\s+[^\s⟦]+){0,4}\s+and\s+)?$")
-_AUXILIARY = re.compile(r"(?i)(?:\s+(?:was|were|has|have|had|been|being|is|are|also|then|later|reportedly|"
-                        r"allegedly|recently|finally))+\s*$")
 _BY = re.compile(r"^\s*(?:\S+\s+){0,2}?by\s+(⟦[A-Za-z]+#\d+⟧)")
-_ALIAS = r'(?:,? (?:alias|a\.k\.a\.|aka) ["“][^"”⟦]{1,40}["”],?)?'
-_LINK = re.compile(r"^" + _ALIAS +
-                   r"(?:,|,? and|,? or|,? as well as|,? along with|,? together with)(?: [a-z][\w-]*){0,2} $")
-# "Police detained A, whose father was killed in 2013, along with B": B is coordinated with A past the clause.
-_ALONG = re.compile(r",\s+(?:along|together) with\s+$")
-_CLAUSE_END = re.compile(r'(?i),["”’]? (?:which|who|whom|whose|where|while|but|although|though|after|before)\b'
-                         r'|;| - | – ')
 _LOWER_WORD = re.compile(r"[a-z][\w'-]*")
-_DURATION = re.compile(r"(?i)\b(\d{1,3})[- ](day|week|month|year)s?\b")
 
 
-def _subject_limit(masked: Masked, start: int) -> int:
+@dataclass(frozen=True)
+class _Surface:
+    """The surface patterns the event rules need, made from the grammar words (patterns/grammar.yaml) and the
+    duration units (patterns/dates.yaml)."""
+
+    passive: re.Pattern[str]  # "was arrested", "were later detained"
+    auxiliary: re.Pattern[str]  # the words between a subject and its verb ("has also")
+    link: re.Pattern[str]  # what joins two names of one list (", alias "X", and")
+    along: re.Pattern[str]  # "A, whose father..., along with B": B is coordinated with A past the clause
+    clause_end: re.Pattern[str]  # a date or name past one of these belongs to another clause
+    duration: re.Pattern[str] | None  # "60-day"
+    units: dict[str, int]
+
+
+_SURFACE: dict[tuple[int, int], _Surface] = {}
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def _surface(lexicon) -> _Surface:
+    g, dates = lexicon.syntax.grammar, lexicon.dates
+    key = (id(g), id(dates))
+    if key not in _SURFACE:
+        alias = rf'(?:,? (?:{_alt(g["alias_cues"])}) ["“][^"”⟦]{{1,40}}["”],?)?'
+        joined = [c for c in g["conjunctions"] if " " in c]
+        units = dict(dates.duration_units)
+        _SURFACE[key] = _Surface(
+            passive=re.compile(rf"(?i)\b(?:{_alt(g['passive_auxiliaries'])})\s+(?:\w+\s+)?"
+                               r"(?:\w+ed\b(?:\s+[^\s⟦]+){0,4}\s+and\s+)?$"),
+            auxiliary=re.compile(rf"(?i)(?:\s+(?:{_alt(g['passive_auxiliaries'] | g['subject_fillers'])}))+\s*$"),
+            link=re.compile(rf"^{alias}(?:,|{'|'.join(f',? {_alt([c])}' for c in sorted(g['conjunctions']))})"
+                            r"(?: [a-z][\w-]*){0,2} $"),
+            along=re.compile(rf",\s+(?:{_alt(joined)})\s+$") if joined else re.compile(r"(?!)"),
+            clause_end=re.compile(rf'(?i),["”’]? (?:{_alt(g["clause_openers"])})\b|;| - | – '),
+            duration=re.compile(rf"(?i)\b(\d{{1,3}})[- ]({_alt(units)})s?\b") if units else None,
+            units=units)
+    return _SURFACE[key]
+
+
+def _subject_limit(masked: Masked, start: int, surface: _Surface) -> int:
     """Where the subject of a verb at `start` ends: before a parenthetical ", ... ," right before the verb."""
-    head = _AUXILIARY.sub("", masked.text[:start].rstrip()).rstrip()
+    head = surface.auxiliary.sub("", masked.text[:start].rstrip()).rstrip()
     if not head.endswith(","):
         return start
     opening = head.rfind(",", 0, len(head) - 1)
@@ -50,7 +79,7 @@ def _after(words: frozenset[str], before: str) -> bool:
     return False
 
 
-def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int],
+def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int], surface: _Surface,
           by_only: bool = False) -> list[int]:
     tokens = [t for t in masked.slots if t[2] in role.types and t[3] not in taken]
     if role.by or by_only:
@@ -62,7 +91,7 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
     if by_only:
         return []
     if side == "before":
-        limit = _subject_limit(masked, start)
+        limit = _subject_limit(masked, start, surface)
         candidates = [t for t in tokens if t[1] <= limit][::-1] or [t for t in tokens if t[1] <= start][::-1]
         # a name alone between the commas the subject limit skipped ("the cartel's co-founder, X, was arrested")
         # still counts for a role that prefers its class; a longer parenthetical names others
@@ -71,7 +100,7 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
                 any(skipped[0][2] in group for group in role.prefer) and skipped[0] in tokens:
             candidates = skipped + candidates
     else:
-        boundary = _CLAUSE_END.search(masked.text, end)
+        boundary = surface.clause_end.search(masked.text, end)
         stop = boundary.start() if boundary else len(masked.text)
         candidates = [t for t in tokens if end <= t[0] < stop and
                       (not role.after_words or _after(role.after_words, masked.text[max(0, t[0] - 80):t[0]]))]
@@ -86,10 +115,11 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
     if role.many:
         for token in tokens:
             between = masked.text[chosen[-1][1]:token[0]]
-            if token[0] > chosen[-1][1] and (_LINK.match(between) or (side == "after" and _ALONG.search(between))):
+            if token[0] > chosen[-1][1] and (surface.link.match(between) or
+                                             (side == "after" and surface.along.search(between))):
                 chosen.append(token)
         for token in reversed(tokens):
-            if token[1] < chosen[0][0] and _LINK.match(masked.text[token[1]:chosen[0][0]]):
+            if token[1] < chosen[0][0] and surface.link.match(masked.text[token[1]:chosen[0][0]]):
                 chosen.insert(0, token)
     return [t[3] for t in chosen]
 
@@ -98,6 +128,7 @@ def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule
     """Events of one sentence, with the mention behind each role."""
     events: list[Event] = []
     dates = None
+    surface = _surface(lexicon)
     for rule, starts in rules.candidates(masked.text):
         if rule.blockers and rule.blockers.search(sentence.text):
             continue
@@ -105,7 +136,7 @@ def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule
             start, end = trigger.span()
             if vetoed(masked.text, start, end, rule.checks, lexicon.cues):
                 continue
-            passive = bool(_PASSIVE.search(masked.text[:start]))
+            passive = bool(surface.passive.search(masked.text[:start]))
             filled: dict[str, list[int]] = {}
             taken: set[int] = set()
             for name, role in sorted(rule.roles.items(), key=lambda kv: kv[0] != "place"):
@@ -113,7 +144,7 @@ def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule
                 swapped = passive and name in rule.passive
                 if swapped:
                     side = "after" if side == "before" else "before"
-                filled[name] = _fill(role, side, start, end, masked, taken, by_only=swapped and role.by)
+                filled[name] = _fill(role, side, start, end, masked, taken, surface, by_only=swapped and role.by)
                 taken.update(filled[name])
             if any(not filled.get(r) for r in rule.require if r not in rule.carry_over):
                 continue
@@ -122,7 +153,7 @@ def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule
             if dates is None:
                 dates = find_dates(sentence.text, lexicon.dates, article.published, offset=sentence.start)
             event = _event(rule, sentence, masked, filled, trigger.group(0), dates, lexicon,
-                           masked.offsets[start] if start < len(masked.offsets) else sentence.start)
+                           masked.offsets[start] if start < len(masked.offsets) else sentence.start, surface)
             if not any(_same(event, other) for other in events):
                 events.append(event)
     return events
@@ -144,11 +175,11 @@ def _same(a: Event, b: Event) -> bool:
     return (a.type, a.agents, a.targets, a.places, a.date) == (b.type, b.agents, b.targets, b.places, b.date)
 
 
-def _same_clause(sentence: Sentence, at: int, other: int) -> bool:
+def _same_clause(sentence: Sentence, at: int, other: int, surface: _Surface) -> bool:
     """Whether no clause boundary (", whose", ", after", ";" ...) stands between two offsets of the sentence: in
     "Police detained X, whose father was killed in 2013" the year is the killing's, not the arrest's."""
     low, high = sorted((at - sentence.start, other - sentence.start))
-    return not _CLAUSE_END.search(sentence.text, low, high)
+    return not surface.clause_end.search(sentence.text, low, high)
 
 
 def _follows(cues: tuple[str, ...], lead: str) -> bool:
@@ -157,7 +188,7 @@ def _follows(cues: tuple[str, ...], lead: str) -> bool:
 
 
 def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str, list[int]], trigger: str,
-           dates, lexicon, trigger_at: int) -> Event:
+           dates, lexicon, trigger_at: int, surface: _Surface) -> Event:
     date_rules = lexicon.dates
     date = start_date = end_date = None
     plain = []
@@ -169,14 +200,11 @@ def _event(rule: EventRule, sentence: Sentence, masked: Masked, filled: dict[str
             end_date = end_date or d.value
         else:
             plain.append(d)
-    plain = [d for d in plain if _same_clause(sentence, trigger_at, d.start)]
+    plain = [d for d in plain if _same_clause(sentence, trigger_at, d.start, surface)]
     if plain:
         date = min(plain, key=lambda d: abs(d.start - trigger_at)).value
-    duration = _DURATION.search(sentence.text) if rule.lasting else None
-    days = None
-    if duration:
-        unit = {"day": 1, "week": 7, "month": 30, "year": 365}[duration.group(2).lower()]
-        days = int(duration.group(1)) * unit
+    duration = surface.duration.search(sentence.text) if rule.lasting and surface.duration else None
+    days = int(duration.group(1)) * surface.units[duration.group(2).lower()] if duration else None
     actors = ((role, as_actor(role, masked.mentions[i], lexicon)) for role in ROLES for i in filled.get(role, []))
     roles = tuple((role, mention) for role, mention in actors if mention)
 

@@ -227,6 +227,8 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
         tokens = _follow(trigger, path)
         if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
             tokens = _follow(trigger.head, path)  # "police arrested X and seized Y": the shared subject
+        if not tokens and trigger.dep_ == "conj" and trigger.pos_ == "NOUN" and path and path[0].deps & {"poss"}:
+            tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
         found: list[Mention] = []
         notes: list[str] = []
         for token in tokens:
@@ -245,10 +247,12 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
 
 def _reads_target(rule: SyntaxRule, trigger) -> bool:
     """Whether the parse gives the trigger a target, a name or not ("its leaders were arrested"): then the parse
-    has read the event, and a surface rule's guess from the nearest name must not stand beside it."""
+    has read the event, and a surface rule's guess from the nearest name must not stand beside it. A target
+    with `unnamed` words counts only as one of them ("troops were deployed", not "guns were sent")."""
     target = rule.arguments.get("target")
-    return bool(target and any(t.pos_ in ("NOUN", "PROPN", "PRON", "NUM") for path in target.paths
-                               for t in _follow(trigger, path)))
+    return bool(target and any(t.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and
+                               (not target.unnamed or t.lemma_.lower() in target.unnamed)
+                               for path in target.paths for t in _follow(trigger, path)))
 
 
 # A word hanging by one of these from its head is asserted whatever the head's verb: in "X, the mayor of Tumbes,
@@ -313,6 +317,7 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
     facts: list[Fact] = []
     seen: set[tuple[str, int]] = set()
     events: list[Event] = []
+    made: set[tuple[str | None, int, int]] = set()
     ontology = lexicon.ontology
     for ps in parsed:
         ps.entities = entities
@@ -348,16 +353,21 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                     facts.extend(_facts(rule, filled, ps.sentence, path))
                     continue
                 if "place" in rule.arguments and not filled.get("place"):
-                    filled["place"] = _sentence_place(ps, lexicon, rule)
-                if any(not filled.get(r) for r in rule.require) or not any(filled.values()) or \
+                    filled["place"] = _sentence_place(ps, lexicon, rule, trigger)
+                unnamed = {"target"} if rule.arguments.get("target") and rule.arguments["target"].unnamed and \
+                    _reads_target(rule, trigger) else set()
+                if any(not filled.get(r) and r not in unnamed for r in rule.require) or not any(filled.values()) or \
                         rule.require_any and not any(filled.get(r) for r in rule.require_any) and \
                         not ("target" in rule.require_any and _reads_target(rule, trigger)):
                     continue
                 if dates is None:
                     dates = find_dates(ps.sentence.text, lexicon.dates, article.published, offset=ps.sentence.start)
-                event = _event(rule, filled, ps, trigger, dates, lexicon, path)
+                if (rule.event, ps.sentence.index, trigger.i) in made:
+                    continue  # two rules of one class on one trigger ("seize" by a force, or of goods): one event
+                event = _event(rule, filled, ps, trigger, dates, lexicon, path, article)
                 if event and event.roles:
                     events.append(event)
+                    made.add((rule.event, ps.sentence.index, trigger.i))
     return facts, events, seen
 
 
@@ -457,7 +467,10 @@ def _clause_tokens(trigger) -> list:
     node = trigger
     while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
         node = node.head
-    out = list(trigger.subtree) if node.i != trigger.i else []  # a noun's own words: "attacks that began on 31 May"
+    # a noun's own words ("attacks that began on 31 May"), not those of a noun coordinated with it ("his capture
+    # in Colombia and extradition in 2008": 2008 is the extradition's)
+    beside = {t.i for c in trigger.children if c.dep_ == "conj" for t in c.subtree}
+    out = [t for t in trigger.subtree if t.i not in beside] if node.i != trigger.i else []
     skip: set[int] = {t.i for t in out}
     for token in node.subtree:
         if token.i in skip:
@@ -470,14 +483,97 @@ def _clause_tokens(trigger) -> list:
     return out
 
 
-def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon, path: str) -> Event | None:
+def _enclosing(trigger) -> list[list]:
+    """The words of each clause above the trigger's own, nearest first, that also speak of it: the clause it is
+    an argument of ("on 14 October, members of the ELN are believed to have ambushed"), and only the opening
+    words of one it is coordinated with or subordinate to ("on 8 April police seized X, while Y was arrested";
+    not "was arrested in 2017 and extradited"). Reported speech, relative clauses and the clauses beside it on
+    the way up stay out: their dates and places are their own."""
+    node = trigger
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+    levels: list[list] = []
+    while node.head.i != node.i and (node.dep_ not in ("ccomp", "parataxis", "relcl", "acl") or
+                                     node.dep_ == "acl" and node.sent.root.pos_ in ("NOUN", "PROPN")):
+        # (in a sentence rooted on a noun, a verb hanging by "acl" is the main verb the parser missed: "on 15
+        # February, gunmen from the faction rolled into Caborca")
+        came, node = node, node.head
+        opening_only = came.dep_ in ("advcl", "conj")
+        words = [node]
+        for child in node.children:
+            if child.i == came.i or child.dep_ in _OTHER_CLAUSES or opening_only and child.i > node.i:
+                continue
+            words.extend(child.subtree)
+        levels.append(words)
+    return levels
+
+
+def _dates_in(dates, tokens, sentence: Sentence) -> list:
+    return [d for d in dates if any(t.idx <= d.start - sentence.start < t.idx + len(t.text) for t in tokens)]
+
+
+_PARAGRAPH_REACH = 2  # sentences back in its paragraph an event without a date of its own may take one from
+
+
+def _paragraph_date(sentence: Sentence, article, rules) -> str | None:
+    """The last date of the one or two sentences before, in the same paragraph ("On October 16 the group was
+    leaving a party... All four were killed"); a date of another paragraph is another story's."""
+    if article is None or sentence.paragraph >= len(article.paragraphs):
+        return None
+    start = article.paragraphs[sentence.paragraph].start
+    before = article.text[start:sentence.start]
+    cut = len(before)
+    for _ in range(_PARAGRAPH_REACH):  # back over two sentence ends at most
+        end = max(before.rfind(". ", 0, cut - 1), before.rfind("? ", 0, cut - 1), before.rfind("! ", 0, cut - 1))
+        if end < 0:
+            cut = 0
+            break
+        cut = end
+    found = find_dates(before[cut:], rules, article.published)
+    return found[-1].value if found else None
+
+
+def _timed_apart(trigger, grammar) -> bool:
+    """Whether a noun trigger hangs from a preposition that sets it at another time than its clause ("linked to
+    X between 1999 and 2003, before his capture"): its date is then only in its own words."""
+    node = trigger
+    while node.dep_ in ("pobj", "conj") and node.head.i != node.i:
+        node = node.head
+        if node.dep_ == "prep" and node.lower_ in grammar["temporal_prepositions"]:
+            return True
+    return False
+
+
+def _told_in_past(trigger) -> bool:
+    """Whether the trigger's clause is in the simple past ("were killed", "was carried out"), as a happening
+    told just after the sentence that dated it; a perfect ("has sent") or pluperfect may be of any time."""
+    node = trigger
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+    return node.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" and c.lemma_ == "be"
+                                     for c in node.children)
+
+
+def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon, path: str,
+           article=None) -> Event | None:
     sentence = ps.sentence
-    own = _clause_tokens(trigger)
-    inside = [d for d in dates if any(t.idx <= d.start - sentence.start < t.idx + len(t.text) for t in own)]
+    grammar = lexicon.syntax.grammar
+    apart = _timed_apart(trigger, grammar)
+    inside = _dates_in(dates, [t for t in trigger.subtree] if apart else _clause_tokens(trigger), sentence)
     if not inside:  # "until last year, when the measure was lifted following the capture": the year's
-        inside = _when_date(trigger, dates, sentence, lexicon.syntax.grammar["date_words"])
+        inside = _when_date(trigger, dates, sentence, grammar["date_words"])
+    for words in ([] if inside or apart else _enclosing(trigger)):
+        inside = _dates_in(dates, words, sentence)
+        if inside:
+            path += f"; date from the clause above ({words[0].text})"
+            break
     at = sentence.start + trigger.idx
     date = min(inside, key=lambda d: abs(d.start - at)).value if inside else None
+    if date is None and not dates and not apart and article is not None and _told_in_past(trigger) and \
+            not any(t.lower_ in grammar["relative_time_words"] for t in ps.doc):
+        date = _paragraph_date(sentence, article, lexicon.dates)
+        if date:
+            path += "; date from the sentence before, in its paragraph"
     roles = []
     for role in ("agent", "target", "place"):
         for mention in filled.get(role, []):
@@ -491,17 +587,26 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
                  targets=ids("target"), places=ids("place"), date=date, roles=tuple(roles), parse=path)
 
 
-def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule) -> list[Mention]:
-    """No place in the trigger's own words: the first region of the sentence named after a place preposition
-    ("in", "near", "at")."""
+def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule, trigger) -> list[Mention]:
+    """No place on the rule's paths: the first region named after a place preposition ("in", "near", "at") in
+    the trigger's own clause, else in a clause above it that speaks of it (see _enclosing); a place in reported
+    speech, a relative clause or a clause beside it is another happening's."""
     classes = rule.arguments["place"].classes
-    for token in ps.doc:
-        if token.dep_ == "pobj" and token.head.lemma_.lower() in lexicon.syntax.grammar["place_prepositions"]:
-            mention, _ = _mention_of(token, ps, lexicon.syntax)
-            entity = lexicon.entities.get(mention.entity) if mention else None
-            if mention is not None and entity and any(lexicon.ontology.is_a(entity.type, c) for c in classes):
-                return [replace(mention, resolution=mention.resolution or
-                                f"'{mention.text}' is the place the sentence names, not the trigger's clause")]
+    clause = _clause_tokens(trigger)
+    # "detained X on 16 May when he was stopped at a checkpoint in Y": a "when" clause in the trigger's own
+    # clause sets its scene
+    openers = lexicon.syntax.grammar["scene_adverbs"]
+    scene = [t for c in (c for token in clause for c in token.children)
+             if c.dep_ in ("advcl", "relcl") and any(d.dep_ in ("advmod", "mark") and d.lower_ in openers
+                                                      for d in c.children) for t in c.subtree]
+    for words in [clause, scene] + _enclosing(trigger):
+        for token in sorted(words, key=lambda t: t.i):
+            if token.dep_ == "pobj" and token.head.lemma_.lower() in lexicon.syntax.grammar["place_prepositions"]:
+                mention, _ = _mention_of(token, ps, lexicon.syntax)
+                entity = lexicon.entities.get(mention.entity) if mention else None
+                if mention is not None and entity and any(lexicon.ontology.is_a(entity.type, c) for c in classes):
+                    return [replace(mention, resolution=mention.resolution or
+                                    f"'{mention.text}' is the place the clause names, off the rule's paths")]
     return []
 
 
@@ -526,12 +631,18 @@ def carry_over(events: list[Event], rules: SyntaxRules, window: int = 2) -> list
     return out
 
 
-def implied_by_syntax(event: Event, rules: SyntaxRules) -> list[Fact]:
-    """The facts a syntax event's rule implies between its roles (an arrest: agent `arrested` target)."""
+def implied_by_syntax(event: Event, rules: SyntaxRules, types: dict[str, str] | None = None) -> list[Fact]:
+    """The facts a syntax event's rule implies between its roles (an arrest: agent `arrested` target; a force
+    that sends troops sends its own: "the Navy sent troops to Tumaco", the Navy is deployed)."""
     rule = next(r for r in rules if r.id == event.rule)
     out = []
-    for predicate, subject_role, object_role in rule.implies:
-        for _, subj in (r for r in event.roles if r[0] == subject_role):
+    for predicate, subject_roles, object_role, classes in rule.implies:
+        fitting = [role for role in subject_roles if any(
+            r == role and (not classes or (types or {}).get(m.entity) in classes) for r, m in event.roles)]
+        if not fitting:
+            continue
+        for _, subj in (r for r in event.roles if r[0] == fitting[0] and
+                        (not classes or (types or {}).get(r[1].entity) in classes)):
             for _, obj in (r for r in event.roles if r[0] == object_role):
                 if subj.entity != obj.entity:
                     out.append(Fact(subj.entity, predicate, obj.entity, event.sentence, f"{rule.id}.implies",

@@ -37,5 +37,9 @@ def load_coordinates(root: Path, entities: dict[str, Entity]) -> dict[str, GeoPo
     for entity_id, point in data.coordinates.items():
         if entity_id not in entities or entities[entity_id].type not in REGION_TYPES:
             raise InvalidLexicon(f"{COORDINATES_FILE}: {entity_id}: no region of the gazetteer has this id")
-        points[entity_id] = GeoPoint(str(float(point.lat)), str(float(point.lon)), str(point.geonames), point.basis)
+        for member in point.of:
+            if member not in entities:
+                raise InvalidLexicon(f"{COORDINATES_FILE}: {entity_id}: of: '{member}' is no region of the gazetteer")
+        points[entity_id] = GeoPoint(str(float(point.lat)), str(float(point.lon)),
+                                     str(point.geonames) if point.geonames else "", point.basis)
     return points

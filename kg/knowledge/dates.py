@@ -35,6 +35,7 @@ class DateRules:
     start_cues: tuple[str, ...]
     end_cues: tuple[str, ...]
     future_tolerance_days: int
+    duration_units: dict[str, int]  # "60-day", "three-month": days per unit
 
     @classmethod
     def from_spec(cls, spec: DatesFile) -> DateRules:
@@ -44,7 +45,8 @@ class DateRules:
                    relative_months={k.lower(): v for k, v in spec.relative_months.items()},
                    relative_days={k.lower(): v for k, v in spec.relative_days.items()},
                    start_cues=tuple(spec.start_cues), end_cues=tuple(spec.end_cues),
-                   future_tolerance_days=spec.future_tolerance_days)
+                   future_tolerance_days=spec.future_tolerance_days,
+                   duration_units={k.lower(): v for k, v in spec.duration_units.items()})
 
     def pattern(self) -> re.Pattern[str]:
         return _compiled(self)

@@ -295,6 +295,7 @@ class DatesFile(CuratedFile):
     start_cues: Words = []
     end_cues: Words = []
     future_tolerance_days: Count = 31
+    duration_units: dict[Text, Count] = {}
 
     @model_validator(mode="after")
     def _whole_calendar(self) -> DatesFile:
@@ -415,8 +416,9 @@ class StylesFile(CuratedFile):
 class GeoPointSpec(Strict):
     lat: Annotated[float, Field(ge=-90, le=90)]
     lon: Annotated[float, Field(ge=-180, le=180)]
-    geonames: Annotated[int, Field(gt=0)]
-    basis: Literal["capital", "central place", "place"]
+    geonames: Annotated[int, Field(gt=0)] | None = None  # the GeoNames feature whose point it is (an area has none)
+    basis: Literal["capital", "central place", "place", "area"]
+    of: list[Slug] = []  # an area's: the regions whose points it is the mean of
 
 
 class CoordinatesFile(CuratedFile):
@@ -446,12 +448,14 @@ class SyntaxArgument(Strict):
     paths: Annotated[Words, Field(min_length=1)]
     classes: Annotated[list[ClassName], Field(min_length=1)]
     coordinated: bool = True
+    unnamed: Words = []
 
 
 class SyntaxImplied(Strict):
     fact: Text
-    subject: RoleName
+    subject: RoleName | list[RoleName]  # a list: the first of these roles that holds one of `classes`
     object: RoleName
+    classes: list[ClassName] = []
 
 
 class SyntaxExample(Strict):
@@ -506,6 +510,11 @@ class GrammarFile(CuratedFile):
     group_pronouns: Words
     auxiliaries: Words
     date_words: Words
+    temporal_prepositions: Words = []
+    relative_time_words: Words = []
+    scene_adverbs: Words = []
+    passive_auxiliaries: Words = []
+    subject_fillers: Words = []
     name_heads: dict[ClassName, Words]
 
 

@@ -25,7 +25,8 @@ _GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_mark
                   "conjunctions", "auxiliaries", "date_words", "not_person_openers", "person_pronouns",
                   "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns",
                   "negative_subjects", "past_modifiers",
-                  "negative_adverbs")
+                  "negative_adverbs", "temporal_prepositions", "relative_time_words",
+                  "scene_adverbs", "passive_auxiliaries", "subject_fillers")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Argument:
     paths: tuple[tuple[Step, ...], ...]
     classes: tuple[str, ...]
     coordinated: bool = True  # "A and B": the conjuncts of the token reached fill the argument too
+    unnamed: frozenset[str] = frozenset()  # lemmas that read the role with no name ("troops were deployed")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ class SyntaxRule:
     event: str | None = None  # or an event's class
     fixed_object: str | None = None  # a gazetteer id ("skimming fuel" -> fuel theft)
     literal_title: bool = False  # the object is the trigger's own phrase ("security minister", "mayor of Tumbes")
-    implies: tuple[tuple[str, str, str], ...] = ()  # (predicate, role, role) facts an event implies
+    # (predicate, subject roles, object role, classes) facts an event implies: the subject is the first of its roles
+    # that holds a mention of one of the classes (any class when none is named)
+    implies: tuple[tuple[str, tuple[str, ...], str, frozenset[str]], ...] = ()
     require: tuple[str, ...] = ()
     require_any: tuple[str, ...] = ()  # at least one of these roles (an arrest needs its police or its suspect)
     carry_over: tuple[str, ...] = ()  # roles an event without them takes from the like event just before
@@ -137,7 +141,8 @@ def _argument(spec, ontology, where: str) -> Argument:
             raise InvalidLexicon(f"{where}: unknown class '{cls}'")
     paths = tuple(tuple(_step(s, where) for s in str(path).split("/")) if path != "." else ()
                   for path in spec["paths"])
-    return Argument(paths, tuple(spec["classes"]), bool(spec.get("coordinated", True)))
+    return Argument(paths, tuple(spec["classes"]), bool(spec.get("coordinated", True)),
+                    frozenset(str(w).lower() for w in spec.get("unnamed") or ()))
 
 
 def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
@@ -210,10 +215,13 @@ def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
                 raise InvalidLexicon(f"{where}: check '{check}' is none of {', '.join(CHECKS)}")
         implies = []
         for item in spec.get("implies") or ():
-            if item.get("fact") not in ontology.properties or item.get("subject") not in ROLES or \
-                    item.get("object") not in ROLES:
-                raise InvalidLexicon(f"{where}: 'implies' takes {{fact: property, subject: role, object: role}}")
-            implies.append((item["fact"], item["subject"], item["object"]))
+            subjects = item.get("subject") if isinstance(item.get("subject"), list) else [item.get("subject")]
+            if item.get("fact") not in ontology.properties or any(r not in ROLES for r in subjects) or \
+                    item.get("object") not in ROLES or any(c not in ontology.classes for c in item.get("classes", ())):
+                raise InvalidLexicon(f"{where}: 'implies' takes {{fact: property, subject: role (or roles), "
+                                     f"object: role, classes: [...]}}")
+            classes = frozenset(c for name in item.get("classes", ()) for c in ontology.subclasses(name))
+            implies.append((item["fact"], tuple(subjects), item["object"], classes))
         rules.append(SyntaxRule(spec["id"], trigger, arguments, checks, float(spec.get("confidence", 0.75)),
                                 spec.get("fact"), spec.get("event"), fixed, literal == "title", tuple(implies),
                                 tuple(spec.get("require") or ()), tuple(spec.get("require_any") or ()),

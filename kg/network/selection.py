@@ -8,16 +8,24 @@ from dataclasses import dataclass
 
 from kg.network.sparql import filled, local_name, store_rows
 from kg.store.embedded import Store
+from kg.vocab import GAZETTEER_GRAPH, SUMMARY_GRAPH
 
 __all__ = ["Selection", "select_nodes", "node_weights", "rank_nodes", "rank_links"]
 
 # Every link of the network as a direct triple, counted by the graphs (articles, or the gazetteer) stating it:
-# a view chooses its nodes on these before it reads any evidence. (For given nodes, their triples filtered by
-# predicate; for all, each predicate looked up in turn: either way round takes Oxigraph many times longer.)
-_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { GRAPH ?g { %s ?s ?p ?o }
-  FILTER(?p IN ($links, $roles)) } GROUP BY ?s ?p ?o"""
-_ALL_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { VALUES ?p { $link_list $role_list }
-  GRAPH ?g { ?s ?p ?o } } GROUP BY ?s ?p ?o"""
+# a view chooses its nodes on these before it reads any evidence. The facts between entities are counted in the
+# summaries graph (kg.pipeline.summaries: one node per fact, however many articles state it); the gazetteer's,
+# a few thousand, and the events' roles, each stated by one article, are counted on the graphs stating them.
+# (For given nodes, their triples filtered by predicate; for all, each predicate looked up in turn: either way
+# round takes Oxigraph many times longer.)
+_SUMMARY_LINKS = """SELECT ?s ?p ?o ?sources WHERE { GRAPH <%s> { %%s ?f kg:summarySubject ?s ;
+  kg:summaryPredicate ?p ; kg:summaryObject ?o ; kg:articleCount ?sources } FILTER(?p IN ($links)) }""" % SUMMARY_GRAPH
+_CURATED_LINKS = """SELECT ?s ?p ?o (1 AS ?sources) WHERE { GRAPH <%s> { %%s ?s ?p ?o }
+  FILTER(?p IN ($links)) }""" % GAZETTEER_GRAPH
+_ROLE_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { GRAPH ?g { %s ?s ?p ?o }
+  FILTER(?p IN ($roles)) } GROUP BY ?s ?p ?o"""
+_ALL_ROLE_LINKS = """SELECT ?s ?p ?o (COUNT(?g) AS ?sources) WHERE { VALUES ?p { $role_list }
+  GRAPH ?g { %s ?s ?p ?o } } GROUP BY ?s ?p ?o"""
 
 
 @dataclass(frozen=True)
@@ -110,10 +118,11 @@ def rank_links(links: dict[tuple[str, str, str], int], hops: dict[str, int], lim
 def _links(store: Store, var: str | None = None, iris: Iterable[str] = ()) -> dict[tuple[str, str, str], int]:
     # (A whole store has hundreds of thousands of links: each row is unpacked in the order the query projects,
     # and each predicate's local name found once; reading the rows by name took a third longer.)
-    rows = store_rows(store, filled(_LINKS), var, iris) if var else store.query(filled(_ALL_LINKS))
     local: dict[str, str] = {}
-    links = {}
-    for s, p, o, sources in rows:
-        name = local.get(p.value) or local.setdefault(p.value, local_name(p.value))
-        links[(s.value, name, o.value)] = int(sources.value)
+    links: dict[tuple[str, str, str], int] = {}
+    for query in (_SUMMARY_LINKS, _CURATED_LINKS, _ROLE_LINKS if var else _ALL_ROLE_LINKS):
+        for s, p, o, sources in store_rows(store, filled(query), var, iris):
+            name = local.get(p.value) or local.setdefault(p.value, local_name(p.value))
+            key = (s.value, name, o.value)
+            links[key] = links.get(key, 0) + int(sources.value)
     return links

@@ -28,6 +28,19 @@ from kg.extract.article import extract
 from kg.knowledge.lexicon import Lexicon, load_lexicon
 from kg.model import Extraction
 from kg.pipeline.gazetteer import GazetteerGraph
+from kg.pipeline.summaries import (
+    Contribution,
+    Fold,
+    change,
+    contribution,
+    count_writes,
+    recomputed_lines,
+    repair,
+    start_writes,
+    stored_contribution,
+    summary_nquads,
+    writes_since_compaction,
+)
 from kg.rdf.quads import (
     article_iri,
     article_quads,
@@ -39,7 +52,7 @@ from kg.rdf.quads import (
 )
 from kg.rdf.validate import check_article
 from kg.read.files import file_digest, read_article, source_files
-from kg.vocab import ARTICLE, CONTENT_HASH, CURATION_GRAPH, GAZETTEER_GRAPH, ONTOLOGY_GRAPH
+from kg.vocab import ARTICLE, CONTENT_HASH, CURATION_GRAPH, GAZETTEER_GRAPH, ONTOLOGY_GRAPH, SUMMARY_GRAPH
 
 __all__ = ["BuildReport", "build", "extract_file", "remove_article"]
 
@@ -83,6 +96,7 @@ class _Done:
     entities: int = 0
     facts: int = 0
     events: int = 0
+    summary: Contribution | None = None
 
 
 def _process(path: Path, article_id: str, lexicon: Lexicon) -> _Done:
@@ -124,7 +138,8 @@ def _extracted(path: Path, article_id: str, lexicon: Lexicon) -> _Done:
     return _Done(str(path), extraction.article.id, ox.serialize(body, format=ox.RdfFormat.N_QUADS) or b"",
                  ox.serialize(mark, format=ox.RdfFormat.N_QUADS) or b"", tuple(curated), warnings=warnings,
                  entities=len(extraction.entities),
-                 facts=len(extraction.facts) + len(extraction.cited_outlets), events=len(extraction.events))
+                 facts=len(extraction.facts) + len(extraction.cited_outlets), events=len(extraction.events),
+                 summary=contribution(article_iri(extraction.article.id).value, body))
 
 
 _WORKER_LEXICON: Lexicon | None = None
@@ -189,39 +204,59 @@ def build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Call
     # took 46 s instead of 19 s from scratch, and left the store in pieces that made anchored queries a third
     # slower. (A graph of someone else's in the store keeps the slow way, and the graph.)
     if stored and hasattr(store, "clear") and stored.keys() <= {article_iri(i).value for _, i in todo} \
-            and store.holds_only(stored.keys() | {ONTOLOGY_GRAPH, CURATION_GRAPH, GAZETTEER_GRAPH}):
+            and store.holds_only(stored.keys() | {ONTOLOGY_GRAPH, CURATION_GRAPH, GAZETTEER_GRAPH, SUMMARY_GRAPH}):
         store.clear()
     store.replace_graph(NamedNode(ONTOLOGY_GRAPH), ontology_quads(lexicon))
     store.replace_graph(NamedNode(CURATION_GRAPH), curation_quads(lexicon))
     gazetteer = GazetteerGraph(store, lexicon)
     existing = set(store.named_graphs())
+    had_articles = any(g.startswith(ARTICLE) for g in existing)
+    previous_writes = writes_since_compaction(store)
+    stale = had_articles and previous_writes is None  # left by a killed build: computed anew at the end
+    start_writes(store)
+    # A few new articles for a store that holds some go in one transaction each, summaries included (1-2 s for
+    # one article into 10,000); many, or a store's first, are bulk-loaded and the summaries computed anew.
+    bulk = hasattr(store, "add_new_graphs") and not (had_articles and len(todo) < _BULK_FROM)
     batch: list[tuple[_Done, list]] = []
-    bulk_loaded, replaced = False, 0
+    fold = Fold()
+    bulk_loaded, written = False, 0
     for done in _results(todo, lexicon, jobs or os.cpu_count() or 1):
         report.warnings.extend(done.warnings)
         if done.error:
             report.errors.append(done.error)
         else:
             graph = article_iri(done.article_id)
-            if graph.value in existing or not hasattr(store, "add_new_graphs"):
-                _write_batch(batch, store, report)
+            if graph.value in existing or not bulk:
+                _write_batch(batch, store, report, fold)
                 if graph.value in existing:
                     gazetteer.release(graph)
-                    replaced += 1
-                _write(done, gazetteer.additions(done.curated), store, report)
+                written += 1
+                _write(done, gazetteer.additions(done.curated), store, report, graph.value in existing)
+                existing.add(graph.value)
             else:
                 existing.add(graph.value)
                 bulk_loaded = True
                 batch.append((done, gazetteer.additions(done.curated)))
                 if sum(len(d.nquads) for d, _ in batch) >= _BATCH_BYTES:
-                    _write_batch(batch, store, report)
+                    _write_batch(batch, store, report, fold)
         if progress:
             progress(done.path)
-    _write_batch(batch, store, report)
+    _write_batch(batch, store, report, fold)
     gazetteer.finish()
+    if bulk_loaded or stale:  # the summaries of every article, anew
+        lines = fold.lines() if not had_articles else sorted(recomputed_lines(store))
+        store.drop_graph(NamedNode(SUMMARY_GRAPH))
+        if hasattr(store, "add_new_graphs"):
+            store.add_new_graphs(summary_nquads(lines), [])
+        else:
+            repair(store)
     store.flush()
-    if bulk_loaded or (replaced >= _COMPACT_AFTER and hasattr(store, "optimize")):
-        store.optimize()
+    writes = (previous_writes or 0) + written
+    if not hasattr(store, "optimize") or bulk_loaded or writes >= _COMPACT_AFTER:
+        if hasattr(store, "optimize"):
+            store.optimize()
+        writes = 0
+    count_writes(store, writes)
     report.in_store = sum(1 for g in store.named_graphs() if g.startswith(ARTICLE))
     return report
 
@@ -244,10 +279,14 @@ def _results(paths: list[tuple[Path, str]], lexicon: Lexicon, jobs: int) -> Iter
             yield window.popleft().result()
 
 
-# Articles replaced in place (one transaction each) after which the store is compacted, as after a bulk load:
+# Articles written or removed one transaction each after which the store is compacted, as after a bulk load:
 # each transaction leaves pieces that lookups must visit until then. 400 articles written so into 10,000 made a
-# cartel's places take 45 ms to list instead of 35-41; compacting took 16 s there.
-_COMPACT_AFTER = 256
+# cartel's places take 45 ms to list instead of 35-41; compacting took 16 s there. Counted across builds in
+# the summaries graph (kg:writesSinceCompaction), so a newsroom adding one article at a time compacts now and
+# then, not at every article.
+_COMPACT_AFTER = 64
+# New articles for a store already holding some from which they are bulk-loaded, not written one by one.
+_BULK_FROM = 64
 # New articles' N-Quads per bulk load. Each load costs more than its size (Oxigraph sorts and writes the batch
 # as new files of the store, compacted later): 1,000 generated articles loaded 64 at a time (11 MB) cost the
 # building process 16 s of CPU time, 48 MB at a time 12 s, and the build 8 % less time. Its peak memory
@@ -260,7 +299,7 @@ _BATCH_BYTES = 48 * 2**20
 _WINDOW = 64
 
 
-def _write_batch(batch: list, store, report: BuildReport) -> None:
+def _write_batch(batch: list, store, report: BuildReport, fold: Fold) -> None:
     if not batch:
         return
     marks = [q for done, _ in batch for q in ox.parse(done.mark, format=ox.RdfFormat.N_QUADS)]
@@ -273,14 +312,18 @@ def _write_batch(batch: list, store, report: BuildReport) -> None:
         return
     for done, additions in batch:
         _count(done, additions, report)
+        fold.add(done.summary)
     batch.clear()
 
 
-def _write(done: _Done, additions: list, store, report: BuildReport) -> None:
+def _write(done: _Done, additions: list, store, report: BuildReport, stored: bool) -> None:
+    """One article in one update request, with the change it makes to the summaries."""
     quads = list(ox.parse(done.nquads + done.mark, format=ox.RdfFormat.N_QUADS))
+    graph = article_iri(done.article_id)
     try:
+        update = change(store, graph.value, stored_contribution(store, graph.value) if stored else None, done.summary)
         store.add(additions)
-        store.replace_graph(article_iri(done.article_id), quads)
+        store.replace_graph_and_update(graph, quads, update)
     except KgError as exc:
         report.errors.append(f"{done.path}: {exc}")
         return
@@ -302,5 +345,10 @@ def remove_article(store, article_id: str) -> None:
         raise KgError(f"no article '{article_id}' in the store")
     gazetteer = GazetteerGraph(store)
     gazetteer.release(graph)
-    store.drop_graph(graph)
+    previous = writes_since_compaction(store)
+    start_writes(store)
+    store.replace_graph_and_update(graph, [], change(store, graph.value, stored_contribution(store, graph.value), None))
+    if previous is None:  # left by a killed build
+        repair(store)
     gazetteer.finish()
+    count_writes(store, (previous or 0) + 1 if hasattr(store, "optimize") else 0)

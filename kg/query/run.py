@@ -16,7 +16,7 @@ from kg.text import name_key
 from kg.vocab import PREFIXES
 
 __all__ = ["SavedQuery", "saved_queries", "bind", "unused_bindings", "unbound_names", "unknown_names", "binding_notes",
-           "values_blocks", "run_query", "parse_bindings"]
+           "values_blocks", "run_query", "parse_bindings", "page"]
 
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
 
@@ -145,6 +145,21 @@ def binding_notes(store: Store, saved: SavedQuery, bindings: dict) -> list[str]:
     notes += [f"no entity in the store is named '{name}' (names and aliases, any case or accents)."
               for name in unknown_names(store, saved.text, bindings)]
     return notes
+
+
+_PAGE_MARK = re.compile(r"#\s*page\s*$", re.MULTILINE)
+
+
+def page(sparql: str, limit: int | None, offset: int = 0) -> str:
+    """The query limited to one page of its rows. A query that marks where its rows are chosen with a
+    `# page` comment (timeline: the events, before their names and sentences are read) is paged there, so a
+    page costs its own rows only; any other query at its end."""
+    if limit is None and not offset:
+        return sparql
+    clause = (f" LIMIT {int(limit)}" if limit is not None else "") + (f" OFFSET {int(offset)}" if offset else "")
+    if _PAGE_MARK.search(sparql):
+        return _PAGE_MARK.sub(lambda _: clause, sparql, count=1)
+    return sparql.rstrip() + "\n" + clause.strip() + "\n"
 
 
 def run_query(store: Store, sparql: str, bindings: dict | None = None):

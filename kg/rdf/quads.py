@@ -135,6 +135,8 @@ def _article(extraction: Extraction, lexicon: Lexicon) -> Iterator[tuple]:
     yield a, _term(SCHEMA + "text"), ox.Literal(article.text)
     digest = article.digest or hashlib.sha256(article.text.encode()).hexdigest()
     yield a, kg("contentHash"), ox.Literal(content_hash(digest, lexicon.fingerprint))
+    spans = "\n".join(f"{p.start} {p.end} {p.section}" for p in article.paragraphs)
+    yield a, kg("contentParagraphs"), ox.Literal(spans)  # (what the reader page shows of the text)
     if article.headline:
         yield a, _term(SCHEMA + "headline"), ox.Literal(article.headline)
     if article.published:

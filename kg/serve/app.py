@@ -42,10 +42,10 @@ from kg.serve.jobs import HTML, TEXT, Answer
 from kg.serve.negotiation import negotiate
 from kg.serve.pages import query_page, service_description, views_page
 from kg.serve.pool import Busy, QueryPool
-from kg.serve.saved import bound, catalogue, pairs
+from kg.serve.saved import bound, catalogue, pages, pairs
 from kg.store.embedded import check_readable, generation
 from kg.store.sparql_text import read_query_text
-from kg.views.pages import VIS_FILES, vis_library
+from kg.views.pages import LIB_FILES, library_file
 
 __all__ = ["ServerConfig", "make_server", "serve"]
 
@@ -244,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
             host = f"{self.server.config.host}:{self.server.server_address[1]}"
         self._send(200, service_description(f"http://{host}"), "text/turtle")
 
-    def _query(self, params: dict[str, list[str]]) -> None:
+    def _query(self, params: dict[str, list[str]], links: dict[str, str] | None = None) -> None:
         query = params["query"][0]
         config = self.server.config
         if len(query) > config.max_query:
@@ -258,7 +258,7 @@ class _Handler(BaseHTTPRequestHandler):
         job = ("query", query, tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])),
                select_format, graph_format, config.max_rows)
         answer, hit = self._kept_or_run(job)
-        extra = {"X-Row-Limit": str(config.max_rows), "X-Cache": "HIT" if hit else "MISS"}
+        extra = {"X-Row-Limit": str(config.max_rows), "X-Cache": "HIT" if hit else "MISS", **(links or {})}
         if answer.truncated:
             extra["X-Result-Truncated"] = "true"
         self._send_answer(answer, extra, query=query)
@@ -280,7 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
         status, text = bound(self.server.saved, name, params)
         if status != 200:
             return self._send(status, text.encode(), TEXT)
-        self._query({"query": [text], "format": params.get("format", [])})
+        self._query({"query": [text], "format": params.get("format", [])}, pages(f"/queries/{name}", params))
 
     def _query_page(self, params: dict[str, list[str]]) -> None:
         """The query page; with ?saved=NAME&VAR=VALUE it opens that saved query bound, with its notes."""
@@ -303,8 +303,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, written.read_bytes(), _KINDS.get(written.suffix, "application/octet-stream"))
         if relative in ("", "index.html"):
             return self._send(200, self.server.views_page, HTML)
-        if relative.startswith("lib/") and relative[4:] in VIS_FILES:
-            return self._send(200, (vis_library() / relative[4:]).read_bytes(), _KINDS[Path(relative).suffix])
+        if relative.startswith("lib/") and relative[4:] in LIB_FILES:
+            return self._send(200, library_file(relative[4:]), _KINDS[Path(relative).suffix])
         if relative == "find":
             return self._find(params)
         if relative == "map.html":

@@ -1,14 +1,18 @@
 """The saved queries over HTTP: their catalogue, and one bound from a URL's parameters as `kg query --bind`
-binds them (/queries/why?from=Shining+Path&to=VRAEM)."""
+binds them (/queries/why?from=Shining+Path&to=VRAEM), a page of its rows with `limit` and `offset` as `kg query
+--limit --offset` (/queries/timeline?limit=100&offset=200)."""
 
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 from kg.errors import QueryError
-from kg.query.run import SavedQuery, bind, parse_bindings, unused_bindings
+from kg.query.run import SavedQuery, bind, page, parse_bindings, unused_bindings
 
-__all__ = ["bound", "catalogue", "pairs"]
+__all__ = ["bound", "catalogue", "pages", "pairs"]
+
+_NOT_BINDINGS = ("format", "limit", "offset")
 
 
 def catalogue(saved: dict[str, SavedQuery]) -> bytes:
@@ -18,8 +22,8 @@ def catalogue(saved: dict[str, SavedQuery]) -> bytes:
 
 
 def bound(saved: dict[str, SavedQuery], name: str, params: dict[str, list[str]]) -> tuple[int, str]:
-    """(200, the text of saved query `name` with the URL's parameters but `format` bound), or (404 or 400,
-    why not)."""
+    """(200, the text of saved query `name` with the URL's parameters but `format`, `limit` and `offset` bound,
+    limited to the page these two ask for), or (404 or 400, why not)."""
     if name not in saved:
         return 404, f"No saved query '{name}'; known: {', '.join(saved)} (GET /queries describes them)."
     try:
@@ -30,9 +34,36 @@ def bound(saved: dict[str, SavedQuery], name: str, params: dict[str, list[str]])
     if unused:
         return 400, f"The saved query '{name}' uses no " + ", ".join(f"?{var}" for var in unused) + \
             ": its text is under GET /queries."
-    return 200, bind(saved[name].text, bindings)
+    try:
+        limit, offset = _paging(params)
+    except ValueError:
+        return 400, "limit must be a whole number of 1 or more, offset one of 0 or more."
+    return 200, page(bind(saved[name].text, bindings), limit, offset)
+
+
+def _paging(params: dict[str, list[str]]) -> tuple[int | None, int]:
+    limit = int(params["limit"][-1]) if params.get("limit") else None
+    offset = int(params["offset"][-1]) if params.get("offset") else 0
+    if (limit is not None and limit < 1) or offset < 0:
+        raise ValueError(limit, offset)
+    return limit, offset
+
+
+def pages(path: str, params: dict[str, list[str]]) -> dict[str, str]:
+    """A paged answer's Link header: the next page and, past the first, the previous one (none unpaged)."""
+    limit, offset = _paging(params)
+    if limit is None:
+        return {}
+
+    def at(start: int) -> str:
+        query = {**{k: v[-1] for k, v in params.items()}, "limit": str(limit), "offset": str(start)}
+        return f"<{path}?{urllib.parse.urlencode(sorted(query.items()))}>"
+
+    links = [f'{at(offset + limit)}; rel="next"'] + ([f'{at(max(0, offset - limit))}; rel="prev"'] if offset else [])
+    return {"Link": ", ".join(links)}
 
 
 def pairs(params: dict[str, list[str]]) -> list[str]:
-    """The URL's parameters but `format` as `kg query --bind` pairs: VAR=VALUE, the last value of each."""
-    return [f"{var}={values[-1]}" for var, values in sorted(params.items()) if var != "format"]
+    """The URL's parameters but `format`, `limit` and `offset` as `kg query --bind` pairs: VAR=VALUE, the last
+    value of each."""
+    return [f"{var}={values[-1]}" for var, values in sorted(params.items()) if var not in _NOT_BINDINGS]

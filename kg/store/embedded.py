@@ -79,6 +79,11 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{self.location}: write failed: {exc}") from exc
 
+    def replace_graph_and_update(self, graph: ox.NamedNode, quads: Iterable[ox.Quad], update: str) -> None:
+        """Replace a named graph (drop it, with no quads) and run `update` (the summaries it changes) as one
+        SPARQL update request, which Oxigraph runs as one transaction."""
+        self.update(_replacement(graph, quads, update))
+
     def add_new_graphs(self, nquads: bytes, marks: list[ox.Quad], entries: Sequence[ox.Quad] = ()) -> None:
         """Write statements the store does not hold yet with Oxigraph's bulk loader, parsed in Rust: new
         articles' graphs (N-Quads) and gazetteer entries the store lacks. Several times faster and far more
@@ -174,6 +179,13 @@ class Store:
 
     def __len__(self) -> int:
         return len(self._db)
+
+
+def _replacement(graph: ox.NamedNode, quads: Iterable[ox.Quad], update: str) -> str:
+    statements = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    parts = [f"DROP SILENT GRAPH {graph}"] + ([f"INSERT DATA {{ GRAPH {graph} {{\n{statements}\n}} }}"]
+                                              if statements else []) + ([update] if update else [])
+    return " ;\n".join(parts)
 
 
 def _refuse_unfinished(path: Path) -> None:

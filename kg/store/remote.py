@@ -156,6 +156,17 @@ class RemoteStore:
         for request in requests[1:]:
             self.update(request)
 
+    def replace_graph_and_update(self, graph: ox.NamedNode, quads: Iterable[ox.Quad], update: str) -> None:
+        """Replace a named graph (drop it, with no quads) and run `update` (the summaries it changes): one
+        request, one transaction, unless the graph is bigger than a request may be (then the update goes with
+        its last chunk)."""
+        requests = _inserts(graph, [f"{q.subject} {q.predicate} {q.object} ." for q in quads]) or [""]
+        requests[0] = f"DROP SILENT GRAPH {graph}" + (f" ;\n{requests[0]}" if requests[0] else "")
+        if update:
+            requests[-1] += f" ;\n{update}"
+        for request in requests:
+            self.update(request)
+
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Insert quads into the graphs they name, a chunk per request."""
         by_graph: dict[str, list[str]] = {}

@@ -8,8 +8,9 @@ and alternate names), within its country and, when its locatedIn chain reaches a
 within that subdivision. A name that more than one GeoNames place answers is ambiguous: left out, and listed in
 the file and on stderr, for a curator to decide (a verified `geonames:` id in the gazetteer entry settles it).
 Countries take the point of their capital; first-level subdivisions that of their central place (see
-`central_place`; neither package ships GeoNames' point of an admin1 area itself); areas that are no
-administrative unit (VRAEM, Catatumbo) are no populated place either, and get none. Rerun when the
+`central_place`; neither package ships GeoNames' point of an admin1 area itself). Areas that are no
+administrative unit (VRAEM, Catatumbo) are no populated place either: they take the mean of their members'
+points (see `area_point`), and none when they lie only in whole countries. Rerun when the
 gazetteer gains places; the packages are a maintainer's tools (`.venv/bin/pip install --group maintainer`),
 not runtime dependencies.
 """
@@ -103,6 +104,23 @@ def central_place(places: list[dict]) -> dict:
     return min(places, key=lambda p: ((p["latitude"] - lat) ** 2 + (p["longitude"] - lon) ** 2, p["geonameid"]))
 
 
+def area_point(lexicon: Lexicon, area: str, points: dict[str, dict]) -> dict | None:
+    """The representative point of an area that is no administrative unit: the mean of the points of the
+    gazetteer places inside it (whose locatedIn chain reaches it), else of the most specific regions it lies in
+    (those of its locatedIn no other of them lies in). None when those are whole countries only: the mean of
+    capitals (the Altiplano's La Paz, Lima, Santiago and Buenos Aires) says nothing of where an area is."""
+    inside = [i for i in sorted(lexicon.entities) if area in lexicon.chain(i) and i in points]
+    if not inside:
+        located = [r for r in lexicon.entities[area].located_in if r in lexicon.entities]
+        inside = [r for r in located if r in points and lexicon.entities[r].type != "Country"
+                  and not any(r in lexicon.chain(other) for other in located)]
+    if not inside:
+        return None
+    lat = sum(points[i]["lat"] for i in inside) / len(inside)
+    lon = sum(points[i]["lon"] for i in inside) / len(inside)
+    return {"lat": round(lat, 5), "lon": round(lon, 5), "basis": "area", "of": inside}
+
+
 def coordinates(lexicon: Lexicon) -> tuple[dict[str, dict], dict[str, list[str]], list[str]]:
     """The points found, the ambiguous names (id -> the GeoNames places answering), and the regions left
     without a point."""
@@ -142,6 +160,12 @@ def coordinates(lexicon: Lexicon) -> tuple[dict[str, dict], dict[str, list[str]]
         elif found:
             ambiguous[entity_id] = [f"{c['geonameid']} {c['name']} ({c['countrycode']}.{c['admin1code']}, "
                                     f"{c['population']} people)" for _, c in sorted(found.items())]
+    located = dict(points)  # (an area's point is of places and divisions, never of another area's mean)
+    for entity_id, entity in sorted(lexicon.entities.items()):
+        if entity.type == "GeographicArea" and entity_id not in points and entity_id not in ambiguous:
+            point = area_point(lexicon, entity_id, located)
+            if point:
+                points[entity_id] = point
     missing = sorted(i for i, e in lexicon.entities.items()
                      if e.type in ("Country", "AdministrativeArea", "GeographicArea") and i not in points
                      and i not in ambiguous)
@@ -165,12 +189,14 @@ def main() -> None:
                       "central place": "a first-level subdivision: the point of its populated place nearest the mean "
                                        "position of all its populated places",
                       "place": "a city or municipality: the point of the GeoNames populated place of its name "
-                               "(for a municipality, its seat)"},
+                               "(for a municipality, its seat)",
+                      "area": "an area that is no administrative unit: the mean of the points of the gazetteer places "
+                              "inside it, else of the most specific regions it lies in (`of` names them)"},
             "coordinates": points,
             "ambiguous": ambiguous}
     sys.stdout.write(HEADER)
     yaml.safe_dump(data, sys.stdout, allow_unicode=True, sort_keys=False, width=110, default_flow_style=None)
-    sys.stdout.write("# Regions with no point: areas that are no administrative unit, and names GeoNames does not\n"
+    sys.stdout.write("# Regions with no point: areas that lie in whole countries only, and names GeoNames does not\n"
                      "# know in that country and subdivision (a municipality of fewer than "
                      f"{MIN_POPULATION} people, a renamed one):\n")
     for entity_id in missing:

@@ -1,7 +1,7 @@
 """What every page is made from: the page templates (templates/), JSON that is safe inside a <script>, the
-vendored vis-network (lib/: its version and checksums in lib/VERSION, its licence in lib/LICENSE) that views
-carry or load, and the vendored CodeMirror of the query editor (lib/codemirror/, likewise), so nothing is
-fetched from a CDN."""
+vendored vis-network (lib/: its version and checksums in lib/VERSION, its licence in lib/LICENSE) and the
+network views' own script (templates/view.js) that views carry or load, and the vendored CodeMirror of the
+query editor (lib/codemirror/, likewise), so nothing is fetched from a CDN."""
 
 from __future__ import annotations
 
@@ -12,9 +12,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-__all__ = ["script_json", "templates", "vis_library", "VIS_FILES", "EDITOR_SCRIPTS", "EDITOR_STYLES", "editor_code"]
+from kg.vocab import GRAPHML, SVG
+
+__all__ = ["script_json", "templates", "vis_library", "VIS_FILES", "VIEW_SCRIPT", "LIB_FILES", "library_file",
+           "view_script", "EDITOR_SCRIPTS", "EDITOR_STYLES", "editor_code"]
 
 VIS_FILES = ("vis-network.min.js", "vis-network.css")
+VIEW_SCRIPT = "view.js"  # the network views' panels, legend, find, filters, expanding, exports and reader
+LIB_FILES = (*VIS_FILES, VIEW_SCRIPT)  # what a page of a set loads from its lib/ folder
 EDITOR_SCRIPTS = ("codemirror.js", "sparql.js", "show-hint.js")  # in this order: the others extend the first
 EDITOR_STYLES = ("codemirror.css", "show-hint.css")
 
@@ -35,6 +40,23 @@ def templates() -> Environment:
 def vis_library() -> Path:
     """The folder of the vendored vis-network (`VIS_FILES`), which views load or carry."""
     return Path(__file__).parent / "lib"
+
+
+@lru_cache(maxsize=1)
+def view_script() -> Markup:
+    """The script every network view runs over the data its page declares: written once into a set's lib/,
+    inlined into a single view."""
+    return Markup(templates().get_template(VIEW_SCRIPT).render(
+        namespaces_json=script_json({"SVG": SVG, "GRAPHML": GRAPHML})))
+
+
+def library_file(name: str) -> bytes:
+    """One of `LIB_FILES`, as a set's lib/ folder (or `kg serve`'s) holds it."""
+    if name == VIEW_SCRIPT:
+        return view_script().encode("utf-8")
+    if name not in VIS_FILES:
+        raise KeyError(name)
+    return (vis_library() / name).read_bytes()
 
 
 @lru_cache(maxsize=1)

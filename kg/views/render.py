@@ -31,9 +31,8 @@ from kg.network.find import find_entity, find_entity_in_store
 from kg.network.model import Evidence, load_network, newest_first
 from kg.network.selection import node_weights, rank_links, rank_nodes, select_nodes
 from kg.rdf.quads import article_id
-from kg.views.pages import script_json, templates, vis_library
+from kg.views.pages import script_json, templates, view_script, vis_library
 from kg.views.styles import default_styles
-from kg.vocab import GRAPHML, SVG
 
 if TYPE_CHECKING:
     from kg.store.embedded import Store
@@ -102,10 +101,6 @@ def has_view(node_type: str) -> bool:
     return node_type in ontology.actor_classes or node_type in ontology.region_classes
 
 
-def _style(node_type: str) -> tuple[str, str]:
-    return default_styles().of_class(node_type)
-
-
 def ego_graph(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
     """The entity and everything within `depth` hops of it, whatever the edges' direction."""
     near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=depth)
@@ -134,7 +129,8 @@ def render_view(graph: nx.MultiDiGraph, title: str, links: dict[str, str] | None
                 expand_pages: str | None = None) -> str:
     """The HTML page of a network. `links` maps node ids to their own view (relative URL); `views` lists the
     other views (on the landing page); `highlight` names edges (u, v) to draw thick (a path). With `lib` (a
-    relative folder) the page loads vis-network from there instead of carrying its own copy; with
+    relative folder) the page loads vis-network and its script (`LIB_FILES`) from there instead of carrying its
+    own copy; with
     `query_page` (the URL of `kg serve`'s query page), a link stated more often than shown links to the `why`
     query that lists every source. With `article`, the page is that article's reader: its text beside the
     network, every fact's sentence marked where it stands; with `article_pages` (a relative folder), every
@@ -239,23 +235,20 @@ def _page(graph: nx.MultiDiGraph, title: str, views: list[ViewInfo] | None, lib:
                                                                      "drawThreshold": 9, "maxVisible": 30}}},
                "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics},
                "edges": {"smooth": False, "font": {"size": 10, "align": "middle"}}}
-    used_types = sorted({d["type"] for _, d in graph.nodes(data=True)})
-    used_predicates = sorted({k for *_, k in graph.edges(keys=True)})
-    legend = [{"name": t, "color": _style(t)[0], "shape": _style(t)[1], "kind": "node"} for t in used_types] + \
-             [{"name": p, "color": default_styles().of_relation(p), "kind": "edge"} for p in used_predicates]
     reader = None if article is None else {
         "headline": article.headline, "date": article.date, "outlet": article.publisher, "url": article.url,
-        "id": article.id, "paragraphs": marked_paragraphs(article.text, sentences), "edges": stated_at}
+        "id": article.id, "author": article.author, "topic": article.topic, "edges": stated_at,
+        "paragraphs": marked_paragraphs(article.text, sentences, article.paragraphs),
+        "sections": [section for *_, section in article.paragraphs]}
     listing = [{"path": v.path, "title": v.title, "kind": v.kind, "nodes": v.nodes, "edges": v.edges}
                for v in views or []]
     return templates().get_template("view.html").render(
         title=title, version=__version__, node_count=len(nodes), edge_count=len(edges),
         lib=lib, vis_js=None if lib else Markup((vis_library() / "vis-network.min.js").read_text(encoding="utf-8")),
         vis_css=None if lib else Markup((vis_library() / "vis-network.css").read_text(encoding="utf-8")),
-        nodes_json=script_json(nodes), edges_json=script_json(edges), legend_json=script_json(legend),
+        nodes_json=script_json(nodes), edges_json=script_json(edges),
         options_json=script_json(options), info_json=script_json({"nodes": info_nodes, "edges": info_edges}),
-        views_json=script_json(listing), reader_json=script_json(reader),
-        namespaces_json=script_json({"SVG": SVG, "GRAPHML": GRAPHML}))
+        views_json=script_json(listing), reader_json=script_json(reader), view_js=None if lib else view_script())
 
 
 def _short_label(graph: nx.MultiDiGraph, node: str, data: dict, events: frozenset[str]) -> str:

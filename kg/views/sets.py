@@ -1,6 +1,6 @@
 """The investigators' set of views: index.html (the whole graph, listing every other view), one ego view per
 actor and region with at least two facts, one view per article, and a timeline of events. The set shares one
-copy of vis-network in lib/ (copy the folder as a whole)."""
+copy of vis-network and of the views' script in lib/ (copy the folder as a whole)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from kg.knowledge.ontology import default_ontology
 from kg.network.articles import ArticleText, read_article_text, sentence_anchor
 from kg.network.model import load_network
 from kg.rdf.quads import article_id
-from kg.views.pages import VIS_FILES, templates, vis_library
+from kg.views.pages import LIB_FILES, library_file, templates
 from kg.views.render import (
     ViewInfo,
     caps,
@@ -32,10 +32,12 @@ from kg.views.render import (
 if TYPE_CHECKING:
     from kg.store.embedded import Store
 
-__all__ = ["write_views", "TIMELINE_EVENTS"]
+__all__ = ["write_views", "TIMELINE_EVENTS", "TIMELINE_PAGE"]
 
 # The set's timeline page lists the most recent events, not all: 10,000 articles report 100,000 events.
 TIMELINE_EVENTS = 5000
+# Events per page of the timeline page (Previous and Next turn them).
+TIMELINE_PAGE = 100
 
 
 def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int | None = None,
@@ -54,8 +56,8 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     targets = {node: f"entity/{entity_slug(node)}.html" for node in entity_ids}
     total = len(entity_ids) + len(articles) + 3
     (folder / "lib").mkdir(parents=True, exist_ok=True)
-    for name in VIS_FILES:
-        (folder / "lib" / name).write_bytes((vis_library() / name).read_bytes())
+    for name in LIB_FILES:
+        (folder / "lib" / name).write_bytes(library_file(name))
     infos: list[ViewInfo] = []
 
     def page(info: ViewInfo, sub: nx.MultiDiGraph, article: ArticleText | None = None,
@@ -90,7 +92,7 @@ def write_views(store: Store, folder: str | Path, depth: int = 1, max_nodes: int
     cut = "" if len(timeline) == len(events) else \
         f" (the {len(timeline)} most recent of {len(events)}; all of them: kg query --saved timeline)"
     _write(folder / "timeline.html", templates().get_template("timeline.html").render(
-        title="actorgraph: timeline of events" + cut, version=__version__, events=timeline,
+        title="actorgraph: timeline of events" + cut, version=__version__, events=timeline, page_size=TIMELINE_PAGE,
         types=sorted({e["type"] for e in timeline})))
     infos.append(ViewInfo("timeline.html", "Timeline of events" + cut, "timeline", len(timeline), 0))
     if progress:

@@ -1,142 +1,14 @@
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="actorgraph 0.1.0">
-<link rel="icon" href="data:,">
-<title>actorgraph: Revolutionary Armed Forces of Colombia and its neighbours</title>
-<link rel="stylesheet" href="../lib/vis-network.css">
-<style>
-  html, body { margin: 0; height: 100%; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; }
-  body { display: grid; grid-template-columns: 1fr 360px; grid-template-rows: auto 1fr; height: 100vh; }
-  header { grid-column: 1 / 3; padding: 8px 14px; border-bottom: 1px solid #ddd; display: flex; gap: 16px;
-           align-items: center; flex-wrap: wrap; }
-  header h1 { font-size: 17px; margin: 0; }
-  header .counts { color: #666; }
-  #search { padding: 4px 8px; width: 220px; }
-  #network { width: 100%; height: 100%; min-height: 400px; }
-  aside { border-left: 1px solid #ddd; overflow-y: auto; padding: 10px 14px; }
-  aside h2 { font-size: 15px; margin: 8px 0; }
-  .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; }
-  .legend span { display: inline-flex; align-items: center; gap: 4px; }
-  .legend svg { width: 14px; height: 14px; }
-  .filters button { font-size: 11px; padding: 0 6px; margin: 0 2px 4px 0; }
-  #histogram rect { fill: #9db7d5; cursor: pointer; } #histogram rect:hover, #histogram rect.chosen { fill: #2f6db5; }
-  #histogram { display: block; margin: 4px 0; }
-  .evidence { border-top: 1px solid #eee; padding: 8px 0; }
-  .evidence blockquote { margin: 4px 0; padding-left: 8px; border-left: 3px solid #ccc; }
-  .evidence .meta { color: #666; font-size: 12px; }
-  mark.subject { background: #ffe08a; } mark.object { background: #b6e3ff; }
-  .hint { color: #777; }
-  details#filters { position: relative; }
-  .filters { position: absolute; z-index: 10; background: #fff; border: 1px solid #ccc; padding: 8px;
-             display: flex; gap: 8px; box-shadow: 0 2px 6px rgba(0,0,0,.15); }
-  .filters fieldset { max-height: 240px; overflow-y: auto; font-size: 12px; }
-  .filters label { display: block; white-space: nowrap; }
-  ul.plain { padding-left: 18px; margin: 4px 0; }
-  body.reading { grid-template-columns: 1fr minmax(320px, 36%) 340px; }
-  body.reading header { grid-column: 1 / 4; }
-  #reader { border-left: 1px solid #ddd; overflow-y: auto; padding: 10px 16px; line-height: 1.55; }
-  #reader h2 { font-size: 17px; margin: 6px 0; }
-  mark.fact { background: #fff1a8; cursor: pointer; }
-  mark.fact.current { background: #ffd54a; outline: 2px solid #e0a800; }
-  .find { position: relative; }
-  #suggestions { position: absolute; z-index: 20; top: 100%; left: 0; margin: 0; padding: 0; list-style: none;
-                 background: #fff; border: 1px solid #ccc; box-shadow: 0 2px 6px rgba(0,0,0,.15); min-width: 260px; }
-  #suggestions li { padding: 4px 8px; cursor: pointer; white-space: nowrap; }
-  #suggestions li.active, #suggestions li:hover { background: #e8f0fe; }
-  #suggestions .type { color: #777; font-size: 12px; margin-left: 6px; }
-  #find-status { color: #b00020; font-size: 12px; }
-  .tools button, aside button { font-size: 12px; margin-right: 4px; }
-</style>
-</head>
-<body>
-<header>
-  <h1>actorgraph: Revolutionary Armed Forces of Colombia and its neighbours</h1>
-  <span class="counts" id="counts">3 nodes · 2 edges</span>
-  <span class="find"><label>Find <input id="search" autocomplete="off" role="combobox" aria-controls="suggestions"
-    placeholder="name or alias, e.g. Sendero Lum"></label><ul id="suggestions" role="listbox" hidden></ul></span>
-  <span id="find-status" role="status"></span>
-  <div class="legend" id="legend"></div>
-  <span class="tools"><button type="button" id="fit">Fit</button><button type="button" id="share">Link to
-    selection</button><button type="button" id="graphml">GraphML</button><button type="button" id="png">PNG</button><button
-    type="button" id="svg">SVG</button></span>
-  <details id="filters"><summary>Filter</summary>
-    <div class="filters">
-      <fieldset><legend>Classes</legend><div id="class-filters"></div></fieldset>
-      <fieldset><legend>Relations</legend><div id="predicate-filters"></div></fieldset>
-      <fieldset><legend>Evidence dated</legend>
-        <svg id="histogram" width="220" height="48" aria-label="evidence by month: click a month to show it"></svg>
-        <label>from <input type="date" id="date-from"></label>
-        <label>to <input type="date" id="date-to"></label>
-        <button type="button" id="all-dates">all dates</button></fieldset>
-    </div>
-  </details>
-</header>
-<div id="network"></div>
-<article id="reader" hidden></article>
-<aside id="panel"><p class="hint">Click an edge to read the sentences behind it; click a node for its names,
-type, facts and articles.</p><div id="views"></div></aside>
-<script src="../lib/vis-network.min.js"></script>
-<script>
+// The panels, legend, find, filters, expanding in place, exports and the reader of every network view: one file
+// a set of views shares (lib/view.js, see kg.views.pages), which a page loads after declaring its own data:
+// NODES, EDGES, INFO, OPTIONS, VIEWS, READER. Every text from an article goes in with textContent.
 "use strict";
-const NODES = [{"color": "#c9a800", "id": "https://w3id.org/actorgraph/id/event-dev01_catatumbo-eln-dissidents-86c5b7fcb4a4dd45", "label": "Agreement · 2016", "shape": "star", "title": "Agreement: Colombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo (2016)\nAgreement", "value": 71.0}, {"color": "#c9a800", "id": "https://w3id.org/actorgraph/id/event-dev01_catatumbo-eln-dissidents-bd874bc0bc21ff72", "label": "Agreement · Revolutionary Armed Forc… · 2016", "shape": "star", "title": "Agreement: Revolutionary Armed Forces of Colombia (2016)\nAgreement", "value": 71.0}, {"color": "#d62728", "id": "https://w3id.org/actorgraph/id/farc", "label": "Revolutionary Armed Forces of Colombia", "shape": "diamond", "title": "Revolutionary Armed Forces of Colombia\nCriminalGroup\nAlso: FARC, FARC-EP, Fuerzas Armadas Revolucionarias de Colombia, Fuerzas Armadas Revolucionarias de Colombia - Ejército del Pueblo\nIn: Colombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo", "value": 100.0}];
-const EDGES = [{"arrows": "to", "color": "#8c6d31", "font": {"align": "middle", "size": 10}, "from": "https://w3id.org/actorgraph/id/event-dev01_catatumbo-eln-dissidents-86c5b7fcb4a4dd45", "id": "e5226e7bc1031", "label": "agent", "title": "Agreement: Colombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo (2016) agent Revolutionary Armed Forces of Colombia\n“Guerrillas went door to door in rural Tibú, El Tarra and Teorama searching for alleged dissident collaborators and for former FARC fighters who had signed the 2016 peace agreement.”\nColombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo (2025-01-27)", "to": "https://w3id.org/actorgraph/id/farc", "width": 1}, {"arrows": "to", "color": "#843c39", "font": {"align": "middle", "size": 10}, "from": "https://w3id.org/actorgraph/id/event-dev01_catatumbo-eln-dissidents-bd874bc0bc21ff72", "id": "edcb6d02dcb8a", "label": "target", "title": "Agreement: Revolutionary Armed Forces of Colombia (2016) target Revolutionary Armed Forces of Colombia\n“Until the 2016 peace deal, the FARC's original 33rd Front, whose name the dissidents inherited, dominated the coca fields around Tibú, and in 1999 paramilitaries from the United Self-Defense Forces of Colombia (Autodefensas Unidas de Colombia – AUC) massacred dozens of people in La Gabarra.”\nColombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo (2025-01-27)", "to": "https://w3id.org/actorgraph/id/farc", "width": 1}];
-const INFO = {"edges": {"e5226e7bc1031": {"dates": ["2025-01-27"], "evidence": [{"article": "dev01_catatumbo-eln-dissidents", "date": "2025-01-27", "entry": "", "headline": "Colombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo", "link": "../article/dev01_catatumbo-eln-dissidents.html#s1031", "object_text": "", "outlet": "InSight Crime", "rule": "event.agreement", "sentence": "Guerrillas went door to door in rural Tibú, El Tarra and Teorama searching for alleged dissident collaborators and for former FARC fighters who had signed the 2016 peace agreement.", "subject_text": ""}], "from": "https://w3id.org/actorgraph/id/event-dev01_catatumbo-eln-dissidents-86c5b7fcb4a4dd45", "more": "", "predicate": "agent", "sources": 1, "to": "https://w3id.org/actorgraph/id/farc", "why": ""}, "edcb6d02dcb8a": {"dates": ["2025-01-27"], "evidence": [{"article": "dev01_catatumbo-eln-dissidents", "date": "2025-01-27", "entry": "", "headline": "Colombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo", "link": "../article/dev01_catatumbo-eln-dissidents.html#s2968", "object_text": "", "outlet": "InSight Crime", "rule": "event.agreement", "sentence": "Until the 2016 peace deal, the FARC's original 33rd Front, whose name the dissidents inherited, dominated the coca fields around Tibú, and in 1999 paramilitaries from the United Self-Defense Forces of Colombia (Autodefensas Unidas de Colombia – AUC) massacred dozens of people in La Gabarra.", "subject_text": ""}], "from": "https://w3id.org/actorgraph/id/event-dev01_catatumbo-eln-dissidents-bd874bc0bc21ff72", "more": "", "predicate": "target", "sources": 1, "to": "https://w3id.org/actorgraph/id/farc", "why": ""}}, "nodes": {"https://w3id.org/actorgraph/id/event-dev01_catatumbo-eln-dissidents-86c5b7fcb4a4dd45": {"aliases": [], "articles": [], "expand": null, "facts": ["agent Revolutionary Armed Forces of Colombia"], "label": "Agreement: Colombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo (2016)", "positions": [], "type": "Agreement", "view": null}, "https://w3id.org/actorgraph/id/event-dev01_catatumbo-eln-dissidents-bd874bc0bc21ff72": {"aliases": [], "articles": [], "expand": null, "facts": ["target Revolutionary Armed Forces of Colombia"], "label": "Agreement: Revolutionary Armed Forces of Colombia (2016)", "positions": [], "type": "Agreement", "view": null}, "https://w3id.org/actorgraph/id/farc": {"aliases": ["FARC", "FARC-EP", "Fuerzas Armadas Revolucionarias de Colombia", "Fuerzas Armadas Revolucionarias de Colombia - Ejército del Pueblo"], "articles": [{"link": "../article/dev01_catatumbo-eln-dissidents.html", "text": "Colombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo"}], "expand": "../data/farc.js", "facts": ["Agreement: Colombia Declares Internal Commotion as ELN Offensive Engulfs Catatumbo (2016) agent", "Agreement: Revolutionary Armed Forces of Colombia (2016) target"], "label": "Revolutionary Armed Forces of Colombia", "positions": [], "type": "CriminalGroup", "view": "../entity/farc.html"}}};
-const LEGEND = [{"color": "#c9a800", "kind": "node", "name": "Agreement", "shape": "star"}, {"color": "#d62728", "kind": "node", "name": "CriminalGroup", "shape": "diamond"}, {"color": "#8c6d31", "kind": "edge", "name": "agent"}, {"color": "#843c39", "kind": "edge", "name": "target"}];
-const OPTIONS = {"edges": {"font": {"align": "middle", "size": 10}, "smooth": false}, "interaction": {"hideEdgesOnDrag": false, "hover": true, "tooltipDelay": 150}, "layout": {"improvedLayout": true, "randomSeed": 7}, "nodes": {"scaling": {"label": {"drawThreshold": 9, "enabled": true, "max": 30, "maxVisible": 30, "min": 12}, "max": 50, "min": 10}}, "physics": {"enabled": true, "stabilization": {"iterations": 300}}};
-const VIEWS = [];
-const READER = null;
+const {SVG, GRAPHML} = {{ namespaces_json }};
 const nodes = new vis.DataSet(NODES);
 const edges = new vis.DataSet(EDGES);
 const network = new vis.Network(document.getElementById("network"), {nodes, edges}, OPTIONS);
 const panel = document.getElementById("panel");
 
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
-}
-function highlighted(sentence, subj, obj) {
-  const q = el("blockquote");
-  const spans = [];
-  for (const [t, cls] of [[subj, "subject"], [obj, "object"]]) {
-    if (!t) continue;
-    const at = sentence.indexOf(t);
-    if (at >= 0 && !spans.some(s => at < s[1] && s[0] < at + t.length)) spans.push([at, at + t.length, cls]);
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  let pos = 0;
-  for (const [s, e, cls] of spans) {
-    q.appendChild(document.createTextNode(sentence.slice(pos, s)));
-    q.appendChild(el("mark", sentence.slice(s, e), cls));
-    pos = e;
-  }
-  q.appendChild(document.createTextNode(sentence.slice(pos)));
-  return q;
-}
-// One assertion behind a link: its sentence with both names marked, headline, date, outlet, rule and
-// article; or the gazetteer entry stating it. Every text goes in with textContent (see kg.views.render).
-function evidenceBox(ev) {
-  const box = el("div", undefined, "evidence");
-  if (ev.sentence) {
-    box.appendChild(highlighted(ev.sentence, ev.subject_text, ev.object_text));
-    box.appendChild(el("div", `${ev.headline} · ${ev.date}` + (ev.outlet ? ` · ${ev.outlet}` : ""),
-                       "meta headline"));
-    box.appendChild(el("div", `rule ${ev.rule} · ${ev.article}`, "meta"));
-    if (ev.link) {  // its place in the article's reader page
-      const a = el("a", "Read it in the article", "in-article");
-      a.href = ev.link;
-      box.appendChild(a);
-    }
-  } else {
-    box.appendChild(el("div", `Stated by the curated gazetteer: ${ev.entry}`, "meta gazetteer"));
-    box.appendChild(el("div", `rule ${ev.rule}`, "meta"));
-  }
-  return box;
-}
+{% include "_evidence.js" %}
 function showEdge(id) {
   shown = id;
   const edge = INFO.edges[id];
@@ -199,35 +71,68 @@ network.on("click", params => {
   if (params.nodes.length) showNode(params.nodes[0]);
   else if (params.edges.length) showEdge(params.edges[0]);
 });
-// The legend draws each class in its own shape and colour, each relation as a line of its colour.
-const {SVG, GRAPHML} = {"GRAPHML": "http://graphml.graphdrawing.org/xmlns", "SVG": "http://www.w3.org/2000/svg"};
+// The legend draws each class in its own shape and colour, each relation as a line of its colour: those of the
+// nodes and links drawn, so it grows when a node is expanded in place. SVG export draws the same shapes.
+function shapePoints(shape, cx, cy, r) {
+  const ring = (n, radius, turn) => Array.from({length: n}, (_, i) => {
+    const a = turn + 2 * Math.PI * i / n, q = radius(i);
+    return `${+(cx + q * Math.cos(a)).toFixed(2)},${+(cy + q * Math.sin(a)).toFixed(2)}`;
+  }).join(" ");
+  switch (shape) {
+    case "diamond": return `${cx},${cy - r} ${cx + r},${cy} ${cx},${cy + r} ${cx - r},${cy}`;
+    case "triangle": return ring(3, () => r, -Math.PI / 2);
+    case "triangleDown": return ring(3, () => r, Math.PI / 2);
+    case "star": return ring(10, i => i % 2 ? r * 0.43 : r, -Math.PI / 2);
+    case "hexagon": return ring(6, () => r, 0);
+    default: return null;
+  }
+}
+function shapeElement(shape, color, cx, cy, r) {
+  const points = shapePoints(shape, cx, cy, r);
+  const square = shape === "square" || shape === "box";
+  const part = document.createElementNS(SVG, points ? "polygon" : square ? "rect" : "circle");
+  if (points) part.setAttribute("points", points);
+  else if (square) for (const [k, v] of [["x", cx - r], ["y", cy - r], ["width", 2 * r], ["height", 2 * r]]) part.setAttribute(k, v);
+  else for (const [k, v] of [["cx", cx], ["cy", cy], ["r", r]]) part.setAttribute(k, v);
+  part.setAttribute("fill", color);
+  part.dataset.shape = shape;
+  return part;
+}
 function shapeOf(shape, color) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("viewBox", "0 0 14 14");
-  const star = Array.from({length: 10}, (_, i) => {
-    const r = i % 2 ? 2.8 : 6.5, a = Math.PI * (i / 5 - 0.5);
-    return `${7 + r * Math.cos(a)},${7 + r * Math.sin(a)}`;
-  }).join(" ");
-  const hexagon = Array.from({length: 6}, (_, i) => `${7 + 6 * Math.cos(Math.PI * i / 3)},${7 + 6 * Math.sin(Math.PI * i / 3)}`).join(" ");
-  const points = {diamond: "7,1 13,7 7,13 1,7", triangle: "7,1 13,13 1,13", triangleDown: "1,1 13,1 7,13",
-                  star, hexagon}[shape];
-  const part = shape === "line" ? document.createElementNS(SVG, "rect")
-    : points ? document.createElementNS(SVG, "polygon")
-    : document.createElementNS(SVG, shape === "square" || shape === "box" ? "rect" : "circle");
-  if (shape === "line") { part.setAttribute("x", 0); part.setAttribute("y", 6); part.setAttribute("width", 14); part.setAttribute("height", 2.5); }
-  else if (points) part.setAttribute("points", points);
-  else if (part.tagName === "rect") { for (const [k, v] of [["x", 2], ["y", 2], ["width", 10], ["height", 10]]) part.setAttribute(k, v); }
-  else { part.setAttribute("cx", 7); part.setAttribute("cy", 7); part.setAttribute("r", 5.5); }
-  part.setAttribute("fill", color);
-  part.dataset.shape = shape;
-  svg.appendChild(part);
+  if (shape === "line") {
+    const part = document.createElementNS(SVG, "rect");
+    for (const [k, v] of [["x", 0], ["y", 6], ["width", 14], ["height", 2.5]]) part.setAttribute(k, v);
+    part.setAttribute("fill", color);
+    part.dataset.shape = shape;
+    svg.appendChild(part);
+  } else svg.appendChild(shapeElement(shape, color, 7, 7, shape === "square" || shape === "box" ? 5 : 6));
   return svg;
 }
-for (const item of LEGEND) {
-  const s = el("span", undefined, item.kind === "edge" ? "edge" : "node");
-  s.appendChild(shapeOf(item.kind === "edge" ? "line" : item.shape, item.color));
-  s.appendChild(document.createTextNode(item.name));
-  document.getElementById("legend").appendChild(s);
+const colorOf = item => typeof item.color === "string" ? item.color : (item.color || {}).background || "#999";
+function legendItems() {
+  const classes = new Map(), relations = new Map();
+  for (const n of NODES) {
+    const type = INFO.nodes[n.id].type;
+    if (!classes.has(type)) classes.set(type, {name: type, color: colorOf(n), shape: n.shape, kind: "node"});
+  }
+  for (const e of EDGES) {
+    const predicate = INFO.edges[e.id].predicate;
+    if (!relations.has(predicate)) relations.set(predicate, {name: predicate, color: colorOf(e), kind: "edge"});
+  }
+  const sorted = map => [...map.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return [...sorted(classes), ...sorted(relations)];
+}
+function drawLegend() {
+  const box = document.getElementById("legend");
+  box.replaceChildren();
+  for (const item of legendItems()) {
+    const s = el("span", undefined, item.kind === "edge" ? "edge" : "node");
+    s.appendChild(shapeOf(item.kind === "edge" ? "line" : item.shape, item.color));
+    s.appendChild(document.createTextNode(item.name));
+    box.appendChild(s);
+  }
 }
 // Find: accents, case and punctuation ignored; a name matches whole, by its start, or word by word (each word
 // typed starts a word of the name: "Joaquin Guzman", "Zambada", "Sendero Lum").
@@ -326,24 +231,32 @@ function applyFilters() {
 function checkbox(container, name, set) {
   const label = el("label");
   const box = el("input");
-  box.type = "checkbox"; box.checked = true; box.value = name;
+  box.type = "checkbox"; box.checked = !set.has(name); box.value = name;
   box.addEventListener("change", () => { box.checked ? set.delete(name) : set.add(name); applyFilters(); });
   label.appendChild(box); label.appendChild(document.createTextNode(" " + name));
   container.appendChild(label);
 }
-for (const [box, set, kind] of [["class-filters", hiddenClasses, "node"], ["predicate-filters", hiddenPredicates, "edge"]]) {
-  const container = document.getElementById(box);
-  for (const [name, hide] of [["all", false], ["none", true]]) {  // every box of the list on, or off
-    const button = el("button", name, name);
-    button.type = "button";
-    button.addEventListener("click", () => {
-      for (const input of container.querySelectorAll("input")) { input.checked = !hide; hide ? set.add(input.value) : set.delete(input.value); }
-      applyFilters();
-    });
-    container.appendChild(button);
+// The filters list the classes and relations drawn (with all/none), as the legend does; drawn again when a
+// node is expanded in place, what was unticked stays unticked.
+function drawFilters() {
+  const items = legendItems();
+  for (const [box, set, kind] of [["class-filters", hiddenClasses, "node"], ["predicate-filters", hiddenPredicates, "edge"]]) {
+    const container = document.getElementById(box);
+    container.replaceChildren();
+    for (const [name, hide] of [["all", false], ["none", true]]) {  // every box of the list on, or off
+      const button = el("button", name, name);
+      button.type = "button";
+      button.addEventListener("click", () => {
+        for (const input of container.querySelectorAll("input")) { input.checked = !hide; hide ? set.add(input.value) : set.delete(input.value); }
+        applyFilters();
+      });
+      container.appendChild(button);
+    }
+    for (const item of items.filter(i => i.kind === kind)) checkbox(container, item.name, set);
   }
-  for (const item of LEGEND.filter(i => i.kind === kind)) checkbox(container, item.name, set);
 }
+drawLegend();
+drawFilters();
 // The histogram of evidence dates by month: a click on a month shows only what that month's articles state.
 (function histogram() {
   const months = new Map();
@@ -438,6 +351,8 @@ window.kgExpand = function (data) {
   const added = data.edges.filter(e => !edges.get(e.id) && INFO.nodes[e.from] && INFO.nodes[e.to]);
   nodes.add(fresh); NODES.push(...fresh);
   edges.add(added); EDGES.push(...added);
+  drawLegend();
+  drawFilters();
   applyFilters();
   document.body.dataset.expanded = String(Number(document.body.dataset.expanded || 0) + 1);
 };
@@ -499,7 +414,8 @@ document.getElementById("png").addEventListener("click", () => {
   save("view.png", "image/png", document.querySelector("#network canvas").toDataURL("image/png"));
 });
 document.getElementById("svg").addEventListener("click", () => {
-  // what is on screen, drawn again as SVG: the visible links as lines, the nodes as circles with their labels
+  // what is on screen, drawn again as SVG: the visible links as lines, each node in its shape and colour (those
+  // of styles.yaml, as the canvas draws them) with its label where the canvas shows it
   const canvas = document.querySelector("#network canvas");
   const {doc, add} = xmlDocument("svg", SVG);
   const root = doc.documentElement;
@@ -510,13 +426,14 @@ document.getElementById("svg").addEventListener("click", () => {
   for (const e of edges.get({filter: e => !e.hidden})) {
     if (!where[e.from] || !where[e.to]) continue;
     const a = dom(e.from), b = dom(e.to);
-    add(root, "line", {x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: e.color || "#999", "stroke-width": e.width || 1});
+    add(root, "line", {x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: colorOf(e), "stroke-width": e.width || 1});
   }
   const scale = network.getScale();
   for (const n of shown) {
-    const p = dom(n.id), r = Math.max(3, network.body.nodes[n.id].options.size * scale);
-    add(root, "circle", {cx: p.x, cy: p.y, r, fill: typeof n.color === "string" ? n.color : "#999"});
-    if (network.body.nodes[n.id].labelModule.visible()) {
+    const drawn = network.body.nodes[n.id], p = dom(n.id), r = Math.max(3, drawn.options.size * scale);
+    const part = root.appendChild(doc.importNode(shapeElement(drawn.options.shape, colorOf(n), p.x, p.y, r), true));
+    part.setAttribute("data-id", n.id);
+    if (drawn.labelModule.visible()) {
       add(root, "text", {x: p.x, y: p.y + r + 12, "text-anchor": "middle", "font-size": 12, "font-family": "sans-serif"}, n.label);
     }
   }
@@ -537,7 +454,8 @@ if (READER) {
   const box = document.getElementById("reader");
   box.hidden = false;
   box.appendChild(el("h2", READER.headline || READER.id, "headline"));
-  const meta = el("div", [READER.date, READER.outlet, READER.id].filter(Boolean).join(" · "), "meta");
+  const byline = [READER.topic, READER.date, READER.author && `by ${READER.author}`, READER.outlet, READER.id];
+  const meta = el("div", byline.filter(Boolean).join(" · "), "meta byline");
   if (/^https?:\/\//.test(READER.url)) {
     const a = el("a", "Open the original", "original");
     a.href = READER.url; a.rel = "noopener noreferrer"; a.target = "_blank";
@@ -545,8 +463,16 @@ if (READER) {
     meta.appendChild(a);
   }
   box.appendChild(meta);
-  for (const paragraph of READER.paragraphs) {
+  // the body and analysis paragraphs where the reader found them (no navigation or footer lines), each
+  // section under its name when the article has more than one
+  const named = new Set(READER.sections).size > 1;
+  READER.paragraphs.forEach((paragraph, i) => {
+    const section = READER.sections[i];
+    if (named && section !== READER.sections[i - 1]) {
+      box.appendChild(el("h3", section[0].toUpperCase() + section.slice(1), "section"));
+    }
     const p = box.appendChild(el("p"));
+    p.dataset.section = section || "body";
     for (const [text, anchor] of paragraph) {
       if (!anchor) { p.appendChild(document.createTextNode(text)); continue; }
       const m = el("mark", text, "fact");
@@ -561,7 +487,7 @@ if (READER) {
       });
       p.appendChild(m);
     }
-  }
+  });
   window.addEventListener("hashchange", showPlace);
   showPlace();
 }
@@ -573,6 +499,3 @@ network.once("stabilizationIterationsDone", () => {
 });
 if (!OPTIONS.physics.enabled) document.body.dataset.stable = "true";
 network.once("afterDrawing", openSelection);
-</script>
-</body>
-</html>

@@ -1,0 +1,388 @@
+"""The summaries graph: corpus-wide counts kept with the article graphs, so questions about the whole archive
+read a few thousand summary nodes instead of joining every assertion in the store.
+
+Per fact (subject, predicate, object stated directly in an article graph, backed by an assertion no curator
+rejected): the number of articles stating it, the first and last publication date among them, the newest few
+assertions and the first stating graph (by IRI, for the name a query shows). Per entity: the articles
+mentioning it and, per predicate and direction, its number of facts. Per month and event type: the events dated
+to it and their articles. Per rule: its assertions, their articles and one example.
+
+Everything is derived from the quads of the article graphs (`contribution`), never from the extractor, so the
+summaries follow whatever the graphs hold. A bulk build computes them from scratch (`summary_lines`); writing
+or removing one article changes them in the same update request as the article's graph (`change`). Only SPARQL
+and N-Triples text are used, so the embedded store and a SPARQL server behave alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from kg.paths import ontology_dir
+from kg.query.run import values_blocks
+from kg.vocab import ARTICLE, KG, KGR, RDF, RDFS, SCHEMA, SUMMARY_GRAPH, XSD
+
+__all__ = ["Contribution", "Fold", "change", "contribution", "event_classes", "recomputed_lines", "stored_lines",
+           "stored_contribution", "summary_lines", "summary_nquads", "count_writes",
+           "writes_since_compaction", "start_writes", "repair"]
+
+GRAPH = f"<{SUMMARY_GRAPH}>"
+NEWEST = 3  # assertions kept per fact: the newest sentence for `entity`, a few for a view's link
+_SUBJECT, _PREDICATE, _OBJECT, _TYPE = RDF + "subject", RDF + "predicate", RDF + "object", RDF + "type"
+_REJECTED, _RULE, _DATE = KG + "rejectedBy", KG + "rule", KG + "date"
+_PUBLISHED, _MENTIONS = SCHEMA + "datePublished", SCHEMA + "mentions"
+
+
+@lru_cache(maxsize=1)
+def event_classes() -> frozenset[str]:
+    """The event classes of the ontology (subclasses of kg:Event), as IRIs."""
+    quads = ox.parse(path=str(ontology_dir() / "kg.ttl"), format=ox.RdfFormat.TURTLE)
+    return frozenset(q.subject.value for q in quads
+                     if q.predicate.value == RDFS + "subClassOf" and q.object.value == KG + "Event")
+
+
+@dataclass
+class Contribution:
+    """What one article graph adds to the summaries; terms in N-Triples form (`<iri>`, `"text"^^<type>`)."""
+
+    graph: str
+    date: tuple[str, str] | None = None  # (lexical value, N-Triples) of its publication date
+    facts: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)  # -> assertions
+    mentions: frozenset[str] = frozenset()
+    events: dict[tuple[str, str], int] = field(default_factory=dict)  # (month, class) -> events
+    rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rule literal -> assertions
+
+
+def _lexical(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return "" if isinstance(term, ox.Triple) else term.value
+
+
+def contribution(graph: str, quads: Iterable[ox.Quad]) -> Contribution:
+    """One article graph's part of the summaries, from its quads."""
+    triples: set[tuple[str, str, str]] = set()
+    parts: dict[str, list] = {}
+    rejected: set[str] = set()
+    rules: dict[str, list[str]] = {}
+    types: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    mentions: set[str] = set()
+    date = None
+    classes = event_classes()
+    for q in quads:
+        p = q.predicate.value
+        if p == _SUBJECT:
+            parts.setdefault(str(q.subject), [None, None, None])[0] = str(q.object)
+        elif p == _PREDICATE:
+            parts.setdefault(str(q.subject), [None, None, None])[1] = str(q.object)
+        elif p == _OBJECT:
+            parts.setdefault(str(q.subject), [None, None, None])[2] = str(q.object)
+        elif p == _REJECTED:
+            rejected.add(str(q.subject))
+        elif p == _RULE:
+            rules.setdefault(str(q.object), []).append(str(q.subject))
+        elif p == _MENTIONS:
+            mentions.add(str(q.object))
+        elif p == _PUBLISHED and _lexical(q.subject) == graph:
+            date = (_lexical(q.object), str(q.object))
+        elif p == _TYPE and _lexical(q.object) in classes:
+            types[str(q.subject)] = str(q.object)
+        elif p == _DATE:
+            dates[str(q.subject)] = _lexical(q.object)
+        if p != _TYPE:
+            triples.add((str(q.subject), str(q.predicate), str(q.object)))
+    facts: dict[tuple[str, str, str], list[str]] = {}
+    for node, spo in parts.items():
+        key = tuple(spo)
+        if node not in rejected and key in triples:
+            facts.setdefault(key, []).append(node)
+    events: dict[tuple[str, str], int] = {}
+    for event, cls in types.items():
+        if event in dates:
+            key = (dates[event][:7], cls)
+            events[key] = events.get(key, 0) + 1
+    return Contribution(graph, date, {k: tuple(sorted(v)) for k, v in facts.items()}, frozenset(mentions), events,
+                        {k: tuple(sorted(v)) for k, v in rules.items()})
+
+
+# Summary nodes and their statements -------------------------------------------------------------------------
+
+def _node(kind: str, *parts: str) -> str:
+    return f"<{KGR}summary-{kind}-{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:20]}>"
+
+
+def _int(n: int) -> str:
+    return f'"{n}"^^<{XSD}integer>'
+
+
+def _str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_K = f"<{KG}"
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One stating of a fact: the graph, its date (lexical, N-Triples) and an assertion."""
+
+    graph: str
+    date: tuple[str, str] | None
+    assertion: str
+
+
+def _fact_lines(key: tuple[str, str, str], rows: list[_Row]) -> list[str]:
+    if not rows:
+        return []
+    s, p, o = key
+    n = _node("fact", s, p, o)
+    graphs = {r.graph for r in rows}
+    dated = sorted({r.date for r in rows if r.date})
+    lines = [f"{n} <{RDF}type> {_K}FactSummary>", f"{n} {_K}summarySubject> {s}", f"{n} {_K}summaryPredicate> {p}",
+             f"{n} {_K}summaryObject> {o}", f"{n} {_K}articleCount> {_int(len(graphs))}",
+             f"{n} {_K}firstStatedIn> <{min(graphs)}>"]
+    if dated:
+        lines += [f"{n} {_K}firstEvidence> {dated[0][1]}", f"{n} {_K}lastEvidence> {dated[-1][1]}"]
+    newest = sorted(rows, key=lambda r: r.assertion)
+    newest.sort(key=lambda r: r.date[0] if r.date else "", reverse=True)
+    lines += [f"{n} {_K}newestAssertion> {newest[0].assertion}"]
+    lines += [f"{n} {_K}recentAssertion> {r.assertion}" for r in newest[1:NEWEST]]
+    return lines
+
+
+def _degree_lines(entity: str, predicate: str, direction: str, count: int) -> list[str]:
+    if count <= 0:
+        return []
+    n = _node("degree", entity, predicate, direction)
+    return [f"{n} <{RDF}type> {_K}DegreeSummary>", f"{n} {_K}summaryEntity> {entity}",
+            f"{n} {_K}summaryPredicate> {predicate}", f"{n} {_K}direction> {_str(direction)}",
+            f"{n} {_K}factCount> {_int(count)}"]
+
+
+def _entity_lines(entity: str, articles: int) -> list[str]:
+    if articles <= 0:
+        return []
+    n = _node("entity", entity)
+    return [f"{n} <{RDF}type> {_K}EntitySummary>", f"{n} {_K}summaryEntity> {entity}",
+            f"{n} {_K}articleCount> {_int(articles)}"]
+
+
+def _month_lines(month: str, cls: str, events: int, articles: int) -> list[str]:
+    if events <= 0:
+        return []
+    n = _node("month", month, cls)
+    return [f"{n} <{RDF}type> {_K}MonthSummary>", f"{n} {_K}month> {_str(month)}", f"{n} {_K}eventType> {cls}",
+            f"{n} {_K}eventCount> {_int(events)}", f"{n} {_K}articleCount> {_int(articles)}"]
+
+
+def _rule_lines(rule: str, facts: int, articles: int, example: str) -> list[str]:
+    if facts <= 0:
+        return []
+    n = _node("rule", rule)
+    return [f"{n} <{RDF}type> {_K}RuleSummary>", f"{n} {_K}summaryRule> {rule}", f"{n} {_K}factCount> {_int(facts)}",
+            f"{n} {_K}articleCount> {_int(articles)}", f"{n} {_K}exampleAssertion> {example}"]
+
+
+def _ends(key: tuple[str, str, str]) -> list[tuple[str, str, str]]:
+    """The (entity, predicate, direction) degrees a fact counts in: its subject's out, an IRI object's in."""
+    s, p, o = key
+    return [(s, p, "out")] + ([(o, p, "in")] if o.startswith("<") else [])
+
+
+class Fold:
+    """The summaries of many articles' parts, folded one article at a time (a bulk build's)."""
+
+    def __init__(self):
+        self.facts: dict[tuple[str, str, str], list[_Row]] = {}
+        self.entities: dict[str, int] = {}
+        self.months: dict[tuple[str, str], list[int]] = {}
+        self.rules: dict[str, list] = {}
+
+    def add(self, c: Contribution) -> None:
+        for key, assertions in c.facts.items():
+            self.facts.setdefault(key, []).extend(_Row(c.graph, c.date, a) for a in assertions)
+        for e in c.mentions:
+            self.entities[e] = self.entities.get(e, 0) + 1
+        for month_key, n in c.events.items():
+            month = self.months.setdefault(month_key, [0, 0])
+            month[0] += n
+            month[1] += 1
+        for rule, assertions in c.rules.items():
+            entry = self.rules.setdefault(rule, [0, 0, None])
+            entry[0] += len(assertions)
+            entry[1] += 1
+            entry[2] = min(assertions[0], entry[2] or assertions[0])
+
+    def lines(self) -> list[str]:
+        """Every statement of the summaries graph, as N-Triples lines without the final dot."""
+        degrees: dict[tuple[str, str, str], int] = {}
+        for key in self.facts:
+            for end in _ends(key):
+                degrees[end] = degrees.get(end, 0) + 1
+        lines = [line for key, rows in self.facts.items() for line in _fact_lines(key, rows)]
+        lines += [line for end, n in degrees.items() for line in _degree_lines(*end, n)]
+        lines += [line for e, n in self.entities.items() for line in _entity_lines(e, n)]
+        lines += [line for (month, cls), (n, a) in self.months.items() for line in _month_lines(month, cls, n, a)]
+        lines += [line for rule, (n, a, example) in self.rules.items() for line in _rule_lines(rule, n, a, example)]
+        return lines
+
+
+def summary_lines(contributions: Iterable[Contribution]) -> list[str]:
+    """Every statement of the summaries graph, from every article's part."""
+    fold = Fold()
+    for c in contributions:
+        fold.add(c)
+    return fold.lines()
+
+
+def summary_nquads(lines: list[str]) -> bytes:
+    """The summaries graph's statements as N-Quads, for a bulk load."""
+    return "".join(f"{line} {GRAPH} .\n" for line in lines).encode("utf-8")
+
+
+# Keeping them as one article changes ----------------------------------------------------------------------
+
+def _article_graphs(store) -> list[str]:
+    return [g for g in store.named_graphs() if g.startswith(ARTICLE)]
+
+
+def recomputed_lines(store) -> set[str]:
+    """The summaries computed from scratch from every article graph of the store (for checks and repairs)."""
+    return set(summary_lines(contribution(g, store.quads_of(g)) for g in _article_graphs(store)))
+
+
+def stored_lines(store) -> set[str]:
+    """The summaries graph as the store holds it, as N-Triples lines."""
+    return {f"{q.subject} {q.predicate} {q.object}" for q in store.quads_of(SUMMARY_GRAPH)
+            if q.subject.value != SUMMARY_GRAPH}
+
+
+_WRITES = f"{GRAPH} {_K}writesSinceCompaction>"
+
+
+def writes_since_compaction(store) -> int | None:
+    """Articles written or removed one transaction each since the store was last compacted; None when the
+    count is missing: a write that changes the summaries takes it out first and puts it back when done, so a
+    store holding articles without it was left by a killed build, and its summaries must be computed anew."""
+    rows = list(store.query(f"SELECT ?n WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }}"))
+    return int(rows[0]["n"].value) if rows else None
+
+
+def start_writes(store) -> None:
+    """Take the count out while the summaries are being changed (see `writes_since_compaction`)."""
+    store.update(f"DELETE WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }}")
+
+
+def count_writes(store, writes: int) -> None:
+    """Put back the count of `writes_since_compaction` (0 after a compaction, and on a SPARQL server)."""
+    store.update(f"DELETE WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }} ;\n"
+                 f"INSERT DATA {{ GRAPH {GRAPH} {{ {_WRITES} {_int(writes)} }} }}")
+
+
+def repair(store) -> None:
+    """The summaries graph computed anew from every article graph of the store."""
+    lines = sorted(recomputed_lines(store))
+    store.drop_graph(ox.NamedNode(SUMMARY_GRAPH))
+    for start in range(0, len(lines), 20_000):
+        store.update(f"INSERT DATA {{ GRAPH {GRAPH} {{\n" + " .\n".join(lines[start:start + 20_000]) + " .\n} }")
+
+
+def stored_contribution(store, graph: str) -> Contribution | None:
+    """The part an article already in the store has in the summaries (None for a new article)."""
+    quads = store.quads_of(graph)
+    return contribution(graph, quads) if quads else None
+
+
+def _other_rows(store, graph: str, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[_Row]]:
+    """Every stating of these facts in article graphs other than `graph`."""
+    rows: dict[tuple[str, str, str], list[_Row]] = {}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 100):
+        cells = " ".join(f"({s} {p} {o})" for s, p, o in ordered[start:start + 100])
+        for r in store.query(
+                f"SELECT ?s ?p ?o ?g ?date ?a WHERE {{ VALUES (?s ?p ?o) {{ {cells} }} "
+                f"GRAPH ?g {{ ?s ?p ?o . ?a <{_OBJECT}> ?o ; <{_SUBJECT}> ?s ; <{_PREDICATE}> ?p . "
+                f"OPTIONAL {{ ?a <{_REJECTED}> ?rejected }} OPTIONAL {{ ?g <{_PUBLISHED}> ?date }} }} "
+                f"FILTER(!BOUND(?rejected) && ?g != <{graph}> && STRSTARTS(STR(?g), \"{ARTICLE}\")) }}"):
+            date = (r["date"].value, str(r["date"])) if r["date"] is not None else None
+            key = (str(r["s"]), str(r["p"]), str(r["o"]))
+            rows.setdefault(key, []).append(_Row(r["g"].value, date, str(r["a"])))
+    return rows
+
+
+def _stored_counts(store, nodes: list[str]) -> dict[tuple[str, str], str]:
+    """(node, property) -> value (N-Triples) of summary nodes."""
+    out = {}
+    for values in values_blocks("n", (n[1:-1] for n in nodes)):
+        for r in store.query(f"SELECT ?n ?p ?v WHERE {{ {values} GRAPH {GRAPH} {{ ?n ?p ?v }} }}"):
+            out[(str(r["n"]), r["p"].value[len(KG):])] = r["v"]
+    return out
+
+
+def _number(counts: dict, node: str, prop: str) -> int:
+    value = counts.get((node, prop))
+    return int(value.value) if value is not None else 0
+
+
+def change(store, graph: str, old: Contribution | None, new: Contribution | None) -> str:
+    """The SPARQL update that turns the stored summaries into those of the store once `graph` holds `new`
+    (None: removed) instead of `old` (None: a new article). Run it in the same request as the graph's write."""
+    old = old or Contribution(graph)
+    new = new or Contribution(graph)
+    keys = set(old.facts) | set(new.facts)
+    others = _other_rows(store, graph, keys)
+    lines: list[str] = []
+    nodes: list[str] = []
+    degree_change: dict[tuple[str, str, str], int] = {}
+    for key in keys:
+        rows = others.get(key, []) + [_Row(graph, new.date, a) for a in new.facts.get(key, ())]
+        nodes.append(_node("fact", *key))
+        lines += _fact_lines(key, rows)
+        before, after = bool(others.get(key)) or key in old.facts, bool(rows)
+        if before != after:
+            for end in _ends(key):
+                degree_change[end] = degree_change.get(end, 0) + (1 if after else -1)
+    entities = {e: (e in new.mentions) - (e in old.mentions) for e in old.mentions ^ new.mentions}
+    months = {k: (new.events.get(k, 0) - old.events.get(k, 0), (k in new.events) - (k in old.events))
+              for k in set(old.events) | set(new.events)}
+    rules = set(old.rules) | set(new.rules)
+    touched = ([_node("degree", *end) for end in degree_change] + [_node("entity", e) for e in entities]
+               + [_node("month", *k) for k in months] + [_node("rule", r) for r in rules])
+    counts = _stored_counts(store, touched)
+    for end, delta in degree_change.items():
+        n = _node("degree", *end)
+        lines += _degree_lines(*end, _number(counts, n, "factCount") + delta)
+    for e, delta in entities.items():
+        lines += _entity_lines(e, _number(counts, _node("entity", e), "articleCount") + delta)
+    for (month, cls), (events, articles) in months.items():
+        n = _node("month", month, cls)
+        lines += _month_lines(month, cls, _number(counts, n, "eventCount") + events,
+                              _number(counts, n, "articleCount") + articles)
+    for rule in rules:
+        n = _node("rule", rule)
+        facts = _number(counts, n, "factCount") + len(new.rules.get(rule, ())) - len(old.rules.get(rule, ()))
+        articles = _number(counts, n, "articleCount") + (rule in new.rules) - (rule in old.rules)
+        stored = counts.get((n, "exampleAssertion"))
+        example = str(stored) if stored is not None else None
+        if example is None or example in old.rules.get(rule, ()):
+            example = _first_assertion(store, graph, rule)
+        candidates = [a for a in (example, *new.rules.get(rule, ())[:1]) if a]
+        if facts > 0 and candidates:
+            lines += _rule_lines(rule, facts, articles, min(candidates))
+    nodes += touched
+    update = [f"DELETE {{ GRAPH {GRAPH} {{ ?n ?p ?v }} }} WHERE {{ {values} GRAPH {GRAPH} {{ ?n ?p ?v }} }}"
+              for values in values_blocks("n", {n[1:-1] for n in nodes})]
+    if lines:
+        update.append(f"INSERT DATA {{ GRAPH {GRAPH} {{\n" + " .\n".join(lines) + " .\n} }")
+    return " ;\n".join(update)
+
+
+def _first_assertion(store, graph: str, rule: str) -> str | None:
+    """The example of a rule: its assertion with the smallest IRI in article graphs other than `graph`."""
+    rows = list(store.query(f"SELECT (MIN(STR(?a)) AS ?first) WHERE {{ GRAPH ?g {{ ?a <{_RULE}> {rule} }} "
+                            f"FILTER(?g != <{graph}> && STRSTARTS(STR(?g), \"{ARTICLE}\")) }}"))
+    first = rows[0]["first"] if rows else None
+    return f"<{first.value}>" if first is not None else None

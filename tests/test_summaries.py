@@ -1,0 +1,84 @@
+"""The summaries graph stays equal to summaries recomputed from scratch while articles come, change and go."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from servers import oxigraph_server, virtuoso_server
+
+from kg.pipeline.builder import build, remove_article
+from kg.pipeline.summaries import recomputed_lines, stored_lines
+from kg.read.files import slug_id
+from kg.store.embedded import Store
+from kg.store.remote import RemoteStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from generate_corpus import write_corpus
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("pool")
+    write_corpus(folder, 16)
+    return sorted(folder.iterdir())
+
+
+def _random_history(store, pool: list[Path], live: Path, lexicon, rng: random.Random, steps: int) -> list[str]:
+    """Build a few articles, then add, replace (another article's text under the same file name) and remove
+    them in random order, checking after each step that the stored summaries are those recomputed."""
+    live.mkdir()
+    for path in rng.sample(pool, 5):
+        shutil.copy(path, live / path.name)
+    done = []
+    assert build([live], store, lexicon).ok
+    assert stored_lines(store) == recomputed_lines(store)
+    for _ in range(steps):
+        present = sorted(live.iterdir())
+        absent = [p for p in pool if not (live / p.name).exists()]
+        op = rng.choice(["add", "replace", "remove"] if absent and len(present) > 1 else ["replace"])
+        if op == "add":
+            path = rng.choice(absent)
+            shutil.copy(path, live / path.name)
+        elif op == "replace":
+            target = rng.choice(present)
+            source = rng.choice([p for p in pool if p.suffix == target.suffix])
+            (live / target.name).write_bytes(source.read_bytes() + b"\n")
+        else:
+            target = rng.choice(present)
+            target.unlink()
+            remove_article(store, slug_id(target))
+        if op != "remove":
+            assert build([live], store, lexicon).ok
+        done.append(op)
+        assert stored_lines(store) == recomputed_lines(store), f"after {done}"
+    return done
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_summaries_equal_those_recomputed_after_random_builds_replacements_and_removals(seed, pool, tmp_path,
+                                                                                         lexicon):
+    done = _random_history(Store(None), pool, tmp_path / "live", lexicon, random.Random(seed), 10)
+    assert len(set(done)) >= 2
+
+
+def test_a_full_build_writes_the_summaries_a_build_one_by_one_writes(pool, tmp_path, lexicon):
+    bulk, one_by_one = Store(None), Store(None)
+    build(pool[:8], bulk, lexicon)
+    for path in pool[:8]:
+        build([path], one_by_one, lexicon)
+    assert stored_lines(bulk) == stored_lines(one_by_one) == recomputed_lines(bulk)
+
+
+@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
+def test_summaries_are_kept_on_a_sparql_server(server, pool, tmp_path, lexicon):
+    if server == "oxigraph":
+        with oxigraph_server(tmp_path) as url:
+            _random_history(RemoteStore(url), pool, tmp_path / "live", lexicon, random.Random(7), 5)
+    else:
+        with virtuoso_server(tmp_path) as (url, update_url):
+            _random_history(RemoteStore(url, update_url=update_url), pool, tmp_path / "live", lexicon,
+                            random.Random(7), 5)
