@@ -692,3 +692,22 @@ def test_the_ner_runs_only_for_a_capitalised_run_outside_the_mentions_and_dates(
     assert ner is needs_ner
     assert count == candidates(sentence, spans)[0] >= 3
     assert candidates(sentence, spans)[1] is True
+
+
+def test_people_named_after_a_cue_by_an_initial_or_by_quoted_nicknames(lexicon):
+    from kg.extract.people import find_people
+
+    def names(text):
+        return [(p.name, p.rule) for p in find_people(text, lexicon.people)]
+
+    assert ("M. Rojas", "people.after-name-cue") in names("The major, identified as M. Rojas, ran the logistics.")
+    assert names("Two commanders known as “Tigre” and “Puma” took over.") == [
+        ("Tigre", "people.nickname"), ("Puma", "people.nickname")]
+    assert names("The gunmen known as 'Los Tigres' robbed a bank.") == []  # a group's name, not a person's
+
+
+def test_a_second_surname_that_is_a_place_stays_in_the_persons_name(lexicon, tmp_path):
+    records = _records_with(lexicon, tmp_path, "A court approved the extradition of Waldemar Ortega Lima to Spain.")
+    events = [r for r in records if r["kind"] == "event" and r["type"] == "Extradition"]
+    assert [e["targets"] for e in events] == [["Waldemar Ortega Lima"]]
+    assert not any(r["kind"] == "fact" and r["subject"] == "Lima" for r in records)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.knowledge.literals import LiteralGate, finditer
-from kg.knowledge.name_rules import NameRule
+from kg.knowledge.name_rules import MEMBER, NameRule
 
 __all__ = ["NameCandidate", "find_names"]
 
@@ -31,6 +31,9 @@ def find_names(text: str, rules: LiteralGate[NameRule], not_names: frozenset[str
         if rule.requires and not rule.requires.search(text):
             continue
         for m in finditer(rule.regex, text, starts):
+            if "list" in rule.regex.groupindex:
+                found.extend(_members(m, rule, not_names))
+                continue
             name = m.group("name")
             words = name.split()
             if words[0] in not_names or words[-1] in not_names:
@@ -45,3 +48,18 @@ def find_names(text: str, rules: LiteralGate[NameRule], not_names: frozenset[str
             found.append(NameCandidate(start, end, label, rule.type, rule.kinds.get(groups.get("head", "")),
                                        rule.id))
     return found
+
+
+def _members(m, rule: NameRule, not_names: frozenset[str]) -> list[NameCandidate]:
+    """Each name of a list after a plural cue ("the two gangs, Los Toros and La Oficina"), of the cue's class."""
+    groups = m.groupdict()
+    kind = rule.kinds.get(groups.get("head") or groups.get("head2") or "")
+    out = []
+    for member in MEMBER.finditer(m.string, m.start("list"), m.end("list")):
+        group = "quoted" if member.group("quoted") else "plain"
+        name = member.group(group)
+        if name.split()[0] in not_names or name.split()[-1] in not_names:
+            continue
+        out.append(NameCandidate(member.start(group), member.end(group), rule.label.format(name=name, head=""),
+                                 rule.type, kind, rule.id))
+    return out

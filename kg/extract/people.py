@@ -27,6 +27,8 @@ _TOKEN = (rf"(?:[{_UPPER}](?:(?<=M)a?c[{_UPPER}]|(?<=O)['’][{_UPPER}])?[{_LOWE
 _NICK = r"(?:\s+[\"“](?P<nick>[^\"”]{2,30})[\"”])"
 _WORD = re.compile(r"[\"“][^\"”]*[\"”]|\S+")  # a quoted nickname is one word
 _NEXT_WORD = re.compile(r"\s+(\w+)")
+# A quoted nickname standing for a person ("known as 'Tigre'"): the name inside, a capital first
+_QUOTED = rf"[\"“'‘](?P<{{group}}>[{_UPPER}][^\"”'’,.]{{{{1,29}}}})[,.]?[\"”'’]"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ def _patterns(rules: PeopleRules) -> LiteralGate[tuple[str, re.Pattern[str]]]:
     title = rules.title_regex()
     cues = "|".join(re.escape(c) for c in sorted(rules.alias_cues, key=len, reverse=True))
     single = "|".join(re.escape(t) for t in rules.single_name_titles)
+    name_cues = "|".join(re.escape(c) for c in sorted(rules.name_cues, key=len, reverse=True))
+    nouns = "|".join(re.escape(n) for n in sorted(rules.nickname_nouns, key=len, reverse=True))
     patterns = {
         "people.alias": re.compile(rf"{name},?\s+(?i:{cues})\s+[\"“'‘](?P<alias>[^\"”'’]{{2,40}}?)[,.]?[\"”'’]"),
         "people.title-before-name": re.compile(rf"(?<![\w-])(?i:{title})\s+{name}"),
@@ -55,8 +59,17 @@ def _patterns(rules: PeopleRules) -> LiteralGate[tuple[str, re.Pattern[str]]]:
             rf"(?:[\w-]+\s+){{0,2}}?(?i:{title})"),
         "people.single-name": re.compile(rf"(?<![\w-])(?P<name>(?:{single})\s+{_TOKEN})") if single else None,
         "people.given-name": re.compile(rf"(?<![\w-]){name}"),
+        "people.after-name-cue": re.compile(rf"(?<![\w-])(?i:{name_cues})\s+{name}") if name_cues else None,
+        "people.nickname": re.compile(
+            rf"(?<![\w-])(?i:{nouns})\s+(?i:{cues})\s+{_QUOTED.format(group='name')}"
+            rf"(?:,?\s+and\s+{_QUOTED.format(group='second')})?") if nouns and cues else None,
     }
     return LiteralGate([(rule, p) for rule, p in patterns.items() if p is not None], lambda item: item[1])
+
+
+def _opens_with(name: str, openers: frozenset[str]) -> bool:
+    words = name.split()
+    return any(" ".join(words[:n]) in openers for n in (1, 2))
 
 
 def name_tokens(name: str) -> list[str]:
@@ -84,6 +97,10 @@ def find_people(text: str, rules: PeopleRules) -> list[PersonCandidate]:
     found: list[PersonCandidate] = []
     for (rule, pattern), starts in _patterns(rules).candidates(text):
         for m in finditer(pattern, text, starts):
+            if rule == "people.nickname":
+                found.extend(PersonCandidate(m.start(g), m.end(g), m.group(g), rule) for g in ("name", "second")
+                             if m.group(g) and not _opens_with(m.group(g), rules.not_names | rules.group_openers))
+                continue
             cleaned = _clean(text, m.start("name"), m.end("name"), rules, rule == "people.single-name")
             if cleaned is None:
                 continue

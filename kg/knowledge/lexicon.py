@@ -65,6 +65,9 @@ class PeopleRules:
     lower_titles: frozenset[str] = frozenset()
     not_after: frozenset[str] = frozenset()
     single_name_titles: tuple[str, ...] = ()
+    name_cues: tuple[str, ...] = ()  # words after which a capitalised run is a person: "identified as M. Rojas"
+    nickname_nouns: tuple[str, ...] = ()  # "two guerrillas known as 'Tiburcio' and 'Braulio'": a person each
+    group_openers: frozenset[str] = frozenset()  # a nickname opening so names a group: "men known as 'Los Tigres'"
 
     def title_regex(self) -> str:
         """Regex source for a title with its modifiers ("former Defense Minister")."""
@@ -239,7 +242,8 @@ def _people(people: PeopleFile, names: GivenNamesFile) -> PeopleRules:
                        name_connectors=tuple(people.name_connectors), not_names=frozenset(people.not_names),
                        alias_cues=tuple(people.alias_cues), given_names=frozenset(fold(n) for n in names.names),
                        lower_titles=frozenset(t.lower() for t in people.titles), not_after=frozenset(names.not_after),
-                       single_name_titles=tuple(names.single_name_titles))
+                       single_name_titles=tuple(names.single_name_titles), name_cues=tuple(people.name_cues),
+                       nickname_nouns=tuple(people.nickname_nouns), group_openers=frozenset(people.group_openers))
 
 
 def _anaphora(data: AnaphoraFile, ontology: Ontology) -> tuple[tuple[AnaphorRule, ...], int]:

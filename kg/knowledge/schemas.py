@@ -138,6 +138,9 @@ class PeopleFile(CuratedFile):
     name_connectors: Words = []
     not_names: Words = []
     alias_cues: Words = []
+    name_cues: Words = []
+    nickname_nouns: Words = []
+    group_openers: Words = []
 
 
 class GivenNamesFile(CuratedFile):
