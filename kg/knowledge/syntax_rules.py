@@ -14,20 +14,15 @@ import re
 from dataclasses import dataclass, field
 
 from kg.errors import InvalidLexicon
+from kg.knowledge.schemas import GrammarFile
 
 __all__ = ["Step", "Argument", "Trigger", "SyntaxRule", "Grammar", "SyntaxRules", "compile_syntax"]
 
 _STEP = re.compile(r"^(?P<up>\^)?(?P<deps>[a-z:|]*)(?:\[(?P<lemmas>[^\]]+)\])?$")
 ROLES = ("agent", "target", "place")
 CHECKS = ("negation", "modality", "hypothetical", "past")
-_GRAMMAR_LISTS = ("negation", "modals", "hypothetical_heads", "hypothetical_marks", "past_adverbs",
-                  "perfect_auxiliaries", "place_prepositions", "clause_openers", "alias_cues", "name_connectors",
-                  "conjunctions", "auxiliaries", "date_words", "not_person_openers", "person_pronouns",
-                  "group_pronouns", "ended_heads", "relative_pronouns", "naming_verbs", "member_nouns",
-                  "negative_subjects", "past_modifiers",
-                  "negative_adverbs", "temporal_prepositions", "relative_time_words",
-                  "scene_adverbs", "passive_auxiliaries", "subject_fillers",
-                  "belonging_prepositions", "reporting_verbs", "restatement_words")
+# every word list of patterns/grammar.yaml, as its schema names them (name_heads maps classes, not a list)
+_GRAMMAR_LISTS = tuple(name for name in GrammarFile.model_fields if name not in ("source", "name_heads"))
 
 
 @dataclass(frozen=True)
