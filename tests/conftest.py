@@ -47,6 +47,13 @@ def hostile_seed(folder: Path, extra: tuple[str, str] | None = None) -> Path:
     return path
 
 
+def hostile_store(folder: Path, lexicon, extra: tuple[str, str] | None = None) -> Store:
+    """An in-memory store of `hostile_seed` alone."""
+    store = Store(None)
+    build([hostile_seed(folder, extra)], store, lexicon)
+    return store
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output.")
 

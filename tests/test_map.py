@@ -10,7 +10,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import SEED, offsite
+from conftest import SEED, hostile_store, offsite
 
 from kg.knowledge.coordinates import COORDINATES_FILE
 from kg.network.geo import region_points
@@ -156,16 +156,9 @@ def test_an_actors_map_shows_only_its_regions(seeds_store):
 
 
 def test_article_text_cannot_inject_markup_in_the_map(open_page, tmp_path, lexicon):
-    hostile = tmp_path / "hostile.txt"
-    text = SEED.read_text(encoding="utf-8").replace(
-        "Peru Renews Military Operations in VRAEM Coca Hub", "<script>window.pwned = 1</script> Hub</title>")
     placed = "between authorities and the Shining Path guerrilla group."
-    text = text.replace(placed, placed + " The Shining Path operates in Ayacucho <img src=x onerror=window.pwned=2>.")
-    hostile.write_text(text.replace("stronghold of the guerrilla group",
-                                    "stronghold of the guerrilla group <img src=x onerror=window.pwned=3>"),
-                       encoding="utf-8")
-    store = Store(None)
-    build([hostile], store, lexicon)
+    store = hostile_store(tmp_path, lexicon,
+                          (placed, " The Shining Path operates in Ayacucho <img src=x onerror=window.pwned=3>."))
     out = tmp_path / "map.html"
     stats = write_map(store, out)
     assert "<script>window.pwned" not in out.read_text(encoding="utf-8") and stats["drawn"] >= 1

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import hostile_seed, offsite
+from conftest import hostile_store, offsite
 
-from kg.pipeline.builder import build
-from kg.store.embedded import Store
 from kg.views.render import write_view
 
 
@@ -105,9 +103,7 @@ def test_search_by_alias_and_node_details(open_page, view_file):
 
 
 def test_article_text_cannot_inject_markup(open_page, tmp_path, lexicon):
-    hostile = hostile_seed(tmp_path)
-    store = Store(None)
-    build([hostile], store, lexicon)
+    store = hostile_store(tmp_path, lexicon)
     out = tmp_path / "hostile.html"
     write_view(store, out)
     assert "<script>window.pwned" not in out.read_text(encoding="utf-8")

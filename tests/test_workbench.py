@@ -4,7 +4,7 @@ page and from there to the original; find forgives accents, case and partial nam
 from __future__ import annotations
 
 import pytest
-from conftest import SEED, hostile_seed, offsite
+from conftest import SEED, hostile_store, offsite
 
 from kg.network.articles import marked_paragraphs, read_article_text
 from kg.pipeline.builder import build
@@ -93,9 +93,7 @@ def test_the_reader_links_to_the_original_page(open_page, tmp_path, lexicon):
 
 
 def test_a_hostile_article_runs_nothing_in_its_reader_page(open_page, tmp_path, lexicon):
-    hostile = hostile_seed(tmp_path)
-    store = Store(None)
-    build([hostile], store, lexicon)
+    store = hostile_store(tmp_path, lexicon)
     out = tmp_path / "hostile.html"
     write_view(store, out, article="hostile")
     assert "<script>window.pwned" not in out.read_text(encoding="utf-8")
