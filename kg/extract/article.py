@@ -61,7 +61,7 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
                 types[mention.entity] = result.entities[mention.entity].type
     for event in result.events:
         result.facts.extend(implied_by_syntax(event, lexicon.syntax, types) if event.parse else
-                            implied_facts(event, lexicon.events, types, lexicon.ontology))
+                            implied_facts(event, lexicon.events))
     for fact in result.facts:
         if fact.object not in result.entities and not fact.object_is_literal:
             result.entities[fact.object] = lexicon.entities[fact.object]

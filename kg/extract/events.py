@@ -238,17 +238,14 @@ def carry_over_agents(events: list[Event], rules, window: int = 2) -> list[Event
     return out
 
 
-def implied_facts(event: Event, rules, types: dict[str, str], ontology) -> list[Fact]:
+def implied_facts(event: Event, rules) -> list[Fact]:
     """The direct facts an event's rule implies between its roles (an arrest: agent `arrested` target)."""
     rule = next(r for r in rules if r.id == event.rule)
     facts = []
     for implied in rule.implies:
-        agent_types = implied.get("agent_types")
         subjects = [m for r, m in event.roles if r == implied["subject"]]
         objects = [m for r, m in event.roles if r == implied["object"]]
         for subj in subjects:
-            if agent_types and not any(ontology.is_a(types[subj.entity], t) for t in agent_types):
-                continue
             for obj in objects:
                 if subj.entity != obj.entity:
                     facts.append(Fact(subj.entity, implied["predicate"], obj.entity, event.sentence,

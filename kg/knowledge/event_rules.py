@@ -77,9 +77,6 @@ def compile_events(data: EventsFile, ontology, cues) -> LiteralGate[EventRule]:
         for implied in spec.implies:
             if implied.predicate not in ontology.properties:
                 raise InvalidLexicon(f"{where}: implied predicate '{implied.predicate}' is not in kg.ttl")
-            for cls in implied.agent_types or ():
-                if cls not in ontology.classes:
-                    raise InvalidLexicon(f"{where}: unknown class '{cls}' in implies.agent_types")
         blockers = spec.blockers
         rules.append(EventRule(
             spec.id, spec.type, regex.compile(spec.trigger, regex.IGNORECASE), roles, tuple(spec.passive),

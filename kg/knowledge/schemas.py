@@ -216,7 +216,6 @@ class ImpliedFact(Strict):
     predicate: Text
     subject: RoleName
     object: RoleName
-    agent_types: list[ClassName] | None = None
 
 
 class EventSpec(Strict):
