@@ -16,12 +16,11 @@ import time
 from pathlib import Path
 
 import networkx as nx
+from chromium import launch, seconds_until
 
 from kg.network.model import Evidence
 from kg.views.map import render_map
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
 ID = "https://w3id.org/actorgraph/id/"
 
 
@@ -47,15 +46,9 @@ def synthetic(regions: int, seed: int = 7) -> tuple[nx.MultiDiGraph, dict[str, t
 
 
 def draw_time(browser, path: Path) -> tuple[float, int]:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    started = time.perf_counter()
-    page.goto(path.as_uri())
-    page.wait_for_selector("body[data-drawn]", timeout=120000)
-    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    elapsed = time.perf_counter() - started
-    drawn = int(page.evaluate("document.body.dataset.drawn"))
-    page.close()
-    return elapsed, drawn
+    elapsed, drawn = seconds_until(browser, path, "document.body.dataset.drawn !== undefined",
+                                   "document.body.dataset.drawn")
+    return elapsed, int(drawn)
 
 
 def main() -> None:
@@ -77,7 +70,7 @@ def main() -> None:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+                browser = launch(p)
                 for row in rows:
                     row.extend(draw_time(browser, row[3]))
                 browser.close()

@@ -17,14 +17,13 @@ import time
 from pathlib import Path
 
 import networkx as nx
+from chromium import launch, seconds_until
 
 from kg.knowledge.ontology import default_ontology
 from kg.network.model import Evidence
 from kg.views.render import ego_graph, render_view
 
 PREDICATES = list(default_ontology().links)
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
 
 
 def synthetic(n: int, seed: int = 7) -> nx.MultiDiGraph:
@@ -45,14 +44,7 @@ def synthetic(n: int, seed: int = 7) -> nx.MultiDiGraph:
 
 
 def settle_time(browser, path: Path) -> float:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    started = time.perf_counter()
-    page.goto(path.as_uri())
-    page.wait_for_function("document.body.dataset.stable === 'true'", timeout=120000)
-    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    elapsed = time.perf_counter() - started
-    page.close()
-    return elapsed
+    return seconds_until(browser, path, "document.body.dataset.stable === 'true'")[0]
 
 
 def main() -> None:
@@ -65,7 +57,7 @@ def main() -> None:
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        browser = launch(playwright)
     print(f"{'nodes':>6} {'edges':>6} {'write whole':>12} {'size':>9} {'settle':>8} {'write ego':>10} {'ego nodes':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
