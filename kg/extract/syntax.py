@@ -266,7 +266,9 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
 
 
 def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, entities, ontology,
-          taken: set[int], lexicon=None) -> tuple[list[Mention], list[str]]:
+          taken: set[int], lexicon=None, own_names: bool = False) -> tuple[list[Mention], list[str]]:
+    """The mentions an argument's first fitting path reaches, with how each was reached. `own_names`: a state's
+    holder coordinated with the one reached must be a name itself, not a noun of another role set beside one."""
     for path in argument.paths:
         tokens = _follow(trigger, path)
         if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
@@ -277,6 +279,8 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
         notes: list[str] = []
         for token in tokens:
             for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
+                if own_names and conjunct is not token and not ps.at(conjunct):
+                    continue  # "Gulf Clan leader A and his right-hand man, B": B is not the leader
                 mention, how = _mention_of(conjunct, ps, rules)
                 if mention is None and argument.frames and lexicon is not None:
                     mention, how = _framed(conjunct, trigger, argument, ps, lexicon)
@@ -395,7 +399,8 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                         facts.extend(_facts(rule, {"subject": [subj], "object": both[i + 1:]}, ps.sentence, path))
                     continue
                 for name, argument in rule.arguments.items():
-                    filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken, lexicon)
+                    filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken, lexicon,
+                                                own_names=str(rule.predicate) in _STATES)
                     taken.update(id(m) for m in filled[name])
                     path_notes.extend(f"{name} {n}" for n in notes)
                 path = "; ".join(path_notes)
