@@ -268,7 +268,9 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
 def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, entities, ontology,
           taken: set[int], lexicon=None, own_names: bool = False) -> tuple[list[Mention], list[str]]:
     """The mentions an argument's first fitting path reaches, with how each was reached. `own_names`: a state's
-    holder coordinated with the one reached must be a name itself, not a noun of another role set beside one."""
+    holder coordinated with the one reached must be a name itself, not a noun of another role set beside one, and
+    a singular title before a name ("Gulf Clan leader A and B") is only that name's."""
+    singular = own_names and trigger.tag_ in ("NN", "NNP")
     for path in argument.paths:
         tokens = _follow(trigger, path)
         if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
@@ -277,10 +279,11 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
         found: list[Mention] = []
         notes: list[str] = []
+        single = singular and bool(path) and path[0].up and path[0].deps == {"compound"}
         for token in tokens:
             for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
-                if own_names and conjunct is not token and not ps.at(conjunct):
-                    continue  # "Gulf Clan leader A and his right-hand man, B": B is not the leader
+                if own_names and conjunct is not token and (not ps.at(conjunct) or single):
+                    continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
                 mention, how = _mention_of(conjunct, ps, rules)
                 if mention is None and argument.frames and lexicon is not None:
                     mention, how = _framed(conjunct, trigger, argument, ps, lexicon)
@@ -348,8 +351,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
             return "past"
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in children):
             return "past"  # "had long operated in"
-        if any(c.dep_ in ("amod", "advmod") and c.lower_ in g["past_modifiers"] for c in children):
-            return "past"  # "the former head of the armed forces"
+        if any(c.dep_ in ("amod", "advmod", "compound") and c.lower_ in g["past_modifiers"] for c in children):
+            return "past"  # "the former head of the armed forces", "ex-FARC commander"
     return None
 
 
@@ -400,7 +403,7 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                     continue
                 for name, argument in rule.arguments.items():
                     filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken, lexicon,
-                                                own_names=str(rule.predicate) in _STATES)
+                                                own_names=str(rule.predicate) in _STATES and name == "subject")
                     taken.update(id(m) for m in filled[name])
                     path_notes.extend(f"{name} {n}" for n in notes)
                 path = "; ".join(path_notes)
