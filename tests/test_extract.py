@@ -117,12 +117,11 @@ def _stated(records: list[dict], sentences, *predicates: str) -> set[tuple[str, 
 
 def test_one_of_several_who_lead_a_group_is_a_leader_and_the_one_they_are_sons_of_is_not(lexicon, tmp_path):
     # a plural verb agrees with the plural noun ("sons ... who lead"), not with the name just before it
-    records = _records_with(lexicon, tmp_path,
-                            "Iván Archivaldo Guzmán, one of the sons of Joaquín Guzmán who lead the faction known as "
-                            "the Chapitos, spoke. Rafael Ortiz, one of the brothers of Hernán Ortiz who run the gang "
-                            "known as Los Pelones, spoke.")
+    text = ("Iván Archivaldo Guzmán, one of the sons of Joaquín Guzmán who lead the faction known as the Chapitos, "
+            "spoke. Rafael Ortiz, one of the brothers of Hernán Ortiz who run the gang known as Los Pelones, spoke.")
+    records = _records_with(lexicon, tmp_path, text)
     leaders = {(r["subject"], r["object"], r["rule"]) for r in records
-               if r["kind"] == "fact" and r["predicate"] == "leaderOf"}
+               if r["kind"] == "fact" and r["predicate"] == "leaderOf" and r["sentence"] in text}
     assert leaders == {("Iván Archivaldo Guzmán", "Los Chapitos", "leader.one-of-those-who-lead"),
                        ("Rafael Ortiz", "Los Pelones", "leader.one-of-those-who-lead")}
 

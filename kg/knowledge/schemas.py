@@ -448,6 +448,7 @@ class SyntaxArgument(Strict):
     classes: Annotated[list[ClassName], Field(min_length=1)]
     coordinated: bool = True
     unnamed: Words = []
+    frames: Words = []  # names the words reached fill ("{} Ministry": "Interior" -> "Interior Ministry")
 
 
 class SyntaxImplied(Strict):

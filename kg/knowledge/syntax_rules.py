@@ -42,6 +42,8 @@ class Argument:
     classes: tuple[str, ...]
     coordinated: bool = True  # "A and B": the conjuncts of the token reached fill the argument too
     unnamed: frozenset[str] = frozenset()  # lemmas that read the role with no name ("troops were deployed")
+    # names the words reached fill when they are no mention ("{} Ministry": "Interior Minister X" -> the ministry)
+    frames: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,12 @@ def _argument(spec, ontology, where: str) -> Argument:
             raise InvalidLexicon(f"{where}: unknown class '{cls}'")
     paths = tuple(tuple(_step(s, where) for s in str(path).split("/")) if path != "." else ()
                   for path in spec["paths"])
+    frames = tuple(str(f) for f in spec.get("frames") or ())
+    for frame in frames:
+        if frame.count("{}") != 1 or "{" in frame.replace("{}", "", 1):
+            raise InvalidLexicon(f"{where}: frame '{frame}' needs one '{{}}' for the words reached")
     return Argument(paths, tuple(spec["classes"]), bool(spec.get("coordinated", True)),
-                    frozenset(str(w).lower() for w in spec.get("unnamed") or ()))
+                    frozenset(str(w).lower() for w in spec.get("unnamed") or ()), frames)
 
 
 def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
