@@ -302,6 +302,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
             return "past"
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in children):
             return "past"  # "had long operated in"
+        if trigger.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VBD" for c in children):
+            return "past"  # "where the cartel was based"
         if any(c.dep_ in ("amod", "advmod") and c.lower_ in g["past_modifiers"] for c in children):
             return "past"  # "the former head of the armed forces"
     return None
@@ -317,7 +319,8 @@ def _by_lemma(doc) -> dict[str, list]:
 
 def _triggers(rule: SyntaxRule, by_lemma: dict[str, list]) -> list:
     t = rule.trigger
-    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())]
+    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())] if t.lemmas else \
+        [tok for tokens in by_lemma.values() for tok in tokens]
     return [tok for tok in sorted(found, key=lambda tok: tok.i) if (not t.pos or tok.pos_ in t.pos)
             and (not t.deps or tok.dep_ in t.deps) and all(_follow(tok, path) for path in t.with_paths)
             and not any(_follow(tok, path) for path in t.without_paths)]

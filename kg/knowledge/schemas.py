@@ -436,7 +436,7 @@ SyntaxRole = Literal["subject", "object", "agent", "target", "place"]
 
 
 class SyntaxTrigger(Strict):
-    lemma: Annotated[Words, Field(min_length=1)]
+    lemma: Words = []  # none: any word of `pos` (a rule between two names: "Azote, Concepción")
     pos: Words = []
     dep: Words = []
     with_: Words = Field([], alias="with")
