@@ -317,10 +317,17 @@ def _by_lemma(doc) -> dict[str, list]:
     return out
 
 
-def _triggers(rule: SyntaxRule, by_lemma: dict[str, list]) -> list:
+def _named_tokens(ps: ParsedSentence) -> list:
+    """The words of the sentence's names, and the cue noun a name modifies ("the El Rodeo prison"), in text order."""
+    inside = {tok.i: tok for tok in ps.doc if ps.at(tok)}
+    inside.update({tok.head.i: tok.head for tok in list(inside.values()) if tok.dep_ in ("compound", "amod", "nmod")})
+    return [tok for _, tok in sorted(inside.items())]
+
+
+def _triggers(rule: SyntaxRule, by_lemma: dict[str, list], named: list) -> list:
+    """The trigger tokens of a rule: by its lemmas, or for a rule without any, every word of a name (`named`)."""
     t = rule.trigger
-    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())] if t.lemmas else \
-        [tok for tokens in by_lemma.values() for tok in tokens]
+    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())] if t.lemmas else named
     return [tok for tok in sorted(found, key=lambda tok: tok.i) if (not t.pos or tok.pos_ in t.pos)
             and (not t.deps or tok.dep_ in t.deps) and all(_follow(tok, path) for path in t.with_paths)
             and not any(_follow(tok, path) for path in t.without_paths)]
@@ -339,8 +346,9 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
         ps.entities = entities
         dates = None
         by_lemma = _by_lemma(ps.doc)
+        named = _named_tokens(ps)
         for rule in rules:
-            for trigger in _triggers(rule, by_lemma):
+            for trigger in _triggers(rule, by_lemma, named):
                 vetoed = _vetoed(rule, trigger, rules)
                 if rule.event and (vetoed or _reads_target(rule, trigger)):
                     seen.add((rule.event, ps.sentence.index))

@@ -436,7 +436,7 @@ SyntaxRole = Literal["subject", "object", "agent", "target", "place"]
 
 
 class SyntaxTrigger(Strict):
-    lemma: Words = []  # none: any word of `pos` (a rule between two names: "Azote, Concepción")
+    lemma: Words = []  # none: any word of a name with one of `pos` (a fact rule between names: "Azote, Concepción")
     pos: Words = []
     dep: Words = []
     with_: Words = Field([], alias="with")

@@ -46,7 +46,7 @@ class Argument:
 
 @dataclass(frozen=True)
 class Trigger:
-    lemmas: frozenset[str]  # empty: any word of `pos` (a fact between two names, which the gate parses anyway)
+    lemmas: frozenset[str]  # empty: any word of a name with one of `pos` (a fact between two names)
     pos: frozenset[str]
     deps: frozenset[str]
     words: frozenset[str]  # the lemmas' surface words for the parse gate (lower case, inflections included)
