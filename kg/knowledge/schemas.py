@@ -439,7 +439,7 @@ class SyntaxTrigger(Strict):
     lemma: Words = []  # none: any word of a name with one of `pos` (a fact rule between names: "Azote, Concepción")
     pos: Words = []
     dep: Words = []
-    with_: Words = Field([], alias="with")
+    with_: list[Text | SomeWords] = Field([], alias="with")  # a list inside: any one of those paths
     without: Words = []
 
 
