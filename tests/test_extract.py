@@ -178,7 +178,8 @@ def test_operates_in_across_an_apposition_and_in_a_fight_for_control(lexicon, tm
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
     found = {(s, o) for s, _, o in _stated(records, sentences, "operatesIn")}
     assert found == {("Tren de Aragua", "Chile"), ("Tren de Aragua", "Peru"), ("Clan del Golfo", "Urabá"),
-                     ("National Liberation Army", "Arauca"), ("FARC dissidents", "Arauca")}
+                     ("Clan del Golfo", "Colombia"), ("National Liberation Army", "Arauca"),
+                     ("FARC dissidents", "Arauca")}
 
 
 def test_every_economy_of_a_list_and_a_leader_in_apposition(lexicon, tmp_path):
@@ -236,7 +237,7 @@ def test_a_group_trafficking_a_drug_is_in_drug_trafficking(lexicon, tmp_path):
     ("The ELN took over drug routes in Arauca.", {("National Liberation Army", "operatesIn", "Arauca")}),
     ("The Shining Path has operated in the VRAEM for decades.", {("Shining Path", "operatesIn", "VRAEM")}),
     ("The Gulf Clan is Colombia's largest drug trafficking organization.",
-     {("Clan del Golfo", "involvedIn", "drug trafficking")}),
+     {("Clan del Golfo", "involvedIn", "drug trafficking"), ("Clan del Golfo", "operatesIn", "Colombia")}),
     ("The Gulf Clan, which no longer operates in Chocó, has grown.", set()),
     ("The Shining Path had long operated in the VRAEM.", set()),
     ("The Shining Path has never operated in Lima.", set()),

@@ -351,6 +351,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
             return "past"
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in children):
             return "past"  # "had long operated in"
+        if trigger.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VBD" for c in children):
+            return "past"  # "where the cartel was based"
         if any(c.dep_ in ("amod", "advmod", "compound") and c.lower_ in g["past_modifiers"] for c in children):
             return "past"  # "the former head of the armed forces", "ex-FARC commander"
     return None
@@ -364,9 +366,17 @@ def _by_lemma(doc) -> dict[str, list]:
     return out
 
 
-def _triggers(rule: SyntaxRule, by_lemma: dict[str, list]) -> list:
+def _named_tokens(ps: ParsedSentence) -> list:
+    """The words of the sentence's names, and the cue noun a name modifies ("the El Rodeo prison"), in text order."""
+    inside = {tok.i: tok for tok in ps.doc if ps.at(tok)}
+    inside.update({tok.head.i: tok.head for tok in list(inside.values()) if tok.dep_ in ("compound", "amod", "nmod")})
+    return [tok for _, tok in sorted(inside.items())]
+
+
+def _triggers(rule: SyntaxRule, by_lemma: dict[str, list], named: list) -> list:
+    """The trigger tokens of a rule: by its lemmas, or for a rule without any, every word of a name (`named`)."""
     t = rule.trigger
-    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())]
+    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())] if t.lemmas else named
     return [tok for tok in sorted(found, key=lambda tok: tok.i) if (not t.pos or tok.pos_ in t.pos)
             and (not t.deps or tok.dep_ in t.deps)
             and all(any(_follow(tok, path) for path in alternatives) for alternatives in t.with_paths)
@@ -386,8 +396,9 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
         ps.entities = entities
         dates = None
         by_lemma = _by_lemma(ps.doc)
+        named = _named_tokens(ps)
         for rule in rules:
-            for trigger in _triggers(rule, by_lemma):
+            for trigger in _triggers(rule, by_lemma, named):
                 vetoed = _vetoed(rule, trigger, rules)
                 if rule.event and (vetoed or _reads_target(rule, trigger)):
                     seen.add((rule.event, ps.sentence.index))

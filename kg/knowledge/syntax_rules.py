@@ -48,7 +48,7 @@ class Argument:
 
 @dataclass(frozen=True)
 class Trigger:
-    lemmas: frozenset[str]
+    lemmas: frozenset[str]  # empty: any word of a name with one of `pos` (a fact between two names)
     pos: frozenset[str]
     deps: frozenset[str]
     words: frozenset[str]  # the lemmas' surface words for the parse gate (lower case, inflections included)
@@ -189,9 +189,9 @@ def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
         if not spec.get("counter_examples"):
             raise InvalidLexicon(f"{where}: a rule needs 'counter_examples' (a sentence it must not give)")
         t = spec.get("trigger") or {}
-        if not t.get("lemma"):
-            raise InvalidLexicon(f"{where}: the trigger needs 'lemma'")
-        lemmas = frozenset(str(x).lower() for x in t["lemma"])
+        if not t.get("lemma") and not (t.get("pos") and spec.get("fact")):
+            raise InvalidLexicon(f"{where}: the trigger needs 'lemma' (only a fact rule may name just 'pos')")
+        lemmas = frozenset(str(x).lower() for x in t.get("lemma") or ())
         without = tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get("without") or ())
         with_any = tuple(tuple(tuple(_step(x, where) for x in str(path).split("/"))
                                for path in (item if isinstance(item, list) else [item]))
