@@ -3,21 +3,25 @@ memory costs its worker (a new one takes its place), not the server.
 
 A worker says when it is ready, and a request's timeout starts only then: starting one (opening the store)
 takes a moment, more on a busy machine; a request is given a ready worker when there is one. The pool keeps
-`size` spare workers started ahead (by a thread of its own, so that no request waits behind a start), and
-runs at most `limit` jobs at once.
+`size` spare workers started ahead (by a thread of its own, so that no request waits behind a start), one
+more for each long job within `_READY_AHEAD` of its deadline (its worker will probably be lost), and keeps a
+spare beyond those until it has gone unused for `_SPARE_KEPT` (one taken by a short job comes back a moment
+later); it runs at most `limit` jobs at once. (A start costs about 30 ms of processor time: what a request
+would wait for is a worker not ready yet.)
 
 Which queries are slow is known only once they run, and the clients of one address (every client on
 loopback, a newsroom behind one router) cannot be told apart, so the pool favours the queries that have run
 least, as an operating system does: a job that has run `_LONG_AFTER` is long; it yields the processor to the
 short ones (its worker's nice value is raised) and takes one of `limit - size` long places. When those are
 all taken, the long job that has run longest is parked (its worker stopped, SIGSTOP, its timeout running
-on) until a long place is free, so at least `size` workers are always left to short queries: six clients
-looping queries that run to the timeout held every worker of the old pool, and a normal query waited seconds
-behind them. Of two clients, the one holding more long places gives one up; parked jobs resume the
-fewest-holding client's first, and requests that wait for a worker are taken client by client in turn, at
-most `queue` of them (one more is answered 503 with Retry-After at once). At most `limit` jobs are parked;
-past that, the job is stopped (503 with Retry-After). `size` spare workers are kept started ahead, by a
-thread of their own.
+on) until a long place is free; a request that finds `limit` jobs running parks a long one too, so no short
+query waits for a long one: six clients looping queries that run to the timeout held every worker of the
+old pool, and a normal query waited seconds behind them. Of two clients, the one holding more long places
+gives one up; parked jobs resume the fewest-holding client's first, and requests that wait for a worker are
+taken client by client in turn, at most `queue` of them (one more is answered 503 with Retry-After at
+once). At most `limit` jobs are parked; past that, a job turning long stops the one that would be parked
+(503 with Retry-After), and a request waits for a place. A running query cannot be cancelled (pyoxigraph
+checks no signal while it evaluates), so one past its timeout costs its worker.
 
 Each worker's memory is watched while it works: over `memory_mb` (its resident size), it is stopped and the
 request answered 503. Workers that opened an older build of the store are replaced (`renew`): one still
@@ -173,6 +177,7 @@ class QueryPool:
                                               "kg.views.render"])
         self._idle: list[_Worker] = []  # spares: `size` of them, started ahead of need
         self._starting = 0
+        self.started = 0  # workers started so far (benchmarks/newsroom.py prints how many a load costs)
         self._ahead = 0  # long jobs near their deadline: their workers' replacements are started ahead
         self._busy: dict[_Worker, _Job] = {}
         self._waiting: OrderedDict[str, deque[_Waiting]] = OrderedDict()  # by client, served in turn
@@ -191,6 +196,7 @@ class QueryPool:
                                         daemon=True)
         process.start()
         child.close()
+        self.started += 1
         return _Worker(process, parent, self.generation)
 
     def _keep_spares(self) -> None:
