@@ -711,3 +711,25 @@ def test_a_second_surname_that_is_a_place_stays_in_the_persons_name(lexicon, tmp
     events = [r for r in records if r["kind"] == "event" and r["type"] == "Extradition"]
     assert [e["targets"] for e in events] == [["Waldemar Ortega Lima"]]
     assert not any(r["kind"] == "fact" and r["subject"] == "Lima" for r in records)
+
+
+def _places(extraction, sentence: str) -> dict[str, str]:
+    """Each mention inside `sentence`: its text to its entity's id."""
+    start = extraction.article.text.find(sentence)
+    return {m.text: m.entity for m in extraction.mentions if start <= m.start < start + len(sentence)}
+
+
+@pytest.mark.parametrize("story, sentence, name, expected", [
+    ("Dissidents attacked an army base in Guaviare on Sunday.", "Police in San José arrested two suspects.",
+     "San José", "co-san-jose-del-guaviare"),
+    ("Gunmen shot a police officer in Costa Rica.", "Police in San José arrested two suspects.", "San José",
+     "cr-san-jose"),
+    ("Floods cut the roads of Beni this week, and traffickers moved cocaine by river.",
+     "Police in Trinidad arrested two suspects.", "Trinidad", "bo-trinidad"),
+])
+def test_a_place_that_shares_its_name_is_the_one_its_neighbours_name(lexicon, tmp_path, story, sentence, name,
+                                                                      expected):
+    article = tmp_path / "places.txt"
+    article.write_text(f"A Raid\n\n{story} {sentence}\n", encoding="utf-8")
+    extraction = extract_file(article, lexicon)
+    assert _places(extraction, sentence)[name] == expected

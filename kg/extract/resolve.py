@@ -76,10 +76,18 @@ def country_focus(entity_ids: list[str], lexicon: Lexicon) -> list[str]:
     return sorted(counts, key=lambda c: (-counts[c], first[c]))
 
 
-def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon) -> tuple[str | None, str | None]:
-    """One entity out of several that share a name, by the article's countries."""
+def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon,
+          around: frozenset[str] = frozenset()) -> tuple[str | None, str | None]:
+    """One entity out of several that share a name: the one inside a region its story names ("San José" in a
+    story about Guaviare is San José del Guaviare; "Trinidad" beside Beni is Beni's capital), else by the story's
+    countries (`around`: the regions the story names by a name of their own)."""
     if len(refs) == 1:
         return refs[0], None
+    inside = [r for r in refs if around & set(lexicon.chain(r))]
+    if len(inside) == 1:
+        near = next(lexicon.entities[a].label for a in lexicon.chain(inside[0]) if a in around)
+        return inside[0], f"'{{text}}' is ambiguous; chose {lexicon.entities[inside[0]].label}, inside {near}, " \
+                          f"which its story names"
     countries = [r for r in refs if lexicon.entities[r].type == "Country"]
     if len(countries) == 1 and all(lexicon.country_of(r) == lexicon.entities[countries[0]].iso for r in refs):
         # "Mexico" is the country; its state is "the State of Mexico"
@@ -113,9 +121,10 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
 
     story = stories(sentences)
     focus = _story_focus(selected, story, lexicon)
+    around = _story_regions(selected, story, lexicon)
     for sentence, hit in selected:
         if hit.kind in ("name", "acronym"):
-            entity_id, note = _pick(hit.refs, focus[story[sentence]], lexicon)
+            entity_id, note = _pick(hit.refs, focus[story[sentence]], lexicon, around[story[sentence]])
             if entity_id:
                 add(hit.start, hit.end, sentence, entity_id, hit.kind, note)
 
@@ -180,6 +189,19 @@ def _story_focus(selected: list[tuple[int, Hit]], story: dict[int, int], lexicon
         own = country_focus(ids, lexicon)
         out[s] = own + [c for c in whole if c not in own]
     return out
+
+
+def _story_regions(selected: list[tuple[int, Hit]], story: dict[int, int],
+                   lexicon: Lexicon) -> dict[int, frozenset[str]]:
+    """The regions below the country level each story names unambiguously: the neighbours that settle a shared
+    place name. (A country is the focus's business: a capital that shares its name with a province abroad must
+    not win by it alone.)"""
+    found: dict[int, set[str]] = defaultdict(set)
+    for sentence, hit in selected:
+        if hit.kind == "name" and len(hit.refs) == 1 and _is_region(hit.refs[0], lexicon) and \
+                lexicon.entities[hit.refs[0]].type != "Country":
+            found[story[sentence]].add(hit.refs[0])
+    return defaultdict(frozenset, {s: frozenset(ids) for s, ids in found.items()})
 
 
 def _is_region(entity_id: str, lexicon: Lexicon) -> bool:
