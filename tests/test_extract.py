@@ -733,3 +733,14 @@ def test_a_place_that_shares_its_name_is_the_one_its_neighbours_name(lexicon, tm
     article.write_text(f"A Raid\n\n{story} {sentence}\n", encoding="utf-8")
     extraction = extract_file(article, lexicon)
     assert _places(extraction, sentence)[name] == expected
+
+
+@pytest.mark.parametrize("heading, led", [("", True), ("A Raid in Lima\n\n", False)])
+def test_a_pronoun_refers_back_within_its_story_only(lexicon, tmp_path, heading, led):
+    newsletter = tmp_path / "newsletter.txt"
+    newsletter.write_text("Weekly Crime Roundup\n\nEcuador Gang Loses a Port\n\n"
+                          "Los Choneros lost control of a port in Ecuador last month.\n\n"
+                          f"{heading}Its leader, Pedro Gómez Ruiz, was arrested in Lima on Monday.\n", encoding="utf-8")
+    extraction = extract_file(newsletter, lexicon)
+    leaders = {(f.subject, f.object) for f in extraction.facts if f.predicate == "leaderOf"}
+    assert (("pedro-gomez-ruiz", "los-choneros") in leaders) is led

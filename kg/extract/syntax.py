@@ -15,6 +15,7 @@ from typing import Any
 
 from kg.extract.events import as_actor
 from kg.extract.parse import candidates, needs_parse, parse
+from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
@@ -34,6 +35,7 @@ class ParsedSentence:
     mentions: list[Mention]
     context: list[Mention]  # every mention of the article, in text order: what a pronoun may refer back to
     entities: dict[str, Entity] = field(default_factory=dict)  # the article's entities, for the classes
+    story: dict[int, int] = field(default_factory=dict)  # each sentence's story (kg.extract.sentences.stories)
 
     def at(self, token) -> Mention | None:
         """The mention covering a token, if one."""
@@ -55,7 +57,9 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
             chosen.append(s)
             ner.append(new_names)
     docs = parse([s.text for s in chosen], ner)
-    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions) for s, doc in zip(chosen, docs, strict=True)]
+    story = stories(sentences)
+    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions, story=story)
+            for s, doc in zip(chosen, docs, strict=True)]
 
 
 def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], entities: dict[str, Entity],
@@ -200,15 +204,19 @@ _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
 
 def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
     """The one entity a pronoun can stand for: of a class it may name ("he" a person, "its" a group), mentioned in
-    its sentence before it or in the two sentences before, and the only such entity there; an unknown person
-    named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous too."""
+    its sentence before it or in the two sentences before, within its story, and the only such entity there; an
+    unknown person named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous
+    too. A newsletter's previous story is no antecedent: "its leader" after a heading is not the last story's
+    gang."""
     at = ps.sentence.start + token.idx
     wanted = rules.pronoun_classes[token.lower_]
+    own_story = ps.story.get(ps.sentence.index)
     fitting: dict[str, Mention] = {}
     for m in ps.context:
         if m.start >= at:
             break
-        if ps.sentence.index - m.sentence > _PRONOUN_WINDOW or m.sentence > ps.sentence.index:
+        if ps.sentence.index - m.sentence > _PRONOUN_WINDOW or m.sentence > ps.sentence.index or \
+                ps.story.get(m.sentence) != own_story:
             continue
         entity = ps.entities.get(m.entity)
         if entity and entity.type in wanted:
