@@ -744,3 +744,14 @@ def test_a_pronoun_refers_back_within_its_story_only(lexicon, tmp_path, heading,
     extraction = extract_file(newsletter, lexicon)
     leaders = {(f.subject, f.object) for f in extraction.facts if f.predicate == "leaderOf"}
     assert (("pedro-gomez-ruiz", "los-choneros") in leaders) is led
+
+
+def test_a_bare_alias_or_surname_after_the_name_is_that_person_unless_two_share_it(lexicon, tmp_path):
+    sentences = ('Police arrested Pedro Gómez Ruiz, alias "Chato," in Lima. Chato gave orders from prison, and '
+                 'Andrés Ruiz Pérez collected the money. Later Ruiz moved to Cusco.')
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    said = _places(extraction, sentences)
+    assert said["Chato"] == "pedro-gomez-ruiz"
+    assert [m.resolution for m in extraction.mentions if m.text == "Chato"] == \
+        ["'Chato' is the alias of Pedro Gómez Ruiz, named before"]
+    assert "Ruiz" not in said  # Pedro Gómez Ruiz or Andrés Ruiz Pérez

@@ -438,8 +438,10 @@ def _absorb_aliases(mentions: list[Mention], text: str, lexicon: Lexicon) -> lis
 
 def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
                   text: str) -> None:
-    """'Zavala' after 'Fernando Zavala': a later bare surname is the same person."""
+    """'Zavala' after 'Fernando Zavala': a later bare surname is the same person; so is a later bare alias that a
+    rule read beside a name the gazetteer lacks ('Gordo Leo' after 'Leonel Mora Núñez, alias "Gordo Leo"')."""
     persons: dict[str, list[tuple[int, int, str]]] = {}
+    aliases: set[str] = set()
     for m in sorted(mentions, key=lambda m: m.start):
         entity = entities[m.entity]
         if entity.type != "Person":
@@ -448,6 +450,10 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
         keys = [t for t in tokens[1:] if len(t) > 2 and not t.endswith(".")]
         if len(tokens) >= 3:
             keys.append(" ".join(tokens[-2:]))
+        if not entity.curated:  # a curated person's aliases are the gazetteer's names, matched already
+            found = [n for n, _ in entity.names if len(n) > 2 and n[:1].isupper()]
+            aliases.update(found)
+            keys.extend(found)
         for key in keys:
             persons.setdefault(key, []).append((m.start, m.end, entity.id))
     if not persons:
@@ -461,12 +467,12 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             if taken.overlaps(sentence.index, start, end):
                 continue
             before = [p for p in persons[found.group(1)] if p[1] <= start]
-            if not before:
-                continue
+            if not before or len({p[2] for p in persons[found.group(1)]}) > 1:
+                continue  # two people of one surname: either may be meant
             entity_id = before[-1][2]
-            mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, "surname",
-                                    f"'{found.group(1)}' is the surname of {entities[entity_id].label}, "
-                                    f"named before"))
+            how = "alias" if found.group(1) in aliases else "surname"
+            mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, how,
+                                    f"'{found.group(1)}' is the {how} of {entities[entity_id].label}, named before"))
             taken.add(sentence.index, start, end)
 
 
