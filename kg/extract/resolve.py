@@ -132,6 +132,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     _add_people(sentences, people, mentions, entities, lexicon, text)
     _add_surnames(sentences, mentions, entities, text)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
+    _add_led_groups(sentences, mentions, entities, lexicon, text)
 
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -474,6 +475,46 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, how,
                                     f"'{found.group(1)}' is the {how} of {entities[entity_id].label}, named before"))
             taken.add(sentence.index, start, end)
+
+
+_NAMED_AFTER = re.compile(r"\s*,?\s*[\"“']?[A-ZÁÉÍÓÚÑ]")
+_KINDS_OF_HEADS = {"gang": "gang", "cartel": "cartel", "clan": "cartel", "mafia": "mafia", "faction": "faction"}
+
+
+def _add_led_groups(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
+                    lexicon: Lexicon, text: str) -> None:
+    """A group named after the person who leads it: "Gordo Leo's structure", "Rivas's drug ring" (a person's
+    possessive before one of grammar.yaml's led_group_heads, lowercase modifiers between). The mention covers the
+    group noun, the person keeps the name; one such group per person in an article, however it is called again."""
+    heads = _compiled(r"['’]s?\s+((?:[a-z][\w-]*\s+){{0,2}}?)({0})(?![\w-])", lexicon.syntax.grammar["led_group_heads"])
+    taken = _Taken(mentions)
+    led: dict[str, str] = {}
+    for m in sorted((m for m in mentions if entities[m.entity].type == "Person"), key=lambda m: m.start):
+        found = heads.match(text, m.end)
+        sentence = sentences[m.sentence]
+        if not found or found.end() > sentence.end or taken.overlaps(m.sentence, found.start(2), found.end(2)) or \
+                _NAMED_AFTER.match(text, found.end()):
+            continue  # "Zambada's faction, La Mayiza": the group has a name of its own
+        start = found.start(1) if found.group(1) and not taken.overlaps(m.sentence, found.start(1), found.end(2)) \
+            else found.start(2)
+        person = entities[m.entity]
+        owner = m.text if "," not in m.text else person.label
+        label = f"{owner}{text[m.end:found.start(1)].rstrip()} {found.group(2).lower()}"
+        if m.entity not in led:
+            entity_id = _new_id(label, "CriminalGroup", entities, lexicon)
+            led[m.entity] = entity_id
+            entities.setdefault(entity_id, Entity(
+                id=entity_id, label=label, type="CriminalGroup", curated=False,
+                kind=_KINDS_OF_HEADS.get(found.group(2).lower()),
+                source=f"patterns/grammar.yaml#led_group_heads:{found.group(2).lower()}"))
+        entity_id = led[m.entity]
+        group = entities[entity_id]
+        if label != group.label and label not in {n for n, _ in group.names}:
+            entities[entity_id] = replace(group, names=group.names + ((label, ""),))
+        mentions.append(Mention(start, found.end(2), text[start:found.end(2)], entity_id, m.sentence,
+                                "pattern:led-group", f"'{label}' is the group {person.label} leads, named after "
+                                                     f"its leader"))
+        taken.add(m.sentence, start, found.end(2))
 
 
 def _merge_adjacent(mentions: list[Mention], text: str, lexicon: Lexicon) -> list[Mention]:
