@@ -755,3 +755,13 @@ def test_a_bare_alias_or_surname_after_the_name_is_that_person_unless_two_share_
     assert [m.resolution for m in extraction.mentions if m.text == "Chato"] == \
         ["'Chato' is the alias of Pedro Gómez Ruiz, named before"]
     assert "Ruiz" not in said  # Pedro Gómez Ruiz or Andrés Ruiz Pérez
+
+
+def test_a_collective_named_in_quotes_after_a_group_noun_is_that_group_when_named_again(lexicon, tmp_path):
+    sentences = "Traders in Caracas pay armed militias known as “colectivos” for protection. Later the colectivos " \
+                "burned a market."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    found = [(m.text, m.entity, m.how) for m in extraction.mentions if m.text == "colectivos"]
+    assert found == [("colectivos", "colectivos", "pattern:names.group-called-quoted"),
+                     ("colectivos", "colectivos", "name-again")]
+    assert extraction.entities["colectivos"].type == "CriminalGroup"

@@ -378,6 +378,7 @@ def _new_id(label: str, type_: str, entities: dict[str, Entity], lexicon: Lexico
 def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]], mentions: list[Mention],
                entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
     taken = _Taken(mentions)
+    found: dict[str, tuple[str, str, int]] = {}  # a group's label to its entity, rule and first end
     for sentence in sentences:
         for cand in sorted(names.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start)):
             start, end = sentence.start + cand.start, sentence.start + cand.end
@@ -390,6 +391,28 @@ def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]],
                     source=f"patterns/names.yaml#{cand.rule}")
             mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
             taken.add(sentence.index, start, end)
+            if cand.type == "CriminalGroup":
+                found.setdefault(cand.label, (entity_id, cand.rule, end))
+    _add_named_again(sentences, found, mentions, taken, text)
+
+
+def _add_named_again(sentences: list[Sentence], found: dict[str, tuple[str, str, int]], mentions: list[Mention],
+                     taken: _Taken, text: str) -> None:
+    """A group a name rule found is the same group where its name comes again without the words that typed it:
+    'gangs called "pranatos"' and then "Mining pranatos have...", "the Vilca family" and later "the Vilca family"
+    in a sentence with no crime word. Matched as written, whole words, after the first finding."""
+    if not found:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(found, key=len, reverse=True))
+                         + r")(?![\w-])")
+    for sentence in sentences:
+        for hit in pattern.finditer(text, sentence.start, sentence.end):
+            entity_id, rule, first = found[hit.group(1)]
+            if hit.start() < first or taken.overlaps(sentence.index, hit.start(), hit.end()):
+                continue
+            mentions.append(Mention(hit.start(), hit.end(), hit.group(1), entity_id, sentence.index, "name-again",
+                                    f"'{hit.group(1)}' names the group {rule} found before"))
+            taken.add(sentence.index, hit.start(), hit.end())
 
 
 def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidate]], mentions: list[Mention],
