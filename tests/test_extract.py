@@ -765,3 +765,11 @@ def test_a_collective_named_in_quotes_after_a_group_noun_is_that_group_when_name
     assert found == [("colectivos", "colectivos", "pattern:names.group-called-quoted"),
                      ("colectivos", "colectivos", "name-again")]
     assert extraction.entities["colectivos"].type == "CriminalGroup"
+
+
+def test_a_place_word_with_an_of_name_is_that_place_not_the_last_one(lexicon, tmp_path):
+    sentences = "Soldiers found a camp in the town of Puerto Nuevo, located in the municipality of Tibú."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert _resolved(extraction, sentences)["the municipality"] == (
+        "Tibú", "'the municipality' refers to Tibú, the name its 'of' gives")
+    assert ("puerto-nuevo", "locatedIn", "co-tibu") in {(f.subject, f.predicate, f.object) for f in extraction.facts}

@@ -323,6 +323,7 @@ def _unknown_groups(sentences: list[Sentence], mentions: list[Mention], lexicon:
 
 
 _NAME_NEXT = re.compile(r"\s*,?\s*[\"“]?")
+_OF_NAME = re.compile(r" of [A-ZÁÉÍÓÚÑ]")
 
 
 def _fits(entity: Entity, rule, lexicon: Lexicon) -> bool:
@@ -346,6 +347,11 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
     rules = [r for r in lexicon.anaphora if r.id in hit.refs]
     gap = _NAME_NEXT.match(text, hit.end)
     follows = gap.end() if gap else hit.end
+    if _OF_NAME.match(text, hit.end):  # "the municipality of Sifontes": its own name, not the last municipality
+        named = next((m for m in by_sentence.get(sentence, ()) if m.start == hit.end + 4), None)
+        entity = entities[named.entity] if named else None
+        return (entity.id, f"to {entity.label}, the name its 'of' gives") \
+            if entity and any(_fits(entity, rule, lexicon) for rule in rules) else (None, "")
     named = next((m for m in by_sentence.get(sentence, ()) if m.start in (hit.end + 1, follows) and m.start > hit.end
                   and text[hit.end:m.start].strip(" ,\"“") == ""), None)
     if named is not None:
