@@ -773,3 +773,14 @@ def test_a_place_word_with_an_of_name_is_that_place_not_the_last_one(lexicon, tm
     assert _resolved(extraction, sentences)["the municipality"] == (
         "Tibú", "'the municipality' refers to Tibú, the name its 'of' gives")
     assert ("puerto-nuevo", "locatedIn", "co-tibu") in {(f.subject, f.predicate, f.object) for f in extraction.facts}
+
+
+@pytest.mark.parametrize("sentence, located", [
+    ("Gunmen attacked a police post in Pueblo Viejo, Cusco, on Sunday.", True),
+    ("Police patrolled in Pueblo Viejo, Cusco and Puno after the attack.", False),
+])
+def test_a_place_the_gazetteer_lacks_set_beside_a_region_is_in_it_unless_a_list(lexicon, tmp_path, sentence, located):
+    extraction = extract_file(_seed_with(tmp_path, sentence), lexicon)
+    assert extraction.entities["pueblo-viejo"].type == "AdministrativeArea"
+    facts = {(f.subject, f.predicate, f.object) for f in extraction.facts}
+    assert (("pueblo-viejo", "locatedIn", "pe-cusco") in facts) is located

@@ -133,6 +133,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     _add_surnames(sentences, mentions, entities, text)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
     _add_led_groups(sentences, mentions, entities, lexicon, text)
+    _add_places_beside_regions(sentences, mentions, entities, lexicon, text)
 
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -504,6 +505,39 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, how,
                                     f"'{found.group(1)}' is the {how} of {entities[entity_id].label}, named before"))
             taken.add(sentence.index, start, end)
+
+
+_PLACE_BEFORE_REGION = r"(?<![\w-])(?:{0})\s+(?P<name>(?-i:[A-ZÁÉÍÓÚÑ][\w'’-]+(?:\s+(?:(?:de|del|de la|do|da)\s+)?" \
+                       r"[A-ZÁÉÍÓÚÑ][\w'’-]+){{0,2}})),\s+$"
+
+
+def _add_places_beside_regions(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
+                               lexicon: Lexicon, text: str) -> None:
+    """A place the gazetteer lacks, named after a place preposition and set beside a region it knows: "an outpost
+    in Azote, Concepción" (the name before the comma is a place in that region; the locatedIn rules read it)."""
+    taken = _Taken(mentions)
+    not_names = lexicon.people.not_names
+    before = _compiled(_PLACE_BEFORE_REGION, lexicon.syntax.grammar["place_prepositions"])
+    for m in sorted(mentions, key=lambda m: m.start):
+        entity = entities[m.entity]
+        if not lexicon.ontology.is_a(entity.type, "Region") or entity.type == "GeographicArea":
+            continue
+        sentence = sentences[m.sentence]
+        found = before.search(text, max(sentence.start, m.start - 60), m.start)
+        if not found:
+            continue
+        start, end = found.span("name")
+        words = found.group("name").split()
+        if taken.overlaps(m.sentence, start, end) or words[0] in not_names or words[-1] in not_names or \
+                fold(words[0]) in lexicon.people.given_names:
+            continue
+        entity_id = _new_id(found.group("name"), "AdministrativeArea", entities, lexicon)
+        entities.setdefault(entity_id, lexicon.entities.get(entity_id) or Entity(
+            id=entity_id, label=found.group("name"), type="AdministrativeArea", curated=False,
+            source="patterns/grammar.yaml#place_prepositions"))
+        mentions.append(Mention(start, end, found.group("name"), entity_id, m.sentence, "pattern:place-beside-region",
+                                f"'{found.group('name')}' is a place in {entity.label}, named beside it"))
+        taken.add(m.sentence, start, end)
 
 
 _NAMED_AFTER = re.compile(r"\s*,?\s*[\"“']?[A-ZÁÉÍÓÚÑ]")
