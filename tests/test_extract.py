@@ -784,3 +784,12 @@ def test_a_place_the_gazetteer_lacks_set_beside_a_region_is_in_it_unless_a_list(
     assert extraction.entities["pueblo-viejo"].type == "AdministrativeArea"
     facts = {(f.subject, f.predicate, f.object) for f in extraction.facts}
     assert (("pueblo-viejo", "locatedIn", "pe-cusco") in facts) is located
+
+
+def test_an_acronym_in_parentheses_after_a_name_is_that_entity(lexicon, tmp_path):
+    sentences = "Police say the Rio Verde Cartel (RVC) moved cocaine through Paita last year. The RVC also " \
+                "bribed port officials."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    named = {m.text: (m.entity, m.how) for m in extraction.mentions if "RVC" in m.text}
+    assert named == {"Rio Verde Cartel (RVC)": ("rio-verde-cartel", "pattern:names.group-with-head"),
+                     "RVC": ("rio-verde-cartel", "acronym")}

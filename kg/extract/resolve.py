@@ -134,6 +134,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
     _add_led_groups(sentences, mentions, entities, lexicon, text)
     _add_places_beside_regions(sentences, mentions, entities, lexicon, text)
+    _add_acronyms(sentences, mentions, entities, text)
 
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -407,18 +408,25 @@ def _add_named_again(sentences: list[Sentence], found: dict[str, tuple[str, str,
                      taken: _Taken, text: str) -> None:
     """A group a name rule found is the same group where its name comes again without the words that typed it:
     'gangs called "pranatos"' and then "Mining pranatos have...", "the Vilca family" and later "the Vilca family"
-    in a sentence with no crime word. Matched as written, whole words, after the first finding."""
-    if not found:
+    in a sentence with no crime word."""
+    _again(sentences, {name: (entity_id, first, "name-again", f"'{name}' names the group {rule} found before")
+                       for name, (entity_id, rule, first) in found.items()}, mentions, taken, text)
+
+
+def _again(sentences: list[Sentence], words: dict[str, tuple[str, int, str, str]], mentions: list[Mention],
+           taken: _Taken, text: str) -> None:
+    """A mention wherever one of `words` comes again, as written and as whole words, after the offset where it was
+    first tied to its entity and outside the spans taken (`words`: word to entity, that offset, how, note)."""
+    if not words:
         return
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(found, key=len, reverse=True))
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
                          + r")(?![\w-])")
     for sentence in sentences:
         for hit in pattern.finditer(text, sentence.start, sentence.end):
-            entity_id, rule, first = found[hit.group(1)]
+            entity_id, first, how, note = words[hit.group(1)]
             if hit.start() < first or taken.overlaps(sentence.index, hit.start(), hit.end()):
                 continue
-            mentions.append(Mention(hit.start(), hit.end(), hit.group(1), entity_id, sentence.index, "name-again",
-                                    f"'{hit.group(1)}' names the group {rule} found before"))
+            mentions.append(Mention(hit.start(), hit.end(), hit.group(1), entity_id, sentence.index, how, note))
             taken.add(sentence.index, hit.start(), hit.end())
 
 
@@ -538,6 +546,28 @@ def _add_places_beside_regions(sentences: list[Sentence], mentions: list[Mention
         mentions.append(Mention(start, end, found.group("name"), entity_id, m.sentence, "pattern:place-beside-region",
                                 f"'{found.group('name')}' is a place in {entity.label}, named beside it"))
         taken.add(m.sentence, start, end)
+
+
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-ZÁÉÍÓÚÑ]{2,8})\s*\)")
+
+
+def _add_acronyms(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity], text: str) -> None:
+    """An acronym the gazetteer lacks, in parentheses right after a name whose words' initials it spells ("the Rio
+    Verde Cartel (RVC)"), is that entity there and wherever it comes again in the article."""
+    taken = _Taken(mentions)
+    found: dict[str, str] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        after = _ACRONYM_AFTER.match(text, m.end)
+        if not after or after.end() > sentences[m.sentence].end:
+            continue
+        word = after.group(1)
+        initials = "".join(w[0] for w in re.findall(r"[\w’'-]+", m.text) if w[:1].isupper())
+        if word in initials and not taken.overlaps(m.sentence, after.start(1), after.end(1)):
+            found.setdefault(word, m.entity)
+    first = {word: min(m.end for m in mentions if m.entity == entity_id) for word, entity_id in found.items()}
+    _again(sentences, {word: (entity_id, first[word], "acronym", f"'{word}' is the acronym of "
+                              f"{entities[entity_id].label}, given in parentheses")
+                       for word, entity_id in found.items()}, mentions, taken, text)
 
 
 _NAMED_AFTER = re.compile(r"\s*,?\s*[\"“']?[A-ZÁÉÍÓÚÑ]")
