@@ -793,3 +793,12 @@ def test_an_acronym_in_parentheses_after_a_name_is_that_entity(lexicon, tmp_path
     named = {m.text: (m.entity, m.how) for m in extraction.mentions if "RVC" in m.text}
     assert named == {"Rio Verde Cartel (RVC)": ("rio-verde-cartel", "pattern:names.group-with-head"),
                      "RVC": ("rio-verde-cartel", "acronym")}
+
+
+def test_a_surname_that_names_a_place_abroad_is_the_person_named_before(lexicon, tmp_path):
+    # the seed is about Peru; Herrera is also a province of Panama
+    sentences = "Police arrested Pedro Herrera in Lima. Herrera ran a cocaine route for the Shining Path."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    second = sentences.split(". ")[1]
+    assert _places(extraction, second)["Herrera"] == "pedro-herrera"
+    assert "pa-herrera" not in extraction.entities

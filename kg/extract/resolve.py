@@ -130,6 +130,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
 
     _add_named(sentences, names or {}, mentions, entities, lexicon, text)
     _add_people(sentences, people, mentions, entities, lexicon, text)
+    _drop_surnames_read_as_places(mentions, entities, lexicon, {s: focus[story[s]] for s in story})
     _add_surnames(sentences, mentions, entities, text)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
     _add_led_groups(sentences, mentions, entities, lexicon, text)
@@ -475,6 +476,38 @@ def _absorb_aliases(mentions: list[Mention], text: str, lexicon: Lexicon) -> lis
     return out
 
 
+def _surname_keys(entity: Entity) -> list[str]:
+    """What a person may be called by later: each name after the first, and the last two of a longer name."""
+    tokens = name_tokens(entity.label)
+    keys = [t for t in tokens[1:] if len(t) > 2 and not t.endswith(".")]
+    if len(tokens) >= 3:
+        keys.append(" ".join(tokens[-2:]))
+    return keys
+
+
+def _drop_surnames_read_as_places(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                                  focus: dict[int, list[str]]) -> None:
+    """A bare name of a place abroad that is the surname of a person named before is the person: "Herrera" after
+    "Roberto Herrera" in a story about El Salvador is not Panama's Herrera province (the surname step then ties it
+    to the person). A place of the story's own country keeps its reading: "Guerrero" in Mexico may be the state."""
+    named: dict[str, int] = {}
+    drop: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        entity = entities[m.entity]
+        if entity.type == "Person":
+            for key in _surname_keys(entity):
+                named.setdefault(key, m.end)
+        elif m.how == "name" and m.text in named and named[m.text] <= m.start and \
+                lexicon.ontology.is_a(entity.type, "Region") and entity.type != "Country" and \
+                lexicon.country_of(m.entity) not in focus.get(m.sentence, [])[:1]:
+            drop.append(m)
+    for m in drop:
+        mentions.remove(m)
+    kept = {m.entity for m in mentions}
+    for entity_id in {m.entity for m in drop} - kept:
+        del entities[entity_id]
+
+
 def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
                   text: str) -> None:
     """'Zavala' after 'Fernando Zavala': a later bare surname is the same person; so is a later bare alias that a
@@ -485,10 +518,7 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
         entity = entities[m.entity]
         if entity.type != "Person":
             continue
-        tokens = name_tokens(entity.label)
-        keys = [t for t in tokens[1:] if len(t) > 2 and not t.endswith(".")]
-        if len(tokens) >= 3:
-            keys.append(" ".join(tokens[-2:]))
+        keys = _surname_keys(entity)
         if not entity.curated:  # a curated person's aliases are the gazetteer's names, matched already
             found = [n for n, _ in entity.names if len(n) > 2 and n[:1].isupper()]
             aliases.update(found)
