@@ -802,3 +802,10 @@ def test_a_surname_that_names_a_place_abroad_is_the_person_named_before(lexicon,
     second = sentences.split(". ")[1]
     assert _places(extraction, second)["Herrera"] == "pedro-herrera"
     assert "pa-herrera" not in extraction.entities
+
+
+def test_a_possessive_pronoun_among_two_people_is_the_one_its_clauses_verb_takes(lexicon, tmp_path):
+    sentence = "Judges agreed to extradite Mauricio Restrepo Gil's son, Andrés Ruiz Pérez, to Spain following his " \
+               "arrest in March 2021."
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert [targets for targets, _ in _events_in(records, sentence, "Arrest")] == [["Andrés Ruiz Pérez"]]

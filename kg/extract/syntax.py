@@ -224,13 +224,33 @@ def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     if "Person" in wanted and any(e.label_ == "PERSON" and e.end <= token.i and not ps.at(e.root)
                                   for e in getattr(ps.doc, "ents", ())):
         return None, ""
+    why = "the only {} named just before"
+    if len(fitting) > 1:
+        fitting, why = _clause_arguments(token, fitting, ps), "the {} its clause's verb takes as subject or object"
     if len(fitting) != 1:
         return None, ""
     (m,) = fitting.values()
     entity_type = ps.entities[m.entity].type
-    note = f"'{token.text}' refers back to {m.text}: the only {entity_type} named just before"
+    note = f"'{token.text}' refers back to {m.text}: {why.format(entity_type)}"
     return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), \
         f" (pronoun, {note})"
+
+
+_CORE = {"nsubj", "nsubjpass", "dobj"}
+
+
+def _clause_arguments(token, fitting: dict[str, Mention], ps: ParsedSentence) -> dict[str, Mention]:
+    """Of several fitting entities, those the verb governing the pronoun takes as its subject or object in this
+    sentence (or in apposition to one): in "the court ruled to extradite X's son, Y, after his arrest" "his" is
+    Y, the extradited, not X, who is named only as a possessor."""
+    verb = token
+    while (verb.pos_ not in ("VERB", "AUX") or verb.dep_ == "prep") and verb.head.i != verb.i:
+        verb = verb.head  # ("following his arrest": "following" is a preposition, whatever its tag)
+    verbs = [verb] + [c for c in verb.children if c.dep_ == "xcomp"]  # "ruled to extradite X"
+    arguments = [c for v in verbs for c in v.children if c.dep_ in _CORE and c.i < token.i]
+    arguments += [a for c in arguments for a in c.children if a.dep_ == "appos"]
+    entities = {m.entity for m in (ps.at(t) for t in arguments) if m is not None}
+    return {e: m for e, m in fitting.items() if e in entities}
 
 
 def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, entities, ontology,
