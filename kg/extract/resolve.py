@@ -520,9 +520,9 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             continue
         keys = _surname_keys(entity)
         if not entity.curated:  # a curated person's aliases are the gazetteer's names, matched already
-            found = [n for n, _ in entity.names if len(n) > 2 and n[:1].isupper()]
-            aliases.update(found)
-            keys.extend(found)
+            given = [n for n, _ in entity.names if len(n) > 2 and n[:1].isupper()]
+            aliases.update(given)
+            keys.extend(given)
         for key in keys:
             persons.setdefault(key, []).append((m.start, m.end, entity.id))
     if not persons:
