@@ -809,3 +809,14 @@ def test_a_possessive_pronoun_among_two_people_is_the_one_its_clauses_verb_takes
                "arrest in March 2021."
     records = _records_with(lexicon, tmp_path, sentence)
     assert [targets for targets, _ in _events_in(records, sentence, "Arrest")] == [["Andrés Ruiz Pérez"]]
+
+
+@pytest.mark.parametrize("later, refers", [
+    ("The lieutenant colonel was arrested in Lima on Monday.", True),
+    ("The lieutenant colonel of the Lima garrison was arrested on Monday.", False),
+])
+def test_a_title_named_again_is_the_one_person_given_it_before(lexicon, tmp_path, later, refers):
+    sentences = f"Prosecutors say Lieutenant Colonel Marco Escobar Ruiz ran the cocaine route. {later}"
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    said = _resolved(extraction, later)
+    assert (said.get("The lieutenant colonel", ("",))[0] == "Marco Escobar Ruiz") is refers

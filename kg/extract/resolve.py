@@ -132,6 +132,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     _add_people(sentences, people, mentions, entities, lexicon, text)
     _drop_surnames_read_as_places(mentions, entities, lexicon, {s: focus[story[s]] for s in story})
     _add_surnames(sentences, mentions, entities, text)
+    _add_titles_again(sentences, mentions, entities, lexicon, text, story)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
     _add_led_groups(sentences, mentions, entities, lexicon, text)
     _add_places_beside_regions(sentences, mentions, entities, lexicon, text)
@@ -483,6 +484,44 @@ def _surname_keys(entity: Entity) -> list[str]:
     if len(tokens) >= 3:
         keys.append(" ".join(tokens[-2:]))
     return keys
+
+
+@lru_cache(maxsize=8)
+def _title_patterns(title: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A title right before a name, and "the" + a title later that names no one else ("the president of Peru",
+    "the mayor's", "the commander, Luis Ruiz" are another's)."""
+    return (re.compile(rf"(?i)(?<![\w-])({title})\s+$"),
+            re.compile(rf"(?i)(?<![\w-])the\s+(?:{title})(?![\w-])(?!\s*,?\s*[\"“]?(?-i:[A-ZÁÉÍÓÚÑ])|\s+of\s|['’]s?\s)"))
+
+
+def _add_titles_again(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
+                      lexicon: Lexicon, text: str, story: dict[int, int]) -> None:
+    """"The lieutenant colonel" after "Lieutenant Colonel Marco Escobar": a title named again with "the" is the
+    person it was given to before in the story, when that title went to one person only there."""
+    given, again = _title_patterns(lexicon.people.title_regex())
+    holders: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for m in mentions:
+        if entities[m.entity].type != "Person":
+            continue
+        found = given.search(text, max(0, m.start - 60), m.start)
+        if found:
+            holders[(story[m.sentence], found.group(1).lower().split()[-1])].setdefault(m.entity, m.end)
+    if not holders:
+        return
+    taken = _Taken(mentions)
+    for sentence in sentences:
+        for hit in again.finditer(text, sentence.start, sentence.end):
+            word = hit.group(0).lower().split()[-1]
+            people = holders.get((story[sentence.index], word), {})
+            if len(people) != 1 or taken.overlaps(sentence.index, hit.start(), hit.end()):
+                continue
+            (entity_id, first), = people.items()
+            if hit.start() < first:
+                continue
+            mentions.append(Mention(hit.start(), hit.end(), hit.group(0), entity_id, sentence.index, "anaphor",
+                                    f"'{hit.group(0)}' refers back to {entities[entity_id].label}, the one person "
+                                    f"given that title before in the story"))
+            taken.add(sentence.index, hit.start(), hit.end())
 
 
 def _drop_surnames_read_as_places(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
