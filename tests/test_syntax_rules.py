@@ -9,8 +9,10 @@ from datetime import date
 
 import pytest
 
+from kg.errors import InvalidLexicon
 from kg.extract.article import extract
 from kg.knowledge.lexicon import default_lexicon
+from kg.knowledge.syntax_rules import compile_syntax
 from kg.model import Article, Paragraph
 from kg.text import fold
 
@@ -57,3 +59,28 @@ def gives(extraction, rule_id: str, wanted: dict) -> bool:
 def test_rule_examples(rule_id, case, expected):
     extraction = extract(_article(case["text"]), default_lexicon())
     assert gives(extraction, rule_id, case["gives"]) is expected, case["text"]
+
+
+def test_a_trigger_condition_may_list_alternative_paths():
+    # "sends guns and drugs" and "sends drugs and guns": one condition, met by either path
+    rule = next(r for r in RULES if r.id == "syntax.involved.arms-and-drugs-sending")
+    (alternatives,) = rule.trigger.with_paths
+    assert [" / ".join(map(str, path)) for path in alternatives] == [
+        "dobj[ammunition,arm,explosive,firearm,grenade,gun,munition,pistol,rifle,weapon] / "
+        "conj[cannabis,cocaine,crack,drug,ecstasy,fentanyl,heroin,marijuana,meth,methamphetamine,narcotic,opium]",
+        "dobj[cannabis,cocaine,crack,drug,ecstasy,fentanyl,heroin,marijuana,meth,methamphetamine,narcotic,opium] / "
+        "conj[ammunition,arm,explosive,firearm,grenade,gun,munition,pistol,rifle,weapon]"]
+    for text in ("Andrés Ruiz Pérez sends guns and drugs to Brazil.",
+                 "Andrés Ruiz Pérez sends drugs and guns to Brazil."):
+        assert gives(extract(_article(text), default_lexicon()), rule.id,
+                     {"s": "Andrés Ruiz Pérez", "p": "involvedIn", "o": "arms trafficking"}), text
+
+
+def test_a_frame_without_its_slot_is_one_clear_error():
+    lexicon = default_lexicon()
+    rule = {"id": "x.minister", "fact": "leaderOf", "trigger": {"lemma": ["minister"]},
+            "args": {"subject": {"paths": ["^compound"], "classes": ["Person"]},
+                     "object": {"paths": ["compound"], "classes": ["GovernmentBody"], "frames": ["Ministry"]}},
+            "examples": [{"text": "a", "gives": {}}], "counter_examples": [{"text": "b", "gives": {}}]}
+    with pytest.raises(InvalidLexicon, match=r"syntax/x.yaml: rule 1 \(x.minister\), object: frame 'Ministry'"):
+        compile_syntax([("syntax/x.yaml", {"rules": [rule]})], {}, lexicon.ontology, lexicon.entities)
