@@ -16,6 +16,7 @@ from typing import Any
 from kg.extract.events import as_actor
 from kg.extract.parse import candidates, needs_parse, parse
 from kg.extract.resolve import country_focus
+from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
@@ -35,6 +36,7 @@ class ParsedSentence:
     mentions: list[Mention]
     context: list[Mention]  # every mention of the article, in text order: what a pronoun may refer back to
     entities: dict[str, Entity] = field(default_factory=dict)  # the article's entities, for the classes
+    story: dict[int, int] = field(default_factory=dict)  # each sentence's story (kg.extract.sentences.stories)
 
     def at(self, token) -> Mention | None:
         """The mention covering a token, if one."""
@@ -56,7 +58,9 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
             chosen.append(s)
             ner.append(new_names)
     docs = parse([s.text for s in chosen], ner)
-    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions) for s, doc in zip(chosen, docs, strict=True)]
+    story = stories(sentences)
+    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions, story=story)
+            for s, doc in zip(chosen, docs, strict=True)]
 
 
 def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], entities: dict[str, Entity],
@@ -201,15 +205,19 @@ _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
 
 def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
     """The one entity a pronoun can stand for: of a class it may name ("he" a person, "its" a group), mentioned in
-    its sentence before it or in the two sentences before, and the only such entity there; an unknown person
-    named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous too."""
+    its sentence before it or in the two sentences before, within its story, and the only such entity there; an
+    unknown person named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous
+    too. A newsletter's previous story is no antecedent: "its leader" after a heading is not the last story's
+    gang."""
     at = ps.sentence.start + token.idx
     wanted = rules.pronoun_classes[token.lower_]
+    own_story = ps.story.get(ps.sentence.index)
     fitting: dict[str, Mention] = {}
     for m in ps.context:
         if m.start >= at:
             break
-        if ps.sentence.index - m.sentence > _PRONOUN_WINDOW or m.sentence > ps.sentence.index:
+        if ps.sentence.index - m.sentence > _PRONOUN_WINDOW or m.sentence > ps.sentence.index or \
+                ps.story.get(m.sentence) != own_story:
             continue
         entity = ps.entities.get(m.entity)
         if entity and entity.type in wanted:
@@ -217,13 +225,33 @@ def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     if "Person" in wanted and any(e.label_ == "PERSON" and e.end <= token.i and not ps.at(e.root)
                                   for e in getattr(ps.doc, "ents", ())):
         return None, ""
+    why = "the only {} named just before"
+    if len(fitting) > 1:
+        fitting, why = _clause_arguments(token, fitting, ps), "the {} its clause's verb takes as subject or object"
     if len(fitting) != 1:
         return None, ""
     (m,) = fitting.values()
     entity_type = ps.entities[m.entity].type
-    note = f"'{token.text}' refers back to {m.text}: the only {entity_type} named just before"
+    note = f"'{token.text}' refers back to {m.text}: {why.format(entity_type)}"
     return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), \
         f" (pronoun, {note})"
+
+
+_CORE = {"nsubj", "nsubjpass", "dobj"}
+
+
+def _clause_arguments(token, fitting: dict[str, Mention], ps: ParsedSentence) -> dict[str, Mention]:
+    """Of several fitting entities, those the verb governing the pronoun takes as its subject or object in this
+    sentence (or in apposition to one): in "the court ruled to extradite X's son, Y, after his arrest" "his" is
+    Y, the extradited, not X, who is named only as a possessor."""
+    verb = token
+    while (verb.pos_ not in ("VERB", "AUX") or verb.dep_ == "prep") and verb.head.i != verb.i:
+        verb = verb.head  # ("following his arrest": "following" is a preposition, whatever its tag)
+    verbs = [verb] + [c for c in verb.children if c.dep_ == "xcomp"]  # "ruled to extradite X"
+    arguments = [c for v in verbs for c in v.children if c.dep_ in _CORE and c.i < token.i]
+    arguments += [a for c in arguments for a in c.children if a.dep_ == "appos"]
+    entities = {m.entity for m in (ps.at(t) for t in arguments) if m is not None}
+    return {e: m for e, m in fitting.items() if e in entities}
 
 
 def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:

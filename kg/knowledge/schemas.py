@@ -518,6 +518,7 @@ class GrammarFile(CuratedFile):
     belonging_prepositions: Words
     reporting_verbs: Words
     restatement_words: Words
+    led_group_heads: Words
     name_heads: dict[ClassName, Words]
 
 
