@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
+from kg.extract.article import extract
 from kg.extract.names import find_names
 from kg.extract.report import extraction_records
 from kg.extract.sentences import split_sentences, stories
@@ -711,3 +712,24 @@ def test_a_second_surname_that_is_a_place_stays_in_the_persons_name(lexicon, tmp
     events = [r for r in records if r["kind"] == "event" and r["type"] == "Extradition"]
     assert [e["targets"] for e in events] == [["Waldemar Ortega Lima"]]
     assert not any(r["kind"] == "fact" and r["subject"] == "Lima" for r in records)
+
+
+def test_a_possessive_takes_the_one_person_its_sentence_names_and_a_purpose_clause_its_heads_date(lexicon, tmp_path):
+    sentences = ["The National Police of Peru arrested Mario Huamán Torres in Huanta.",
+                 "Prosecutors tied Luis Ramos Soto to the Shining Path before his capture in Pichari.",
+                 "The National Police of Peru moved in on Saturday to arrest Carlos Ruiz Díaz."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    arrests = {(tuple(r["targets"]), tuple(r["places"]), r["date"]) for r in records
+               if r["kind"] == "event" and r["type"] == "Arrest" and r["sentence"] in sentences[1:]}
+    # the seed is of Tuesday 11 October 2016
+    assert arrests == {(("Luis Ramos Soto",), ("Pichari",), None), (("Carlos Ruiz Díaz",), (), "2016-10-08")}
+
+
+def test_an_undated_article_dates_a_month_and_day_by_the_newest_full_date_it_writes():
+    text = ("On March 3, the National Police of Peru announced the arrest of Mario Huamán Torres. "
+            "The announcement was posted on March 3, 2019. Luis Ramos Soto was arrested on Saturday.")
+    article = Article(id="undated", source="undated", text=text, paragraphs=(Paragraph(0, len(text), "body"),))
+    extraction = extract(article, default_lexicon())
+    dates = {e.targets: e.date for e in extraction.events if e.type == "Arrest"}
+    assert dates[("mario-huaman-torres",)] == "2019-03-03"
+    assert dates.get(("luis-ramos-soto",)) is None

@@ -10,7 +10,9 @@ Every fact and event carries the parse path that matched, for the evidence and `
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from kg.extract.events import as_actor
@@ -173,6 +175,9 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         plural_for_one = token.head.tag_ == "VBP" and node.head.tag_ in ("NNP", "NN")  # "the sons of X who lead"
         if node.dep_ == "relcl" and ps.at(node.head) and not plural_for_one:
             return ps.at(node.head), f" (relative pronoun '{token.text}' of '{node.head.text}')"
+        named = next((c for c in node.head.children if c.dep_ == "appos" and ps.at(c)), None)
+        if node.dep_ == "relcl" and named is not None and not plural_for_one:  # 'the leader "X," who was captured'
+            return ps.at(named), f" (relative pronoun '{token.text}' of '{node.head.text}', appositive '{named.text}')"
     if token.lemma_.lower() in rules.heads or token.lemma_.lower() in rules.grammar["member_nouns"]:
         for child in token.children:  # "a group called Los Cambichos", "a gang known as Bagdad"
             if child.dep_ == "acl" and child.lemma_.lower() in rules.grammar["naming_verbs"]:
@@ -216,13 +221,35 @@ def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     if "Person" in wanted and any(e.label_ == "PERSON" and e.end <= token.i and not ps.at(e.root)
                                   for e in getattr(ps.doc, "ents", ())):
         return None, ""
+    where = "named just before"
+    if len(fitting) != 1:
+        fitting = _in_own_sentence(token, ps, fitting)
+        where = "named before it in its sentence"
     if len(fitting) != 1:
         return None, ""
     (m,) = fitting.values()
     entity_type = ps.entities[m.entity].type
-    note = f"'{token.text}' refers back to {m.text}: the only {entity_type} named just before"
+    note = f"'{token.text}' refers back to {m.text}: the only {entity_type} {where}"
     return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), \
         f" (pronoun, {note})"
+
+
+def _in_own_sentence(token, ps: ParsedSentence, fitting: dict[str, Mention]) -> dict[str, Mention]:
+    """Of several candidates, the one a possessive pronoun's own sentence gives: the head of the relative clause
+    it stands in ("Los Monos, which ruled the city before its leaders were arrested"), else the only candidate
+    named earlier in that sentence ("X, whom the US called a kingpin before his capture")."""
+    if token.tag_ != "PRP$":
+        return {}
+    node = token
+    while node.head.i != node.i and node.dep_ != "relcl":
+        node = node.head
+    if node.dep_ == "relcl" and any(c.lower_ in ("who", "which", "that") and c.dep_ in ("nsubj", "nsubjpass", "dobj")
+                                    for c in node.children):
+        head = ps.at(node.head)
+        if head is not None and head.entity in fitting:
+            return {head.entity: head}
+    own = {e: m for e, m in fitting.items() if m.sentence == ps.sentence.index}
+    return own if len(own) == 1 else {}
 
 
 def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, entities, ontology,
@@ -375,7 +402,7 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                         not ("target" in rule.require_any and _reads_target(rule, trigger)):
                     continue
                 if dates is None:
-                    dates = find_dates(ps.sentence.text, lexicon.dates, article.published, offset=ps.sentence.start)
+                    dates = _sentence_dates(ps.sentence, lexicon.dates, article)
                 if (rule.event, ps.sentence.index, trigger.i) in made:
                     continue  # two rules of one class on one trigger ("seize" by a force, or of goods): one event
                 event = _event(rule, filled, ps, trigger, dates, lexicon, path, article)
@@ -383,6 +410,23 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                     events.append(event)
                     made.add((rule.event, ps.sentence.index, trigger.i))
     return facts, events, seen
+
+
+def _sentence_dates(sentence: Sentence, rules: DateRules, article) -> list:
+    """The sentence's dates; in an article without a publication date, a month's name with no year ("on
+    February 4") takes the year of the newest full date the article writes (an embedded post's "February 4, 2017"),
+    the nearest thing to a publication date it has. Weekdays and "last year" stay unresolved there."""
+    found = find_dates(sentence.text, rules, article.published, offset=sentence.start)
+    if article.published is not None:
+        return found
+    full = [d.value for d in find_dates(article.text, rules, None) if len(d.value) == 10]
+    if not full:
+        return found
+    reference = date.fromisoformat(max(full))
+    known = {d.start for d in found}
+    extra = [d for d in find_dates(sentence.text, rules, reference, offset=sentence.start)
+             if d.start not in known and any(w in rules.months for w in re.findall(r"[a-zé]+", d.text.lower()))]
+    return sorted(found + extra, key=lambda d: d.start)
 
 
 _TITLE_PARTS = {"compound", "amod", "nmod"}
@@ -475,16 +519,21 @@ def _when_date(trigger, dates, sentence: Sentence, date_words: frozenset[str]) -
 _OTHER_CLAUSES = {"relcl", "acl", "advcl", "ccomp", "parataxis", "conj"}
 
 
+def _own_words(trigger) -> list:
+    """A noun trigger's own words, not those of a noun coordinated with it ("his capture in Colombia and
+    extradition in 2008": 2008 is the extradition's)."""
+    beside = {t.i for c in trigger.children if c.dep_ == "conj" for t in c.subtree}
+    return [t for t in trigger.subtree if t.i not in beside]
+
+
 def _clause_tokens(trigger) -> list:
     """The words of the trigger's own clause: its nearest verbal ancestor's subtree without the clauses hanging
     from it ("police detained X, whose father was killed in 2013": 2013 is not the arrest's year)."""
     node = trigger
     while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
         node = node.head
-    # a noun's own words ("attacks that began on 31 May"), not those of a noun coordinated with it ("his capture
-    # in Colombia and extradition in 2008": 2008 is the extradition's)
-    beside = {t.i for c in trigger.children if c.dep_ == "conj" for t in c.subtree}
-    out = [t for t in trigger.subtree if t.i not in beside] if node.i != trigger.i else []
+    # a noun's own words ("attacks that began on 31 May")
+    out = _own_words(trigger) if node.i != trigger.i else []
     skip: set[int] = {t.i for t in out}
     for token in node.subtree:
         if token.i in skip:
@@ -512,7 +561,8 @@ def _enclosing(trigger) -> list[list]:
         # (in a sentence rooted on a noun, a verb hanging by "acl" is the main verb the parser missed: "on 15
         # February, gunmen from the faction rolled into Caborca")
         came, node = node, node.head
-        opening_only = came.dep_ in ("advcl", "conj")
+        # "moved in on Saturday to arrest X": a clause of purpose happens when its head does
+        opening_only = came.dep_ in ("advcl", "conj") and not _purpose(came)
         words = [node]
         for child in node.children:
             if child.i == came.i or child.dep_ in _OTHER_CLAUSES or opening_only and child.i > node.i:
@@ -520,6 +570,11 @@ def _enclosing(trigger) -> list[list]:
             words.extend(child.subtree)
         levels.append(words)
     return levels
+
+
+def _purpose(clause) -> bool:
+    """Whether a clause is an infinitive of purpose ("to arrest X", "in order to seize Y")."""
+    return clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def _dates_in(dates, tokens, sentence: Sentence) -> list:
@@ -573,7 +628,7 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
     sentence = ps.sentence
     grammar = lexicon.syntax.grammar
     apart = _timed_apart(trigger, grammar)
-    inside = _dates_in(dates, [t for t in trigger.subtree] if apart else _clause_tokens(trigger), sentence)
+    inside = _dates_in(dates, _own_words(trigger) if apart else _clause_tokens(trigger), sentence)
     if not inside:  # "until last year, when the measure was lifted following the capture": the year's
         inside = _when_date(trigger, dates, sentence, grammar["date_words"])
     for words in ([] if inside or apart else _enclosing(trigger)):
@@ -583,8 +638,9 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
             break
     at = sentence.start + trigger.idx
     date = min(inside, key=lambda d: abs(d.start - at)).value if inside else None
-    if date is None and not dates and not apart and article is not None and _told_in_past(trigger) and \
-            not any(t.lower_ in grammar["relative_time_words"] for t in ps.doc):
+    # (a sentence with a date expression of its own, even one left unresolved, takes none from before)
+    if date is None and not lexicon.dates.pattern().search(sentence.text) and not apart and article is not None \
+            and _told_in_past(trigger) and not any(t.lower_ in grammar["relative_time_words"] for t in ps.doc):
         date = _paragraph_date(sentence, article, lexicon.dates)
         if date:
             path += "; date from the sentence before, in its paragraph"
