@@ -315,6 +315,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
     if "hypothetical" in rule.checks:
         if any(c.dep_ == "mark" and c.lemma_.lower() in g["hypothetical_marks"] for c in children):
             return "hypothetical"
+        if any(c.dep_ == "amod" and c.lemma_.lower() in g["hypothetical_heads"] for c in children):
+            return "hypothetical"  # "an attempted murder", "the likely killing of"
         node = trigger
         while node.head.i != node.i and node.dep_ not in _ASSERTED:
             node = node.head
@@ -397,7 +399,8 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                     filled["place"] = _sentence_place(ps, lexicon, rule, trigger)
                 unnamed = {"target"} if rule.arguments.get("target") and rule.arguments["target"].unnamed and \
                     _reads_target(rule, trigger) else set()
-                if any(not filled.get(r) and r not in unnamed for r in rule.require) or not any(filled.values()) or \
+                bare = not any(filled.values())  # "in 2015, some 40 people were arrested": kept if dated
+                if any(not filled.get(r) and r not in unnamed for r in rule.require) or bare and not unnamed or \
                         rule.require_any and not any(filled.get(r) for r in rule.require_any) and \
                         not ("target" in rule.require_any and _reads_target(rule, trigger)):
                     continue
@@ -405,8 +408,8 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                     dates = _sentence_dates(ps.sentence, lexicon.dates, article)
                 if (rule.event, ps.sentence.index, trigger.i) in made:
                     continue  # two rules of one class on one trigger ("seize" by a force, or of goods): one event
-                event = _event(rule, filled, ps, trigger, dates, lexicon, path, article)
-                if event and event.roles:
+                event = _event(rule, filled, ps, trigger, dates, lexicon, path, article, unnamed=bare)
+                if event:
                     events.append(event)
                     made.add((rule.event, ps.sentence.index, trigger.i))
     return facts, events, seen
@@ -624,7 +627,9 @@ def _told_in_past(trigger) -> bool:
 
 
 def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon, path: str,
-           article=None) -> Event | None:
+           article=None, unnamed: bool = False) -> Event | None:
+    """The event, or None when it holds nothing to state: no role, and (for one whose target the parse read
+    with no name: "in 2015, some 40 people were arrested") no date of its own sentence."""
     sentence = ps.sentence
     grammar = lexicon.syntax.grammar
     apart = _timed_apart(trigger, grammar)
@@ -639,8 +644,9 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
     at = sentence.start + trigger.idx
     date = min(inside, key=lambda d: abs(d.start - at)).value if inside else None
     # (a sentence with a date expression of its own, even one left unresolved, takes none from before)
-    if date is None and not lexicon.dates.pattern().search(sentence.text) and not apart and article is not None \
-            and _told_in_past(trigger) and not any(t.lower_ in grammar["relative_time_words"] for t in ps.doc):
+    if date is None and not unnamed and not lexicon.dates.pattern().search(sentence.text) and not apart and \
+            article is not None and _told_in_past(trigger) and \
+            not any(t.lower_ in grammar["relative_time_words"] for t in ps.doc):
         date = _paragraph_date(sentence, article, lexicon.dates)
         if date:
             path += "; date from the sentence before, in its paragraph"
@@ -650,7 +656,7 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
             actor = as_actor(role, mention, lexicon)
             if actor is not None:
                 roles.append((role, actor))
-    if not roles:
+    if not roles and not (unnamed and date):
         return None
     ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
     return Event(str(rule.event), sentence, rule.id, rule.confidence, trigger.text, agents=ids("agent"),
