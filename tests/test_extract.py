@@ -733,3 +733,16 @@ def test_an_undated_article_dates_a_month_and_day_by_the_newest_full_date_it_wri
     dates = {e.targets: e.date for e in extraction.events if e.type == "Arrest"}
     assert dates[("mario-huaman-torres",)] == "2019-03-03"
     assert dates.get(("luis-ramos-soto",)) is None
+
+
+def test_an_operations_sentence_sets_the_scene_of_the_arrests_and_seizures_beside_it(lexicon, tmp_path):
+    sentences = ["The National Police of Peru detained 14 people and seized rifles and cash.",
+                 "The operation took place in Huanta and Pichari.",
+                 "Five people were arrested on Monday in Llochegua.",
+                 "Five more people were arrested."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    events = {(r["sentence"][:20], r["type"], tuple(r["agents"]), tuple(r["places"])) for r in records
+              if r["kind"] == "event" and r["sentence"] in sentences}
+    assert events == {(sentences[0][:20], "Arrest", ("National Police of Peru",), ("Huanta", "Pichari")),
+                      (sentences[0][:20], "Seizure", ("National Police of Peru",), ("Huanta", "Pichari")),
+                      (sentences[2][:20], "Arrest", ("National Police of Peru",), ("Llochegua",))}  # carried over

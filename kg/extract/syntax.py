@@ -412,7 +412,84 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                 if event:
                     events.append(event)
                     made.add((rule.event, ps.sentence.index, trigger.i))
+    events = [e for e in _in_scene(events, parsed, lexicon) if e.roles or e.date]
     return facts, events, seen
+
+
+_SCENE_EVENTS = {"Arrest", "Seizure"}
+
+
+def _scenes(parsed: list[ParsedSentence], lexicon) -> list[tuple[Sentence, list[Mention], list[Mention], str]]:
+    """The operations that set a scene: (sentence, agents, places, how) for "the operation took place in A and B",
+    "the raids were carried out in A", "the FELCN carried out raids across the country"."""
+    g, ontology = lexicon.syntax.grammar, lexicon.ontology
+    out = []
+    for ps in parsed:
+        for token in ps.doc:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in g["operation_nouns"]:
+                continue
+            verb, lemma = token.head, token.head.lemma_.lower()
+            if lemma not in g["operation_verbs"] or lemma == "carry" and not any(c.lower_ == "out"
+                                                                                 for c in verb.children):
+                continue
+            if lemma == "take":
+                told = token.dep_ == "nsubj" and any(c.dep_ == "dobj" and c.lemma_ == "place" for c in verb.children)
+            elif lemma in ("occur", "happen", "unfold"):
+                told = token.dep_ == "nsubj"
+            else:
+                told = token.dep_ in ("dobj", "nsubjpass")
+            if not told:
+                continue
+            places: list[Mention] = []
+            for prep in [c for c in list(verb.children) + list(token.children) if c.dep_ == "prep"
+                         and c.lower_ in ("in", "across", "throughout")]:
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    nested = {t.i for c in pobj.children if c.dep_ == "prep" for t in c.subtree}
+                    for word in (t for t in pobj.subtree if t.i not in nested):
+                        mention = ps.at(word)
+                        entity = ps.entities.get(mention.entity) if mention else None
+                        if mention and entity and ontology.is_a(entity.type, "Region") and mention not in places:
+                            places.append(mention)
+            agents = []
+            for child in verb.children:
+                subject = child if child.dep_ == "nsubj" and token.dep_ == "dobj" else \
+                    next((c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "agent" else None
+                mention = _mention_of(subject, ps, lexicon.syntax)[0] if subject is not None else None
+                entity = ps.entities.get(mention.entity) if mention else None
+                if mention and entity and entity.type in ("SecurityForce", "GovernmentBody"):
+                    agents.append(mention)
+            if places or agents:
+                out.append((ps.sentence, agents, places, f"'{token.text}' {verb.text}"))
+    return out
+
+
+def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> list[Event]:
+    """Arrests and seizures told just before or after an operation's sentence ("Soldiers detained 20 people and
+    seized rifles. The operation took place in A"), in its paragraph or across one paragraph break, take the
+    agent and places it names where they have none of their own."""
+    scenes = _scenes(parsed, lexicon)
+    if not scenes:
+        return events
+    out = []
+    for event in events:
+        s = event.sentence
+        scene = next((sc for sc in scenes if event.type in _SCENE_EVENTS and abs(sc[0].index - s.index) <= 1
+                      and abs(sc[0].paragraph - s.paragraph) <= 1 and sc[0].index != s.index), None)
+        if scene is not None:
+            _, agents, places, how = scene
+            added = [("agent", as_actor("agent", m, lexicon)) for m in agents if not event.agents] + \
+                [("place", m) for m in places if not event.places]
+            added = [(r, m) for r, m in added if m is not None]
+            if added:
+                roles = event.roles + tuple(added)
+                event = replace(event, roles=roles, agents=event.agents or tuple(m.entity for r, m in added
+                                                                                 if r == "agent"),
+                                places=event.places or tuple(m.entity for r, m in added if r == "place"),
+                                parse=f"{event.parse}; {'/'.join(sorted({r for r, _ in added}))} from the "
+                                      f"operation of the sentence {'before' if scene[0].index < s.index else 'after'} "
+                                      f"({how})")
+        out.append(event)
+    return out
 
 
 def _sentence_dates(sentence: Sentence, rules: DateRules, article) -> list:
@@ -656,8 +733,8 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
             actor = as_actor(role, mention, lexicon)
             if actor is not None:
                 roles.append((role, actor))
-    if not roles and not (unnamed and date):
-        return None
+    if not roles and not unnamed:
+        return None  # (a bare one, "five people were arrested", waits for a date or an operation's scene)
     ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
     return Event(str(rule.event), sentence, rule.id, rule.confidence, trigger.text, agents=ids("agent"),
                  targets=ids("target"), places=ids("place"), date=date, roles=tuple(roles), parse=path)

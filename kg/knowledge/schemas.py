@@ -512,6 +512,8 @@ class GrammarFile(CuratedFile):
     temporal_prepositions: Words
     relative_time_words: Words
     scene_adverbs: Words
+    operation_nouns: Words
+    operation_verbs: Words
     passive_auxiliaries: Words
     subject_fillers: Words
     belonging_prepositions: Words
