@@ -191,6 +191,9 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     for child in token.children:
         if child.dep_ == "appos" and ps.at(child):
             return ps.at(child), f" (appositive '{child.text}')"
+    first_level = _first_level_unit(token, ps)
+    if first_level is not None:
+        return first_level
     if token.lemma_.lower() in rules.heads:
         if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.children):
             return None, ""  # 'the Rastrojos faction "los Comba"': a faction nobody typed, not the Rastrojos
@@ -198,6 +201,26 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
             if child.dep_ in ("compound", "amod") and ps.at(child):
                 return ps.at(child), f" (named by '{child.text}')"
     return None, ""
+
+
+_FIRST_LEVEL_NOUNS = {"state", "department", "province"}
+
+
+def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
+    """ "Troops were sent to Guerrero, and the gendarmerie began operations in the state": a bare "the state" (or
+    "department", "province") stands for the one first-level unit (an ISO 3166-2 code) its sentence names before it."""
+    if token.lemma_.lower() not in _FIRST_LEVEL_NOUNS or token.dep_ != "pobj" or \
+            [c.lower_ for c in token.children] != ["the"]:
+        return None
+    at = ps.sentence.start + token.idx
+    units = {m.entity: m for m in ps.mentions if m.end <= at and (e := ps.entities.get(m.entity)) is not None
+             and e.type == "AdministrativeArea" and e.iso}
+    if len(units) != 1:
+        return None
+    (m,) = units.values()
+    return (Mention(at - 4, at + len(token.text), f"the {token.text}", m.entity, ps.sentence.index, "anaphor",
+                    f"'the {token.text}' refers back to {m.text}: the only one its sentence names before it"),
+            f" ('the {token.text}' is {m.text}, named before it)")
 
 
 _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
