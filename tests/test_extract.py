@@ -746,3 +746,15 @@ def test_an_operations_sentence_sets_the_scene_of_the_arrests_and_seizures_besid
     assert events == {(sentences[0][:20], "Arrest", ("National Police of Peru",), ("Huanta", "Pichari")),
                       (sentences[0][:20], "Seizure", ("National Police of Peru",), ("Huanta", "Pichari")),
                       (sentences[2][:20], "Arrest", ("National Police of Peru",), ("Llochegua",))}  # carried over
+
+
+def test_an_arrest_told_again_by_name_on_the_same_day_takes_the_first_tellings_agent_and_place(lexicon, tmp_path):
+    sentences = ["On October 3, the National Police of Peru arrested a former mayor in Huanta.",
+                 "The former mayor, identified as Luis Ramos Soto, had run the port for years.",
+                 "A minister announced the arrest of Luis Ramos Soto on October 3.",
+                 "On October 4, a judge praised the arrest of Carlos Ruiz Díaz."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    arrests = {(tuple(r["targets"]), tuple(r["agents"]), tuple(r["places"]), r["date"]) for r in records
+               if r["kind"] == "event" and r["type"] == "Arrest" and r["sentence"] in sentences[2:]}
+    assert arrests == {(("Luis Ramos Soto",), ("National Police of Peru",), ("Huanta",), "2016-10-03"),
+                       (("Carlos Ruiz Díaz",), (), (), "2016-10-04")}

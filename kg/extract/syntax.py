@@ -23,7 +23,7 @@ from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import slug
 
 __all__ = ["ParsedSentence", "parse_sentences", "add_named_entities", "find_syntax", "implied_by_syntax",
-           "drop_ended", "carry_over"]
+           "drop_ended", "carry_over", "same_day"]
 
 # NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
 _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -437,6 +437,30 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                     made.add((rule.event, ps.sentence.index, trigger.i))
     events = [e for e in _in_scene(events, parsed, lexicon) if e.roles or e.date]
     return facts, events, seen
+
+
+_SAME_DAY_REACH = 4  # sentences apart two tellings of one arrest may be
+
+
+def same_day(events: list[Event]) -> list[Event]:
+    """One happening told twice: "on 8 April the lieutenant colonel was arrested in Quito ... the minister announced
+    X's arrest on 8 April". An event that names a target but no agent or place takes those of the event of its
+    type a few sentences before that names no target and is dated the same day."""
+    out: list[Event] = []
+    for event in events:
+        if event.parse and event.targets and not event.agents and not event.places and event.date and \
+                len(event.date) == 10:
+            other = next((e for e in reversed(out) if e.parse and e.type == event.type and e.date == event.date
+                          and not e.targets
+                          and (e.agents or e.places) and
+                          0 < event.sentence.index - e.sentence.index <= _SAME_DAY_REACH), None)
+            if other is not None:
+                taken = tuple((r, m) for r, m in other.roles if r in ("agent", "place"))
+                event = replace(event, roles=event.roles + taken, agents=other.agents, places=other.places,
+                                parse=f"{event.parse}; agent and place from the {other.type} of the same day told "
+                                      f"{event.sentence.index - other.sentence.index} sentence(s) before")
+        out.append(event)
+    return out
 
 
 _SCENE_EVENTS = {"Arrest", "Seizure"}
