@@ -524,9 +524,9 @@ def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> lis
                       and abs(sc[0].paragraph - s.paragraph) <= 1 and sc[0].index != s.index), None)
         if scene is not None:
             _, agents, places, how = scene
-            added = [("agent", as_actor("agent", m, lexicon)) for m in agents if not event.agents] + \
+            actors = [as_actor("agent", m, lexicon) for m in agents if not event.agents]
+            added = [("agent", m) for m in actors if m is not None] + \
                 [("place", m) for m in places if not event.places]
-            added = [(r, m) for r, m in added if m is not None]
             if added:
                 roles = event.roles + tuple(added)
                 event = replace(event, roles=roles, agents=event.agents or tuple(m.entity for r, m in added
