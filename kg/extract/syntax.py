@@ -338,7 +338,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
     if "hypothetical" in rule.checks:
         if any(c.dep_ == "mark" and c.lemma_.lower() in g["hypothetical_marks"] for c in children):
             return "hypothetical"
-        if any(c.dep_ == "amod" and c.lemma_.lower() in g["hypothetical_heads"] for c in children):
+        if rule.event and any(c.dep_ == "amod" and (c.lower_ in g["hedging_modifiers"] or
+                                                   c.lemma_.lower() in g["hedging_modifiers"]) for c in children):
             return "hypothetical"  # "an attempted murder", "the likely killing of"
         node = trigger
         while node.head.i != node.i and node.dep_ not in _ASSERTED:

@@ -513,6 +513,7 @@ class GrammarFile(CuratedFile):
     relative_time_words: Words
     scene_adverbs: Words
     operation_nouns: Words
+    hedging_modifiers: Words
     operation_verbs: Words
     passive_auxiliaries: Words
     subject_fillers: Words
