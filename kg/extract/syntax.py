@@ -17,6 +17,7 @@ from typing import Any
 
 from kg.extract.events import as_actor
 from kg.extract.parse import candidates, needs_parse, parse
+from kg.extract.resolve import country_focus
 from kg.knowledge.dates import DateRules, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
@@ -275,8 +276,51 @@ def _in_own_sentence(token, ps: ParsedSentence, fitting: dict[str, Mention]) -> 
     return own if len(own) == 1 else {}
 
 
+def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
+    """The entity a frame names with the words of `token` ("Interior" in "Interior Minister X", framed "{} Ministry":
+    the Interior Ministry): of the country the title names ("Ecuador's", "Paraguayan"), else the one the article
+    names, else the article's country when the sentence names no other country; none when that leaves a choice."""
+    before = [t for t in token.subtree if t.i <= token.i and (t.i == token.i or t.dep_ in ("compound", "amod"))]
+    named = [lexicon.demonyms[t.text] for t in before + list(trigger.children) if t.text in lexicon.demonyms] + \
+        [lexicon.country_of(m.entity) for m in (ps.at(c) for c in trigger.children if c.dep_ == "poss") if m
+         and lexicon.entities.get(m.entity) and lexicon.entities[m.entity].type == "Country"]
+    words = [t for t in before
+             if t.pos_ in ("PROPN", "NOUN", "ADJ") and not ps.at(t) and t.text not in lexicon.demonyms]
+    if not words or words[-1].i != token.i:
+        return None, ""
+    sentence_countries = {lexicon.country_of(m.entity) for m in ps.mentions
+                          if lexicon.entities.get(m.entity) and lexicon.entities[m.entity].type == "Country"}
+    focus = country_focus([m.entity for m in ps.context], lexicon)
+    text = " ".join(t.text for t in words)
+    for frame in argument.frames:
+        phrase = frame.format(text)
+        refs = {r for h in lexicon.names.find(phrase) if h.start == 0 and h.end == len(phrase) and h.kind != "anaphor"
+                for r in h.refs if r in lexicon.entities and
+                any(lexicon.ontology.is_a(lexicon.entities[r].type, c) for c in argument.classes)}
+        if named:
+            fitting = {r for r in refs if lexicon.country_of(r) in named}
+            how = f"the country the title names ({', '.join(sorted(set(named)))})"
+        else:
+            fitting = {r for r in refs if r in ps.entities}
+            how = "the one the article names"
+            if not fitting and focus and sentence_countries <= {focus[0]}:
+                fitting = {r for r in refs if lexicon.country_of(r) == focus[0]}
+                how = f"the article's country ({focus[0]})"
+        if len(fitting) == 1:
+            (entity_id,) = fitting
+            start = ps.sentence.start + words[0].idx
+            end = ps.sentence.start + token.idx + len(token.text)
+            note = f"'{text}' frames '{phrase}': {lexicon.entities[entity_id].label}, {how}"
+            return Mention(start, end, text, entity_id, ps.sentence.index, "frame", note), f" ({note})"
+    return None, ""
+
+
 def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, entities, ontology,
-          taken: set[int]) -> tuple[list[Mention], list[str]]:
+          taken: set[int], lexicon=None, own_names: bool = False) -> tuple[list[Mention], list[str]]:
+    """The mentions an argument's first fitting path reaches, with how each was reached. `own_names`: a state's
+    holder coordinated with the one reached must be a name itself, not a noun of another role set beside one, and
+    a singular title before a name ("Gulf Clan leader A and B") is only that name's."""
+    singular = own_names and trigger.tag_ in ("NN", "NNP")
     for path in argument.paths:
         tokens = _follow(trigger, path)
         if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
@@ -285,12 +329,17 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
         found: list[Mention] = []
         notes: list[str] = []
+        single = singular and bool(path) and path[0].up and path[0].deps == {"compound"}
         for token in tokens:
             for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
+                if own_names and conjunct is not token and (not ps.at(conjunct) or single):
+                    continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
                 mention, how = _mention_of(conjunct, ps, rules)
+                if mention is None and argument.frames and lexicon is not None:
+                    mention, how = _framed(conjunct, trigger, argument, ps, lexicon)
                 if mention is None or id(mention) in taken or mention in found:
                     continue
-                entity = entities.get(mention.entity)
+                entity = entities.get(mention.entity) or (lexicon.entities.get(mention.entity) if lexicon else None)
                 if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
                     found.append(mention)
                     notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}")
@@ -355,8 +404,10 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
             return "past"
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in children):
             return "past"  # "had long operated in"
-        if any(c.dep_ in ("amod", "advmod") and c.lower_ in g["past_modifiers"] for c in children):
-            return "past"  # "the former head of the armed forces"
+        if trigger.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VBD" for c in children):
+            return "past"  # "where the cartel was based"
+        if any(c.dep_ in ("amod", "advmod", "compound") and c.lower_ in g["past_modifiers"] for c in children):
+            return "past"  # "the former head of the armed forces", "ex-FARC commander"
     return None
 
 
@@ -368,9 +419,17 @@ def _by_lemma(doc) -> dict[str, list]:
     return out
 
 
-def _triggers(rule: SyntaxRule, by_lemma: dict[str, list]) -> list:
+def _named_tokens(ps: ParsedSentence) -> list:
+    """The words of the sentence's names, and the cue noun a name modifies ("the El Rodeo prison"), in text order."""
+    inside = {tok.i: tok for tok in ps.doc if ps.at(tok)}
+    inside.update({tok.head.i: tok.head for tok in list(inside.values()) if tok.dep_ in ("compound", "amod", "nmod")})
+    return [tok for _, tok in sorted(inside.items())]
+
+
+def _triggers(rule: SyntaxRule, by_lemma: dict[str, list], named: list) -> list:
+    """The trigger tokens of a rule: by its lemmas, or for a rule without any, every word of a name (`named`)."""
     t = rule.trigger
-    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())]
+    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())] if t.lemmas else named
     return [tok for tok in sorted(found, key=lambda tok: tok.i) if (not t.pos or tok.pos_ in t.pos)
             and (not t.deps or tok.dep_ in t.deps)
             and all(any(_follow(tok, path) for path in alternatives) for alternatives in t.with_paths)
@@ -390,8 +449,9 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
         ps.entities = entities
         dates = None
         by_lemma = _by_lemma(ps.doc)
+        named = _named_tokens(ps)
         for rule in rules:
-            for trigger in _triggers(rule, by_lemma):
+            for trigger in _triggers(rule, by_lemma, named):
                 vetoed = _vetoed(rule, trigger, rules)
                 if rule.event and (vetoed or _reads_target(rule, trigger)):
                     seen.add((rule.event, ps.sentence.index))
@@ -407,7 +467,8 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                         facts.extend(_facts(rule, {"subject": [subj], "object": both[i + 1:]}, ps.sentence, path))
                     continue
                 for name, argument in rule.arguments.items():
-                    filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken)
+                    filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken, lexicon,
+                                                own_names=str(rule.predicate) in _STATES and name == "subject")
                     taken.update(id(m) for m in filled[name])
                     path_notes.extend(f"{name} {n}" for n in notes)
                 path = "; ".join(path_notes)
