@@ -113,22 +113,27 @@ def articles_store(tmp_path, lexicon):
     return make
 
 
+def built_for_reading(folder: Path, sources: list[Path], lexicon) -> Store:
+    """Build `sources` into `folder`, then hold it read-only, as `kg serve` and the queries do. A writer kept
+    open goes on compacting in the background, and a reader opened beside it (a served endpoint) can find the
+    files it listed already gone."""
+    writer = Store(folder)
+    report = build(sources, writer, lexicon)
+    assert report.ok, report.errors
+    writer.close()
+    return Store(folder, read_only=True)
+
+
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory, lexicon) -> Store:
     """The first seed alone, built once into an on-disk store shared by the read-only tests."""
-    store = Store(tmp_path_factory.mktemp("seed") / "store")
-    report = build([SEED], store, lexicon)
-    assert report.ok, report.errors
-    return store
+    return built_for_reading(tmp_path_factory.mktemp("seed") / "store", [SEED], lexicon)
 
 
 @pytest.fixture(scope="session")
 def seeds_store(tmp_path_factory, lexicon) -> Store:
     """Everything in seeds/, as the main job builds it."""
-    store = Store(tmp_path_factory.mktemp("seeds") / "store")
-    report = build([SEEDS], store, lexicon)
-    assert report.ok, report.errors
-    return store
+    return built_for_reading(tmp_path_factory.mktemp("seeds") / "store", [SEEDS], lexicon)
 
 
 # The seeds the multi-article expectations of the tests were read from. They name these files, not the folder,
@@ -143,10 +148,7 @@ def corpus_store(request, tmp_path_factory, lexicon) -> Store:
     """The articles of CORPUS built together: seeds_store itself while seeds/ holds just them."""
     if SEED_IDS == [p.stem for p in CORPUS]:
         return request.getfixturevalue("seeds_store")
-    store = Store(tmp_path_factory.mktemp("corpus") / "store")
-    report = build(CORPUS, store, lexicon)
-    assert report.ok, report.errors
-    return store
+    return built_for_reading(tmp_path_factory.mktemp("corpus") / "store", CORPUS, lexicon)
 
 
 @pytest.fixture

@@ -291,6 +291,20 @@ def test_charges_against_a_group_and_fights_over_routes(lexicon, tmp_path, sente
 
 
 @pytest.mark.parametrize("sentence, expected", [
+    # a reported state and a participle clause of the group's own, which the parser hangs elsewhere
+    ("Police raided Los Pachenca, believed to run extortion rackets in Magdalena, laundering the proceeds through "
+     "front companies.",
+     {("Los Pachenca", "involvedIn", "extortion"), ("Los Pachenca", "involvedIn", "money laundering")}),
+    # another actor between them: the participle may be that actor's
+    ("Police questioned Andrés Ruiz Pérez, a rival of Los Pachenca, laundering the proceeds through front companies.",
+     set()),
+])
+def test_a_groups_participle_clause_tells_its_economy(lexicon, tmp_path, sentence, expected):
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert _stated(records, sentence, "involvedIn") == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
     ("Jhon Jairo Usuga, the Gulf Clan's top commander in Urabá, was killed in 2024.",
      {("Jhon Jairo Usuga", "memberOf", "Clan del Golfo")}),
     ("Police say Carlos Mario Jiménez is a member of the Gulf Clan.",

@@ -272,12 +272,8 @@ def test_views_find_an_entity_by_any_name_and_say_what_is_missing(endpoint):
     assert "Actor or region" in _get(f"{endpoint}/views/")[2]
 
 
-def test_served_views_walk_from_a_name_to_its_neighbours(browser, endpoint):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    requests, errors = [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{endpoint}/views/")
+def test_served_views_walk_from_a_name_to_its_neighbours(open_page, endpoint):
+    page, requests, errors = open_page(f"{endpoint}/views/", ready=None)
     page.fill("input[name=name]", "Sendero Luminoso")
     page.click("text=Open its view >> nth=0")
     page.wait_for_url("**/views/entity/shining-path.html")
@@ -290,14 +286,10 @@ def test_served_views_walk_from_a_name_to_its_neighbours(browser, endpoint):
     page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30000)
     assert page.title().startswith("actorgraph: VRAEM and its neighbours")
     assert errors == [] and all(r.startswith(endpoint) for r in requests)
-    page.close()
 
 
-def test_query_page_runs_a_saved_query(browser, endpoint):
-    page = browser.new_page()
-    requests = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(f"{endpoint}/")
+def test_query_page_runs_a_saved_query(open_page, endpoint):
+    page, requests, _ = open_page(f"{endpoint}/", ready=None)
     page.select_option("#saved", "positions")
     assert "Positions held" in page.inner_text("#description")
     page.click("#run")
@@ -307,7 +299,6 @@ def test_query_page_runs_a_saved_query(browser, endpoint):
     assert rows.count() == 3 and "3 rows" in page.inner_text("#status")
     assert page.locator("#results thead th").all_inner_texts() == ["person", "position", "articles", "latest"]
     assert all(r.startswith(endpoint) for r in requests)
-    page.close()
 
 
 def test_saved_queries_over_http_with_their_variables_bound(endpoint, seed_store):
@@ -344,8 +335,8 @@ def test_a_saved_query_is_paged_over_http_with_links_to_the_next_and_previous_pa
     assert status == 400 and text.startswith("limit must be a whole number")
 
 
-def test_the_query_page_opens_a_saved_query_bound_from_its_url(browser, endpoint):
-    page = browser.new_page()
+def test_the_query_page_opens_a_saved_query_bound_from_its_url(open_page, endpoint):
+    page, _, _ = open_page(None)
     page.goto(f"{endpoint}/?" + urllib.parse.urlencode({"saved": "why", "from": "Shining Path", "to": "VRAEM"}))
     page.wait_for_function("document.querySelectorAll('#results tbody tr').length > 0")
     assert page.input_value("#saved") == "why" and "VALUES" in page.evaluate("editor.getValue()")
@@ -359,7 +350,6 @@ def test_the_query_page_opens_a_saved_query_bound_from_its_url(browser, endpoint
     assert page.inner_text("#notes").startswith("Note: ?name is not bound, so entity answers for every entity")
     page.select_option("#saved", "why")
     assert page.inner_text("#notes") == ""
-    page.close()
 
 
 def test_a_new_workers_start_up_is_not_counted_against_the_first_query(seed_store):

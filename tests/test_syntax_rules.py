@@ -57,3 +57,18 @@ def gives(extraction, rule_id: str, wanted: dict) -> bool:
 def test_rule_examples(rule_id, case, expected):
     extraction = extract(_article(case["text"]), default_lexicon())
     assert gives(extraction, rule_id, case["gives"]) is expected, case["text"]
+
+
+def test_a_trigger_condition_may_list_alternative_paths():
+    # "sends guns and drugs" and "sends drugs and guns": one condition, met by either path
+    rule = next(r for r in RULES if r.id == "syntax.involved.arms-and-drugs-sending")
+    (alternatives,) = rule.trigger.with_paths
+    assert [" / ".join(map(str, path)) for path in alternatives] == [
+        "dobj[ammunition,arm,explosive,firearm,grenade,gun,munition,pistol,rifle,weapon] / "
+        "conj[cannabis,cocaine,crack,drug,ecstasy,fentanyl,heroin,marijuana,meth,methamphetamine,narcotic,opium]",
+        "dobj[cannabis,cocaine,crack,drug,ecstasy,fentanyl,heroin,marijuana,meth,methamphetamine,narcotic,opium] / "
+        "conj[ammunition,arm,explosive,firearm,grenade,gun,munition,pistol,rifle,weapon]"]
+    for text in ("Andrés Ruiz Pérez sends guns and drugs to Brazil.",
+                 "Andrés Ruiz Pérez sends drugs and guns to Brazil."):
+        assert gives(extract(_article(text), default_lexicon()), rule.id,
+                     {"s": "Andrés Ruiz Pérez", "p": "involvedIn", "o": "arms trafficking"}), text

@@ -328,7 +328,8 @@ def _triggers(rule: SyntaxRule, by_lemma: dict[str, list]) -> list:
     t = rule.trigger
     found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())]
     return [tok for tok in sorted(found, key=lambda tok: tok.i) if (not t.pos or tok.pos_ in t.pos)
-            and (not t.deps or tok.dep_ in t.deps) and all(_follow(tok, path) for path in t.with_paths)
+            and (not t.deps or tok.dep_ in t.deps)
+            and all(any(_follow(tok, path) for path in alternatives) for alternatives in t.with_paths)
             and not any(_follow(tok, path) for path in t.without_paths)]
 
 

@@ -439,7 +439,7 @@ class SyntaxTrigger(Strict):
     lemma: Annotated[Words, Field(min_length=1)]
     pos: Words = []
     dep: Words = []
-    with_: Words = Field([], alias="with")
+    with_: list[Text | SomeWords] = Field([], alias="with")  # a list inside: any one of those paths
     without: Words = []
 
 

@@ -50,7 +50,9 @@ class Trigger:
     pos: frozenset[str]
     deps: frozenset[str]
     words: frozenset[str]  # the lemmas' surface words for the parse gate (lower case, inflections included)
-    with_paths: tuple[tuple[Step, ...], ...] = ()  # paths that must reach a token ("take" + prep[into]/pobj[custody])
+    # paths that must reach a token ("take" + prep[into]/pobj[custody]), each given as its alternatives ("sends
+    # drugs", "sends guns and drugs": dobj[drug] or dobj/conj[drug])
+    with_paths: tuple[tuple[tuple[Step, ...], ...], ...] = ()
     without_paths: tuple[tuple[Step, ...], ...] = ()  # paths that must reach none ("A and B fought", no object)
 
 
@@ -184,11 +186,13 @@ def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
         if not t.get("lemma"):
             raise InvalidLexicon(f"{where}: the trigger needs 'lemma'")
         lemmas = frozenset(str(x).lower() for x in t["lemma"])
-        paths = {key: tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get(key) or ())
-                 for key in ("with", "without")}
+        without = tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get("without") or ())
+        with_any = tuple(tuple(tuple(_step(x, where) for x in str(path).split("/"))
+                               for path in (item if isinstance(item, list) else [item]))
+                         for item in t.get("with") or ())
         trigger = Trigger(lemmas, frozenset(t.get("pos") or ()), frozenset(t.get("dep") or ()),
                           _words(lemmas) | frozenset(w for x in lemmas for w in _IRREGULAR.get(x, ())),
-                          paths["with"], paths["without"])
+                          with_any, without)
         triggers.update(trigger.words)
         arguments = {name: _argument(arg, ontology, f"{where}, {name}")
                      for name, arg in (spec.get("args") or {}).items()}
