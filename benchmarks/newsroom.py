@@ -1,6 +1,7 @@
 """Figures for a server left running in a newsroom (issue 20), all over loopback (127.0.0.1):
 
-- a normal query's p50/p99 while 0, 2 and 6 clients keep sending queries that run to the timeout;
+- a normal query's p50/p99 while 0, 2 and 6 clients keep sending queries that run to the timeout, and how many
+  workers the server started meanwhile;
 - requests held at concurrency 200 (how many answered, how many with an error);
 - faults survived: a worker killed while idle and while working, a query over the worker memory limit, a full
   queue, a build swapped in while serving; after each, a normal query must be answered;
@@ -91,8 +92,8 @@ def _percentile(times: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def normal_under_hogs(base: str, hogs: int, seconds: float) -> None:
-    stop = time.monotonic() + seconds
+def normal_under_hogs(server, base: str, hogs: int, seconds: float) -> None:
+    stop, started = time.monotonic() + seconds, server.pool.started
     hog_statuses: list[int] = []
 
     def hog(n: int) -> None:
@@ -114,7 +115,8 @@ def normal_under_hogs(base: str, hogs: int, seconds: float) -> None:
     print(f"normal query, {hogs} clients looping queries that run to the timeout: {len(times)} sent, "
           f"{failed} not answered, p50 {statistics.median(times) * 1000:.0f} ms, "
           f"p99 {_percentile(times, 0.99) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
-          f"(their queries: {len(hog_statuses)}, {sum(s == 503 for s in hog_statuses)} answered 503){_load()}")
+          f"(their queries: {len(hog_statuses)}, {sum(s == 503 for s in hog_statuses)} answered 503; "
+          f"workers started: {server.pool.started - started}){_load()}")
 
 
 def _load() -> str:
@@ -186,7 +188,7 @@ def main() -> None:
         try:
             _get(base, NORMAL)
             for hogs in (0, 2, 6):
-                normal_under_hogs(base, hogs, args.seconds)
+                normal_under_hogs(server, base, hogs, args.seconds)
             if args.only:
                 return
             held_at_concurrency(base, args.requests, 200)

@@ -89,7 +89,7 @@ class Mention:
     text: str
     entity: str
     sentence: int
-    how: str  # name, acronym, pattern:<rule>, anaphor, generic, surname
+    how: str  # name, acronym, pattern:<rule>, anaphor, generic, surname, alias, name-again
     resolution: str | None = None
 
 

@@ -118,6 +118,20 @@ def test_bad_pattern_is_named(broken_copy, file, rule, message):
         load_lexicon(broken_copy)
 
 
+def test_only_a_fact_rule_may_trigger_on_a_part_of_speech_alone(broken_copy):
+    # an event needs a trigger word for the parse gate; a fact between two names does not
+    rule = ("rules:\n  - {id: zz.any, %s, trigger: {pos: [PROPN]}, args: {%s}, examples: [{text: x, gives: {}}], "
+            "counter_examples: [{text: y, gives: {}}]}\n")
+    path = broken_copy / "patterns" / "syntax" / "zz-test.yaml"
+    path.write_text("source: test\n" + rule % ("fact: locatedIn", "subject: {paths: ['.'], classes: [Region]}, "
+                                                "object: {paths: [appos], classes: [Region]}"), encoding="utf-8")
+    assert load_lexicon(broken_copy).syntax.rules[-1].trigger.lemmas == frozenset()
+    path.write_text("source: test\n" + rule % ("event: Attack", "place: {paths: [appos], classes: [Region]}"),
+                    encoding="utf-8")
+    with pytest.raises(InvalidLexicon, match=r"zz-test.yaml: rule 1 \(zz.any\): the trigger needs 'lemma'"):
+        load_lexicon(broken_copy)
+
+
 def test_adding_an_alias_needs_no_code(broken_copy, tmp_path):
     from kg.extract.article import extract
     from kg.read.text import read_text

@@ -270,7 +270,9 @@ def test_a_worker_over_its_memory_is_stopped_with_503_and_replaced(built_seeds):
         _stop(server)
 
 
-def test_a_full_queue_is_503_with_retry_after(seed_store):
+def test_a_full_queue_is_503_with_retry_after(seed_store, monkeypatch):
+    """The only place is held by a query that is not long yet (a long one would be parked for the newcomer)."""
+    monkeypatch.setattr("kg.serve.pool._LONG_AFTER", 60.0)
     server, base = _serve(seed_store.location, timeout=3, workers=1, max_workers=1, queue=0)
     try:
         slow = threading.Thread(target=_query, args=(base, HEAVY))
@@ -357,6 +359,33 @@ def test_long_queries_are_parked_and_the_client_holding_most_gives_way(seed_stor
     finally:
         pool.close()
     assert answers == {"a": [503, 503], "b": [503]}  # each ran to its timeout, the parked one too
+
+
+def test_a_short_query_parks_a_long_one_instead_of_waiting_for_its_place(seed_store):
+    """Every running place is taken (here the only one, by a long job): a newcomer does not wait for it, the long
+    job is parked while the newcomer runs and resumes after it, its timeout running on. Six clients looping
+    queries that run to the timeout kept every place taken, and a normal query waited up to 250 ms."""
+    from kg.serve.pool import QueryPool
+
+    pool = QueryPool(seed_store.location, size=1, limit=1)
+    answers: list[int] = []
+    try:
+        pool.run(("query", "ASK {}", (), (), "json", "ttl", 10), timeout=30)  # a worker ready
+        long = threading.Thread(target=lambda: answers.append(pool.run(("query", HEAVY, (), (), "csv", "ttl", 10),
+                                                                       timeout=4.0).status))
+        long.start()
+        deadline = time.monotonic() + 60
+        while [job.lane for job in pool._busy.values()] != ["long"] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        worker = next(iter(pool._busy))
+        started = time.monotonic()
+        assert pool.run(("query", "ASK {}", (), (), "json", "ttl", 10), timeout=30).status == 200
+        assert time.monotonic() - started < 2  # not the 4 s the long job holds its place
+        assert [job.lane for job in pool._busy.values()] == ["long"] and next(iter(pool._busy)) is worker  # resumed
+        long.join()
+    finally:
+        pool.close()
+    assert answers == [503]  # it ran to its timeout
 
 
 def test_a_worker_killed_while_idle_costs_no_request(seed_store):

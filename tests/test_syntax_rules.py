@@ -9,8 +9,10 @@ from datetime import date
 
 import pytest
 
+from kg.errors import InvalidLexicon
 from kg.extract.article import extract
 from kg.knowledge.lexicon import default_lexicon
+from kg.knowledge.syntax_rules import compile_syntax
 from kg.model import Article, Paragraph
 from kg.text import fold
 
@@ -72,3 +74,13 @@ def test_a_trigger_condition_may_list_alternative_paths():
                  "Andrés Ruiz Pérez sends drugs and guns to Brazil."):
         assert gives(extract(_article(text), default_lexicon()), rule.id,
                      {"s": "Andrés Ruiz Pérez", "p": "involvedIn", "o": "arms trafficking"}), text
+
+
+def test_a_frame_without_its_slot_is_one_clear_error():
+    lexicon = default_lexicon()
+    rule = {"id": "x.minister", "fact": "leaderOf", "trigger": {"lemma": ["minister"]},
+            "args": {"subject": {"paths": ["^compound"], "classes": ["Person"]},
+                     "object": {"paths": ["compound"], "classes": ["GovernmentBody"], "frames": ["Ministry"]}},
+            "examples": [{"text": "a", "gives": {}}], "counter_examples": [{"text": "b", "gives": {}}]}
+    with pytest.raises(InvalidLexicon, match=r"syntax/x.yaml: rule 1 \(x.minister\), object: frame 'Ministry'"):
+        compile_syntax([("syntax/x.yaml", {"rules": [rule]})], {}, lexicon.ontology, lexicon.entities)

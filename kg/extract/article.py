@@ -171,7 +171,9 @@ def _plausible(fact: Fact, entities: dict[str, Entity], lexicon: Lexicon) -> boo
     """A news outlet is a source, cited by the article, not a party to a fact: in "According to El Tiempo, the
     Gulf Clan controls gold mining" a list of subjects would take the outlet along. A locatedIn read from the text
     must not turn the gazetteer's containment around: "Mayapo, Ayacucho, inside the VRAEM" does not put Ayacucho
-    inside the VRAEM, which the gazetteer puts inside Ayacucho."""
+    inside the VRAEM, which the gazetteer puts inside Ayacucho; nor put a place the gazetteer already locates in
+    another administrative unit ("in Tame, Saravena and Arauquita" read as "Tame, Saravena" is a list, not Tame in
+    Saravena; units nest as a tree, while an area such as the VRAEM may straddle them)."""
     ends = (entities.get(fact.subject), None if fact.object_is_literal else entities.get(fact.object))
     if any(end and end.type == "MediaOutlet" for end in ends):
         return False
@@ -180,7 +182,14 @@ def _plausible(fact: Fact, entities: dict[str, Entity], lexicon: Lexicon) -> boo
     if fact.subject in lexicon.chain(fact.object):
         return False
     subject = entities.get(fact.subject)
+    unit = entities.get(fact.object)
+    if subject and subject.curated and subject.located_in and unit and unit.type in _UNITS and \
+            fact.object not in lexicon.chain(fact.subject):
+        return False
     return not (subject and subject.type == "Country")
+
+
+_UNITS = {"AdministrativeArea", "Country"}  # regions that nest as a tree (not areas such as a valley or a coast)
 
 
 def _longest_titles(facts: list[Fact]) -> list[Fact]:

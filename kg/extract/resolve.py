@@ -76,10 +76,18 @@ def country_focus(entity_ids: list[str], lexicon: Lexicon) -> list[str]:
     return sorted(counts, key=lambda c: (-counts[c], first[c]))
 
 
-def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon) -> tuple[str | None, str | None]:
-    """One entity out of several that share a name, by the article's countries."""
+def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon,
+          around: frozenset[str] = frozenset()) -> tuple[str | None, str | None]:
+    """One entity out of several that share a name: the one inside a region its story names ("San José" in a
+    story about Guaviare is San José del Guaviare; "Trinidad" beside Beni is Beni's capital), else by the story's
+    countries (`around`: the regions the story names by a name of their own)."""
     if len(refs) == 1:
         return refs[0], None
+    inside = [r for r in refs if around & set(lexicon.chain(r))]
+    if len(inside) == 1:
+        near = next(lexicon.entities[a].label for a in lexicon.chain(inside[0]) if a in around)
+        return inside[0], f"'{{text}}' is ambiguous; chose {lexicon.entities[inside[0]].label}, inside {near}, " \
+                          f"which its story names"
     countries = [r for r in refs if lexicon.entities[r].type == "Country"]
     if len(countries) == 1 and all(lexicon.country_of(r) == lexicon.entities[countries[0]].iso for r in refs):
         # "Mexico" is the country; its state is "the State of Mexico"
@@ -113,16 +121,22 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
 
     story = stories(sentences)
     focus = _story_focus(selected, story, lexicon)
+    around = _story_regions(selected, story, lexicon)
     for sentence, hit in selected:
         if hit.kind in ("name", "acronym"):
-            entity_id, note = _pick(hit.refs, focus[story[sentence]], lexicon)
+            entity_id, note = _pick(hit.refs, focus[story[sentence]], lexicon, around[story[sentence]])
             if entity_id:
                 add(hit.start, hit.end, sentence, entity_id, hit.kind, note)
 
     _add_named(sentences, names or {}, mentions, entities, lexicon, text)
     _add_people(sentences, people, mentions, entities, lexicon, text)
+    _drop_surnames_read_as_places(mentions, entities, lexicon, {s: focus[story[s]] for s in story})
     _add_surnames(sentences, mentions, entities, text)
+    _add_titles_again(sentences, mentions, entities, lexicon, text, story)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
+    _add_led_groups(sentences, mentions, entities, lexicon, text)
+    _add_places_beside_regions(sentences, mentions, entities, lexicon, text)
+    _add_acronyms(sentences, mentions, entities, text)
 
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -180,6 +194,19 @@ def _story_focus(selected: list[tuple[int, Hit]], story: dict[int, int], lexicon
         own = country_focus(ids, lexicon)
         out[s] = own + [c for c in whole if c not in own]
     return out
+
+
+def _story_regions(selected: list[tuple[int, Hit]], story: dict[int, int],
+                   lexicon: Lexicon) -> dict[int, frozenset[str]]:
+    """The regions below the country level each story names unambiguously: the neighbours that settle a shared
+    place name. (A country is the focus's business: a capital that shares its name with a province abroad must
+    not win by it alone.)"""
+    found: dict[int, set[str]] = defaultdict(set)
+    for sentence, hit in selected:
+        if hit.kind == "name" and len(hit.refs) == 1 and _is_region(hit.refs[0], lexicon) and \
+                lexicon.entities[hit.refs[0]].type != "Country":
+            found[story[sentence]].add(hit.refs[0])
+    return defaultdict(frozenset, {s: frozenset(ids) for s, ids in found.items()})
 
 
 def _is_region(entity_id: str, lexicon: Lexicon) -> bool:
@@ -300,6 +327,7 @@ def _unknown_groups(sentences: list[Sentence], mentions: list[Mention], lexicon:
 
 
 _NAME_NEXT = re.compile(r"\s*,?\s*[\"“]?")
+_OF_NAME = re.compile(r" of [A-ZÁÉÍÓÚÑ]")
 
 
 def _fits(entity: Entity, rule, lexicon: Lexicon) -> bool:
@@ -323,6 +351,11 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
     rules = [r for r in lexicon.anaphora if r.id in hit.refs]
     gap = _NAME_NEXT.match(text, hit.end)
     follows = gap.end() if gap else hit.end
+    if _OF_NAME.match(text, hit.end):  # "the municipality of Sifontes": its own name, not the last municipality
+        named = next((m for m in by_sentence.get(sentence, ()) if m.start == hit.end + 4), None)
+        entity = entities[named.entity] if named else None
+        return (entity.id, f"to {entity.label}, the name its 'of' gives") \
+            if entity and any(_fits(entity, rule, lexicon) for rule in rules) else (None, "")
     named = next((m for m in by_sentence.get(sentence, ()) if m.start in (hit.end + 1, follows) and m.start > hit.end
                   and text[hit.end:m.start].strip(" ,\"“") == ""), None)
     if named is not None:
@@ -355,6 +388,7 @@ def _new_id(label: str, type_: str, entities: dict[str, Entity], lexicon: Lexico
 def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]], mentions: list[Mention],
                entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
     taken = _Taken(mentions)
+    found: dict[str, tuple[str, str, int]] = {}  # a group's label to its entity, rule and first end
     for sentence in sentences:
         for cand in sorted(names.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start)):
             start, end = sentence.start + cand.start, sentence.start + cand.end
@@ -367,6 +401,35 @@ def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]],
                     source=f"patterns/names.yaml#{cand.rule}")
             mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
             taken.add(sentence.index, start, end)
+            if cand.type == "CriminalGroup":
+                found.setdefault(cand.label, (entity_id, cand.rule, end))
+    _add_named_again(sentences, found, mentions, taken, text)
+
+
+def _add_named_again(sentences: list[Sentence], found: dict[str, tuple[str, str, int]], mentions: list[Mention],
+                     taken: _Taken, text: str) -> None:
+    """A group a name rule found is the same group where its name comes again without the words that typed it:
+    'gangs called "pranatos"' and then "Mining pranatos have...", "the Vilca family" and later "the Vilca family"
+    in a sentence with no crime word."""
+    _again(sentences, {name: (entity_id, first, "name-again", f"'{name}' names the group {rule} found before")
+                       for name, (entity_id, rule, first) in found.items()}, mentions, taken, text)
+
+
+def _again(sentences: list[Sentence], words: dict[str, tuple[str, int, str, str]], mentions: list[Mention],
+           taken: _Taken, text: str) -> None:
+    """A mention wherever one of `words` comes again, as written and as whole words, after the offset where it was
+    first tied to its entity and outside the spans taken (`words`: word to entity, that offset, how, note)."""
+    if not words:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                         + r")(?![\w-])")
+    for sentence in sentences:
+        for hit in pattern.finditer(text, sentence.start, sentence.end):
+            entity_id, first, how, note = words[hit.group(1)]
+            if hit.start() < first or taken.overlaps(sentence.index, hit.start(), hit.end()):
+                continue
+            mentions.append(Mention(hit.start(), hit.end(), hit.group(1), entity_id, sentence.index, how, note))
+            taken.add(sentence.index, hit.start(), hit.end())
 
 
 def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidate]], mentions: list[Mention],
@@ -414,18 +477,91 @@ def _absorb_aliases(mentions: list[Mention], text: str, lexicon: Lexicon) -> lis
     return out
 
 
+def _surname_keys(entity: Entity) -> list[str]:
+    """What a person may be called by later: each name after the first, and the last two of a longer name."""
+    tokens = name_tokens(entity.label)
+    keys = [t for t in tokens[1:] if len(t) > 2 and not t.endswith(".")]
+    if len(tokens) >= 3:
+        keys.append(" ".join(tokens[-2:]))
+    return keys
+
+
+@lru_cache(maxsize=8)
+def _title_patterns(title: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A title right before a name, and "the" + a title later that names no one else ("the president of Peru",
+    "the mayor's", "the commander, Luis Ruiz" are another's)."""
+    return (re.compile(rf"(?i)(?<![\w-])({title})\s+$"),
+            re.compile(rf"(?i)(?<![\w-])the\s+(?:{title})(?![\w-])(?!\s*,?\s*[\"“]?(?-i:[A-ZÁÉÍÓÚÑ])|\s+of\s|['’]s?\s)"))
+
+
+def _add_titles_again(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
+                      lexicon: Lexicon, text: str, story: dict[int, int]) -> None:
+    """"The lieutenant colonel" after "Lieutenant Colonel Marco Escobar": a title named again with "the" is the
+    person it was given to before in the story, when that title went to one person only there."""
+    given, again = _title_patterns(lexicon.people.title_regex())
+    holders: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for m in mentions:
+        if entities[m.entity].type != "Person":
+            continue
+        found = given.search(text, max(0, m.start - 60), m.start)
+        if found:
+            holders[(story[m.sentence], found.group(1).lower().split()[-1])].setdefault(m.entity, m.end)
+    if not holders:
+        return
+    taken = _Taken(mentions)
+    for sentence in sentences:
+        for hit in again.finditer(text, sentence.start, sentence.end):
+            word = hit.group(0).lower().split()[-1]
+            people = holders.get((story[sentence.index], word), {})
+            if len(people) != 1 or taken.overlaps(sentence.index, hit.start(), hit.end()):
+                continue
+            (entity_id, first), = people.items()
+            if hit.start() < first:
+                continue
+            mentions.append(Mention(hit.start(), hit.end(), hit.group(0), entity_id, sentence.index, "anaphor",
+                                    f"'{hit.group(0)}' refers back to {entities[entity_id].label}, the one person "
+                                    f"given that title before in the story"))
+            taken.add(sentence.index, hit.start(), hit.end())
+
+
+def _drop_surnames_read_as_places(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                                  focus: dict[int, list[str]]) -> None:
+    """A bare name of a place abroad that is the surname of a person named before is the person: "Herrera" after
+    "Roberto Herrera" in a story about El Salvador is not Panama's Herrera province (the surname step then ties it
+    to the person). A place of the story's own country keeps its reading: "Guerrero" in Mexico may be the state."""
+    named: dict[str, int] = {}
+    drop: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        entity = entities[m.entity]
+        if entity.type == "Person":
+            for key in _surname_keys(entity):
+                named.setdefault(key, m.end)
+        elif m.how == "name" and m.text in named and named[m.text] <= m.start and \
+                lexicon.ontology.is_a(entity.type, "Region") and entity.type != "Country" and \
+                lexicon.country_of(m.entity) not in focus.get(m.sentence, [])[:1]:
+            drop.append(m)
+    for m in drop:
+        mentions.remove(m)
+    kept = {m.entity for m in mentions}
+    for entity_id in {m.entity for m in drop} - kept:
+        del entities[entity_id]
+
+
 def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
                   text: str) -> None:
-    """'Zavala' after 'Fernando Zavala': a later bare surname is the same person."""
+    """'Zavala' after 'Fernando Zavala': a later bare surname is the same person; so is a later bare alias that a
+    rule read beside a name the gazetteer lacks ('Gordo Leo' after 'Leonel Mora Núñez, alias "Gordo Leo"')."""
     persons: dict[str, list[tuple[int, int, str]]] = {}
+    aliases: set[str] = set()
     for m in sorted(mentions, key=lambda m: m.start):
         entity = entities[m.entity]
         if entity.type != "Person":
             continue
-        tokens = name_tokens(entity.label)
-        keys = [t for t in tokens[1:] if len(t) > 2 and not t.endswith(".")]
-        if len(tokens) >= 3:
-            keys.append(" ".join(tokens[-2:]))
+        keys = _surname_keys(entity)
+        if not entity.curated:  # a curated person's aliases are the gazetteer's names, matched already
+            given = [n for n, _ in entity.names if len(n) > 2 and n[:1].isupper()]
+            aliases.update(given)
+            keys.extend(given)
         for key in keys:
             persons.setdefault(key, []).append((m.start, m.end, entity.id))
     if not persons:
@@ -439,13 +575,108 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             if taken.overlaps(sentence.index, start, end):
                 continue
             before = [p for p in persons[found.group(1)] if p[1] <= start]
-            if not before:
-                continue
+            if not before or len({p[2] for p in persons[found.group(1)]}) > 1:
+                continue  # two people of one surname: either may be meant
             entity_id = before[-1][2]
-            mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, "surname",
-                                    f"'{found.group(1)}' is the surname of {entities[entity_id].label}, "
-                                    f"named before"))
+            how = "alias" if found.group(1) in aliases else "surname"
+            mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, how,
+                                    f"'{found.group(1)}' is the {how} of {entities[entity_id].label}, named before"))
             taken.add(sentence.index, start, end)
+
+
+_PLACE_BEFORE_REGION = r"(?<![\w-])(?:{0})\s+(?P<name>(?-i:[A-ZÁÉÍÓÚÑ][\w'’-]+(?:\s+(?:(?:de|del|de la|do|da)\s+)?" \
+                       r"[A-ZÁÉÍÓÚÑ][\w'’-]+){{0,2}})),\s+$"
+
+
+def _add_places_beside_regions(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
+                               lexicon: Lexicon, text: str) -> None:
+    """A place the gazetteer lacks, named after a place preposition and set beside a region it knows: "an outpost
+    in Azote, Concepción" (the name before the comma is a place in that region; the locatedIn rules read it)."""
+    taken = _Taken(mentions)
+    not_names = lexicon.people.not_names
+    before = _compiled(_PLACE_BEFORE_REGION, lexicon.syntax.grammar["place_prepositions"])
+    for m in sorted(mentions, key=lambda m: m.start):
+        entity = entities[m.entity]
+        if not lexicon.ontology.is_a(entity.type, "Region") or entity.type == "GeographicArea":
+            continue
+        sentence = sentences[m.sentence]
+        found = before.search(text, max(sentence.start, m.start - 60), m.start)
+        if not found:
+            continue
+        start, end = found.span("name")
+        words = found.group("name").split()
+        if taken.overlaps(m.sentence, start, end) or words[0] in not_names or words[-1] in not_names or \
+                fold(words[0]) in lexicon.people.given_names:
+            continue
+        entity_id = _new_id(found.group("name"), "AdministrativeArea", entities, lexicon)
+        entities.setdefault(entity_id, lexicon.entities.get(entity_id) or Entity(
+            id=entity_id, label=found.group("name"), type="AdministrativeArea", curated=False,
+            source="patterns/grammar.yaml#place_prepositions"))
+        mentions.append(Mention(start, end, found.group("name"), entity_id, m.sentence, "pattern:place-beside-region",
+                                f"'{found.group('name')}' is a place in {entity.label}, named beside it"))
+        taken.add(m.sentence, start, end)
+
+
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-ZÁÉÍÓÚÑ]{2,8})\s*\)")
+
+
+def _add_acronyms(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity], text: str) -> None:
+    """An acronym the gazetteer lacks, in parentheses right after a name whose words' initials it spells ("the Rio
+    Verde Cartel (RVC)"), is that entity there and wherever it comes again in the article."""
+    taken = _Taken(mentions)
+    found: dict[str, str] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        after = _ACRONYM_AFTER.match(text, m.end)
+        if not after or after.end() > sentences[m.sentence].end:
+            continue
+        word = after.group(1)
+        initials = "".join(w[0] for w in re.findall(r"[\w’'-]+", m.text) if w[:1].isupper())
+        if word in initials and not taken.overlaps(m.sentence, after.start(1), after.end(1)):
+            found.setdefault(word, m.entity)
+    first = {word: min(m.end for m in mentions if m.entity == entity_id) for word, entity_id in found.items()}
+    _again(sentences, {word: (entity_id, first[word], "acronym", f"'{word}' is the acronym of "
+                              f"{entities[entity_id].label}, given in parentheses")
+                       for word, entity_id in found.items()}, mentions, taken, text)
+
+
+_NAMED_AFTER = re.compile(r"\s*,?\s*[\"“']?[A-ZÁÉÍÓÚÑ]")
+_KINDS_OF_HEADS = {"gang": "gang", "cartel": "cartel", "clan": "cartel", "mafia": "mafia", "faction": "faction"}
+
+
+def _add_led_groups(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
+                    lexicon: Lexicon, text: str) -> None:
+    """A group named after the person who leads it: "Gordo Leo's structure", "Rivas's drug ring" (a person's
+    possessive before one of grammar.yaml's led_group_heads, lowercase modifiers between). The mention covers the
+    group noun, the person keeps the name; one such group per person in an article, however it is called again."""
+    heads = _compiled(r"['’]s?\s+((?:[a-z][\w-]*\s+){{0,2}}?)({0})(?![\w-])", lexicon.syntax.grammar["led_group_heads"])
+    taken = _Taken(mentions)
+    led: dict[str, str] = {}
+    for m in sorted((m for m in mentions if entities[m.entity].type == "Person"), key=lambda m: m.start):
+        found = heads.match(text, m.end)
+        sentence = sentences[m.sentence]
+        if not found or found.end() > sentence.end or taken.overlaps(m.sentence, found.start(2), found.end(2)) or \
+                _NAMED_AFTER.match(text, found.end()):
+            continue  # "Zambada's faction, La Mayiza": the group has a name of its own
+        start = found.start(1) if found.group(1) and not taken.overlaps(m.sentence, found.start(1), found.end(2)) \
+            else found.start(2)
+        person = entities[m.entity]
+        owner = m.text if "," not in m.text else person.label
+        label = f"{owner}{text[m.end:found.start(1)].rstrip()} {found.group(2).lower()}"
+        if m.entity not in led:
+            entity_id = _new_id(label, "CriminalGroup", entities, lexicon)
+            led[m.entity] = entity_id
+            entities.setdefault(entity_id, Entity(
+                id=entity_id, label=label, type="CriminalGroup", curated=False,
+                kind=_KINDS_OF_HEADS.get(found.group(2).lower()),
+                source=f"patterns/grammar.yaml#led_group_heads:{found.group(2).lower()}"))
+        entity_id = led[m.entity]
+        group = entities[entity_id]
+        if label != group.label and label not in {n for n, _ in group.names}:
+            entities[entity_id] = replace(group, names=group.names + ((label, ""),))
+        mentions.append(Mention(start, found.end(2), text[start:found.end(2)], entity_id, m.sentence,
+                                "pattern:led-group", f"'{label}' is the group {person.label} leads, named after "
+                                                     f"its leader"))
+        taken.add(m.sentence, start, found.end(2))
 
 
 def _merge_adjacent(mentions: list[Mention], text: str, lexicon: Lexicon) -> list[Mention]:

@@ -15,6 +15,8 @@ from typing import Any
 
 from kg.extract.events import as_actor
 from kg.extract.parse import candidates, needs_parse, parse
+from kg.extract.resolve import country_focus
+from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
@@ -34,6 +36,7 @@ class ParsedSentence:
     mentions: list[Mention]
     context: list[Mention]  # every mention of the article, in text order: what a pronoun may refer back to
     entities: dict[str, Entity] = field(default_factory=dict)  # the article's entities, for the classes
+    story: dict[int, int] = field(default_factory=dict)  # each sentence's story (kg.extract.sentences.stories)
 
     def at(self, token) -> Mention | None:
         """The mention covering a token, if one."""
@@ -49,7 +52,8 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
         by_sentence.setdefault(m.sentence, []).append(m)
     chosen = gated_sentences(sentences, mentions, rules, dates)
     docs = parse([s.text for s, _ in chosen], [ner for _, ner in chosen])
-    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions)
+    story = stories(sentences)
+    return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions, story=story)
             for (s, _), doc in zip(chosen, docs, strict=True)]
 
 
@@ -209,15 +213,19 @@ _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
 
 def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
     """The one entity a pronoun can stand for: of a class it may name ("he" a person, "its" a group), mentioned in
-    its sentence before it or in the two sentences before, and the only such entity there; an unknown person
-    named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous too."""
+    its sentence before it or in the two sentences before, within its story, and the only such entity there; an
+    unknown person named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous
+    too. A newsletter's previous story is no antecedent: "its leader" after a heading is not the last story's
+    gang."""
     at = ps.sentence.start + token.idx
     wanted = rules.pronoun_classes[token.lower_]
+    own_story = ps.story.get(ps.sentence.index)
     fitting: dict[str, Mention] = {}
     for m in ps.context:
         if m.start >= at:
             break
-        if ps.sentence.index - m.sentence > _PRONOUN_WINDOW or m.sentence > ps.sentence.index:
+        if ps.sentence.index - m.sentence > _PRONOUN_WINDOW or m.sentence > ps.sentence.index or \
+                ps.story.get(m.sentence) != own_story:
             continue
         entity = ps.entities.get(m.entity)
         if entity and entity.type in wanted:
@@ -225,17 +233,80 @@ def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     if "Person" in wanted and any(e.label_ == "PERSON" and e.end <= token.i and not ps.at(e.root)
                                   for e in getattr(ps.doc, "ents", ())):
         return None, ""
+    why = "the only {} named just before"
+    if len(fitting) > 1:
+        fitting, why = _clause_arguments(token, fitting, ps), "the {} its clause's verb takes as subject or object"
     if len(fitting) != 1:
         return None, ""
     (m,) = fitting.values()
     entity_type = ps.entities[m.entity].type
-    note = f"'{token.text}' refers back to {m.text}: the only {entity_type} named just before"
+    note = f"'{token.text}' refers back to {m.text}: {why.format(entity_type)}"
     return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), \
         f" (pronoun, {note})"
 
 
+_CORE = {"nsubj", "nsubjpass", "dobj"}
+
+
+def _clause_arguments(token, fitting: dict[str, Mention], ps: ParsedSentence) -> dict[str, Mention]:
+    """Of several fitting entities, those the verb governing the pronoun takes as its subject or object in this
+    sentence (or in apposition to one): in "the court ruled to extradite X's son, Y, after his arrest" "his" is
+    Y, the extradited, not X, who is named only as a possessor."""
+    verb = token
+    while (verb.pos_ not in ("VERB", "AUX") or verb.dep_ == "prep") and verb.head.i != verb.i:
+        verb = verb.head  # ("following his arrest": "following" is a preposition, whatever its tag)
+    verbs = [verb] + [c for c in verb.children if c.dep_ == "xcomp"]  # "ruled to extradite X"
+    arguments = [c for v in verbs for c in v.children if c.dep_ in _CORE and c.i < token.i]
+    arguments += [a for c in arguments for a in c.children if a.dep_ == "appos"]
+    entities = {m.entity for m in (ps.at(t) for t in arguments) if m is not None}
+    return {e: m for e, m in fitting.items() if e in entities}
+
+
+def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
+    """The entity a frame names with the words of `token` ("Interior" in "Interior Minister X", framed "{} Ministry":
+    the Interior Ministry): of the country the title names ("Ecuador's", "Paraguayan"), else the one the article
+    names, else the article's country when the sentence names no other country; none when that leaves a choice."""
+    before = [t for t in token.subtree if t.i <= token.i and (t.i == token.i or t.dep_ in ("compound", "amod"))]
+    named = [lexicon.demonyms[t.text] for t in before + list(trigger.children) if t.text in lexicon.demonyms] + \
+        [lexicon.country_of(m.entity) for m in (ps.at(c) for c in trigger.children if c.dep_ == "poss") if m
+         and lexicon.entities.get(m.entity) and lexicon.entities[m.entity].type == "Country"]
+    words = [t for t in before
+             if t.pos_ in ("PROPN", "NOUN", "ADJ") and not ps.at(t) and t.text not in lexicon.demonyms]
+    if not words or words[-1].i != token.i:
+        return None, ""
+    sentence_countries = {lexicon.country_of(m.entity) for m in ps.mentions
+                          if lexicon.entities.get(m.entity) and lexicon.entities[m.entity].type == "Country"}
+    focus = country_focus([m.entity for m in ps.context], lexicon)
+    text = " ".join(t.text for t in words)
+    for frame in argument.frames:
+        phrase = frame.format(text)
+        refs = {r for h in lexicon.names.find(phrase) if h.start == 0 and h.end == len(phrase) and h.kind != "anaphor"
+                for r in h.refs if r in lexicon.entities and
+                any(lexicon.ontology.is_a(lexicon.entities[r].type, c) for c in argument.classes)}
+        if named:
+            fitting = {r for r in refs if lexicon.country_of(r) in named}
+            how = f"the country the title names ({', '.join(sorted(set(named)))})"
+        else:
+            fitting = {r for r in refs if r in ps.entities}
+            how = "the one the article names"
+            if not fitting and focus and sentence_countries <= {focus[0]}:
+                fitting = {r for r in refs if lexicon.country_of(r) == focus[0]}
+                how = f"the article's country ({focus[0]})"
+        if len(fitting) == 1:
+            (entity_id,) = fitting
+            start = ps.sentence.start + words[0].idx
+            end = ps.sentence.start + token.idx + len(token.text)
+            note = f"'{text}' frames '{phrase}': {lexicon.entities[entity_id].label}, {how}"
+            return Mention(start, end, text, entity_id, ps.sentence.index, "frame", note), f" ({note})"
+    return None, ""
+
+
 def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, entities, ontology,
-          taken: set[int]) -> tuple[list[Mention], list[str]]:
+          taken: set[int], lexicon=None, own_names: bool = False) -> tuple[list[Mention], list[str]]:
+    """The mentions an argument's first fitting path reaches, with how each was reached. `own_names`: a state's
+    holder coordinated with the one reached must be a name itself, not a noun of another role set beside one, and
+    a singular title before a name ("Gulf Clan leader A and B") is only that name's."""
+    singular = own_names and trigger.tag_ in ("NN", "NNP")
     for path in argument.paths:
         tokens = _follow(trigger, path)
         if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
@@ -244,12 +315,17 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
         found: list[Mention] = []
         notes: list[str] = []
+        single = singular and bool(path) and path[0].up and path[0].deps == {"compound"}
         for token in tokens:
             for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
+                if own_names and conjunct is not token and (not ps.at(conjunct) or single):
+                    continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
                 mention, how = _mention_of(conjunct, ps, rules)
+                if mention is None and argument.frames and lexicon is not None:
+                    mention, how = _framed(conjunct, trigger, argument, ps, lexicon)
                 if mention is None or id(mention) in taken or mention in found:
                     continue
-                entity = entities.get(mention.entity)
+                entity = entities.get(mention.entity) or (lexicon.entities.get(mention.entity) if lexicon else None)
                 if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
                     found.append(mention)
                     notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}")
@@ -311,8 +387,10 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
             return "past"
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in children):
             return "past"  # "had long operated in"
-        if any(c.dep_ in ("amod", "advmod") and c.lower_ in g["past_modifiers"] for c in children):
-            return "past"  # "the former head of the armed forces"
+        if trigger.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VBD" for c in children):
+            return "past"  # "where the cartel was based"
+        if any(c.dep_ in ("amod", "advmod", "compound") and c.lower_ in g["past_modifiers"] for c in children):
+            return "past"  # "the former head of the armed forces", "ex-FARC commander"
     return None
 
 
@@ -324,9 +402,17 @@ def _by_lemma(doc) -> dict[str, list]:
     return out
 
 
-def _triggers(rule: SyntaxRule, by_lemma: dict[str, list]) -> list:
+def _named_tokens(ps: ParsedSentence) -> list:
+    """The words of the sentence's names, and the cue noun a name modifies ("the El Rodeo prison"), in text order."""
+    inside = {tok.i: tok for tok in ps.doc if ps.at(tok)}
+    inside.update({tok.head.i: tok.head for tok in list(inside.values()) if tok.dep_ in ("compound", "amod", "nmod")})
+    return [tok for _, tok in sorted(inside.items())]
+
+
+def _triggers(rule: SyntaxRule, by_lemma: dict[str, list], named: list) -> list:
+    """The trigger tokens of a rule: by its lemmas, or for a rule without any, every word of a name (`named`)."""
     t = rule.trigger
-    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())]
+    found = [tok for lemma in t.lemmas for tok in by_lemma.get(lemma, ())] if t.lemmas else named
     return [tok for tok in sorted(found, key=lambda tok: tok.i) if (not t.pos or tok.pos_ in t.pos)
             and (not t.deps or tok.dep_ in t.deps)
             and all(any(_follow(tok, path) for path in alternatives) for alternatives in t.with_paths)
@@ -346,8 +432,9 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
         ps.entities = entities
         dates = None
         by_lemma = _by_lemma(ps.doc)
+        named = _named_tokens(ps)
         for rule in rules:
-            for trigger in _triggers(rule, by_lemma):
+            for trigger in _triggers(rule, by_lemma, named):
                 vetoed = _vetoed(rule, trigger, rules)
                 if rule.event and (vetoed or _reads_target(rule, trigger)):
                     seen.add((rule.event, ps.sentence.index))
@@ -363,7 +450,8 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                         facts.extend(_facts(rule, {"subject": [subj], "object": both[i + 1:]}, ps.sentence, path))
                     continue
                 for name, argument in rule.arguments.items():
-                    filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken)
+                    filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken, lexicon,
+                                                own_names=str(rule.predicate) in _STATES and name == "subject")
                     taken.update(id(m) for m in filled[name])
                     path_notes.extend(f"{name} {n}" for n in notes)
                 path = "; ".join(path_notes)

@@ -436,7 +436,7 @@ SyntaxRole = Literal["subject", "object", "agent", "target", "place"]
 
 
 class SyntaxTrigger(Strict):
-    lemma: Annotated[Words, Field(min_length=1)]
+    lemma: Words = []  # none: any word of a name with one of `pos` (a fact rule between names: "Azote, Concepción")
     pos: Words = []
     dep: Words = []
     with_: list[Text | SomeWords] = Field([], alias="with")  # a list inside: any one of those paths
@@ -448,6 +448,7 @@ class SyntaxArgument(Strict):
     classes: Annotated[list[ClassName], Field(min_length=1)]
     coordinated: bool = True
     unnamed: Words = []
+    frames: Words = []  # names the words reached fill ("{} Ministry": "Interior" -> "Interior Ministry")
 
 
 class SyntaxImplied(Strict):
@@ -517,6 +518,7 @@ class GrammarFile(CuratedFile):
     belonging_prepositions: Words
     reporting_verbs: Words
     restatement_words: Words
+    led_group_heads: Words
     name_heads: dict[ClassName, Words]
 
 

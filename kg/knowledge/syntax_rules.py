@@ -42,11 +42,13 @@ class Argument:
     classes: tuple[str, ...]
     coordinated: bool = True  # "A and B": the conjuncts of the token reached fill the argument too
     unnamed: frozenset[str] = frozenset()  # lemmas that read the role with no name ("troops were deployed")
+    # names the words reached fill when they are no mention ("{} Ministry": "Interior Minister X" -> the ministry)
+    frames: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Trigger:
-    lemmas: frozenset[str]
+    lemmas: frozenset[str]  # empty: any word of a name with one of `pos` (a fact between two names)
     pos: frozenset[str]
     deps: frozenset[str]
     words: frozenset[str]  # the lemmas' surface words for the parse gate (lower case, inflections included)
@@ -139,8 +141,12 @@ def _argument(spec, ontology, where: str) -> Argument:
             raise InvalidLexicon(f"{where}: unknown class '{cls}'")
     paths = tuple(tuple(_step(s, where) for s in str(path).split("/")) if path != "." else ()
                   for path in spec["paths"])
+    frames = tuple(str(f) for f in spec.get("frames") or ())
+    for frame in frames:
+        if frame.count("{}") != 1 or "{" in frame.replace("{}", "", 1):
+            raise InvalidLexicon(f"{where}: frame '{frame}' needs one '{{}}' for the words reached")
     return Argument(paths, tuple(spec["classes"]), bool(spec.get("coordinated", True)),
-                    frozenset(str(w).lower() for w in spec.get("unnamed") or ()))
+                    frozenset(str(w).lower() for w in spec.get("unnamed") or ()), frames)
 
 
 def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
@@ -183,9 +189,9 @@ def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
         if not spec.get("counter_examples"):
             raise InvalidLexicon(f"{where}: a rule needs 'counter_examples' (a sentence it must not give)")
         t = spec.get("trigger") or {}
-        if not t.get("lemma"):
-            raise InvalidLexicon(f"{where}: the trigger needs 'lemma'")
-        lemmas = frozenset(str(x).lower() for x in t["lemma"])
+        if not t.get("lemma") and not (t.get("pos") and spec.get("fact")):
+            raise InvalidLexicon(f"{where}: the trigger needs 'lemma' (only a fact rule may name just 'pos')")
+        lemmas = frozenset(str(x).lower() for x in t.get("lemma") or ())
         without = tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get("without") or ())
         with_any = tuple(tuple(tuple(_step(x, where) for x in str(path).split("/"))
                                for path in (item if isinstance(item, list) else [item]))

@@ -3,21 +3,25 @@ memory costs its worker (a new one takes its place), not the server.
 
 A worker says when it is ready, and a request's timeout starts only then: starting one (opening the store)
 takes a moment, more on a busy machine; a request is given a ready worker when there is one. The pool keeps
-`size` spare workers started ahead (by a thread of its own, so that no request waits behind a start), and
-runs at most `limit` jobs at once.
+`size` spare workers started ahead (by a thread of its own, so that no request waits behind a start), one
+more for each long job within `_READY_AHEAD` of its deadline (its worker will probably be lost), and keeps a
+spare beyond those until it has gone unused for `_SPARE_KEPT` (one taken by a short job comes back a moment
+later); it runs at most `limit` jobs at once. (A start costs about 30 ms of processor time: what a request
+would wait for is a worker not ready yet.)
 
 Which queries are slow is known only once they run, and the clients of one address (every client on
 loopback, a newsroom behind one router) cannot be told apart, so the pool favours the queries that have run
 least, as an operating system does: a job that has run `_LONG_AFTER` is long; it yields the processor to the
 short ones (its worker's nice value is raised) and takes one of `limit - size` long places. When those are
 all taken, the long job that has run longest is parked (its worker stopped, SIGSTOP, its timeout running
-on) until a long place is free, so at least `size` workers are always left to short queries: six clients
-looping queries that run to the timeout held every worker of the old pool, and a normal query waited seconds
-behind them. Of two clients, the one holding more long places gives one up; parked jobs resume the
-fewest-holding client's first, and requests that wait for a worker are taken client by client in turn, at
-most `queue` of them (one more is answered 503 with Retry-After at once). At most `limit` jobs are parked;
-past that, the job is stopped (503 with Retry-After). `size` spare workers are kept started ahead, by a
-thread of their own.
+on) until a long place is free; a request that finds `limit` jobs running parks a long one too, so no short
+query waits for a long one: six clients looping queries that run to the timeout held every worker of the
+old pool, and a normal query waited seconds behind them. Of two clients, the one holding more long places
+gives one up; parked jobs resume the fewest-holding client's first, and requests that wait for a worker are
+taken client by client in turn, at most `queue` of them (one more is answered 503 with Retry-After at
+once). At most `limit` jobs are parked; past that, a job turning long stops the one that would be parked
+(503 with Retry-After), and a request waits for a place. A running query cannot be cancelled (pyoxigraph
+checks no signal while it evaluates), so one past its timeout costs its worker.
 
 Each worker's memory is watched while it works: over `memory_mb` (its resident size), it is stopped and the
 request answered 503. Workers that opened an older build of the store are replaced (`renew`): one still
@@ -45,6 +49,8 @@ _START_TIMEOUT = 120.0  # seconds a new worker may take to start before its requ
 _WATCH = 0.05  # seconds between two looks at a working worker
 _LONG_AFTER = 0.25  # seconds after which a job is long (see the module's docstring)
 _LONG_NICE = 19  # the nice value of a worker running a long job: short jobs go first on the processor
+_SPARE_KEPT = 30.0  # seconds a spare beyond `size` is kept unused before it is retired
+_READY_AHEAD = 1.0  # seconds before a long job's deadline when its worker's replacement is started
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -90,8 +96,9 @@ class _Worker:
     connection: Any
     generation: int
     ready: bool = False  # it said so (see _worker)
-    stopped_for_room: bool = False  # killed to make room for others (see QueryPool._turned_long)
+    stopped_for_room: bool = False  # killed to make room for others (see QueryPool._give_way)
     niced: bool = False  # it ran a long job (see _LONG_NICE)
+    idle_since: float = field(default_factory=time.monotonic)
 
     def is_ready(self) -> bool:
         """Whether it has said it is ready, without waiting."""
@@ -170,6 +177,8 @@ class QueryPool:
                                               "kg.views.render"])
         self._idle: list[_Worker] = []  # spares: `size` of them, started ahead of need
         self._starting = 0
+        self.started = 0  # workers started so far (benchmarks/newsroom.py prints how many a load costs)
+        self._ahead = 0  # long jobs near their deadline: their workers' replacements are started ahead
         self._busy: dict[_Worker, _Job] = {}
         self._waiting: OrderedDict[str, deque[_Waiting]] = OrderedDict()  # by client, served in turn
         self._lock = threading.Lock()
@@ -187,13 +196,25 @@ class QueryPool:
                                         daemon=True)
         process.start()
         child.close()
+        self.started += 1
         return _Worker(process, parent, self.generation)
 
     def _keep_spares(self) -> None:
         with self._wake:
             while not self._closed:
-                if len(self._idle) + self._starting >= self.size:
-                    self._wake.wait()
+                surplus, wake_in = self._surplus()
+                if surplus:
+                    for worker in surplus:
+                        self._idle.remove(worker)
+                    self._lock.release()
+                    try:
+                        for worker in surplus:
+                            self._retire(worker)
+                    finally:
+                        self._lock.acquire()
+                    continue
+                if len(self._idle) + self._starting >= self.size + self._ahead:
+                    self._wake.wait(wake_in)
                     continue
                 self._starting += 1
                 self._lock.release()
@@ -208,12 +229,27 @@ class QueryPool:
                 self._idle.append(worker)
                 self._hand_over()
 
+    def _surplus(self) -> tuple[list[_Worker], float | None]:
+        """Ready spares beyond `size` unused for _SPARE_KEPT, the oldest first, to be retired; and in how many
+        seconds the next of the others will be. A spare taken by a short job comes back a moment later: retired
+        at once, it had cost a start (the spares' thread had started one to replace it) and brought another."""
+        ready = sorted((worker for worker in self._idle if worker.ready), key=lambda worker: worker.idle_since)
+        extra = ready[:max(0, len(ready) - self.size - self._ahead)]
+        now = time.monotonic()
+        due = [worker for worker in extra if now - worker.idle_since >= _SPARE_KEPT]
+        later = [worker.idle_since + _SPARE_KEPT - now for worker in extra if worker not in due]
+        return due, min(later, default=None)
+
     @property
     def workers(self) -> int:
         return len(self._idle) + len(self._busy)
 
     def _in(self, lane: str) -> list[_Worker]:
         return [worker for worker, job in self._busy.items() if job.lane == lane]
+
+    def _running(self) -> int:
+        """Jobs running: short and long ones (not the parked, nor those stopped and ending)."""
+        return sum(1 for job in self._busy.values() if job.lane in ("short", "long"))
 
     def run(self, job: tuple, timeout: float, client: str = "") -> Answer:
         """The worker's answer; 503 when it ran out of time or memory (or, raised as Busy, when the queue is
@@ -233,6 +269,7 @@ class QueryPool:
 
     def _do(self, worker: _Worker, job: tuple, timeout: float) -> tuple[Answer, bool]:
         """The answer, and whether the worker was lost (ended: out of time or memory, stopped, dead)."""
+        ahead = False
         try:
             worker.wait_until_ready()
             worker.connection.send(job)
@@ -251,38 +288,60 @@ class QueryPool:
                 if not long and now - started >= _LONG_AFTER:
                     self._turned_long(worker)
                     long = True
+                if long and not ahead and deadline - now <= _READY_AHEAD:
+                    ahead = True
+                    self._start_ahead(1)
             return worker.connection.recv(), False
         except (EOFError, OSError):
             if worker.stopped_for_room:
                 return Answer(503, b"The server is full of long queries: this one, among the latest, was stopped "
                                    b"to answer others. Retry shortly.", TEXT, retry_after=True), True
             return Answer(500, b"The worker failed; the request was not answered.", TEXT), True
+        finally:
+            if ahead:
+                self._start_ahead(-1)
+
+    def _start_ahead(self, change: int) -> None:
+        """A long job nears its deadline (1), or has ended (-1): the worker it will probably cost is replaced
+        before it is lost. Clients looping queries that run to the timeout send the next one at once, and took
+        the ready spares; a normal query sent then got a worker still starting (hundreds of ms on a busy
+        machine)."""
+        with self._lock:
+            self._ahead += change
+            self._wake.notify()
 
     def _turned_long(self, worker: _Worker) -> None:
-        """A job has run _LONG_AFTER: it takes a long place; when they are all taken, the long job that has run
-        longest of the client holding most of them is parked (see the module's docstring)."""
+        """A job has run _LONG_AFTER: it takes a long place; when they are all taken, one long job gives way."""
         with self._lock:
             job = self._busy.get(worker)
             if job is None or job.lane != "short":
                 return
             job.lane = "long"
             self._nice(worker)
-            running = self._in("long")
-            if len(running) <= self._long_places:
-                return
-            held = self._long_held()
-            most = max(held, key=lambda client: (held[client], client == job.client))
-            victim = min((other for other in running if self._busy[other].client == most),
-                         key=lambda other: self._busy[other].started or 0.0)
-            victim_job = self._busy[victim]
-            if len(self._in("parked")) >= self.limit:  # parked jobs hold memory too: this one gives up
-                victim.stopped_for_room = True
-                victim_job.lane = "stopped"
-                victim.signal(signal.SIGKILL)
-            else:
-                victim_job.lane, victim_job.parked_at = "parked", time.monotonic()
-                victim.signal(signal.SIGSTOP)
-            self._hand_over()  # a running place is free
+            if len(self._in("long")) > self._long_places:
+                self._give_way(job.client)
+                self._hand_over()  # a running place is free
+
+    def _give_way(self, client: str, stop: bool = True) -> bool:
+        """Park the long job that has run longest of the client holding most long places (`client`'s, of two
+        holding as many), or, when `limit` jobs are parked already, stop it (without `stop`: leave it);
+        whether one gave way."""
+        running = self._in("long")
+        if not running or not stop and len(self._in("parked")) >= self.limit:
+            return False
+        held = self._long_held()
+        most = max(held, key=lambda other: (held[other], other == client))
+        victim = min((other for other in running if self._busy[other].client == most),
+                     key=lambda other: self._busy[other].started or 0.0)
+        victim_job = self._busy[victim]
+        if len(self._in("parked")) >= self.limit:  # parked jobs hold memory too: this one gives up
+            victim.stopped_for_room = True
+            victim_job.lane = "stopped"
+            victim.signal(signal.SIGKILL)
+        else:
+            victim_job.lane, victim_job.parked_at = "parked", time.monotonic()
+            victim.signal(signal.SIGSTOP)
+        return True
 
     def _long_held(self) -> dict[str, int]:
         held: dict[str, int] = {}
@@ -298,13 +357,11 @@ class QueryPool:
             except OSError:
                 pass
 
-    def _left_long(self, job: _Job | None) -> None:
-        """A long place may be free: resume the parked job of the client holding fewest long places, the
-        one parked first."""
-        if job is None or job.lane not in ("long", "stopped"):
-            return
+    def _resume(self) -> None:
+        """A place may be free: resume the parked job of the client holding fewest long places, the one parked
+        first, if a long place and a running place are free."""
         parked = self._in("parked")
-        if not parked or len(self._in("long")) >= self._long_places:
+        if not parked or len(self._in("long")) >= self._long_places or self._running() >= self.limit:
             return
         held = self._long_held()
         chosen = min(parked, key=lambda other: (held.get(self._busy[other].client, 0), self._busy[other].parked_at))
@@ -315,9 +372,9 @@ class QueryPool:
         """The worker ended with its job (see _do): its place goes to the next."""
         worker.stop()
         with self._lock:
-            job = self._busy.pop(worker, None)
-            self._left_long(job)
+            self._busy.pop(worker, None)
             self._hand_over()
+            self._resume()
 
     def _acquire(self, client: str, timeout: float) -> _Worker:
         with self._lock:
@@ -342,9 +399,11 @@ class QueryPool:
         return waiting.worker
 
     def _take(self, client: str) -> _Worker | None:
-        """A spare, ready if one is, made busy for `client`; None when `limit` jobs run (parked ones do not)
-        or no spare is left (the spares' thread is starting more)."""
-        if not self._idle or len(self._busy) - len(self._in("parked")) >= self.limit:
+        """A spare, ready if one is, made busy for `client`; None when no spare is left (the spares' thread is
+        starting more) or `limit` jobs run and none can give way: a long one is parked for the newcomer (see
+        _give_way), never stopped. Six clients looping queries that run to the timeout kept the `limit` places
+        taken, four long and two just sent, and a normal query waited up to _LONG_AFTER for one to turn long."""
+        if not self._idle or self._running() >= self.limit and not self._give_way(client, stop=False):
             return None
         ready = [worker for worker in self._idle if worker.is_ready()]
         worker = ready[-1] if ready else self._idle[-1]
@@ -366,16 +425,13 @@ class QueryPool:
                 except OSError:  # not ours to lower again: a fresh worker takes its place
                     keep = False
             if keep:
-                self._idle.append(worker)
-            self._left_long(job)
+                worker.idle_since = time.monotonic()
+                self._idle.append(worker)  # kept while it is used (see _surplus)
+                self._wake.notify()
             self._hand_over()
-            retired = [] if keep else [worker]
-            ready = [spare for spare in self._idle if spare.ready]
-            while len(ready) > self.size:  # more ready spares than wanted: the oldest go
-                retired.append(ready.pop(0))
-                self._idle.remove(retired[-1])
-        for each in retired:
-            self._retire(each)
+            self._resume()
+        if not keep:
+            self._retire(worker)
 
     def _hand_over(self) -> None:
         """Give spares to waiting requests, one client after another."""
