@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
+from kg.extract.article import extract
 from kg.extract.names import find_names
 from kg.extract.report import extraction_records
 from kg.extract.sentences import split_sentences, stories
@@ -834,3 +835,49 @@ def test_a_title_named_again_is_the_one_person_given_it_before(lexicon, tmp_path
     extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
     said = _resolved(extraction, later)
     assert (said.get("The lieutenant colonel", ("",))[0] == "Marco Escobar Ruiz") is refers
+
+
+def test_a_possessive_takes_the_one_person_its_sentence_names_and_a_purpose_clause_its_heads_date(lexicon, tmp_path):
+    sentences = ["The National Police of Peru arrested Mario Huamán Torres in Huanta.",
+                 "Prosecutors tied Luis Ramos Soto to the Shining Path before his capture in Pichari.",
+                 "The National Police of Peru moved in on Saturday to arrest Carlos Ruiz Díaz."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    arrests = {(tuple(r["targets"]), tuple(r["places"]), r["date"]) for r in records
+               if r["kind"] == "event" and r["type"] == "Arrest" and r["sentence"] in sentences[1:]}
+    # the seed is of Tuesday 11 October 2016
+    assert arrests == {(("Luis Ramos Soto",), ("Pichari",), None), (("Carlos Ruiz Díaz",), (), "2016-10-08")}
+
+
+def test_an_undated_article_dates_a_month_and_day_by_the_newest_full_date_it_writes():
+    text = ("On March 3, the National Police of Peru announced the arrest of Mario Huamán Torres. "
+            "The announcement was posted on March 3, 2019. Luis Ramos Soto was arrested on Saturday.")
+    article = Article(id="undated", source="undated", text=text, paragraphs=(Paragraph(0, len(text), "body"),))
+    extraction = extract(article, default_lexicon())
+    dates = {e.targets: e.date for e in extraction.events if e.type == "Arrest"}
+    assert dates[("mario-huaman-torres",)] == "2019-03-03"
+    assert dates.get(("luis-ramos-soto",)) is None
+
+
+def test_an_operations_sentence_sets_the_scene_of_the_arrests_and_seizures_beside_it(lexicon, tmp_path):
+    sentences = ["The National Police of Peru detained 14 people and seized rifles and cash.",
+                 "The operation took place in Huanta and Pichari.",
+                 "Five people were arrested on Monday in Llochegua.",
+                 "Five more people were arrested."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    events = {(r["sentence"][:20], r["type"], tuple(r["agents"]), tuple(r["places"])) for r in records
+              if r["kind"] == "event" and r["sentence"] in sentences}
+    assert events == {(sentences[0][:20], "Arrest", ("National Police of Peru",), ("Huanta", "Pichari")),
+                      (sentences[0][:20], "Seizure", ("National Police of Peru",), ("Huanta", "Pichari")),
+                      (sentences[2][:20], "Arrest", ("National Police of Peru",), ("Llochegua",))}  # carried over
+
+
+def test_an_arrest_told_again_by_name_on_the_same_day_takes_the_first_tellings_agent_and_place(lexicon, tmp_path):
+    sentences = ["On October 3, the National Police of Peru arrested a former mayor in Huanta.",
+                 "The former mayor, identified as Luis Ramos Soto, had run the port for years.",
+                 "A minister announced the arrest of Luis Ramos Soto on October 3.",
+                 "On October 4, a judge praised the arrest of Carlos Ruiz Díaz."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    arrests = {(tuple(r["targets"]), tuple(r["agents"]), tuple(r["places"]), r["date"]) for r in records
+               if r["kind"] == "event" and r["type"] == "Arrest" and r["sentence"] in sentences[2:]}
+    assert arrests == {(("Luis Ramos Soto",), ("National Police of Peru",), ("Huanta",), "2016-10-03"),
+                       (("Carlos Ruiz Díaz",), (), (), "2016-10-04")}

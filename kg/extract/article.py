@@ -22,6 +22,7 @@ from kg.extract.syntax import (
     gated_sentences,
     implied_by_syntax,
     parse_sentences,
+    same_day,
 )
 from kg.knowledge.curation import apply_to_extraction
 from kg.knowledge.lexicon import Lexicon
@@ -84,8 +85,8 @@ def extract_found(found: Found, lexicon: Lexicon) -> Extraction:
         result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))
     syntax_facts, syntax_events, read = find_syntax(parsed, lexicon.syntax, result.entities, lexicon, article)
     result.facts.extend(syntax_facts)
-    result.events = carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
-                                              syntax_events, read), lexicon.syntax)
+    result.events = same_day(carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
+                                                       syntax_events, read), lexicon.syntax))
     for event in result.events:  # a country's government, read for the country (kg.extract.events._as_actor)
         for mention in event.mentions:
             if mention.entity not in result.entities:

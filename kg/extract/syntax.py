@@ -10,7 +10,9 @@ Every fact and event carries the parse path that matched, for the evidence and `
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from kg.extract.events import as_actor
@@ -23,7 +25,7 @@ from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import slug
 
 __all__ = ["ParsedSentence", "parse_sentences", "gated_sentences", "add_named_entities", "find_syntax",
-           "implied_by_syntax", "drop_ended", "carry_over"]
+           "implied_by_syntax", "drop_ended", "carry_over", "same_day"]
 
 # NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
 _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -186,6 +188,9 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         plural_for_one = token.head.tag_ == "VBP" and node.head.tag_ in ("NNP", "NN")  # "the sons of X who lead"
         if node.dep_ == "relcl" and ps.at(node.head) and not plural_for_one:
             return ps.at(node.head), f" (relative pronoun '{token.text}' of '{node.head.text}')"
+        named = next((c for c in node.head.children if c.dep_ == "appos" and ps.at(c)), None)
+        if node.dep_ == "relcl" and named is not None and not plural_for_one:  # 'the leader "X," who was captured'
+            return ps.at(named), f" (relative pronoun '{token.text}' of '{node.head.text}', appositive '{named.text}')"
     if token.lemma_.lower() in rules.heads or token.lemma_.lower() in rules.grammar["member_nouns"]:
         for child in token.children:  # "a group called Los Cambichos", "a gang known as Bagdad"
             if child.dep_ == "acl" and child.lemma_.lower() in rules.grammar["naming_verbs"]:
@@ -199,6 +204,9 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     for child in token.children:
         if child.dep_ == "appos" and ps.at(child):
             return ps.at(child), f" (appositive '{child.text}')"
+    first_level = _first_level_unit(token, ps)
+    if first_level is not None:
+        return first_level
     if token.lemma_.lower() in rules.heads:
         if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.children):
             return None, ""  # 'the Rastrojos faction "los Comba"': a faction nobody typed, not the Rastrojos
@@ -206,6 +214,26 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
             if child.dep_ in ("compound", "amod") and ps.at(child):
                 return ps.at(child), f" (named by '{child.text}')"
     return None, ""
+
+
+_FIRST_LEVEL_NOUNS = {"state", "department", "province"}
+
+
+def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
+    """ "Troops were sent to Guerrero, and the gendarmerie began operations in the state": a bare "the state" (or
+    "department", "province") stands for the one first-level unit (an ISO 3166-2 code) its sentence names before it."""
+    if token.lemma_.lower() not in _FIRST_LEVEL_NOUNS or token.dep_ != "pobj" or \
+            [c.lower_ for c in token.children] != ["the"]:
+        return None
+    at = ps.sentence.start + token.idx
+    units = {m.entity: m for m in ps.mentions if m.end <= at and (e := ps.entities.get(m.entity)) is not None
+             and e.type == "AdministrativeArea" and e.iso}
+    if len(units) != 1:
+        return None
+    (m,) = units.values()
+    return (Mention(at - 4, at + len(token.text), f"the {token.text}", m.entity, ps.sentence.index, "anaphor",
+                    f"'the {token.text}' refers back to {m.text}: the only one its sentence names before it"),
+            f" ('the {token.text}' is {m.text}, named before it)")
 
 
 _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
@@ -235,7 +263,10 @@ def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         return None, ""
     why = "the only {} named just before"
     if len(fitting) > 1:
-        fitting, why = _clause_arguments(token, fitting, ps), "the {} its clause's verb takes as subject or object"
+        candidates = fitting
+        fitting, why = _clause_arguments(token, candidates, ps), "the {} its clause's verb takes as subject or object"
+        if len(fitting) != 1:
+            fitting, why = _in_own_sentence(token, ps, candidates), "the only {} named before it in its sentence"
     if len(fitting) != 1:
         return None, ""
     (m,) = fitting.values()
@@ -260,6 +291,24 @@ def _clause_arguments(token, fitting: dict[str, Mention], ps: ParsedSentence) ->
     arguments += [a for c in arguments for a in c.children if a.dep_ == "appos"]
     entities = {m.entity for m in (ps.at(t) for t in arguments) if m is not None}
     return {e: m for e, m in fitting.items() if e in entities}
+
+
+def _in_own_sentence(token, ps: ParsedSentence, fitting: dict[str, Mention]) -> dict[str, Mention]:
+    """Of several candidates, the one a possessive pronoun's own sentence gives: the head of the relative clause
+    it stands in ("Los Monos, which ruled the city before its leaders were arrested"), else the only candidate
+    named earlier in that sentence ("X, whom the US called a kingpin before his capture")."""
+    if token.tag_ != "PRP$":
+        return {}
+    node = token
+    while node.head.i != node.i and node.dep_ != "relcl":
+        node = node.head
+    if node.dep_ == "relcl" and any(c.lower_ in ("who", "which", "that") and c.dep_ in ("nsubj", "nsubjpass", "dobj")
+                                    for c in node.children):
+        head = ps.at(node.head)
+        if head is not None and head.entity in fitting:
+            return {head.entity: head}
+    own = {e: m for e, m in fitting.items() if m.sentence == ps.sentence.index}
+    return own if len(own) == 1 else {}
 
 
 def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
@@ -373,6 +422,9 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
     if "hypothetical" in rule.checks:
         if any(c.dep_ == "mark" and c.lemma_.lower() in g["hypothetical_marks"] for c in children):
             return "hypothetical"
+        if rule.event and any(c.dep_ == "amod" and (c.lower_ in g["hedging_modifiers"] or
+                                                   c.lemma_.lower() in g["hedging_modifiers"]) for c in children):
+            return "hypothetical"  # "an attempted murder", "the likely killing of"
         node = trigger
         while node.head.i != node.i and node.dep_ not in _ASSERTED:
             node = node.head
@@ -468,19 +520,138 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                     filled["place"] = _sentence_place(ps, lexicon, rule, trigger)
                 unnamed = {"target"} if rule.arguments.get("target") and rule.arguments["target"].unnamed and \
                     _reads_target(rule, trigger) else set()
-                if any(not filled.get(r) and r not in unnamed for r in rule.require) or not any(filled.values()) or \
+                bare = not any(filled.values())  # "in 2015, some 40 people were arrested": kept if dated
+                if any(not filled.get(r) and r not in unnamed for r in rule.require) or bare and not unnamed or \
                         rule.require_any and not any(filled.get(r) for r in rule.require_any) and \
                         not ("target" in rule.require_any and _reads_target(rule, trigger)):
                     continue
                 if dates is None:
-                    dates = find_dates(ps.sentence.text, lexicon.dates, article.published, offset=ps.sentence.start)
+                    dates = _sentence_dates(ps.sentence, lexicon.dates, article)
                 if (rule.event, ps.sentence.index, trigger.i) in made:
                     continue  # two rules of one class on one trigger ("seize" by a force, or of goods): one event
-                event = _event(rule, filled, ps, trigger, dates, lexicon, path, article)
-                if event and event.roles:
+                event = _event(rule, filled, ps, trigger, dates, lexicon, path, article, unnamed=bare)
+                if event:
                     events.append(event)
                     made.add((rule.event, ps.sentence.index, trigger.i))
+    events = [e for e in _in_scene(events, parsed, lexicon) if e.roles or e.date]
     return facts, events, seen
+
+
+_SAME_DAY_REACH = 4  # sentences apart two tellings of one arrest may be
+
+
+def same_day(events: list[Event]) -> list[Event]:
+    """One happening told twice: "on 8 April the lieutenant colonel was arrested in Quito ... the minister announced
+    X's arrest on 8 April". An event that names a target but no agent or place takes those of the event of its
+    type a few sentences before that names no target and is dated the same day."""
+    out: list[Event] = []
+    for event in events:
+        if event.parse and event.targets and not event.agents and not event.places and event.date and \
+                len(event.date) == 10:
+            other = next((e for e in reversed(out) if e.parse and e.type == event.type and e.date == event.date
+                          and not e.targets
+                          and (e.agents or e.places) and
+                          0 < event.sentence.index - e.sentence.index <= _SAME_DAY_REACH), None)
+            if other is not None:
+                taken = tuple((r, m) for r, m in other.roles if r in ("agent", "place"))
+                event = replace(event, roles=event.roles + taken, agents=other.agents, places=other.places,
+                                parse=f"{event.parse}; agent and place from the {other.type} of the same day told "
+                                      f"{event.sentence.index - other.sentence.index} sentence(s) before")
+        out.append(event)
+    return out
+
+
+_SCENE_EVENTS = {"Arrest", "Seizure"}
+
+
+def _scenes(parsed: list[ParsedSentence], lexicon) -> list[tuple[Sentence, list[Mention], list[Mention], str]]:
+    """The operations that set a scene: (sentence, agents, places, how) for "the operation took place in A and B",
+    "the raids were carried out in A", "the FELCN carried out raids across the country"."""
+    g, ontology = lexicon.syntax.grammar, lexicon.ontology
+    out = []
+    for ps in parsed:
+        for token in ps.doc:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in g["operation_nouns"]:
+                continue
+            verb, lemma = token.head, token.head.lemma_.lower()
+            if lemma not in g["operation_verbs"] or lemma == "carry" and not any(c.lower_ == "out"
+                                                                                 for c in verb.children):
+                continue
+            if lemma == "take":
+                told = token.dep_ == "nsubj" and any(c.dep_ == "dobj" and c.lemma_ == "place" for c in verb.children)
+            elif lemma in ("occur", "happen", "unfold"):
+                told = token.dep_ == "nsubj"
+            else:
+                told = token.dep_ in ("dobj", "nsubjpass")
+            if not told:
+                continue
+            places: list[Mention] = []
+            for prep in [c for c in list(verb.children) + list(token.children) if c.dep_ == "prep"
+                         and c.lower_ in ("in", "across", "throughout")]:
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    nested = {t.i for c in pobj.children if c.dep_ == "prep" for t in c.subtree}
+                    for word in (t for t in pobj.subtree if t.i not in nested):
+                        mention = ps.at(word)
+                        entity = ps.entities.get(mention.entity) if mention else None
+                        if mention and entity and ontology.is_a(entity.type, "Region") and mention not in places:
+                            places.append(mention)
+            agents = []
+            for child in verb.children:
+                subject = child if child.dep_ == "nsubj" and token.dep_ == "dobj" else \
+                    next((c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "agent" else None
+                mention = _mention_of(subject, ps, lexicon.syntax)[0] if subject is not None else None
+                entity = ps.entities.get(mention.entity) if mention else None
+                if mention and entity and entity.type in ("SecurityForce", "GovernmentBody"):
+                    agents.append(mention)
+            if places or agents:
+                out.append((ps.sentence, agents, places, f"'{token.text}' {verb.text}"))
+    return out
+
+
+def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> list[Event]:
+    """Arrests and seizures told just before or after an operation's sentence ("Soldiers detained 20 people and
+    seized rifles. The operation took place in A"), in its paragraph or across one paragraph break, take the
+    agent and places it names where they have none of their own."""
+    scenes = _scenes(parsed, lexicon)
+    if not scenes:
+        return events
+    out = []
+    for event in events:
+        s = event.sentence
+        scene = next((sc for sc in scenes if event.type in _SCENE_EVENTS and abs(sc[0].index - s.index) <= 1
+                      and abs(sc[0].paragraph - s.paragraph) <= 1 and sc[0].index != s.index), None)
+        if scene is not None:
+            _, agents, places, how = scene
+            actors = [as_actor("agent", m, lexicon) for m in agents if not event.agents]
+            added = [("agent", m) for m in actors if m is not None] + \
+                [("place", m) for m in places if not event.places]
+            if added:
+                roles = event.roles + tuple(added)
+                event = replace(event, roles=roles, agents=event.agents or tuple(m.entity for r, m in added
+                                                                                 if r == "agent"),
+                                places=event.places or tuple(m.entity for r, m in added if r == "place"),
+                                parse=f"{event.parse}; {'/'.join(sorted({r for r, _ in added}))} from the "
+                                      f"operation of the sentence {'before' if scene[0].index < s.index else 'after'} "
+                                      f"({how})")
+        out.append(event)
+    return out
+
+
+def _sentence_dates(sentence: Sentence, rules: DateRules, article) -> list:
+    """The sentence's dates; in an article without a publication date, a month's name with no year ("on
+    February 4") takes the year of the newest full date the article writes (an embedded post's "February 4, 2017"),
+    the nearest thing to a publication date it has. Weekdays and "last year" stay unresolved there."""
+    found = find_dates(sentence.text, rules, article.published, offset=sentence.start)
+    if article.published is not None:
+        return found
+    full = [d.value for d in find_dates(article.text, rules, None) if len(d.value) == 10]
+    if not full:
+        return found
+    reference = date.fromisoformat(max(full))
+    known = {d.start for d in found}
+    extra = [d for d in find_dates(sentence.text, rules, reference, offset=sentence.start)
+             if d.start not in known and any(w in rules.months for w in re.findall(r"[a-zé]+", d.text.lower()))]
+    return sorted(found + extra, key=lambda d: d.start)
 
 
 _TITLE_PARTS = {"compound", "amod", "nmod"}
@@ -573,16 +744,21 @@ def _when_date(trigger, dates, sentence: Sentence, date_words: frozenset[str]) -
 _OTHER_CLAUSES = {"relcl", "acl", "advcl", "ccomp", "parataxis", "conj"}
 
 
+def _own_words(trigger) -> list:
+    """A noun trigger's own words, not those of a noun coordinated with it ("his capture in Colombia and
+    extradition in 2008": 2008 is the extradition's)."""
+    beside = {t.i for c in trigger.children if c.dep_ == "conj" for t in c.subtree}
+    return [t for t in trigger.subtree if t.i not in beside]
+
+
 def _clause_tokens(trigger) -> list:
     """The words of the trigger's own clause: its nearest verbal ancestor's subtree without the clauses hanging
     from it ("police detained X, whose father was killed in 2013": 2013 is not the arrest's year)."""
     node = trigger
     while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
         node = node.head
-    # a noun's own words ("attacks that began on 31 May"), not those of a noun coordinated with it ("his capture
-    # in Colombia and extradition in 2008": 2008 is the extradition's)
-    beside = {t.i for c in trigger.children if c.dep_ == "conj" for t in c.subtree}
-    out = [t for t in trigger.subtree if t.i not in beside] if node.i != trigger.i else []
+    # a noun's own words ("attacks that began on 31 May")
+    out = _own_words(trigger) if node.i != trigger.i else []
     skip: set[int] = {t.i for t in out}
     for token in node.subtree:
         if token.i in skip:
@@ -610,7 +786,8 @@ def _enclosing(trigger) -> list[list]:
         # (in a sentence rooted on a noun, a verb hanging by "acl" is the main verb the parser missed: "on 15
         # February, gunmen from the faction rolled into Caborca")
         came, node = node, node.head
-        opening_only = came.dep_ in ("advcl", "conj")
+        # "moved in on Saturday to arrest X": a clause of purpose happens when its head does
+        opening_only = came.dep_ in ("advcl", "conj") and not _purpose(came)
         words = [node]
         for child in node.children:
             if child.i == came.i or child.dep_ in _OTHER_CLAUSES or opening_only and child.i > node.i:
@@ -618,6 +795,11 @@ def _enclosing(trigger) -> list[list]:
             words.extend(child.subtree)
         levels.append(words)
     return levels
+
+
+def _purpose(clause) -> bool:
+    """Whether a clause is an infinitive of purpose ("to arrest X", "in order to seize Y")."""
+    return clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def _dates_in(dates, tokens, sentence: Sentence) -> list:
@@ -667,11 +849,13 @@ def _told_in_past(trigger) -> bool:
 
 
 def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon, path: str,
-           article=None) -> Event | None:
+           article=None, unnamed: bool = False) -> Event | None:
+    """The event, or None when it holds nothing to state: no role, and (for one whose target the parse read
+    with no name: "in 2015, some 40 people were arrested") no date of its own sentence."""
     sentence = ps.sentence
     grammar = lexicon.syntax.grammar
     apart = _timed_apart(trigger, grammar)
-    inside = _dates_in(dates, [t for t in trigger.subtree] if apart else _clause_tokens(trigger), sentence)
+    inside = _dates_in(dates, _own_words(trigger) if apart else _clause_tokens(trigger), sentence)
     if not inside:  # "until last year, when the measure was lifted following the capture": the year's
         inside = _when_date(trigger, dates, sentence, grammar["date_words"])
     for words in ([] if inside or apart else _enclosing(trigger)):
@@ -681,7 +865,9 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
             break
     at = sentence.start + trigger.idx
     date = min(inside, key=lambda d: abs(d.start - at)).value if inside else None
-    if date is None and not dates and not apart and article is not None and _told_in_past(trigger) and \
+    # (a sentence with a date expression of its own, even one left unresolved, takes none from before)
+    if date is None and not unnamed and not lexicon.dates.pattern().search(sentence.text) and not apart and \
+            article is not None and _told_in_past(trigger) and \
             not any(t.lower_ in grammar["relative_time_words"] for t in ps.doc):
         date = _paragraph_date(sentence, article, lexicon.dates)
         if date:
@@ -692,8 +878,8 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
             actor = as_actor(role, mention, lexicon)
             if actor is not None:
                 roles.append((role, actor))
-    if not roles:
-        return None
+    if not roles and not unnamed:
+        return None  # (a bare one, "five people were arrested", waits for a date or an operation's scene)
     ids = lambda role: tuple(m.entity for r, m in roles if r == role)  # noqa: E731
     return Event(str(rule.event), sentence, rule.id, rule.confidence, trigger.text, agents=ids("agent"),
                  targets=ids("target"), places=ids("place"), date=date, roles=tuple(roles), parse=path)

@@ -513,6 +513,9 @@ class GrammarFile(CuratedFile):
     temporal_prepositions: Words
     relative_time_words: Words
     scene_adverbs: Words
+    operation_nouns: Words
+    hedging_modifiers: Words
+    operation_verbs: Words
     passive_auxiliaries: Words
     subject_fillers: Words
     belonging_prepositions: Words
