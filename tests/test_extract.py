@@ -615,6 +615,14 @@ def test_a_place_based_description_refers_back_and_places_its_referent(lexicon, 
             ("shining-path", "operatesIn", "alto-huallaga")] == ["syntax.operates.x-based"]
 
 
+def test_a_description_known_by_a_name_refers_to_no_older_group(lexicon, tmp_path):
+    # "the faction known as Los Zorros" names its own referent, as "the faction 'Los Zorros'" does: the Shining
+    # Path named just before is not it
+    sentences = "Shining Path fighters attacked a patrol in Ayacucho. Later the faction known as Los Zorros spoke."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert "the faction" not in _resolved(extraction, sentences)
+
+
 def test_a_place_based_noun_that_refers_to_nothing_is_no_reference(lexicon, tmp_path):
     sentences = "Shining Path fighters attacked a patrol in Ayacucho. The Lima-based reporter wrote about it."
     extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)

@@ -364,7 +364,7 @@ def _unknown_groups(sentences: list[Sentence], mentions: list[Mention], lexicon:
     return sorted(set(out))
 
 
-_NAME_NEXT = re.compile(r"\s*,?\s*[\"“]?")
+_NAME_NEXT = re.compile(r"\s*,?\s*(?:(?:known as|called|dubbed|named)\s+)?(?:the\s+)?[\"“]?")
 _OF_NAME = re.compile(r" of [A-ZÁÉÍÓÚÑ]")
 
 
@@ -395,7 +395,7 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
         return (entity.id, f"to {entity.label}, the name its 'of' gives") \
             if entity and any(_fits(entity, rule, lexicon) for rule in rules) else (None, "")
     named = next((m for m in by_sentence.get(sentence, ()) if m.start in (hit.end + 1, follows) and m.start > hit.end
-                  and text[hit.end:m.start].strip(" ,\"“") == ""), None)
+                  and (m.start == follows or text[hit.end:m.start].strip(" ,\"“") == "")), None)
     if named is not None:
         entity = entities[named.entity]
         return (entity.id, f"to {entity.label}, the name right after it") \
