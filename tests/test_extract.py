@@ -603,6 +603,32 @@ def test_a_description_followed_by_a_known_name_is_that_name(lexicon, tmp_path):
         ["'the criminal group' refers to Los Choneros, the name right after it"]
 
 
+def test_a_place_based_description_refers_back_and_places_its_referent(lexicon, tmp_path):
+    # "the Upper Huallaga-based faction": the modifier keeps "the" from its noun, yet the phrase refers back
+    # like "the faction"; the place stays a mention of its own and the x-based rule gives where the group works
+    sentences = ("Shining Path fighters still hold out in Peru. Analysts think the Upper Huallaga-based faction "
+                 "will probably break apart soon.")
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert _resolved(extraction, sentences)["faction"] == \
+        ("Shining Path", "'faction' refers back to Shining Path: nearest fitting entity named before")
+    assert [f.rule for f in extraction.facts if (f.subject, f.predicate, f.object) ==
+            ("shining-path", "operatesIn", "alto-huallaga")] == ["syntax.operates.x-based"]
+
+
+def test_a_description_known_by_a_name_refers_to_no_older_group(lexicon, tmp_path):
+    # "the faction known as Los Zorros" names its own referent, as "the faction 'Los Zorros'" does: the Shining
+    # Path named just before is not it
+    sentences = "Shining Path fighters attacked a patrol in Ayacucho. Later the faction known as Los Zorros spoke."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert "the faction" not in _resolved(extraction, sentences)
+
+
+def test_a_place_based_noun_that_refers_to_nothing_is_no_reference(lexicon, tmp_path):
+    sentences = "Shining Path fighters attacked a patrol in Ayacucho. The Lima-based reporter wrote about it."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert "reporter" not in _resolved(extraction, sentences)
+
+
 def test_a_generic_word_is_of_the_country_its_clause_places_it_in(lexicon, tmp_path):
     # the seed is about Peru: a place in the generic word's own clause decides; one in a reported clause, or past
     # the comma closing the subordinate clause the word is in, does not
