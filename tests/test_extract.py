@@ -395,6 +395,15 @@ def test_an_arrest_along_with_others_names_them_all_past_a_clause_and_their_alia
     assert _events_in(records, worked, "Arrest") == [(["Ana Ríos Vega"], [])]  # no comma: not a co-arrest
 
 
+def test_a_passive_killing_takes_its_own_subject_not_a_name_with_a_verb_of_its_own(lexicon, tmp_path):
+    own = 'Mario Ruiz Torres, alias "Toro," the head of a local gang, was shot dead in 2019.'
+    other = "Luis Peña Soto had long been her business partner and her brother, a retired police officer, was killed."
+    said = "Jorge Díaz Cruz told reporters his cousin was murdered last year."
+    records = _records_with(lexicon, tmp_path, f"{own} {other} {said}")
+    assert [targets for targets, _ in _events_in(records, own, "Killing")] == [["Mario Ruiz Torres"]]
+    assert _events_in(records, other, "Killing") == [] and _events_in(records, said, "Killing") == []
+
+
 def test_an_arrest_happens_where_a_preposition_says_and_takes_the_person_of_a_title(lexicon, tmp_path):
     placed = "The capture of Shining Path commander Julio Mena Ruiz in Huánuco surprised analysts."
     elsewhere = "The arrest of Julio Mena Ruiz has weakened the group's grip on the coca fields of Huánuco."
