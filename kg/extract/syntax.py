@@ -306,7 +306,8 @@ def _in_own_sentence(token, ps: ParsedSentence, fitting: dict[str, Mention]) -> 
 def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
     """The entity a frame names with the words of `token` ("Interior" in "Interior Minister X", framed "{} Ministry":
     the Interior Ministry): of the country the title names ("Ecuador's", "Paraguayan"), else the one the article
-    names, else the article's country when the sentence names no other country; none when that leaves a choice."""
+    names, else the article's country when the sentence names no place of another country; none when that leaves a
+    choice."""
     before = [t for t in token.subtree if t.i <= token.i and (t.i == token.i or t.dep_ in ("compound", "amod"))]
     named = [lexicon.demonyms[t.text] for t in before + list(trigger.children) if t.text in lexicon.demonyms] + \
         [lexicon.country_of(m.entity) for m in (ps.at(c) for c in trigger.children if c.dep_ == "poss") if m
@@ -315,8 +316,11 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
              if t.pos_ in ("PROPN", "NOUN", "ADJ") and not ps.at(t) and t.text not in lexicon.demonyms]
     if not words or words[-1].i != token.i:
         return None, ""
+    # a place of another country in the sentence ("said troops would patrol Táchira") makes the minister that
+    # country's as likely as the article's
     sentence_countries = {lexicon.country_of(m.entity) for m in ps.mentions
-                          if lexicon.entities.get(m.entity) and lexicon.entities[m.entity].type == "Country"}
+                          if lexicon.entities.get(m.entity) and lexicon.ontology.is_a(lexicon.entities[m.entity].type,
+                                                                                      "Region")} - {None}
     focus = country_focus([m.entity for m in ps.context], lexicon)
     text = " ".join(t.text for t in words)
     for frame in argument.frames:
