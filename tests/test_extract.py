@@ -155,6 +155,15 @@ def test_an_events_date_is_one_of_its_own_clause(lexicon, tmp_path):
     assert ("Arrest", ("Carlos Ruiz Díaz",), "2013") not in dated
 
 
+def test_an_event_takes_the_date_of_a_happening_before_it_not_of_a_statement(lexicon, tmp_path):
+    records = _records_with(lexicon, tmp_path,
+                            "On May 2, 2016, soldiers raided a camp in Huánuco. Mario Huamán Torres was arrested there."
+                            "\n\nOn June 9, 2016, the defense minister announced the results of another raid. Luis "
+                            "Ramos Soto was arrested in Ayacucho.")
+    dated = {(tuple(r["targets"]), r["date"]) for r in records if r["kind"] == "event" and r["type"] == "Arrest"}
+    assert (("Mario Huamán Torres",), "2016-05-02") in dated and (("Luis Ramos Soto",), None) in dated
+
+
 def test_may_the_month_is_no_hedge_and_may_the_verb_is(lexicon, tmp_path):
     records = _records_with(lexicon, tmp_path, "In May, the National Police of Peru arrested Mario Huamán Torres. The "
                                                "National Police of Peru may have arrested Luis Ramos Soto.")

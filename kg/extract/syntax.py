@@ -803,11 +803,14 @@ def _dates_in(dates, tokens, sentence: Sentence) -> list:
 
 
 _PARAGRAPH_REACH = 2  # sentences back in its paragraph an event without a date of its own may take one from
+_REPORTING_REACH = 6  # words after that date within which a reporting verb makes it the date of a statement
+_WORD = re.compile(r"[\w'-]+")
 
 
-def _paragraph_date(sentence: Sentence, article, rules) -> str | None:
+def _paragraph_date(sentence: Sentence, article, rules, reporting: frozenset[str]) -> str | None:
     """The last date of the one or two sentences before, in the same paragraph ("On October 16 the group was
-    leaving a party... All four were killed"); a date of another paragraph is another story's."""
+    leaving a party... All four were killed"); a date of another paragraph is another story's, and one a
+    reporting verb follows ("On March 4, the minister announced...") is when it was told, not when it happened."""
     if article is None or sentence.paragraph >= len(article.paragraphs):
         return None
     start = article.paragraphs[sentence.paragraph].start
@@ -820,7 +823,10 @@ def _paragraph_date(sentence: Sentence, article, rules) -> str | None:
             break
         cut = end
     found = find_dates(before[cut:], rules, article.published)
-    return found[-1].value if found else None
+    if not found:
+        return None
+    following = _WORD.findall(before[cut + found[-1].end:])[:_REPORTING_REACH]
+    return None if any(word.lower() in reporting for word in following) else found[-1].value
 
 
 def _timed_apart(trigger, grammar) -> bool:
@@ -865,7 +871,7 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
     if date is None and not unnamed and not lexicon.dates.pattern().search(sentence.text) and not apart and \
             article is not None and _told_in_past(trigger) and \
             not any(t.lower_ in grammar["relative_time_words"] for t in ps.doc):
-        date = _paragraph_date(sentence, article, lexicon.dates)
+        date = _paragraph_date(sentence, article, lexicon.dates, grammar["reporting_verbs"])
         if date:
             path += "; date from the sentence before, in its paragraph"
     roles = []
