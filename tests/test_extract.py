@@ -413,6 +413,15 @@ def test_a_passive_killing_takes_its_own_subject_not_a_name_with_a_verb_of_its_o
     assert _events_in(records, other, "Killing") == [] and _events_in(records, said, "Killing") == []
 
 
+def test_a_place_of_what_a_killed_person_belonged_to_is_not_where_he_was_killed(lexicon, tmp_path):
+    belonged = "The former leader of the faction in Huánuco, Mario Huamán Torres, was killed in 2018."
+    happened = "Luis Ramos Soto was shot dead in Huánuco in 2019."
+    records = _records_with(lexicon, tmp_path, f"{belonged} {happened}")
+    killings = _events_in(records, belonged, "Killing")
+    assert killings and all(places == [] for _, places in killings)
+    assert _events_in(records, happened, "Killing") == [(["Luis Ramos Soto"], ["Huánuco"])]
+
+
 def test_an_arrest_happens_where_a_preposition_says_and_takes_the_person_of_a_title(lexicon, tmp_path):
     placed = "The capture of Shining Path commander Julio Mena Ruiz in Huánuco surprised analysts."
     elsewhere = "The arrest of Julio Mena Ruiz has weakened the group's grip on the coca fields of Huánuco."

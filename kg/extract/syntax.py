@@ -899,8 +899,14 @@ def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule, trigger) -> l
     scene = [t for c in (c for token in clause for c in token.children)
              if c.dep_ in ("advcl", "relcl") and any(d.dep_ in ("advmod", "mark") and d.lower_ in openers
                                                       for d in c.children) for t in c.subtree]
+    # "the former leader of the faction in Ceará was killed": a place inside the subject's "of" phrase is where
+    # what the subject belongs to is, not where the clause happened
+    belonging = {t.i for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass") for p in c.subtree
+                 if p.dep_ == "prep" and p.lower_ == "of" for t in p.subtree}
     for words in [clause, scene] + _enclosing(trigger):
         for token in sorted(words, key=lambda t: t.i):
+            if token.i in belonging:
+                continue
             if token.dep_ == "pobj" and token.head.lemma_.lower() in lexicon.syntax.grammar["place_prepositions"]:
                 mention, _ = _mention_of(token, ps, lexicon.syntax)
                 entity = lexicon.entities.get(mention.entity) if mention else None
