@@ -24,8 +24,8 @@ from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import slug
 
-__all__ = ["ParsedSentence", "parse_sentences", "add_named_entities", "find_syntax", "implied_by_syntax",
-           "drop_ended", "carry_over", "same_day"]
+__all__ = ["ParsedSentence", "parse_sentences", "gated_sentences", "add_named_entities", "find_syntax",
+           "implied_by_syntax", "drop_ended", "carry_over", "same_day"]
 
 # NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
 _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -52,17 +52,25 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
-    chosen, ner = [], []
-    for s in sentences:
-        count, new_names = candidates(s, [(m.start, m.end) for m in by_sentence.get(s.index, ())],
-                                      dates.pattern() if dates else None)
-        if needs_parse(s, count, rules.triggers):
-            chosen.append(s)
-            ner.append(new_names)
-    docs = parse([s.text for s in chosen], ner)
+    chosen = gated_sentences(sentences, mentions, rules, dates)
+    docs = parse([s.text for s, _ in chosen], [ner for _, ner in chosen])
     story = stories(sentences)
     return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions, story=story)
-            for s, doc in zip(chosen, docs, strict=True)]
+            for (s, _), doc in zip(chosen, docs, strict=True)]
+
+
+def gated_sentences(sentences: list[Sentence], mentions: list[Mention], rules: SyntaxRules,
+                    dates: DateRules | None = None) -> list[tuple[Sentence, bool]]:
+    """The sentences the gate lets through, each with whether it needs the NER."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for m in mentions:
+        spans.setdefault(m.sentence, []).append((m.start, m.end))
+    chosen = []
+    for s in sentences:
+        count, new_names = candidates(s, spans.get(s.index, []), dates.pattern() if dates else None)
+        if needs_parse(s, count, rules.triggers):
+            chosen.append((s, new_names))
+    return chosen
 
 
 def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], entities: dict[str, Entity],
