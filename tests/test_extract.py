@@ -155,6 +155,15 @@ def test_an_events_date_is_one_of_its_own_clause(lexicon, tmp_path):
     assert ("Arrest", ("Carlos Ruiz Díaz",), "2013") not in dated
 
 
+def test_an_event_takes_the_date_of_a_happening_before_it_not_of_a_statement(lexicon, tmp_path):
+    records = _records_with(lexicon, tmp_path,
+                            "On May 2, 2016, soldiers raided a camp in Huánuco. Mario Huamán Torres was arrested there."
+                            "\n\nOn June 9, 2016, the defense minister announced the results of another raid. Luis "
+                            "Ramos Soto was arrested in Ayacucho.")
+    dated = {(tuple(r["targets"]), r["date"]) for r in records if r["kind"] == "event" and r["type"] == "Arrest"}
+    assert (("Mario Huamán Torres",), "2016-05-02") in dated and (("Luis Ramos Soto",), None) in dated
+
+
 def test_may_the_month_is_no_hedge_and_may_the_verb_is(lexicon, tmp_path):
     records = _records_with(lexicon, tmp_path, "In May, the National Police of Peru arrested Mario Huamán Torres. The "
                                                "National Police of Peru may have arrested Luis Ramos Soto.")
@@ -393,6 +402,24 @@ def test_an_arrest_along_with_others_names_them_all_past_a_clause_and_their_alia
     assert {o for _, _, o in _stated(records, along, "arrested")} == {"Mario Ruiz Torres", "Luis Peña Soto",
                                                                        "Jorge Díaz Cruz"}
     assert _events_in(records, worked, "Arrest") == [(["Ana Ríos Vega"], [])]  # no comma: not a co-arrest
+
+
+def test_a_passive_killing_takes_its_own_subject_not_a_name_with_a_verb_of_its_own(lexicon, tmp_path):
+    own = 'Mario Ruiz Torres, alias "Toro," the head of a local gang, was shot dead in 2019.'
+    other = "Luis Peña Soto had long been her business partner and her brother, a retired police officer, was killed."
+    said = "Jorge Díaz Cruz told reporters his cousin was murdered last year."
+    records = _records_with(lexicon, tmp_path, f"{own} {other} {said}")
+    assert [targets for targets, _ in _events_in(records, own, "Killing")] == [["Mario Ruiz Torres"]]
+    assert _events_in(records, other, "Killing") == [] and _events_in(records, said, "Killing") == []
+
+
+def test_a_place_of_what_a_killed_person_belonged_to_is_not_where_he_was_killed(lexicon, tmp_path):
+    belonged = "The former leader of the faction in Huánuco, Mario Huamán Torres, was killed in 2018."
+    happened = "Luis Ramos Soto was shot dead in Huánuco in 2019."
+    records = _records_with(lexicon, tmp_path, f"{belonged} {happened}")
+    killings = _events_in(records, belonged, "Killing")
+    assert killings and all(places == [] for _, places in killings)
+    assert _events_in(records, happened, "Killing") == [(["Luis Ramos Soto"], ["Huánuco"])]
 
 
 def test_an_arrest_happens_where_a_preposition_says_and_takes_the_person_of_a_title(lexicon, tmp_path):
