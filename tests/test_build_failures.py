@@ -28,10 +28,9 @@ def articles(tmp_path, monkeypatch) -> Path:
                                      encoding="utf-8")
     (folder / "broken.txt").write_text("Gangs in Esmeraldas\n\nLos Lobos control the port of Esmeraldas.\n",
                                        encoding="utf-8")
-    real = builder.extract_file
-    monkeypatch.setattr(builder, "extract_file",
-                        lambda path, lexicon, *rest: _explode() if Path(path).name == "broken.txt"
-                        else real(path, lexicon, *rest))
+    real = builder.extract_found
+    monkeypatch.setattr(builder, "extract_found",
+                        lambda found, lexicon: _explode() if found.article.id == "broken" else real(found, lexicon))
     return folder
 
 

@@ -155,6 +155,15 @@ def test_an_events_date_is_one_of_its_own_clause(lexicon, tmp_path):
     assert ("Arrest", ("Carlos Ruiz Díaz",), "2013") not in dated
 
 
+def test_an_event_takes_the_date_of_a_happening_before_it_not_of_a_statement(lexicon, tmp_path):
+    records = _records_with(lexicon, tmp_path,
+                            "On May 2, 2016, soldiers raided a camp in Huánuco. Mario Huamán Torres was arrested there."
+                            "\n\nOn June 9, 2016, the defense minister announced the results of another raid. Luis "
+                            "Ramos Soto was arrested in Ayacucho.")
+    dated = {(tuple(r["targets"]), r["date"]) for r in records if r["kind"] == "event" and r["type"] == "Arrest"}
+    assert (("Mario Huamán Torres",), "2016-05-02") in dated and (("Luis Ramos Soto",), None) in dated
+
+
 def test_may_the_month_is_no_hedge_and_may_the_verb_is(lexicon, tmp_path):
     records = _records_with(lexicon, tmp_path, "In May, the National Police of Peru arrested Mario Huamán Torres. The "
                                                "National Police of Peru may have arrested Luis Ramos Soto.")
@@ -395,6 +404,24 @@ def test_an_arrest_along_with_others_names_them_all_past_a_clause_and_their_alia
     assert _events_in(records, worked, "Arrest") == [(["Ana Ríos Vega"], [])]  # no comma: not a co-arrest
 
 
+def test_a_passive_killing_takes_its_own_subject_not_a_name_with_a_verb_of_its_own(lexicon, tmp_path):
+    own = 'Mario Ruiz Torres, alias "Toro," the head of a local gang, was shot dead in 2019.'
+    other = "Luis Peña Soto had long been her business partner and her brother, a retired police officer, was killed."
+    said = "Jorge Díaz Cruz told reporters his cousin was murdered last year."
+    records = _records_with(lexicon, tmp_path, f"{own} {other} {said}")
+    assert [targets for targets, _ in _events_in(records, own, "Killing")] == [["Mario Ruiz Torres"]]
+    assert _events_in(records, other, "Killing") == [] and _events_in(records, said, "Killing") == []
+
+
+def test_a_place_of_what_a_killed_person_belonged_to_is_not_where_he_was_killed(lexicon, tmp_path):
+    belonged = "The former leader of the faction in Huánuco, Mario Huamán Torres, was killed in 2018."
+    happened = "Luis Ramos Soto was shot dead in Huánuco in 2019."
+    records = _records_with(lexicon, tmp_path, f"{belonged} {happened}")
+    killings = _events_in(records, belonged, "Killing")
+    assert killings and all(places == [] for _, places in killings)
+    assert _events_in(records, happened, "Killing") == [(["Luis Ramos Soto"], ["Huánuco"])]
+
+
 def test_an_arrest_happens_where_a_preposition_says_and_takes_the_person_of_a_title(lexicon, tmp_path):
     placed = "The capture of Shining Path commander Julio Mena Ruiz in Huánuco surprised analysts."
     elsewhere = "The arrest of Julio Mena Ruiz has weakened the group's grip on the coca fields of Huánuco."
@@ -601,6 +628,32 @@ def test_a_description_followed_by_a_known_name_is_that_name(lexicon, tmp_path):
     extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
     assert [m.resolution for m in extraction.mentions if m.text.startswith("the criminal group")] == \
         ["'the criminal group' refers to Los Choneros, the name right after it"]
+
+
+def test_a_place_based_description_refers_back_and_places_its_referent(lexicon, tmp_path):
+    # "the Upper Huallaga-based faction": the modifier keeps "the" from its noun, yet the phrase refers back
+    # like "the faction"; the place stays a mention of its own and the x-based rule gives where the group works
+    sentences = ("Shining Path fighters still hold out in Peru. Analysts think the Upper Huallaga-based faction "
+                 "will probably break apart soon.")
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert _resolved(extraction, sentences)["faction"] == \
+        ("Shining Path", "'faction' refers back to Shining Path: nearest fitting entity named before")
+    assert [f.rule for f in extraction.facts if (f.subject, f.predicate, f.object) ==
+            ("shining-path", "operatesIn", "alto-huallaga")] == ["syntax.operates.x-based"]
+
+
+def test_a_description_known_by_a_name_refers_to_no_older_group(lexicon, tmp_path):
+    # "the faction known as Los Zorros" names its own referent, as "the faction 'Los Zorros'" does: the Shining
+    # Path named just before is not it
+    sentences = "Shining Path fighters attacked a patrol in Ayacucho. Later the faction known as Los Zorros spoke."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert "the faction" not in _resolved(extraction, sentences)
+
+
+def test_a_place_based_noun_that_refers_to_nothing_is_no_reference(lexicon, tmp_path):
+    sentences = "Shining Path fighters attacked a patrol in Ayacucho. The Lima-based reporter wrote about it."
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert "reporter" not in _resolved(extraction, sentences)
 
 
 def test_a_generic_word_is_of_the_country_its_clause_places_it_in(lexicon, tmp_path):

@@ -5,10 +5,11 @@ Pure over its inputs: the article and the lexicon go in, an `Extraction` comes o
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.extract.events import carry_over_agents, find_events, implied_facts
 from kg.extract.names import find_names
+from kg.extract.parse import parse
 from kg.extract.people import find_people
 from kg.extract.relations import find_facts, mask
 from kg.extract.resolve import resolve_mentions
@@ -18,6 +19,7 @@ from kg.extract.syntax import (
     carry_over,
     drop_ended,
     find_syntax,
+    gated_sentences,
     implied_by_syntax,
     parse_sentences,
     same_day,
@@ -26,11 +28,27 @@ from kg.knowledge.curation import apply_to_extraction
 from kg.knowledge.lexicon import Lexicon
 from kg.model import Article, Entity, Event, Extraction, Fact, Mention, Sentence
 
-__all__ = ["extract"]
+__all__ = ["Found", "extract", "extract_found", "find_mentions", "parse_ahead"]
+
+
+@dataclass
+class Found:
+    """An article read up to the parse: its sentences, and the mentions the matcher and the name rules found."""
+
+    article: Article
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    entities: dict[str, Entity]
 
 
 def extract(article: Article, lexicon: Lexicon) -> Extraction:
     """Every mention, fact and event the curated rules find in the article's body and analysis."""
+    return extract_found(find_mentions(article, lexicon), lexicon)
+
+
+def find_mentions(article: Article, lexicon: Lexicon) -> Found:
+    """The stages before the parse: sentences, the gazetteer's, the people patterns' and the name rules' matches,
+    resolved to mentions."""
     sentences = split_sentences(article, lexicon.layout.abbreviations, lexicon.layout.max_sentence_chars)
     hits, people, names = {}, {}, {}
     for sentence in sentences:
@@ -38,6 +56,20 @@ def extract(article: Article, lexicon: Lexicon) -> Extraction:
         people[sentence.index] = find_people(sentence.text, lexicon.people)
         names[sentence.index] = find_names(sentence.text, lexicon.name_rules, lexicon.people.not_names)
     mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
+    return Found(article, sentences, mentions, entities)
+
+
+def parse_ahead(found: list[Found], lexicon: Lexicon) -> None:
+    """Parse the sentences of several articles in one batch, for `extract_found` to take from the parse cache:
+    batches of 64 sentences parse some 20 % faster than of 16, and an article gives 16 to 30. The Docs are the
+    same (a parse does not depend on its batch)."""
+    chosen = [c for f in found for c in gated_sentences(f.sentences, f.mentions, lexicon.syntax, lexicon.dates)]
+    parse([s.text for s, _ in chosen], [ner for _, ner in chosen])
+
+
+def extract_found(found: Found, lexicon: Lexicon) -> Extraction:
+    """The stages from the parse on, over an article read up to it."""
+    article, sentences, mentions, entities = found.article, found.sentences, found.mentions, found.entities
     parsed = parse_sentences(sentences, mentions, lexicon.syntax, lexicon.dates)
     add_named_entities(parsed, mentions, entities, lexicon)
     result = Extraction(article=article, entities=dict(entities), mentions=mentions, sentences=len(sentences),

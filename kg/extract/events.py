@@ -29,6 +29,7 @@ class _Surface:
     link: re.Pattern[str]  # what joins two names of one list (", alias "X", and")
     along: re.Pattern[str]  # "A, whose father..., along with B": B is coordinated with A past the clause
     clause_end: re.Pattern[str]  # a date or name past one of these belongs to another clause
+    own_verb: re.Pattern[str]  # a name before one of these is the subject of its own verb ("X had been..., and")
     duration: re.Pattern[str] | None  # "60-day"
     units: dict[str, int]
 
@@ -55,6 +56,7 @@ def _surface(lexicon) -> _Surface:
                             r"(?: [a-z][\w-]*){0,2} $"),
             along=re.compile(rf",\s+(?:{_alt(joined)})\s+$") if joined else re.compile(r"(?!)"),
             clause_end=re.compile(rf'(?i),["”’]? (?:{_alt(g["clause_openers"])})\b|;| - | – '),
+            own_verb=re.compile(rf"(?i)\b(?:{_alt(g['passive_auxiliaries'] | g['reporting_verbs'])})\b"),
             duration=re.compile(rf"(?i)\b(\d{{1,3}})[- ]({_alt(units)})s?\b") if units else None,
             units=units)
     return _SURFACE[key]
@@ -80,7 +82,7 @@ def _after(words: frozenset[str], before: str) -> bool:
 
 
 def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: set[int], surface: _Surface,
-          by_only: bool = False) -> list[int]:
+          by_only: bool = False, verb_at: int | None = None) -> list[int]:
     tokens = [t for t in masked.slots if t[2] in role.types and t[3] not in taken]
     if role.by or by_only:
         by = _BY.match(masked.text[end:])
@@ -99,6 +101,11 @@ def _fill(role: Role, side: str, start: int, end: int, masked: Masked, taken: se
         if len(skipped) == 1 and masked.text[limit:skipped[0][0]].strip() == "," and \
                 any(skipped[0][2] in group for group in role.prefer) and skipped[0] in tokens:
             candidates = skipped + candidates
+        if verb_at is not None:
+            # the subject of a passive verb ends at its auxiliary: a name with a verb of its own or a speaker's
+            # between it and that auxiliary ("X had been her friend and her husband was killed") is not it
+            candidates = [t for t in candidates if not surface.own_verb.search(
+                masked.text[t[1]:min(limit, verb_at) if t[1] <= limit else verb_at])]
     else:
         boundary = surface.clause_end.search(masked.text, end)
         stop = boundary.start() if boundary else len(masked.text)
@@ -136,15 +143,16 @@ def find_events(sentence: Sentence, masked: Masked, rules: LiteralGate[EventRule
             start, end = trigger.span()
             if vetoed(masked.text, start, end, rule.checks, lexicon.cues):
                 continue
-            passive = bool(surface.passive.search(masked.text[:start]))
+            passive = surface.passive.search(masked.text[:start])
             filled: dict[str, list[int]] = {}
             taken: set[int] = set()
             for name, role in sorted(rule.roles.items(), key=lambda kv: kv[0] != "place"):
                 side = role.side
-                swapped = passive and name in rule.passive
+                swapped = passive is not None and name in rule.passive
                 if swapped:
                     side = "after" if side == "before" else "before"
-                filled[name] = _fill(role, side, start, end, masked, taken, surface, by_only=swapped and role.by)
+                filled[name] = _fill(role, side, start, end, masked, taken, surface, by_only=swapped and role.by,
+                                     verb_at=passive.start() if passive and swapped else None)
                 taken.update(filled[name])
             if any(not filled.get(r) for r in rule.require if r not in rule.carry_over):
                 continue

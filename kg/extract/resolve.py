@@ -109,6 +109,8 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     flat = [(s, h) for s, hs in hits.items() for h in hs
             if not _surname_place(h, people.get(s, ()), starts[s], lexicon)]
     selected = _select(flat)
+    selected = sorted(selected + _placed_descriptions(selected, text, lexicon),
+                      key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
     entities: dict[str, Entity] = {}
     mentions: list[Mention] = []
 
@@ -207,6 +209,42 @@ def _story_regions(selected: list[tuple[int, Hit]], story: dict[int, int],
                 lexicon.entities[hit.refs[0]].type != "Country":
             found[story[sentence]].add(hit.refs[0])
     return defaultdict(frozenset, {s: frozenset(ids) for s, ids in found.items()})
+
+
+_BASED_NOUN = re.compile(r"-based\s+((?-i:[a-z][\w-]*)(?:\s+(?-i:[a-z][\w-]*)){0,2})")
+
+
+@lru_cache(maxsize=8)
+def _definite_anaphors(anaphora: tuple) -> dict[str, tuple[str, ...]]:
+    """The nouns of the rules' "the ..." phrases ("faction" of "the faction"), with the rules that read them."""
+    rules: dict[str, list[str]] = defaultdict(list)
+    for rule in anaphora:
+        for word in rule.words:
+            if word.lower().startswith("the "):
+                rules[word.lower()[4:]].append(rule.id)
+    return {noun: tuple(ids) for noun, ids in rules.items()}
+
+
+def _placed_descriptions(selected: list[tuple[int, Hit]], text: str, lexicon: Lexicon) -> list[tuple[int, Hit]]:
+    """"the Upper Huallaga-based faction": a place-based modifier stands between "the" and the noun of a referring
+    phrase, which refers back as "the faction" would (the place itself stays a mention of its own)."""
+    nouns = _definite_anaphors(lexicon.anaphora)
+    found: list[tuple[int, Hit]] = []
+    for sentence, hit in selected:
+        if hit.kind != "name" or not any(_is_region(r, lexicon) for r in hit.refs) or \
+                text[max(0, hit.start - 4):hit.start].lower() != "the ":
+            continue
+        based = _BASED_NOUN.match(text, hit.end)
+        if based is None:
+            continue
+        words = based.group(1).split()
+        for size in range(len(words), 0, -1):
+            noun = " ".join(words[:size])
+            if noun.lower() in nouns:
+                start = based.start(1)
+                found.append((sentence, Hit(start, start + len(noun), "anaphor", nouns[noun.lower()])))
+                break
+    return found
 
 
 def _is_region(entity_id: str, lexicon: Lexicon) -> bool:
@@ -326,7 +364,7 @@ def _unknown_groups(sentences: list[Sentence], mentions: list[Mention], lexicon:
     return sorted(set(out))
 
 
-_NAME_NEXT = re.compile(r"\s*,?\s*[\"“]?")
+_NAME_NEXT = re.compile(r"\s*,?\s*(?:(?:known as|called|dubbed|named)\s+)?(?:the\s+)?[\"“]?")
 _OF_NAME = re.compile(r" of [A-ZÁÉÍÓÚÑ]")
 
 
@@ -357,7 +395,7 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
         return (entity.id, f"to {entity.label}, the name its 'of' gives") \
             if entity and any(_fits(entity, rule, lexicon) for rule in rules) else (None, "")
     named = next((m for m in by_sentence.get(sentence, ()) if m.start in (hit.end + 1, follows) and m.start > hit.end
-                  and text[hit.end:m.start].strip(" ,\"“") == ""), None)
+                  and (m.start == follows or text[hit.end:m.start].strip(" ,\"“") == "")), None)
     if named is not None:
         entity = entities[named.entity]
         return (entity.id, f"to {entity.label}, the name right after it") \

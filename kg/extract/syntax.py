@@ -24,8 +24,8 @@ from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import slug
 
-__all__ = ["ParsedSentence", "parse_sentences", "add_named_entities", "find_syntax", "implied_by_syntax",
-           "drop_ended", "carry_over", "same_day"]
+__all__ = ["ParsedSentence", "parse_sentences", "gated_sentences", "add_named_entities", "find_syntax",
+           "implied_by_syntax", "drop_ended", "carry_over", "same_day"]
 
 # NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
 _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -52,17 +52,25 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
-    chosen, ner = [], []
-    for s in sentences:
-        count, new_names = candidates(s, [(m.start, m.end) for m in by_sentence.get(s.index, ())],
-                                      dates.pattern() if dates else None)
-        if needs_parse(s, count, rules.triggers):
-            chosen.append(s)
-            ner.append(new_names)
-    docs = parse([s.text for s in chosen], ner)
+    chosen = gated_sentences(sentences, mentions, rules, dates)
+    docs = parse([s.text for s, _ in chosen], [ner for _, ner in chosen])
     story = stories(sentences)
     return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions, story=story)
-            for s, doc in zip(chosen, docs, strict=True)]
+            for (s, _), doc in zip(chosen, docs, strict=True)]
+
+
+def gated_sentences(sentences: list[Sentence], mentions: list[Mention], rules: SyntaxRules,
+                    dates: DateRules | None = None) -> list[tuple[Sentence, bool]]:
+    """The sentences the gate lets through, each with whether it needs the NER."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for m in mentions:
+        spans.setdefault(m.sentence, []).append((m.start, m.end))
+    chosen = []
+    for s in sentences:
+        count, new_names = candidates(s, spans.get(s.index, []), dates.pattern() if dates else None)
+        if needs_parse(s, count, rules.triggers):
+            chosen.append((s, new_names))
+    return chosen
 
 
 def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], entities: dict[str, Entity],
@@ -306,7 +314,8 @@ def _in_own_sentence(token, ps: ParsedSentence, fitting: dict[str, Mention]) -> 
 def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
     """The entity a frame names with the words of `token` ("Interior" in "Interior Minister X", framed "{} Ministry":
     the Interior Ministry): of the country the title names ("Ecuador's", "Paraguayan"), else the one the article
-    names, else the article's country when the sentence names no other country; none when that leaves a choice."""
+    names, else the article's country when the sentence names no place of another country; none when that leaves a
+    choice."""
     before = [t for t in token.subtree if t.i <= token.i and (t.i == token.i or t.dep_ in ("compound", "amod"))]
     named = [lexicon.demonyms[t.text] for t in before + list(trigger.children) if t.text in lexicon.demonyms] + \
         [lexicon.country_of(m.entity) for m in (ps.at(c) for c in trigger.children if c.dep_ == "poss") if m
@@ -315,8 +324,11 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
              if t.pos_ in ("PROPN", "NOUN", "ADJ") and not ps.at(t) and t.text not in lexicon.demonyms]
     if not words or words[-1].i != token.i:
         return None, ""
+    # a place of another country in the sentence ("said troops would patrol Táchira") makes the minister that
+    # country's as likely as the article's
     sentence_countries = {lexicon.country_of(m.entity) for m in ps.mentions
-                          if lexicon.entities.get(m.entity) and lexicon.entities[m.entity].type == "Country"}
+                          if lexicon.entities.get(m.entity) and lexicon.ontology.is_a(lexicon.entities[m.entity].type,
+                                                                                      "Region")} - {None}
     focus = country_focus([m.entity for m in ps.context], lexicon)
     text = " ".join(t.text for t in words)
     for frame in argument.frames:
@@ -799,11 +811,14 @@ def _dates_in(dates, tokens, sentence: Sentence) -> list:
 
 
 _PARAGRAPH_REACH = 2  # sentences back in its paragraph an event without a date of its own may take one from
+_REPORTING_REACH = 6  # words after that date within which a reporting verb makes it the date of a statement
+_WORD = re.compile(r"[\w'-]+")
 
 
-def _paragraph_date(sentence: Sentence, article, rules) -> str | None:
+def _paragraph_date(sentence: Sentence, article, rules, reporting: frozenset[str]) -> str | None:
     """The last date of the one or two sentences before, in the same paragraph ("On October 16 the group was
-    leaving a party... All four were killed"); a date of another paragraph is another story's."""
+    leaving a party... All four were killed"); a date of another paragraph is another story's, and one a
+    reporting verb follows ("On March 4, the minister announced...") is when it was told, not when it happened."""
     if article is None or sentence.paragraph >= len(article.paragraphs):
         return None
     start = article.paragraphs[sentence.paragraph].start
@@ -816,7 +831,10 @@ def _paragraph_date(sentence: Sentence, article, rules) -> str | None:
             break
         cut = end
     found = find_dates(before[cut:], rules, article.published)
-    return found[-1].value if found else None
+    if not found:
+        return None
+    following = _WORD.findall(before[cut + found[-1].end:])[:_REPORTING_REACH]
+    return None if any(word.lower() in reporting for word in following) else found[-1].value
 
 
 def _timed_apart(trigger, grammar) -> bool:
@@ -861,7 +879,7 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
     if date is None and not unnamed and not lexicon.dates.pattern().search(sentence.text) and not apart and \
             article is not None and _told_in_past(trigger) and \
             not any(t.lower_ in grammar["relative_time_words"] for t in ps.doc):
-        date = _paragraph_date(sentence, article, lexicon.dates)
+        date = _paragraph_date(sentence, article, lexicon.dates, grammar["reporting_verbs"])
         if date:
             path += "; date from the sentence before, in its paragraph"
     roles = []
@@ -889,8 +907,14 @@ def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule, trigger) -> l
     scene = [t for c in (c for token in clause for c in token.children)
              if c.dep_ in ("advcl", "relcl") and any(d.dep_ in ("advmod", "mark") and d.lower_ in openers
                                                       for d in c.children) for t in c.subtree]
+    # "the former leader of the faction in Ceará was killed": a place inside the subject's "of" phrase is where
+    # what the subject belongs to is, not where the clause happened
+    belonging = {t.i for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass") for p in c.subtree
+                 if p.dep_ == "prep" and p.lower_ == "of" for t in p.subtree}
     for words in [clause, scene] + _enclosing(trigger):
         for token in sorted(words, key=lambda t: t.i):
+            if token.i in belonging:
+                continue
             if token.dep_ == "pobj" and token.head.lemma_.lower() in lexicon.syntax.grammar["place_prepositions"]:
                 mention, _ = _mention_of(token, ps, lexicon.syntax)
                 entity = lexicon.entities.get(mention.entity) if mention else None
