@@ -934,3 +934,13 @@ def test_an_arrest_told_again_by_name_on_the_same_day_takes_the_first_tellings_a
                if r["kind"] == "event" and r["type"] == "Arrest" and r["sentence"] in sentences[2:]}
     assert arrests == {(("Luis Ramos Soto",), ("National Police of Peru",), ("Huanta",), "2016-10-03"),
                        (("Carlos Ruiz Díaz",), (), (), "2016-10-04")}
+
+
+def test_a_group_in_apposition_run_by_a_family_whose_name_is_also_a_place(lexicon, tmp_path):
+    """"the Rivas family" names a family, not Nicaragua's Rivas; the family runs the clan the sentence names."""
+    sentence = "Piura is the home of Los Zorros, a clan run by the Rivas family that sells drugs on the street."
+    records = _records_with(lexicon, tmp_path, sentence)
+    triples = {(r["subject"], r["predicate"], r["object"]) for r in records if r["kind"] == "fact"}
+    assert ("Rivas family", "leaderOf", "Los Zorros") in triples
+    assert ("Los Zorros", "operatesIn", "Piura") in triples
+    assert not [t for t in triples if "Rivas" in t]

@@ -425,6 +425,7 @@ def _new_id(label: str, type_: str, entities: dict[str, Entity], lexicon: Lexico
 
 def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]], mentions: list[Mention],
                entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
+    _drop_places_in_families(sentences, names, mentions, entities, lexicon)
     taken = _Taken(mentions)
     found: dict[str, tuple[str, str, int]] = {}  # a group's label to its entity, rule and first end
     for sentence in sentences:
@@ -442,6 +443,21 @@ def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]],
             if cand.type == "CriminalGroup":
                 found.setdefault(cand.label, (entity_id, cand.rule, end))
     _add_named_again(sentences, found, mentions, taken, text)
+
+
+def _drop_places_in_families(sentences: list[Sentence], names: dict[int, list[NameCandidate]],
+                             mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon) -> None:
+    """A family is named by a surname, never a place: "a clan run by the Rivas family" names no Nicaraguan town,
+    so a gazetteer region inside a family the name rules found gives way to the family."""
+    starts = {sentence.index: sentence.start for sentence in sentences}
+    families = [(s, starts[s] + c.start, starts[s] + c.end) for s, cands in names.items() for c in cands
+                if c.label.endswith(" family")]
+    drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
+            and any(s == m.sentence and start <= m.start and m.end <= end for s, start, end in families)]
+    for m in drop:
+        mentions.remove(m)
+    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
+        del entities[entity_id]
 
 
 def _add_named_again(sentences: list[Sentence], found: dict[str, tuple[str, str, int]], mentions: list[Mention],
