@@ -484,6 +484,7 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
     events: list[Event] = []
     made: set[tuple[str | None, int, int]] = set()
     ontology = lexicon.ontology
+    undated_reference = _newest_full_date(article, lexicon.dates)  # once per article, not per dated sentence
     for ps in parsed:
         ps.entities = entities
         dates = None
@@ -530,7 +531,7 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                         not ("target" in rule.require_any and _reads_target(rule, trigger)):
                     continue
                 if dates is None:
-                    dates = _sentence_dates(ps.sentence, lexicon.dates, article)
+                    dates = _sentence_dates(ps.sentence, lexicon.dates, article, undated_reference)
                 if (rule.event, ps.sentence.index, trigger.i) in made:
                     continue  # two rules of one class on one trigger ("seize" by a force, or of goods): one event
                 event = _event(rule, filled, ps, trigger, dates, lexicon, path, article, unnamed=bare)
@@ -641,17 +642,21 @@ def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> lis
     return out
 
 
-def _sentence_dates(sentence: Sentence, rules: DateRules, article) -> list:
-    """The sentence's dates; in an article without a publication date, a month's name with no year ("on
-    February 4") takes the year of the newest full date the article writes (an embedded post's "February 4, 2017"),
-    the nearest thing to a publication date it has. Weekdays and "last year" stay unresolved there."""
-    found = find_dates(sentence.text, rules, article.published, offset=sentence.start)
+def _newest_full_date(article, rules: DateRules) -> date | None:
+    """In an article without a publication date, the newest full date it writes (an embedded post's "February 4,
+    2017"): the nearest thing to a publication date it has (None for a dated article, or one with no full date)."""
     if article.published is not None:
-        return found
+        return None
     full = [d.value for d in find_dates(article.text, rules, None) if len(d.value) == 10]
-    if not full:
+    return date.fromisoformat(max(full)) if full else None
+
+
+def _sentence_dates(sentence: Sentence, rules: DateRules, article, reference) -> list:
+    """The sentence's dates; in an article without a publication date, a month's name with no year ("on
+    February 4") takes the year of `reference` (_newest_full_date). Weekdays and "last year" stay unresolved there."""
+    found = find_dates(sentence.text, rules, article.published, offset=sentence.start)
+    if article.published is not None or reference is None:
         return found
-    reference = date.fromisoformat(max(full))
     known = {d.start for d in found}
     extra = [d for d in find_dates(sentence.text, rules, reference, offset=sentence.start)
              if d.start not in known and any(w in rules.months for w in re.findall(r"[a-zé]+", d.text.lower()))]
