@@ -239,6 +239,50 @@ def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
 _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
 
 
+def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
+    """ "The country's two biggest gangs", "the city's most powerful group": a bare "the country" or "the city" as
+    the possessor of a criminal group's cue noun is the place its story is about. The country is the one the story
+    names most, when the sentence names no place of another; the city the one place below the first level its
+    sentence names before it, else the sentences just before. Not on other nouns ("the country's police" says
+    nothing of presence), nor with a word of its own ("the neighbouring country's gangs")."""
+    grammar = lexicon.syntax.grammar
+    word = token.lemma_.lower()
+    country = word in grammar["story_country_nouns"]
+    if token.dep_ != "poss" or not (country or word in grammar["story_city_nouns"]) or \
+            lexicon.syntax.heads.get(token.head.lemma_.lower()) != "CriminalGroup" or \
+            [c.lower_ for c in token.children if c.dep_ != "case"] != ["the"]:
+        return None, ""
+    at = ps.sentence.start + token.idx
+    own_story = ps.story.get(ps.sentence.index)
+    story = [m for m in ps.context if ps.story.get(m.sentence) == own_story and m.entity in lexicon.entities]
+    if country:
+        focus = country_focus([m.entity for m in story], lexicon)
+        places = {lexicon.country_of(m.entity) for m in ps.mentions
+                  if m.entity in lexicon.entities and lexicon.ontology.is_a(lexicon.entities[m.entity].type, "Region")}
+        if not focus or not places - {None} <= {focus[0]}:
+            return None, ""
+        entity_id = next((e.id for e in lexicon.entities.values() if e.type == "Country" and e.iso == focus[0]), None)
+        if entity_id is None:
+            return None, ""
+        ps.entities.setdefault(entity_id, lexicon.entities[entity_id])
+        why = "the country its story is about"
+    else:
+        def cities(found: list[Mention]) -> set[str]:
+            return {m.entity for m in found if lexicon.entities[m.entity].type == "AdministrativeArea"
+                    and not lexicon.entities[m.entity].iso}
+
+        named = cities([m for m in story if m.sentence == ps.sentence.index and m.end <= at]) or \
+            cities([m for m in story if 0 < ps.sentence.index - m.sentence <= _PRONOUN_WINDOW])
+        if len(named) != 1:
+            return None, ""
+        (entity_id,) = named
+        why = "the one city named just before"
+    start = ps.sentence.start + min(c.idx for c in token.children if c.dep_ != "case")
+    note = f"'the {token.text}' is {lexicon.entities[entity_id].label}: {why}"
+    return Mention(start, at + len(token.text), f"the {token.text}", entity_id, ps.sentence.index, "anaphor", note), \
+        f" ({note})"
+
+
 def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
     """The one entity a pronoun can stand for: of a class it may name ("he" a person, "its" a group), mentioned in
     its sentence before it or in the two sentences before, within its story, and the only such entity there; an
@@ -374,6 +418,8 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
                 if own_names and conjunct is not token and (not ps.at(conjunct) or single):
                     continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
                 mention, how = _mention_of(conjunct, ps, rules)
+                if mention is None and lexicon is not None:
+                    mention, how = _story_place(conjunct, ps, lexicon)
                 if mention is None and argument.frames and lexicon is not None:
                     mention, how = _framed(conjunct, trigger, argument, ps, lexicon)
                 if mention is None or id(mention) in taken or mention in found:
