@@ -148,7 +148,9 @@ def _follow(token, path) -> list:
     for step in path:
         following: list = []
         for tok in current:
-            if step.up:
+            if step.beside:
+                found = _beside(tok, step)
+            elif step.up:
                 if tok.head.i == tok.i or (step.deps and tok.dep_ not in step.deps):
                     continue
                 found = [tok.head]
@@ -157,6 +159,24 @@ def _follow(token, path) -> list:
             following.extend(f for f in found if not step.lemmas or f.lemma_.lower() in step.lemmas)
         current = following
     return current
+
+
+def _beside(token, step) -> list:
+    """The phrase across a comma from a token's own, whatever word the parser hung it on: after it (`>`, "in their
+    stronghold, the department of X", the appositive hung on the clause's subject) or before it (`<`, "the Rivas
+    family, believed to run", the participle hung on the main verb)."""
+    doc = token.doc
+    if step.beside == ">":
+        comma = token.right_edge.i + 1
+        if comma + 1 >= len(doc) or doc[comma].text != ",":
+            return []
+        return [t for t in doc[comma + 1:] if t.left_edge.i == comma + 1 and t.head.i != t.i and
+                (not step.deps or t.dep_ in step.deps) and not token.is_ancestor(t)][:1]
+    comma = token.left_edge.i - 1
+    if comma < 1 or doc[comma].text != "," or (step.deps and token.dep_ not in step.deps):
+        return []
+    before = doc[comma - 1]
+    return [before] if before.pos_ in ("NOUN", "PROPN") else []
 
 
 def _conjuncts(token) -> list:
@@ -173,14 +193,15 @@ def _conjuncts(token) -> list:
     return out
 
 
-def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
+def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tuple[Mention | None, str]:
     """The mention a token stands for, and how: itself, an appositive name ("its leader, X"), or the name a
-    cue noun is headed by ("the Bagdad gang")."""
+    cue noun is headed by ("the Bagdad gang"). `fits`: whether an entity can fill the role the token is read
+    for, which settles a pronoun with two antecedents of different classes."""
     found = ps.at(token)
     if found:
         return found, ""
     if token.pos_ in ("PRON", "DET") and token.lower_ in rules.pronoun_classes:
-        return _antecedent(token, ps, rules)
+        return _antecedent(token, ps, rules, fits)
     if token.lower_ in rules.grammar["relative_pronouns"]:
         node = token.head
         while node.dep_ in ("ccomp", "xcomp", "conj") and node.head.i != node.i:
@@ -283,7 +304,7 @@ def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, st
         f" ({note})"
 
 
-def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
+def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tuple[Mention | None, str]:
     """The one entity a pronoun can stand for: of a class it may name ("he" a person, "its" a group), mentioned in
     its sentence before it or in the two sentences before, within its story, and the only such entity there; an
     unknown person named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous
@@ -306,6 +327,11 @@ def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
                                   for e in getattr(ps.doc, "ents", ())):
         return None, ""
     why = "the only {} named just before"
+    # a possessive's role settles it ("attacks on the army ... in their stronghold": a group's place), not so a
+    # reflexive or a subject ("the economy itself")
+    narrowed = {e: m for e, m in fitting.items() if fits(ps.entities[e])} if fits and token.tag_ == "PRP$" else {}
+    if narrowed and len(narrowed) < len(fitting):
+        fitting, why = narrowed, "the only {} named just before that its role can take"
     if len(fitting) > 1:
         candidates = fitting
         fitting, why = _clause_arguments(token, candidates, ps), "the {} its clause's verb takes as subject or object"
@@ -404,6 +430,10 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
     holder coordinated with the one reached must be a name itself, not a noun of another role set beside one, and
     a singular title before a name ("Gulf Clan leader A and B") is only that name's."""
     singular = own_names and trigger.tag_ in ("NN", "NNP")
+
+    def fits(entity: Entity) -> bool:
+        return any(ontology.is_a(entity.type, c) for c in argument.classes)
+
     for path in argument.paths:
         tokens = _follow(trigger, path)
         if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
@@ -417,7 +447,7 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
                 if own_names and conjunct is not token and (not ps.at(conjunct) or single):
                     continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
-                mention, how = _mention_of(conjunct, ps, rules)
+                mention, how = _mention_of(conjunct, ps, rules, fits)
                 if mention is None and lexicon is not None:
                     mention, how = _story_place(conjunct, ps, lexicon)
                 if mention is None and argument.frames and lexicon is not None:
@@ -476,7 +506,7 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
                                                    c.lemma_.lower() in g["hedging_modifiers"]) for c in children):
             return "hypothetical"  # "an attempted murder", "the likely killing of"
         node = trigger
-        while node.head.i != node.i and node.dep_ not in _ASSERTED:
+        while node.head.i != node.i and node.dep_ not in _ASSERTED and not _presupposed(trigger, g):
             node = node.head
             if node.lemma_.lower() in g["hypothetical_heads"] or node.lower_ in rules.hypothetical_words:
                 return f"under '{node.text}'"
@@ -494,6 +524,14 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
         if any(c.dep_ in ("amod", "advmod", "compound") and c.lower_ in g["past_modifiers"] for c in children):
             return "past"  # "the former head of the armed forces", "ex-FARC commander"
     return None
+
+
+def _presupposed(trigger, grammar) -> bool:
+    """A possessed noun of place after a place preposition ("harassing ranchers in their stronghold", "plans to
+    attack soldiers in its heartland") is taken for granted whatever the verb above it: no plan or ability makes it
+    hypothetical. Not after "into" ("hopes to turn Arauca into its stronghold")."""
+    return trigger.pos_ == "NOUN" and trigger.dep_ == "pobj" and trigger.head.lower_ in grammar["place_prepositions"] \
+        and any(c.dep_ == "poss" for c in trigger.children)
 
 
 def _by_lemma(doc) -> dict[str, list]:
