@@ -685,6 +685,33 @@ def test_a_newsletters_stories_do_not_lend_each_other_a_country(lexicon, tmp_pat
         "National Police of Honduras", "'Police' read as National Police of Honduras: the story is about HN")}
 
 
+def test_the_countrys_and_the_citys_gangs_are_of_their_own_storys_place(lexicon, tmp_path):
+    # "the country's" in the Honduras story is Honduras, though the newsletter names Ecuador more; "the city's" is
+    # the one city named just before; "the country's police" says nothing of where a gang is
+    country = "Police in San Pedro Sula say that MS13 and Barrio 18 are still the country's two most feared gangs."
+    city = "Police in Guayaquil say that Los Lobos, which took over the port, are now the city's strongest gang."
+    police = "Los Choneros bribed the country's police for years."
+    newsletter = tmp_path / "newsletter.txt"
+    newsletter.write_text(
+        "Weekly Crime Roundup\n\nEcuador Moves Gang Bosses\n\n"
+        f"Ecuador's government moved gang leaders to a prison in Quito. Ecuador has seen a wave of prison massacres. "
+        f"{city} {police}\n\n"
+        f"Honduras Extends Its Emergency\n\nHonduras extended its state of emergency. {country}\n",
+        encoding="utf-8")
+    records = extraction_records(extract_file(newsletter, lexicon))
+    assert _stated(records, country, "operatesIn") >= {("MS13", "operatesIn", "Honduras"),
+                                                       ("Barrio 18", "operatesIn", "Honduras")}
+    assert ("Los Lobos", "operatesIn", "Guayaquil") in _stated(records, city, "operatesIn")
+    assert _stated(records, police, "operatesIn") == set()
+
+
+def test_a_possessive_with_two_antecedents_takes_the_one_its_role_fits(lexicon, tmp_path):
+    sentence = ("The EPP has long been blamed for ambushing soldiers as well as kidnapping ranchers in their "
+                "stronghold, the department of Concepción.")
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert ("Paraguayan People's Army", "operatesIn", "Concepción") in _stated(records, sentence, "operatesIn")
+
+
 def test_stories_start_at_headings_and_sentences_at_any_capital(lexicon):
     text = "Ecuador Moves Gang Bosses\nThe move came at dawn. Škaljari clan members fled.\nA Second Story\nIt ended."
     paragraphs, at = [], 0
