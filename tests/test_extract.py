@@ -187,7 +187,9 @@ def test_operates_in_across_an_apposition_and_in_a_fight_for_control(lexicon, tm
                  "The ELN and FARC dissidents are vying for control of Arauca."]
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
     found = {(s, o) for s, _, o in _stated(records, sentences, "operatesIn")}
-    assert found == {("Tren de Aragua", "Chile"), ("Tren de Aragua", "Peru"), ("Clan del Golfo", "Urabá"),
+    # "a Venezuelan gang": a group's nationality is a country it is active in
+    assert found == {("Tren de Aragua", "Chile"), ("Tren de Aragua", "Peru"), ("Tren de Aragua", "Venezuela"),
+                     ("Clan del Golfo", "Urabá"),
                      ("Clan del Golfo", "Colombia"), ("National Liberation Army", "Arauca"),
                      ("FARC dissidents", "Arauca")}
 
@@ -703,6 +705,13 @@ def test_the_countrys_and_the_citys_gangs_are_of_their_own_storys_place(lexicon,
                                                        ("Barrio 18", "operatesIn", "Honduras")}
     assert ("Los Lobos", "operatesIn", "Guayaquil") in _stated(records, city, "operatesIn")
     assert _stated(records, police, "operatesIn") == set()
+
+
+def test_a_nationality_before_a_group_noun_is_its_country_not_its_name(lexicon, tmp_path):
+    sentence = "Guards said the Brazilian gang PCC runs the cell blocks."
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert ("First Capital Command", "operatesIn", "Brazil") in _stated(records, sentence, "operatesIn")
+    assert not any(r["kind"] == "fact" and "Brazilian" in (r["subject"], r["object"]) for r in records)
 
 
 def test_a_possessive_with_two_antecedents_takes_the_one_its_role_fits(lexicon, tmp_path):

@@ -260,6 +260,29 @@ def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
 _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
 
 
+def _demonym_country(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
+    """ "The Brazilian gang PCC", "Mexican criminal groups such as X": a nationality before a criminal group's cue
+    noun or name is the group's country."""
+    code = lexicon.demonyms.get(token.text)
+    head = token.head
+    if code is None or token.dep_ != "amod" or not (
+            lexicon.syntax.heads.get(head.lemma_.lower()) == "CriminalGroup" or
+            (m := ps.at(head)) is not None and m.entity in lexicon.entities and
+            lexicon.entities[m.entity].type == "CriminalGroup"):
+        return None, ""
+    entity_id = _country_entity(code, lexicon)
+    if entity_id is None:
+        return None, ""
+    ps.entities.setdefault(entity_id, lexicon.entities[entity_id])
+    at = ps.sentence.start + token.idx
+    note = f"'{token.text}' is {lexicon.entities[entity_id].label}: the group's nationality"
+    return Mention(at, at + len(token.text), token.text, entity_id, ps.sentence.index, "anaphor", note), f" ({note})"
+
+
+def _country_entity(code: str, lexicon) -> str | None:
+    return next((e.id for e in lexicon.entities.values() if e.type == "Country" and e.iso == code), None)
+
+
 def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
     """ "The country's two biggest gangs", "the city's most powerful group": a bare "the country" or "the city" as
     the possessor of a criminal group's cue noun is the place its story is about. The country is the one the story
@@ -282,7 +305,7 @@ def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, st
                   if m.entity in lexicon.entities and lexicon.ontology.is_a(lexicon.entities[m.entity].type, "Region")}
         if not focus or not places - {None} <= {focus[0]}:
             return None, ""
-        entity_id = next((e.id for e in lexicon.entities.values() if e.type == "Country" and e.iso == focus[0]), None)
+        entity_id = _country_entity(focus[0], lexicon)
         if entity_id is None:
             return None, ""
         ps.entities.setdefault(entity_id, lexicon.entities[entity_id])
@@ -450,6 +473,8 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
                 mention, how = _mention_of(conjunct, ps, rules, fits)
                 if mention is None and lexicon is not None:
                     mention, how = _story_place(conjunct, ps, lexicon)
+                if mention is None and lexicon is not None:
+                    mention, how = _demonym_country(conjunct, ps, lexicon)
                 if mention is None and argument.frames and lexicon is not None:
                     mention, how = _framed(conjunct, trigger, argument, ps, lexicon)
                 if mention is None or id(mention) in taken or mention in found:
@@ -506,7 +531,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
                                                    c.lemma_.lower() in g["hedging_modifiers"]) for c in children):
             return "hypothetical"  # "an attempted murder", "the likely killing of"
         node = trigger
-        while node.head.i != node.i and node.dep_ not in _ASSERTED and not _presupposed(trigger, g):
+        presupposed = rule.predicate is not None and _presupposed(trigger, g)
+        while node.head.i != node.i and node.dep_ not in _ASSERTED and not presupposed:
             node = node.head
             if node.lemma_.lower() in g["hypothetical_heads"] or node.lower_ in rules.hypothetical_words:
                 return f"under '{node.text}'"
@@ -527,9 +553,10 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
 
 
 def _presupposed(trigger, grammar) -> bool:
-    """A possessed noun of place after a place preposition ("harassing ranchers in their stronghold", "plans to
+    """A fact's possessed noun after a place preposition ("harassing ranchers in their stronghold", "plans to
     attack soldiers in its heartland") is taken for granted whatever the verb above it: no plan or ability makes it
-    hypothetical. Not after "into" ("hopes to turn Arauca into its stronghold")."""
+    hypothetical. Not after "into" ("hopes to turn Arauca into its stronghold"), nor an event's ("plans to strike
+    in its offensive")."""
     return trigger.pos_ == "NOUN" and trigger.dep_ == "pobj" and trigger.head.lower_ in grammar["place_prepositions"] \
         and any(c.dep_ == "poss" for c in trigger.children)
 
