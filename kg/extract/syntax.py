@@ -541,6 +541,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
     if "past" in rule.checks:
         if trigger.tag_ == "VBD" and not any(c.lemma_.lower() in g["perfect_auxiliaries"] for c in children):
             return "past"
+        if trigger.dep_ == "acomp" and trigger.head.tag_ == "VBD" and trigger.head.lemma_ == "be":
+            return "past"  # "the cartel was active in Peru"
         if any(c.lemma_.lower() in g["past_adverbs"] for c in children):
             return "past"
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in children):
