@@ -944,3 +944,28 @@ def test_a_group_in_apposition_run_by_a_family_whose_name_is_also_a_place(lexico
     assert ("Rivas family", "leaderOf", "Los Zorros") in triples
     assert ("Los Zorros", "operatesIn", "Piura") in triples
     assert not [t for t in triples if "Rivas" in t]
+
+
+def test_a_killing_told_by_name_after_its_summary_takes_the_summarys_place(lexicon, tmp_path):
+    sentences = ["The killing of three farmers in the town of Pichari has shocked the valley.",
+                 "On October 3 the men were driving home when gunmen stopped their truck.",
+                 "All three were killed, including Luis Ramos Soto, a local councillor.",
+                 "In 2014, Carlos Ruiz Díaz was killed."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    killings = {(tuple(r["targets"]), tuple(r["places"]), r["date"]) for r in records
+                if r["kind"] == "event" and r["type"] == "Killing" and r["sentence"] in sentences[2:]}
+    assert killings == {(("Luis Ramos Soto",), ("Pichari",), "2016-10-03"), (("Carlos Ruiz Díaz",), (), "2014")}
+
+
+@pytest.mark.parametrize("seizer, agent", [("police", "Special Force to Fight Drug Trafficking"),
+                                           ("soldiers", "Bolivian Armed Forces"),
+                                           ("Chilean police", "Carabineros de Chile")])
+def test_bare_police_beside_an_operation_of_a_police_unit_are_that_unit(lexicon, seizer, agent):
+    text = ("With help from the army, the FELCN carried out ten raids across Santa Cruz. "
+            f"Six people were arrested, while {seizer} seized 20 vehicles.")
+    article = Article(id="raids", source="raids", text=text, paragraphs=(Paragraph(0, len(text), "body"),),
+                      published=date(2024, 6, 3))
+    extraction = extract(article, lexicon)
+    seizures = [e for e in extraction.events if e.type == "Seizure"]
+    assert [[extraction.entities[a].label for a in e.agents] for e in seizures] == [[agent]]
+    assert not [e for e in extraction.events if e.type == "Attack"]  # raids by a police force are no attack
