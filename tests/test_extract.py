@@ -969,3 +969,16 @@ def test_bare_police_beside_an_operation_of_a_police_unit_are_that_unit(lexicon,
     seizures = [e for e in extraction.events if e.type == "Seizure"]
     assert [[extraction.entities[a].label for a in e.agents] for e in seizures] == [[agent]]
     assert not [e for e in extraction.events if e.type == "Attack"]  # raids by a police force are no attack
+
+
+def test_a_noun_identified_as_a_name_is_that_name_and_a_description_that_refers_to_no_one_keeps_its_names(lexicon):
+    text = ("Police arrested a man identified as Andrés Ruiz Pérez in Cali. "
+            "The suspect, identified as Luis Peña Soto, was the drug trafficking organization's accountant.")
+    article = Article(id="identified", source="identified", text=text,
+                      paragraphs=(Paragraph(0, len(text), "body"),), published=date(2024, 6, 3))
+    extraction = extract(article, lexicon)
+    assert [[extraction.entities[t].label for t in e.targets] for e in extraction.events if e.type == "Arrest"] == \
+        [["Andrés Ruiz Pérez"]]
+    involved = {(extraction.entities[f.subject].label, f.object) for f in extraction.facts
+                if f.predicate == "involvedIn"}
+    assert involved == {("Luis Peña Soto", "drug-trafficking")}

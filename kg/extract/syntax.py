@@ -191,9 +191,14 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         named = next((c for c in node.head.children if c.dep_ == "appos" and ps.at(c)), None)
         if node.dep_ == "relcl" and named is not None and not plural_for_one:  # 'the leader "X," who was captured'
             return ps.at(named), f" (relative pronoun '{token.text}' of '{node.head.text}', appositive '{named.text}')"
-    if token.lemma_.lower() in rules.heads or token.lemma_.lower() in rules.grammar["member_nouns"]:
-        for child in token.children:  # "a group called Los Cambichos", "a gang known as Bagdad"
-            if child.dep_ == "acl" and child.lemma_.lower() in rules.grammar["naming_verbs"]:
+    g = rules.grammar
+    cued = token.lemma_.lower() in rules.heads or token.lemma_.lower() in g["member_nouns"]
+    if cued or token.pos_ == "NOUN":
+        # "a group called Los Cambichos", "a gang known as Bagdad"; any noun "identified as" a name is that name
+        # ("the lieutenant colonel, identified as X")
+        verbs = g["naming_verbs"] | g["identifying_verbs"] if cued else g["identifying_verbs"]
+        for child in token.children:
+            if child.dep_ == "acl" and child.lemma_.lower() in verbs:
                 for named in child.children:
                     if named.dep_ in ("oprd", "attr", "dobj") and ps.at(named):
                         return ps.at(named), f" (named '{named.text}')"
