@@ -181,6 +181,14 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         return found, ""
     if token.pos_ in ("PRON", "DET") and token.lower_ in rules.pronoun_classes:
         return _antecedent(token, ps, rules)
+    if token.dep_ == "poss" and token.lower_ in rules.grammar["relative_pronouns"]:
+        # "X, whose arrest in 2011 strained ties": the possessed noun's clause hangs from X (or the small model hangs
+        # the noun itself from X as an appositive)
+        owned = token.head
+        clause = owned if owned.dep_ == "appos" else owned.head
+        if clause.dep_ in ("relcl", "appos") and ps.at(clause.head):
+            return ps.at(clause.head), f" (relative pronoun '{token.text}' of '{clause.head.text}')"
+        return None, ""
     if token.lower_ in rules.grammar["relative_pronouns"]:
         node = token.head
         while node.dep_ in ("ccomp", "xcomp", "conj") and node.head.i != node.i:
