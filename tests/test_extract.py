@@ -772,6 +772,7 @@ def test_people_named_after_a_cue_by_an_initial_or_by_quoted_nicknames(lexicon):
     assert names("Two commanders known as “Tigre” and “Puma” took over.") == [
         ("Tigre", "people.nickname"), ("Puma", "people.nickname")]
     assert names("The gunmen known as 'Los Tigres' robbed a bank.") == []  # a group's name, not a person's
+    assert names("Its leader, alias 'El Flaco', gives orders.") == [("El Flaco", "people.nickname")]
 
 
 def test_a_second_surname_that_is_a_place_stays_in_the_persons_name(lexicon, tmp_path):
@@ -812,6 +813,20 @@ def test_a_pronoun_refers_back_within_its_story_only(lexicon, tmp_path, heading,
     extraction = extract_file(newsletter, lexicon)
     leaders = {(f.subject, f.object) for f in extraction.facts if f.predicate == "leaderOf"}
     assert (("pedro-gomez-ruiz", "los-choneros") in leaders) is led
+
+
+@pytest.mark.parametrize("cue", ["alias 'El Flaco'", 'alias "El Flaco,"'])
+def test_a_leader_known_only_by_an_alias_beside_its_possessive_leads_the_group_named_before(lexicon, tmp_path, cue):
+    # "alias" parses as a plural noun, the subject of the clause; the nickname is read on the surface as the
+    # appositive of "leader", and "Its" is the group of the sentence before
+    newsletter = tmp_path / "alias.txt"
+    newsletter.write_text("Ecuador Gang Keeps Its Port\n\nLos Choneros still control drug sales in Manta.\n\n"
+                          f"Its leader, {cue} still gives orders from prison.\n", encoding="utf-8")
+    extraction = extract_file(newsletter, lexicon)
+    leaders = {(f.subject, f.object): f for f in extraction.facts if f.predicate == "leaderOf"}
+    assert set(leaders) == {("el-flaco", "los-choneros")}
+    assert "surface: the nickname after ', alias'" in leaders["el-flaco", "los-choneros"].parse
+    assert extraction.entities["el-flaco"].type == "Person"
 
 
 def test_a_bare_alias_or_surname_after_the_name_is_that_person_unless_two_share_it(lexicon, tmp_path):

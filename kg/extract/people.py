@@ -61,7 +61,7 @@ def _patterns(rules: PeopleRules) -> LiteralGate[tuple[str, re.Pattern[str]]]:
         "people.given-name": re.compile(rf"(?<![\w-]){name}"),
         "people.after-name-cue": re.compile(rf"(?<![\w-])(?i:{name_cues})\s+{name}") if name_cues else None,
         "people.nickname": re.compile(
-            rf"(?<![\w-])(?i:{nouns})\s+(?i:{cues})\s+{_QUOTED.format(group='name')}"
+            rf"(?<![\w-])(?i:{nouns}),?\s+(?i:{cues})\s+{_QUOTED.format(group='name')}"
             rf"(?:,?\s+and\s+{_QUOTED.format(group='second')})?") if nouns and cues else None,
     }
     return LiteralGate([(rule, p) for rule, p in patterns.items() if p is not None], lambda item: item[1])

@@ -366,11 +366,19 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             tokens = _follow(trigger.head, path)  # "police arrested X and seized Y": the shared subject
         if not tokens and trigger.dep_ == "conj" and trigger.pos_ == "NOUN" and path and path[0].deps & {"poss"}:
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
+        surface = ""
+        if not tokens and len(path) == 1 and not path[0].up and path[0].deps == {"appos"} and not path[0].lemmas:
+            tokens = _alias_apposed(trigger, rules.grammar["alias_cues"])
+            surface = " (surface: the nickname after ', alias')" if tokens else ""
         found: list[Mention] = []
         notes: list[str] = []
         single = singular and bool(path) and path[0].up and path[0].deps == {"compound"}
         for token in tokens:
-            for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
+            listed = _conjuncts(token) if argument.coordinated else [token]
+            parsed_list = len(listed)
+            if argument.coordinated and own_names and trigger.tag_ in ("NNS", "NNPS"):
+                listed += [t for t in _listed_after(token, ps) if t not in listed]
+            for n, conjunct in enumerate(listed):
                 if own_names and conjunct is not token and (not ps.at(conjunct) or single):
                     continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
                 mention, how = _mention_of(conjunct, ps, rules)
@@ -381,10 +389,50 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
                 entity = entities.get(mention.entity) or (lexicon.entities.get(mention.entity) if lexicon else None)
                 if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
                     found.append(mention)
-                    notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}")
+                    listed_note = " (surface: listed after it)" if n >= parsed_list else ""
+                    notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}{surface}{listed_note}")
         if found:
             return found, notes
     return [], []
+
+
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?P<last>and)\s+)?")
+
+
+def _listed_after(token, ps: ParsedSentence) -> list:
+    """The surface fallback for a list the parser broke ("two leaders of the gang named A, alias 'X,' and B":
+    the alias between them leaves B hanging from the verb): the names of the same class that follow the token's
+    mention with only a comma or "and" between, up to the one after "and". For the holders of a plural noun only."""
+    mention = ps.at(token)
+    entity = ps.entities.get(mention.entity) if mention else None
+    if entity is None:
+        return []
+    text, base, out = ps.sentence.text, ps.sentence.start, []
+    following = [m for m in ps.mentions if m.start >= mention.end]
+    for m in following:
+        gap = _LIST_GAP.fullmatch(text, mention.end - base, m.start - base)
+        other = ps.entities.get(m.entity)
+        if gap is None or not gap.group(0) or other is None or other.type != entity.type or \
+                text[m.end - base:m.end - base + 2] in ("'s", "’s"):
+            break
+        out.extend(t for t in ps.doc if ps.sentence.start + t.idx == m.start)
+        if gap.group("last"):
+            break
+        mention = m
+    return out
+
+
+def _alias_apposed(token, cues) -> list:
+    """The surface fallback for an alias set beside a noun ("its leader, alias 'El Flaco', gives orders"), which
+    the parser seldom reads as an appositive ("alias" is taken for a plural noun, the subject of the clause): the
+    first word of the quoted nickname after ", alias". Only a comma, the cue and a quote may stand between."""
+    doc, i = token.doc, token.i + 1
+    if i + 1 >= len(doc) or doc[i].text != "," or doc[i + 1].lower_ not in cues:
+        return []
+    i += 2
+    while i < len(doc) and doc[i].is_quote:
+        i += 1
+    return [doc[i]] if i < len(doc) and doc[i].text[:1].isupper() else []
 
 
 def _reads_target(rule: SyntaxRule, trigger) -> bool:
