@@ -405,11 +405,11 @@ def _listed_after(token, ps: ParsedSentence) -> list:
     mention with only a comma or "and" between, up to the one after "and". For the holders of a plural noun only."""
     mention = ps.at(token)
     entity = ps.entities.get(mention.entity) if mention else None
-    if entity is None:
+    if mention is None or entity is None:
         return []
-    text, base, out = ps.sentence.text, ps.sentence.start, []
-    following = [m for m in ps.mentions if m.start >= mention.end]
-    for m in following:
+    text, base = ps.sentence.text, ps.sentence.start
+    out: list = []
+    for m in [m for m in ps.mentions if m.start >= mention.end]:
         gap = _LIST_GAP.fullmatch(text, mention.end - base, m.start - base)
         other = ps.entities.get(m.entity)
         if gap is None or not gap.group(0) or other is None or other.type != entity.type or \
