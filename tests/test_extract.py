@@ -815,17 +815,30 @@ def test_a_pronoun_refers_back_within_its_story_only(lexicon, tmp_path, heading,
     assert (("pedro-gomez-ruiz", "los-choneros") in leaders) is led
 
 
-@pytest.mark.parametrize("cue", ["alias 'El Flaco'", 'alias "El Flaco,"'])
+def test_the_parser_reads_an_alias_between_commas_as_a_plain_appositive_at_the_same_offsets():
+    from kg.extract.parse import for_parser
+
+    cues = ("alias", "a.k.a.")
+    text = 'Police held Pedro Gómez Ruiz, alias "Chato," and Luis Toro, a.k.a. \'Flaco\', in Lima.'
+    read = for_parser(text, cues)
+    assert read == 'Police held Pedro Gómez Ruiz       , Chato,  and Luis Toro        , Flaco , in Lima.'
+    assert [(m.start(), m.group()) for m in re.finditer(r"\w+", read)] == \
+        [(m.start(), m.group()) for m in re.finditer(r"\w+", text) if m.group() not in ("alias", "a", "k")]
+    for kept in ('Jorge Zambrano (alias "Rasquiña") was killed.', "Police held Luis Toro, alias Flaco, in Lima."):
+        assert for_parser(kept, cues) == kept  # no commas around it, or no quotes: left as written
+
+
+@pytest.mark.parametrize("cue", ["alias 'El Flaco',", 'alias "El Flaco,"'])
 def test_a_leader_known_only_by_an_alias_beside_its_possessive_leads_the_group_named_before(lexicon, tmp_path, cue):
-    # "alias" parses as a plural noun, the subject of the clause; the nickname is read on the surface as the
-    # appositive of "leader", and "Its" is the group of the sentence before
+    # the parser reads the nickname as the appositive of "leader" once the cue and quotes are blanked for it
+    # (kg.extract.parse.for_parser), and "Its" is the group of the sentence before
     newsletter = tmp_path / "alias.txt"
     newsletter.write_text("Ecuador Gang Keeps Its Port\n\nLos Choneros still control drug sales in Manta.\n\n"
                           f"Its leader, {cue} still gives orders from prison.\n", encoding="utf-8")
     extraction = extract_file(newsletter, lexicon)
     leaders = {(f.subject, f.object): f for f in extraction.facts if f.predicate == "leaderOf"}
     assert set(leaders) == {("el-flaco", "los-choneros")}
-    assert "surface: the nickname after ', alias'" in leaders["el-flaco", "los-choneros"].parse
+    assert "subject appos 'Flaco'" in leaders["el-flaco", "los-choneros"].parse
     assert extraction.entities["el-flaco"].type == "Person"
 
 

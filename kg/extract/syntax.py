@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from kg.extract.events import as_actor
-from kg.extract.parse import candidates, needs_parse, parse
+from kg.extract.parse import candidates, for_parser, needs_parse, parse
 from kg.extract.resolve import country_focus
 from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, find_dates
@@ -53,7 +53,7 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     chosen = gated_sentences(sentences, mentions, rules, dates)
-    docs = parse([s.text for s, _ in chosen], [ner for _, ner in chosen])
+    docs = parse([for_parser(s.text, rules.grammar["alias_cues"]) for s, _ in chosen], [ner for _, ner in chosen])
     story = stories(sentences)
     return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions, story=story)
             for (s, _), doc in zip(chosen, docs, strict=True)]
@@ -366,10 +366,6 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             tokens = _follow(trigger.head, path)  # "police arrested X and seized Y": the shared subject
         if not tokens and trigger.dep_ == "conj" and trigger.pos_ == "NOUN" and path and path[0].deps & {"poss"}:
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
-        surface = ""
-        if not tokens and len(path) == 1 and not path[0].up and path[0].deps == {"appos"} and not path[0].lemmas:
-            tokens = _alias_apposed(trigger, rules.grammar["alias_cues"])
-            surface = " (surface: the nickname after ', alias')" if tokens else ""
         found: list[Mention] = []
         notes: list[str] = []
         single = singular and bool(path) and path[0].up and path[0].deps == {"compound"}
@@ -390,7 +386,7 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
                 if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
                     found.append(mention)
                     listed_note = " (surface: listed after it)" if n >= parsed_list else ""
-                    notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}{surface}{listed_note}")
+                    notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}{listed_note}")
         if found:
             return found, notes
     return [], []
@@ -420,19 +416,6 @@ def _listed_after(token, ps: ParsedSentence) -> list:
             break
         mention = m
     return out
-
-
-def _alias_apposed(token, cues) -> list:
-    """The surface fallback for an alias set beside a noun ("its leader, alias 'El Flaco', gives orders"), which
-    the parser seldom reads as an appositive ("alias" is taken for a plural noun, the subject of the clause): the
-    first word of the quoted nickname after ", alias". Only a comma, the cue and a quote may stand between."""
-    doc, i = token.doc, token.i + 1
-    if i + 1 >= len(doc) or doc[i].text != "," or doc[i + 1].lower_ not in cues:
-        return []
-    i += 2
-    while i < len(doc) and doc[i].is_quote:
-        i += 1
-    return [doc[i]] if i < len(doc) and doc[i].text[:1].isupper() else []
 
 
 def _reads_target(rule: SyntaxRule, trigger) -> bool:
@@ -789,7 +772,9 @@ def _when_date(trigger, dates, sentence: Sentence, date_words: frozenset[str]) -
     if node.head.i == node.i:
         return []
     head = node.head
-    if node.dep_ == "relcl" and head.lemma_.lower() in date_words:
+    at = sentence.start + head.idx
+    if node.dep_ == "relcl" and (head.lemma_.lower() in date_words or any(d.start <= at < d.end for d in dates)):
+        # ("the year when", or a date itself: "back to December 2020, when X was killed")
         spans = [(head.left_edge.idx, head.idx + len(head.text))]
     elif node.dep_ == "advcl":
         spans = [(t.idx, t.idx + len(t.text)) for t in _clause_tokens(head)]
