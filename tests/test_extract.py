@@ -773,6 +773,8 @@ def test_people_named_after_a_cue_by_an_initial_or_by_quoted_nicknames(lexicon):
         ("Tigre", "people.nickname"), ("Puma", "people.nickname")]
     assert names("The gunmen known as 'Los Tigres' robbed a bank.") == []  # a group's name, not a person's
     assert names("Its leader, alias 'El Flaco', gives orders.") == [("El Flaco", "people.nickname")]
+    assert names('Gulf Clan leader "Otoniel" was extradited.') == [("Otoniel", "people.title-nickname")]
+    assert names('The leader "would never surrender," he said.') == []  # a quoted remark, not a nickname
 
 
 def test_a_second_surname_that_is_a_place_stays_in_the_persons_name(lexicon, tmp_path):
@@ -840,6 +842,16 @@ def test_a_leader_known_only_by_an_alias_beside_its_possessive_leads_the_group_n
     assert set(leaders) == {("el-flaco", "los-choneros")}
     assert "subject appos 'Flaco'" in leaders["el-flaco", "los-choneros"].parse
     assert extraction.entities["el-flaco"].type == "Person"
+
+
+def test_a_quoted_nickname_after_a_title_is_the_person_the_article_gives_that_alias_further_on(lexicon, tmp_path):
+    sentences = ('Police arrested ten members of the Norte Cartel in Santa Ana, but cartel boss "El Chepe" escaped. '
+                 'Prosecutors say José Salazar Ruiz, alias "El Chepe," owns a chain of hotels in Metapán.')
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert [(m.entity, m.resolution) for m in extraction.mentions if m.text == "El Chepe"] == \
+        [("jose-salazar-ruiz", "'El Chepe' is the alias of José Salazar Ruiz, given after")]
+    assert ("jose-salazar-ruiz", "leaderOf", "norte-cartel") in \
+        {(f.subject, f.predicate, f.object) for f in extraction.facts}
 
 
 def test_a_bare_alias_or_surname_after_the_name_is_that_person_unless_two_share_it(lexicon, tmp_path):

@@ -22,7 +22,7 @@ from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
-from kg.text import slug
+from kg.text import fold, slug
 
 __all__ = ["ParsedSentence", "parse_sentences", "gated_sentences", "add_named_entities", "find_syntax",
            "implied_by_syntax", "drop_ended", "carry_over", "same_day"]
@@ -207,6 +207,9 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     first_level = _first_level_unit(token, ps)
     if first_level is not None:
         return first_level
+    named_kind = _kind_named_before(token, ps, rules)
+    if named_kind is not None:
+        return named_kind
     if token.lemma_.lower() in rules.heads:
         if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.children):
             return None, ""  # 'the Rastrojos faction "los Comba"': a faction nobody typed, not the Rastrojos
@@ -234,6 +237,24 @@ def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
     return (Mention(at - 4, at + len(token.text), f"the {token.text}", m.entity, ps.sentence.index, "anaphor",
                     f"'the {token.text}' refers back to {m.text}: the only one its sentence names before it"),
             f" ('the {token.text}' is {m.text}, named before it)")
+
+
+def _kind_named_before(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention, str] | None:
+    """ "Police rounded up members of the Texis Cartel, closing in on cartel kingpin X": a bare group noun
+    modifying a title (no article, no words of its own) stands for the one group its sentence names before it
+    with that noun in its name."""
+    noun = token.lemma_.lower()
+    if token.dep_ not in ("compound", "nmod") or rules.heads.get(noun) != "CriminalGroup" or \
+            list(token.children) or token.text[:1].isupper():
+        return None
+    at = ps.sentence.start + token.idx
+    groups = {m.entity: m for m in ps.mentions if m.end <= at and (e := ps.entities.get(m.entity)) is not None
+              and e.type == "CriminalGroup" and noun in fold(e.label).lower().split()}
+    if len(groups) != 1:
+        return None
+    (m,) = groups.values()
+    note = f"'{token.text}' refers back to {m.text}: the only {token.text} its sentence names before it"
+    return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), f" ({note})"
 
 
 _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
@@ -368,7 +389,7 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
         found: list[Mention] = []
         notes: list[str] = []
-        single = singular and bool(path) and path[0].up and path[0].deps == {"compound"}
+        single = singular and bool(path) and path[0].up and path[0].deps in ({"compound"}, {"nmod"})
         for token in tokens:
             listed = _conjuncts(token) if argument.coordinated else [token]
             parsed_list = len(listed)
