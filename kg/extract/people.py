@@ -32,7 +32,7 @@ _QUOTED = rf"[\"“'‘](?P<{{group}}>[{_UPPER}][^\"”'’,.]{{{{1,29}}}})[,.]?
 # A nickname quoted straight after a person noun, with no cue ("cartel kingpin 'El Chepe'", "gang leader "Fito""):
 # capitalised words only, so that a quoted remark ("the leader 'would not surrender'") is no name
 _TITLED = (rf"[\"“'‘](?P<name>[{_UPPER}][{_LOWER}]+(?:\s+(?:(?:de|del|la|el|los)\s+)?[{_UPPER}][{_LOWER}]+){{0,3}})"
-           rf"[,.]?[\"”'’](?![\w'’])")
+           rf"[,.]?[\"”'’](?![\w'’])(?!\s+[{_UPPER}])")  # (not a nickname inside a name: 'boss "El Chapo" Guzmán')
 
 
 @dataclass(frozen=True)
