@@ -187,7 +187,9 @@ def test_operates_in_across_an_apposition_and_in_a_fight_for_control(lexicon, tm
                  "The ELN and FARC dissidents are vying for control of Arauca."]
     records = _records_with(lexicon, tmp_path, " ".join(sentences))
     found = {(s, o) for s, _, o in _stated(records, sentences, "operatesIn")}
-    assert found == {("Tren de Aragua", "Chile"), ("Tren de Aragua", "Peru"), ("Clan del Golfo", "Urabá"),
+    # "a Venezuelan gang": a group's nationality is a country it is active in
+    assert found == {("Tren de Aragua", "Chile"), ("Tren de Aragua", "Peru"), ("Tren de Aragua", "Venezuela"),
+                     ("Clan del Golfo", "Urabá"),
                      ("Clan del Golfo", "Colombia"), ("National Liberation Army", "Arauca"),
                      ("FARC dissidents", "Arauca")}
 
@@ -686,6 +688,40 @@ def test_a_newsletters_stories_do_not_lend_each_other_a_country(lexicon, tmp_pat
     extraction = extract_file(newsletter, lexicon)
     assert _resolved(extraction, "Police arrested 40") == {"Police": (
         "National Police of Honduras", "'Police' read as National Police of Honduras: the story is about HN")}
+
+
+def test_the_countrys_and_the_citys_gangs_are_of_their_own_storys_place(lexicon, tmp_path):
+    # "the country's" in the Honduras story is Honduras, though the newsletter names Ecuador more; "the city's" is
+    # the one city named just before; "the country's police" says nothing of where a gang is
+    country = "Police in San Pedro Sula say that MS13 and Barrio 18 are still the country's two most feared gangs."
+    city = "Police in Guayaquil say that Los Lobos, which took over the port, are now the city's strongest gang."
+    police = "Los Choneros bribed the country's police for years."
+    newsletter = tmp_path / "newsletter.txt"
+    newsletter.write_text(
+        "Weekly Crime Roundup\n\nEcuador Moves Gang Bosses\n\n"
+        f"Ecuador's government moved gang leaders to a prison in Quito. Ecuador has seen a wave of prison massacres. "
+        f"{city} {police}\n\n"
+        f"Honduras Extends Its Emergency\n\nHonduras extended its state of emergency. {country}\n",
+        encoding="utf-8")
+    records = extraction_records(extract_file(newsletter, lexicon))
+    assert _stated(records, country, "operatesIn") >= {("MS13", "operatesIn", "Honduras"),
+                                                       ("Barrio 18", "operatesIn", "Honduras")}
+    assert ("Los Lobos", "operatesIn", "Guayaquil") in _stated(records, city, "operatesIn")
+    assert _stated(records, police, "operatesIn") == set()
+
+
+def test_a_nationality_before_a_group_noun_is_its_country_not_its_name(lexicon, tmp_path):
+    sentence = "Guards said the Brazilian gang PCC runs the cell blocks."
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert ("First Capital Command", "operatesIn", "Brazil") in _stated(records, sentence, "operatesIn")
+    assert not any(r["kind"] == "fact" and "Brazilian" in (r["subject"], r["object"]) for r in records)
+
+
+def test_a_possessive_with_two_antecedents_takes_the_one_its_role_fits(lexicon, tmp_path):
+    sentence = ("The EPP has long been blamed for ambushing soldiers as well as kidnapping ranchers in their "
+                "stronghold, the department of Concepción.")
+    records = _records_with(lexicon, tmp_path, sentence)
+    assert ("Paraguayan People's Army", "operatesIn", "Concepción") in _stated(records, sentence, "operatesIn")
 
 
 def test_stories_start_at_headings_and_sentences_at_any_capital(lexicon):

@@ -55,7 +55,9 @@ def find_mentions(article: Article, lexicon: Lexicon) -> Found:
     for sentence in sentences:
         hits[sentence.index] = lexicon.names.find(sentence.text, sentence.start)
         people[sentence.index] = find_people(sentence.text, lexicon.people)
-        names[sentence.index] = find_names(sentence.text, lexicon.name_rules, lexicon.people.not_names)
+        # "the Brazilian gang PCC": a nationality before a group noun is no group's name
+        names[sentence.index] = [c for c in find_names(sentence.text, lexicon.name_rules, lexicon.people.not_names)
+                                 if c.label not in lexicon.demonyms]
     mentions, entities = resolve_mentions(sentences, hits, people, article.text, lexicon, names)
     return Found(article, sentences, mentions, entities)
 

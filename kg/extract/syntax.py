@@ -148,7 +148,9 @@ def _follow(token, path) -> list:
     for step in path:
         following: list = []
         for tok in current:
-            if step.up:
+            if step.beside:
+                found = _beside(tok, step)
+            elif step.up:
                 if tok.head.i == tok.i or (step.deps and tok.dep_ not in step.deps):
                     continue
                 found = [tok.head]
@@ -157,6 +159,24 @@ def _follow(token, path) -> list:
             following.extend(f for f in found if not step.lemmas or f.lemma_.lower() in step.lemmas)
         current = following
     return current
+
+
+def _beside(token, step) -> list:
+    """The phrase across a comma from a token's own, whatever word the parser hung it on: after it (`>`, "in their
+    stronghold, the department of X", the appositive hung on the clause's subject) or before it (`<`, "the Rivas
+    family, believed to run", the participle hung on the main verb)."""
+    doc = token.doc
+    if step.beside == ">":
+        comma = token.right_edge.i + 1
+        if comma + 1 >= len(doc) or doc[comma].text != ",":
+            return []
+        return [t for t in doc[comma + 1:] if t.left_edge.i == comma + 1 and t.head.i != t.i and
+                (not step.deps or t.dep_ in step.deps) and not token.is_ancestor(t)][:1]
+    comma = token.left_edge.i - 1
+    if comma < 1 or doc[comma].text != "," or (step.deps and token.dep_ not in step.deps):
+        return []
+    before = doc[comma - 1]
+    return [before] if before.pos_ in ("NOUN", "PROPN") else []
 
 
 def _conjuncts(token) -> list:
@@ -173,14 +193,15 @@ def _conjuncts(token) -> list:
     return out
 
 
-def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
+def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tuple[Mention | None, str]:
     """The mention a token stands for, and how: itself, an appositive name ("its leader, X"), or the name a
-    cue noun is headed by ("the Bagdad gang")."""
+    cue noun is headed by ("the Bagdad gang"). `fits`: whether an entity can fill the role the token is read
+    for, which settles a pronoun with two antecedents of different classes."""
     found = ps.at(token)
     if found:
         return found, ""
     if token.pos_ in ("PRON", "DET") and token.lower_ in rules.pronoun_classes:
-        return _antecedent(token, ps, rules)
+        return _antecedent(token, ps, rules, fits)
     if token.dep_ == "poss" and token.lower_ in rules.grammar["relative_pronouns"]:
         # "X, whose arrest in 2011 strained ties": the possessed noun's clause hangs from X (or the small model hangs
         # the noun itself from X as an appositive)
@@ -273,7 +294,74 @@ def _kind_named_before(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[M
 _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
 
 
-def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
+def _demonym_country(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
+    """ "The Brazilian gang PCC", "Mexican criminal groups such as X": a nationality before a criminal group's cue
+    noun or name is the group's country."""
+    code = lexicon.demonyms.get(token.text)
+    head = token.head
+    if code is None or token.dep_ != "amod" or not (
+            lexicon.syntax.heads.get(head.lemma_.lower()) == "CriminalGroup" or
+            (m := ps.at(head)) is not None and m.entity in lexicon.entities and
+            lexicon.entities[m.entity].type == "CriminalGroup"):
+        return None, ""
+    entity_id = _country_entity(code, lexicon)
+    if entity_id is None:
+        return None, ""
+    ps.entities.setdefault(entity_id, lexicon.entities[entity_id])
+    at = ps.sentence.start + token.idx
+    note = f"'{token.text}' is {lexicon.entities[entity_id].label}: the group's nationality"
+    return Mention(at, at + len(token.text), token.text, entity_id, ps.sentence.index, "anaphor", note), f" ({note})"
+
+
+def _country_entity(code: str, lexicon) -> str | None:
+    return next((e.id for e in lexicon.entities.values() if e.type == "Country" and e.iso == code), None)
+
+
+def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
+    """ "The country's two biggest gangs", "the city's most powerful group": a bare "the country" or "the city" as
+    the possessor of a criminal group's cue noun is the place its story is about. The country is the one the story
+    names most, when the sentence names no place of another; the city the one place below the first level its
+    sentence names before it, else the sentences just before. Not on other nouns ("the country's police" says
+    nothing of presence), nor with a word of its own ("the neighbouring country's gangs")."""
+    grammar = lexicon.syntax.grammar
+    word = token.lemma_.lower()
+    country = word in grammar["story_country_nouns"]
+    if token.dep_ != "poss" or not (country or word in grammar["story_city_nouns"]) or \
+            lexicon.syntax.heads.get(token.head.lemma_.lower()) != "CriminalGroup" or \
+            [c.lower_ for c in token.children if c.dep_ != "case"] != ["the"]:
+        return None, ""
+    at = ps.sentence.start + token.idx
+    own_story = ps.story.get(ps.sentence.index)
+    story = [m for m in ps.context if ps.story.get(m.sentence) == own_story and m.entity in lexicon.entities]
+    if country:
+        focus = country_focus([m.entity for m in story], lexicon)
+        places = {lexicon.country_of(m.entity) for m in ps.mentions
+                  if m.entity in lexicon.entities and lexicon.ontology.is_a(lexicon.entities[m.entity].type, "Region")}
+        if not focus or not places - {None} <= {focus[0]}:
+            return None, ""
+        entity_id = _country_entity(focus[0], lexicon)
+        if entity_id is None:
+            return None, ""
+        ps.entities.setdefault(entity_id, lexicon.entities[entity_id])
+        why = "the country its story is about"
+    else:
+        def cities(found: list[Mention]) -> set[str]:
+            return {m.entity for m in found if lexicon.entities[m.entity].type == "AdministrativeArea"
+                    and not lexicon.entities[m.entity].iso}
+
+        named = cities([m for m in story if m.sentence == ps.sentence.index and m.end <= at]) or \
+            cities([m for m in story if 0 < ps.sentence.index - m.sentence <= _PRONOUN_WINDOW])
+        if len(named) != 1:
+            return None, ""
+        (entity_id,) = named
+        why = "the one city named just before"
+    start = ps.sentence.start + min(c.idx for c in token.children if c.dep_ != "case")
+    note = f"'the {token.text}' is {lexicon.entities[entity_id].label}: {why}"
+    return Mention(start, at + len(token.text), f"the {token.text}", entity_id, ps.sentence.index, "anaphor", note), \
+        f" ({note})"
+
+
+def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tuple[Mention | None, str]:
     """The one entity a pronoun can stand for: of a class it may name ("he" a person, "its" a group), mentioned in
     its sentence before it or in the two sentences before, within its story, and the only such entity there; an
     unknown person named before it in the sentence (a PERSON the NER saw but no rule kept) makes "he" ambiguous
@@ -296,6 +384,11 @@ def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
                                   for e in getattr(ps.doc, "ents", ())):
         return None, ""
     why = "the only {} named just before"
+    # a possessive's role settles it ("attacks on the army ... in their stronghold": a group's place), not so a
+    # reflexive or a subject ("the economy itself")
+    narrowed = {e: m for e, m in fitting.items() if fits(ps.entities[e])} if fits and token.tag_ == "PRP$" else {}
+    if narrowed and len(narrowed) < len(fitting):
+        fitting, why = narrowed, "the only {} named just before that its role can take"
     if len(fitting) > 1:
         candidates = fitting
         fitting, why = _clause_arguments(token, candidates, ps), "the {} its clause's verb takes as subject or object"
@@ -394,6 +487,10 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
     holder coordinated with the one reached must be a name itself, not a noun of another role set beside one, and
     a singular title before a name ("Gulf Clan leader A and B") is only that name's."""
     singular = own_names and trigger.tag_ in ("NN", "NNP")
+
+    def fits(entity: Entity) -> bool:
+        return any(ontology.is_a(entity.type, c) for c in argument.classes)
+
     for path in argument.paths:
         tokens = _follow(trigger, path)
         if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
@@ -411,7 +508,11 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             for n, conjunct in enumerate(listed):
                 if own_names and conjunct is not token and (not ps.at(conjunct) or single):
                     continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
-                mention, how = _mention_of(conjunct, ps, rules)
+                mention, how = _mention_of(conjunct, ps, rules, fits)
+                if mention is None and lexicon is not None:
+                    mention, how = _story_place(conjunct, ps, lexicon)
+                if mention is None and lexicon is not None:
+                    mention, how = _demonym_country(conjunct, ps, lexicon)
                 if mention is None and argument.frames and lexicon is not None:
                     mention, how = _framed(conjunct, trigger, argument, ps, lexicon)
                 if mention is None or id(mention) in taken or mention in found:
@@ -495,7 +596,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
                                                    c.lemma_.lower() in g["hedging_modifiers"]) for c in children):
             return "hypothetical"  # "an attempted murder", "the likely killing of"
         node = trigger
-        while node.head.i != node.i and node.dep_ not in _ASSERTED:
+        presupposed = rule.predicate is not None and _presupposed(trigger, g)
+        while node.head.i != node.i and node.dep_ not in _ASSERTED and not presupposed:
             node = node.head
             if node.lemma_.lower() in g["hypothetical_heads"] or node.lower_ in rules.hypothetical_words:
                 return f"under '{node.text}'"
@@ -504,6 +606,8 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
     if "past" in rule.checks:
         if trigger.tag_ == "VBD" and not any(c.lemma_.lower() in g["perfect_auxiliaries"] for c in children):
             return "past"
+        if trigger.dep_ == "acomp" and trigger.head.tag_ == "VBD" and trigger.head.lemma_ == "be":
+            return "past"  # "the cartel was active in Peru"
         if any(c.lemma_.lower() in g["past_adverbs"] for c in children):
             return "past"
         if any(c.dep_ == "aux" and c.lower_ == "had" for c in children):
@@ -513,6 +617,15 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
         if any(c.dep_ in ("amod", "advmod", "compound") and c.lower_ in g["past_modifiers"] for c in children):
             return "past"  # "the former head of the armed forces", "ex-FARC commander"
     return None
+
+
+def _presupposed(trigger, grammar) -> bool:
+    """A fact's possessed noun after a place preposition ("harassing ranchers in their stronghold", "plans to
+    attack soldiers in its heartland") is taken for granted whatever the verb above it: no plan or ability makes it
+    hypothetical. Not after "into" ("hopes to turn Arauca into its stronghold"), nor an event's ("plans to strike
+    in its offensive")."""
+    return trigger.pos_ == "NOUN" and trigger.dep_ == "pobj" and trigger.head.lower_ in grammar["place_prepositions"] \
+        and any(c.dep_ == "poss" for c in trigger.children)
 
 
 def _by_lemma(doc) -> dict[str, list]:

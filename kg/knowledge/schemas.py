@@ -502,6 +502,8 @@ class GrammarFile(CuratedFile):
     past_modifiers: Words
     perfect_auxiliaries: Words
     place_prepositions: Words
+    story_country_nouns: Words
+    story_city_nouns: Words
     clause_openers: Words
     alias_cues: Words
     name_connectors: Words

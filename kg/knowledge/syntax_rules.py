@@ -5,7 +5,10 @@ A rule is in the shape of spaCy's DependencyMatcher and of Odin's syntactic rule
 parts of speech, its own dependency), then each argument reached from the trigger by a path of dependency steps,
 with the classes it may take. A step is `dep` (down to a child with that relation; `dep1|dep2` for either),
 `dep[lemma,lemma]` (a child with that relation and one of those lemmas: `prep[in,into]`), `^` (up to the head)
-or `^dep` (up to the head, when the token hangs from it by `dep`). Running them is kg.extract.syntax.
+or `^dep` (up to the head, when the token hangs from it by `dep`). Two steps read past a comma the parser hung
+on the wrong word: `>dep` (the phrase hanging by `dep` that starts right after the comma closing this token's
+phrase: "in their stronghold, the department of X") and `<dep` (when this token hangs by `dep`, the word just
+before the comma that opens its phrase: "the Rivas family, believed to run"). Running them is kg.extract.syntax.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from kg.knowledge.schemas import GrammarFile
 
 __all__ = ["Step", "Argument", "Trigger", "SyntaxRule", "Grammar", "SyntaxRules", "compile_syntax"]
 
-_STEP = re.compile(r"^(?P<up>\^)?(?P<deps>[a-z:|]*)(?:\[(?P<lemmas>[^\]]+)\])?$")
+_STEP = re.compile(r"^(?P<up>\^)?(?P<beside>[<>])?(?P<deps>[a-z:|]*)(?:\[(?P<lemmas>[^\]]+)\])?$")
 ROLES = ("agent", "target", "place")
 CHECKS = ("negation", "modality", "hypothetical", "past")
 # every word list of patterns/grammar.yaml, as its schema names them (name_heads maps classes, not a list)
@@ -30,10 +33,11 @@ class Step:
     up: bool
     deps: frozenset[str]  # empty: any relation
     lemmas: frozenset[str]  # empty: any lemma
+    beside: str = ""  # ">": the phrase after this one's closing comma; "<": the word before its opening comma
 
     def __str__(self) -> str:
         lemmas = f"[{','.join(sorted(self.lemmas))}]" if self.lemmas else ""
-        return f"{'^' if self.up else ''}{'|'.join(sorted(self.deps))}{lemmas}"
+        return f"{'^' if self.up else ''}{self.beside}{'|'.join(sorted(self.deps))}{lemmas}"
 
 
 @dataclass(frozen=True)
@@ -110,11 +114,11 @@ class SyntaxRules:
 
 def _step(text: str, where: str) -> Step:
     m = _STEP.match(text.strip())
-    if not m or (not m.group("up") and not m.group("deps")):
-        raise InvalidLexicon(f"{where}: '{text}' is no path step (dep, dep[lemma,...], ^ or ^dep)")
+    if not m or (not m.group("up") and not m.group("deps")) or (m.group("up") and m.group("beside")):
+        raise InvalidLexicon(f"{where}: '{text}' is no path step (dep, dep[lemma,...], ^, ^dep, >dep or <dep)")
     deps = frozenset(d for d in (m.group("deps") or "").split("|") if d)
     lemmas = frozenset(x.strip().lower() for x in (m.group("lemmas") or "").split(",") if x.strip())
-    return Step(bool(m.group("up")), deps, lemmas)
+    return Step(bool(m.group("up")), deps, lemmas, m.group("beside") or "")
 
 
 def _words(lemmas: frozenset[str]) -> frozenset[str]:
