@@ -944,3 +944,49 @@ def test_a_group_in_apposition_run_by_a_family_whose_name_is_also_a_place(lexico
     assert ("Rivas family", "leaderOf", "Los Zorros") in triples
     assert ("Los Zorros", "operatesIn", "Piura") in triples
     assert not [t for t in triples if "Rivas" in t]
+
+
+@pytest.mark.parametrize("sentences, expected, unexpected", [
+    # described in one sentence, named for the first time in the next: what the description says is the group's
+    ("Prosecutors charged the leader of a splinter group that sells cocaine in Chiclayo. They said Pedro Ruiz "
+     "heads a group called Los Zorros.",
+     {("Los Zorros", "operatesIn", "Chiclayo"), ("Los Zorros", "involvedIn", "drug trafficking")}, set()),
+    # "the ring" stands for the ring brought in before, not for the Shining Path named earlier in the seed; the
+    # ring is named later after its leader
+    ("Police broke up a drug ring operating in Chiclayo. The ring was run from a prison in Piura by Pedro Ruiz "
+     "Soto. Prosecutors say Ruiz Soto's structure also killed two witnesses.",
+     {("Ruiz Soto's structure", "operatesIn", "Chiclayo"), ("Pedro Ruiz Soto", "leaderOf", "Ruiz Soto's structure")},
+     {("Shining Path", "operatesIn", "Chiclayo"), ("Shining Path", "operatesIn", "Piura")}),
+    # a group the next sentence names beside the description is another one
+    ("Police broke up a drug ring in Chiclayo. The ring supplied Los Zorros with cocaine.",
+     set(), {("Los Zorros", "operatesIn", "Chiclayo"), ("Shining Path", "operatesIn", "Chiclayo")}),
+    # a group the next sentence calls a rival is another one
+    ("Police broke up a gang that extorted bus drivers in Chiclayo. Los Zorros, a rival clan, controls the port "
+     "of Paita.",
+     {("Los Zorros", "operatesIn", "Paita")}, {("Los Zorros", "operatesIn", "Chiclayo")}),
+    # no name follows: the description stays nobody's, and not the older Shining Path's
+    ("Police broke up a drug ring in Chiclayo. The group sold cocaine near schools in Piura.",
+     set(), {("Shining Path", "operatesIn", "Piura"), ("Shining Path", "involvedIn", "drug trafficking")}),
+    # "Los Zorros, a gang from Piura" says what a named group is; "a gang member" is a person
+    ("Los Zorros, a gang from Piura, sells cocaine in Chiclayo. A gang member was shot. The group also sells "
+     "cocaine in Paita.",
+     {("Los Zorros", "operatesIn", "Chiclayo"), ("Los Zorros", "operatesIn", "Paita")}, set()),
+])
+def test_a_group_described_before_it_is_named(lexicon, tmp_path, sentences, expected, unexpected):
+    triples = {(r["subject"], r["predicate"], r["object"]) for r in _records_with(lexicon, tmp_path, sentences)
+               if r["kind"] == "fact" and r["sentence"] in sentences}
+    assert expected <= triples
+    assert not unexpected & triples
+
+
+@pytest.mark.parametrize("sentences", [
+    "The two gangs fighting over the port were Los Zorros and Los Halcones, police said.",
+    "The groups that clashed near the border were Los Zorros and Los Halcones.",
+    "A brawl between Los Choneros and Los Lobos left nine dead.",
+])
+def test_the_groups_a_clash_is_between_named_in_a_list(lexicon, tmp_path, sentences):
+    """The issue's two shapes: a list that says which groups a described fight was between, and "between A and B"."""
+    triples = {(r["subject"], r["predicate"], r["object"]) for r in _records_with(lexicon, tmp_path, sentences)
+               if r["kind"] == "fact" and r["sentence"] in sentences and r["predicate"] == "clashesWith"}
+    assert triples & {("Los Zorros", "clashesWith", "Los Halcones"), ("Los Halcones", "clashesWith", "Los Zorros"),
+                      ("Los Choneros", "clashesWith", "Los Lobos"), ("Los Lobos", "clashesWith", "Los Choneros")}

@@ -50,7 +50,7 @@ from kg.text import fold
 __all__ = ["Lexicon", "load_lexicon", "default_lexicon", "PeopleRules", "Cues", "AnaphorRule"]
 
 KINDS = {"cartel", "gang", "guerrilla", "paramilitary", "dissidents", "faction", "militia", "mafia", "prison-gang",
-         "smuggling-network"}
+         "smuggling-network", "prison"}
 
 
 @dataclass(frozen=True)

@@ -522,6 +522,12 @@ class GrammarFile(CuratedFile):
     reporting_verbs: Words
     restatement_words: Words
     led_group_heads: Words
+    introduced_group_nouns: Words
+    introduced_group_heads: Words
+    criminal_modifiers: Words
+    predicate_words: Words
+    other_group_words: Words
+    modified_heads: Words
     name_heads: dict[ClassName, Words]
 
 
