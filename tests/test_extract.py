@@ -964,6 +964,10 @@ def test_a_group_in_apposition_run_by_a_family_whose_name_is_also_a_place(lexico
     ("Police broke up a gang that extorted bus drivers in Chiclayo. Los Zorros, a rival clan, controls the port "
      "of Paita.",
      {("Los Zorros", "operatesIn", "Paita")}, {("Los Zorros", "operatesIn", "Chiclayo")}),
+    # a group named next but not worded as the one described (no naming word, not named after its leader)
+    ("Police arrested ten members of a gang that extorted shops in Chiclayo. The arrests come amid a wave of "
+     "violence. Los Choneros still sells cocaine in Guayaquil.",
+     {("Los Choneros", "operatesIn", "Guayaquil")}, {("Los Choneros", "operatesIn", "Chiclayo")}),
     # no name follows: the description stays nobody's, and not the older Shining Path's
     ("Police broke up a drug ring in Chiclayo. The group sold cocaine near schools in Piura.",
      set(), {("Shining Path", "operatesIn", "Piura"), ("Shining Path", "involvedIn", "drug trafficking")}),

@@ -483,8 +483,9 @@ def _introductions(sentences: list[Sentence], mentions: list[Mention], lexicon: 
                     predicate.search(text, sentence.start, hit.start()) or \
                     any(_APPOSED.fullmatch(text, end, hit.start()) for end in ends[sentence.index]):
                 continue
-            named = _NAME_NEXT.match(text, hit.end())
-            if text[named.end():named.end() + 1].isupper() or not _INTRODUCED_FOLLOWER.match(text, hit.end()):
+            after = _NAME_NEXT.match(text, hit.end())
+            named_here = after is not None and text[after.end():after.end() + 1].isupper()
+            if named_here or not _INTRODUCED_FOLLOWER.match(text, hit.end()):
                 continue
             phrase = [*words, noun]
             rules = next((nouns[" ".join(phrase[-size:])] for size in range(len(phrase), 0, -1)
@@ -519,7 +520,9 @@ def _name_introductions(introduced: list[_Introduction], mentions: list[Mention]
     it, in a later sentence (one in its own sentence is another: "a ring that supplies the Gulf Clan"), no farther
     than the referring window past the last phrase that stands for it, in no sentence where such a phrase stands
     or that calls a group another's rival or ally (grammar.yaml's other_group_words: that sentence tells two groups
-    apart), of a fitting class, and only for the last group brought in before that name. It and every phrase that stood for it become mentions of that group."""
+    apart), of a fitting class, only for the last group brought in before that name, and only where the name says
+    it is the one described (`_names_the_described`). It and every phrase that stood for it become mentions of
+    that group."""
     ordered = sorted(mentions, key=lambda m: m.start)
     first_seen: dict[str, int] = {}
     for m in ordered:
@@ -533,8 +536,9 @@ def _name_introductions(introduced: list[_Introduction], mentions: list[Mention]
                     None)
         last = max([intro.sentence] + [s for s, _, _ in intro.members])
         if name is None or name.sentence == intro.sentence or name.sentence - last > lexicon.anaphor_window or \
-                first_seen[name.entity] != name.start or any(s == name.sentence for s, _, _ in intro.members) or \
-                other.search(texts[name.sentence]) or \
+                first_seen[name.entity] != name.start or any(s == name.sentence for s, _, _ in intro.members):
+            continue
+        if other.search(texts[name.sentence]) or not _names_the_described(name, intro, ordered, entities, text) or \
                 any(later.start < name.start for later in introduced[index + 1:]
                     if story.get(later.sentence) == story[intro.sentence]):
             continue
@@ -549,11 +553,33 @@ def _name_introductions(introduced: list[_Introduction], mentions: list[Mention]
             kept = text[m.start:intro.start].rstrip()
             if m.start < intro.start and kept:
                 mentions.append(replace(m, end=m.start + len(kept), text=kept))
-        for sentence, start, end in [(intro.sentence, intro.start, intro.end), *intro.members]:
-            note = f"'{first}' is {entity.label}, the group named for the first time right after it" \
-                if start == intro.start else f"'{text[start:end]}' refers back to '{first}', which is {entity.label}, " \
-                                             f"the group named for the first time right after it"
-            mentions.append(Mention(start, end, text[start:end], entity.id, sentence, "anaphor", note))
+        why = f"{entity.label}, the group named for the first time right after it"
+        mentions.append(Mention(intro.start, intro.end, text[intro.start:intro.end], entity.id, intro.sentence,
+                                "anaphor", f"'{first}' is {why}"))
+        for sentence, start, end in intro.members:
+            mentions.append(Mention(start, end, text[start:end], entity.id, sentence, "anaphor",
+                                    f"'{text[start:end]}' refers back to '{first}', which is {why}"))
+
+
+_NAMED_AS = re.compile(r"(?:(?<![\w-])(?:called|named|known\s+as|dubbed|nicknamed)\s+|(?<![\w-])(?:group|gang|ring|"
+                       r"organization|organisation|network|structure|cartel|clan|faction|band|banda)\s*,?\s*)"
+                       r"(?:the\s+)?[\"“'‘]?$", re.I)
+_LED_BY = re.compile(r"['’]s?\s+(?:[a-z][\w-]*\s+){0,2}$")
+
+
+def _names_the_described(name: Mention, intro: _Introduction, mentions: list[Mention], entities: dict[str, Entity],
+                         text: str) -> bool:
+    """Whether the first mention of a group is worded as the group told of before: given with a naming word or a
+    group noun ("the head of a group called Los Cambichos", "the gang, Los Pumas"), or named after its leader when
+    the leader is named where the description stands ("The ring was run by Pedro Ruiz ... Ruiz's structure")."""
+    if _NAMED_AS.search(text, max(0, name.start - 40), name.start):
+        return True
+    if name.how != "pattern:led-group":
+        return False
+    leaders = {m.entity for m in mentions if m.sentence == name.sentence and m.end <= name.start and
+               entities[m.entity].type == "Person" and _LED_BY.fullmatch(text, m.end, name.start)}
+    described = {intro.sentence, *(s for s, _, _ in intro.members)}
+    return any(m.entity in leaders and m.sentence in described for m in mentions)
 
 
 def _new_id(label: str, type_: str, entities: dict[str, Entity], lexicon: Lexicon) -> str:
