@@ -994,3 +994,15 @@ def test_the_groups_a_clash_is_between_named_in_a_list(lexicon, tmp_path, senten
                if r["kind"] == "fact" and r["sentence"] in sentences and r["predicate"] == "clashesWith"}
     assert triples & {("Los Zorros", "clashesWith", "Los Halcones"), ("Los Halcones", "clashesWith", "Los Zorros"),
                       ("Los Choneros", "clashesWith", "Los Lobos"), ("Los Lobos", "clashesWith", "Los Choneros")}
+
+
+def test_every_group_of_a_list_set_beside_a_plural_noun_takes_the_fact(lexicon, tmp_path):
+    """"three gangs, A, B and C, control X": the list is the noun's appositive and its conjuncts, all subjects;
+    a brawl between "the rival gangs A and B" that left dead in a place puts both there."""
+    sentences = ("Three gangs, Los Zorros, Los Halcones and Los Buitres, control the port of Paita. A brawl between "
+                 "the rival gangs Los Choneros and Los Lobos left nine dead in Guayaquil.")
+    triples = {(r["subject"], r["predicate"], r["object"]) for r in _records_with(lexicon, tmp_path, sentences)
+               if r["kind"] == "fact" and r["sentence"] in sentences}
+    assert {("Los Zorros", "operatesIn", "Paita"), ("Los Halcones", "operatesIn", "Paita"),
+            ("Los Buitres", "operatesIn", "Paita"), ("Los Choneros", "operatesIn", "Guayaquil"),
+            ("Los Lobos", "operatesIn", "Guayaquil")} <= triples

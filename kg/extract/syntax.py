@@ -173,6 +173,17 @@ def _conjuncts(token) -> list:
     return out
 
 
+def _listed_appositives(token, ps: ParsedSentence) -> list[tuple[Mention, str]]:
+    """The rest of a list of names set beside a noun that is no name itself: "three gangs, Los Toros, La Oficina
+    and El 22" (the first of them is the noun's appositive, the others its conjuncts)."""
+    if ps.at(token):
+        return []
+    named = next((c for c in token.children if c.dep_ == "appos" and ps.at(c)), None)
+    if named is None:
+        return []
+    return [(found, f" (appositive '{c.text}')") for c in _conjuncts(named)[1:] if (found := ps.at(c)) is not None]
+
+
 def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention | None, str]:
     """The mention a token stands for, and how: itself, an appositive name ("its leader, X"), or the name a
     cue noun is headed by ("the Bagdad gang")."""
@@ -373,15 +384,19 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
                 if own_names and conjunct is not token and (not ps.at(conjunct) or single):
                     continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
-                mention, how = _mention_of(conjunct, ps, rules)
-                if mention is None and argument.frames and lexicon is not None:
-                    mention, how = _framed(conjunct, trigger, argument, ps, lexicon)
-                if mention is None or id(mention) in taken or mention in found:
-                    continue
-                entity = entities.get(mention.entity) or (lexicon.entities.get(mention.entity) if lexicon else None)
-                if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
-                    found.append(mention)
-                    notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}")
+                first, first_how = _mention_of(conjunct, ps, rules)
+                if first is None and argument.frames and lexicon is not None:
+                    first, first_how = _framed(conjunct, trigger, argument, ps, lexicon)
+                listed = _listed_appositives(conjunct, ps) if argument.coordinated and first is not None and \
+                    first_how.startswith(" (appositive") else []
+                for mention, how in [(first, first_how), *listed]:
+                    if mention is None or id(mention) in taken or mention in found:
+                        continue
+                    entity = entities.get(mention.entity) or \
+                        (lexicon.entities.get(mention.entity) if lexicon else None)
+                    if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
+                        found.append(mention)
+                        notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}")
         if found:
             return found, notes
     return [], []
