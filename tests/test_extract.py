@@ -1006,3 +1006,23 @@ def test_every_group_of_a_list_set_beside_a_plural_noun_takes_the_fact(lexicon, 
     assert {("Los Zorros", "operatesIn", "Paita"), ("Los Halcones", "operatesIn", "Paita"),
             ("Los Buitres", "operatesIn", "Paita"), ("Los Choneros", "operatesIn", "Guayaquil"),
             ("Los Lobos", "operatesIn", "Guayaquil")} <= triples
+
+
+@pytest.mark.parametrize("sentences, expected, unexpected", [
+    ("Los Choneros and Los Lobos dominate the prisons of Guayas. The two gangs have been at war since 2020. Both "
+     "groups also operate in Manabí.",
+     {("Los Choneros", "operatesIn", "Manabí"), ("Los Lobos", "operatesIn", "Manabí")}, set()),
+    # three groups named together: which two is a guess
+    ("Los Choneros, Los Lobos and Los Tiguerones dominate the prisons of Guayas. Both groups also operate in Manabí.",
+     set(), {("Los Choneros", "operatesIn", "Manabí"), ("Los Lobos", "operatesIn", "Manabí"),
+             ("Los Tiguerones", "operatesIn", "Manabí")}),
+])
+def test_the_two_groups_stands_for_the_two_named_together_before(lexicon, tmp_path, sentences, expected, unexpected):
+    records = _records_with(lexicon, tmp_path, sentences)
+    triples = {(r["subject"], r["predicate"], r["object"]) for r in records
+               if r["kind"] == "fact" and r["sentence"] in sentences}
+    assert expected <= triples
+    assert not unexpected & triples
+    if expected:
+        assert {frozenset((r["subject"], r["object"])) for r in records if r.get("predicate") == "clashesWith"
+                and r["sentence"] in sentences} == {frozenset(("Los Choneros", "Los Lobos"))}

@@ -161,6 +161,9 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                     add(hit.start, hit.end, sentence, fitting[0], "generic",
                         f"'{text[hit.start:hit.end]}' read as {lexicon.entities[fitting[0]].label}: {why}")
                     break
+        elif hit.kind == "anaphor" and any(r.count == 2 for r in lexicon.anaphora if r.id in hit.refs):
+            for one, because in _two_antecedents(hit, sentence, by_sentence, entities, lexicon, text, story):
+                add(hit.start, hit.end, sentence, one, "anaphor", f"'{text[hit.start:hit.end]}' refers {because}")
         elif hit.kind in ("nominal", "anaphor"):
             target, why = _antecedent(hit, sentence, by_sentence, entities, lexicon, text, story, unknown,
                                       introduced)
@@ -428,6 +431,36 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
     if intro is not None:
         intro.members.append((sentence, hit.start, hit.end))
     return None, ""
+
+
+def _two_antecedents(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
+                     lexicon: Lexicon, text: str, story: dict[int, int]) -> list[tuple[str, str]]:
+    """The two entities a phrase such as "the two gangs" stands for: the last two fitting ones named before it in
+    its story, when one sentence named them both and no third (else nobody: which two would be a guess), and no
+    name follows the phrase ("the two gangs Los Choneros and Los Lobos" names them there)."""
+    rules = [r for r in lexicon.anaphora if r.id in hit.refs and r.count == 2]
+    gap = _NAME_NEXT.match(text, hit.end)
+    if gap is None or text[gap.end():gap.end() + 1].isupper():
+        return []
+    window = max(r.max_sentences for r in rules)
+    fitting: dict[str, int] = {}  # entity to the sentence of its latest mention before the phrase
+    for s in range(sentence, max(-1, sentence - window - 1), -1):
+        if story.get(s) != story[sentence]:
+            break
+        for m in reversed(by_sentence.get(s, ())):
+            if m.end <= hit.start and m.entity not in fitting and any(_fits(entities[m.entity], r, lexicon)
+                                                                        for r in rules):
+                fitting[m.entity] = s
+        if len(fitting) >= 2:
+            break
+    if len(fitting) != 2 or len(set(fitting.values())) != 1:
+        return []
+    named_there = {m.entity for m in by_sentence.get(next(iter(fitting.values())), ())
+                   if m.end <= hit.start and any(_fits(entities[m.entity], r, lexicon) for r in rules)}
+    if named_there != set(fitting):
+        return []
+    labels = " and ".join(entities[e].label for e in sorted(fitting, key=lambda e: entities[e].label))
+    return [(e, f"to {entities[e].label}, one of the two groups named together before ({labels})") for e in fitting]
 
 
 @dataclass

@@ -389,7 +389,9 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
                     first, first_how = _framed(conjunct, trigger, argument, ps, lexicon)
                 listed = _listed_appositives(conjunct, ps) if argument.coordinated and first is not None and \
                     first_how.startswith(" (appositive") else []
-                for mention, how in [(first, first_how), *listed]:
+                both = [(m, first_how) for m in ps.mentions if first is not None and m is not first and
+                        (m.start, m.end) == (first.start, first.end)]  # "the two gangs": one phrase, two groups
+                for mention, how in [(first, first_how), *both, *listed]:
                     if mention is None or id(mention) in taken or mention in found:
                         continue
                     entity = entities.get(mention.entity) or \

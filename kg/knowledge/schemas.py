@@ -169,6 +169,7 @@ class AnaphorSpec(Strict):
     types: Annotated[list[ClassName], Field(min_length=1)]
     kinds: Words = []
     max_sentences: Count | None = None
+    count: Literal[1, 2] = 1  # 2: a phrase for two entities named together before ("the two gangs")
 
 
 class AnaphoraFile(CuratedFile):
