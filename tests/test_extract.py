@@ -775,6 +775,9 @@ def test_people_named_after_a_cue_by_an_initial_or_by_quoted_nicknames(lexicon):
     assert names("Two commanders known as “Tigre” and “Puma” took over.") == [
         ("Tigre", "people.nickname"), ("Puma", "people.nickname")]
     assert names("The gunmen known as 'Los Tigres' robbed a bank.") == []  # a group's name, not a person's
+    assert names("Its leader, alias 'El Flaco', gives orders.") == [("El Flaco", "people.nickname")]
+    assert names('Gulf Clan leader "Otoniel" was extradited.') == [("Otoniel", "people.title-nickname")]
+    assert names('The leader "would never surrender," he said.') == []  # a quoted remark, not a nickname
 
 
 def test_a_second_surname_that_is_a_place_stays_in_the_persons_name(lexicon, tmp_path):
@@ -815,6 +818,43 @@ def test_a_pronoun_refers_back_within_its_story_only(lexicon, tmp_path, heading,
     extraction = extract_file(newsletter, lexicon)
     leaders = {(f.subject, f.object) for f in extraction.facts if f.predicate == "leaderOf"}
     assert (("pedro-gomez-ruiz", "los-choneros") in leaders) is led
+
+
+def test_the_parser_reads_an_alias_between_commas_as_a_plain_appositive_at_the_same_offsets():
+    from kg.extract.parse import for_parser
+
+    cues = ("alias", "a.k.a.")
+    text = 'Police held Pedro Gómez Ruiz, alias "Chato," and Luis Toro, a.k.a. \'Flaco\', in Lima.'
+    read = for_parser(text, cues)
+    assert read == 'Police held Pedro Gómez Ruiz       , Chato,  and Luis Toro        , Flaco , in Lima.'
+    assert [(m.start(), m.group()) for m in re.finditer(r"\w+", read)] == \
+        [(m.start(), m.group()) for m in re.finditer(r"\w+", text) if m.group() not in ("alias", "a", "k")]
+    for kept in ('Jorge Zambrano (alias "Rasquiña") was killed.', "Police held Luis Toro, alias Flaco, in Lima."):
+        assert for_parser(kept, cues) == kept  # no commas around it, or no quotes: left as written
+
+
+@pytest.mark.parametrize("cue", ["alias 'El Flaco',", 'alias "El Flaco,"'])
+def test_a_leader_known_only_by_an_alias_beside_its_possessive_leads_the_group_named_before(lexicon, tmp_path, cue):
+    # the parser reads the nickname as the appositive of "leader" once the cue and quotes are blanked for it
+    # (kg.extract.parse.for_parser), and "Its" is the group of the sentence before
+    newsletter = tmp_path / "alias.txt"
+    newsletter.write_text("Ecuador Gang Keeps Its Port\n\nLos Choneros still control drug sales in Manta.\n\n"
+                          f"Its leader, {cue} still gives orders from prison.\n", encoding="utf-8")
+    extraction = extract_file(newsletter, lexicon)
+    leaders = {(f.subject, f.object): f for f in extraction.facts if f.predicate == "leaderOf"}
+    assert set(leaders) == {("el-flaco", "los-choneros")}
+    assert "subject appos 'Flaco'" in leaders["el-flaco", "los-choneros"].parse
+    assert extraction.entities["el-flaco"].type == "Person"
+
+
+def test_a_quoted_nickname_after_a_title_is_the_person_the_article_gives_that_alias_further_on(lexicon, tmp_path):
+    sentences = ('Police arrested ten members of the Norte Cartel in Santa Ana, but cartel boss "El Chepe" escaped. '
+                 'Prosecutors say José Salazar Ruiz, alias "El Chepe," owns a chain of hotels in Metapán.')
+    extraction = extract_file(_seed_with(tmp_path, sentences), lexicon)
+    assert [(m.entity, m.resolution) for m in extraction.mentions if m.text == "El Chepe"] == \
+        [("jose-salazar-ruiz", "'El Chepe' is the alias of José Salazar Ruiz, given after")]
+    assert ("jose-salazar-ruiz", "leaderOf", "norte-cartel") in \
+        {(f.subject, f.predicate, f.object) for f in extraction.facts}
 
 
 def test_a_bare_alias_or_surname_after_the_name_is_that_person_unless_two_share_it(lexicon, tmp_path):

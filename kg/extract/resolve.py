@@ -715,6 +715,7 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
                 entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
     taken = _Taken(mentions)
     known_aliases: dict[str, str] = {}
+    given_after = _aliases_given(people)
     for sentence in sentences:
         candidates = sorted(people.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start))
         for cand in candidates:
@@ -725,6 +726,16 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
                 entity_id = known_aliases[fold(cand.name)]
                 mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, "alias",
                                         f"'{cand.name}' is an alias of {entities[entity_id].label}, given before"))
+                taken.add(sentence.index, start, end)
+                continue
+            full = given_after.get(fold(cand.name)) if cand.rule in _BARE_NICKNAMES else None
+            if full is not None:  # 'kingpin "El Chepe"' first, 'José Salazar, alias "El Chepe,"' further on
+                entity_id = _new_id(full.name, "Person", entities, lexicon)
+                entities.setdefault(entity_id, lexicon.entities.get(entity_id) or Entity(
+                    id=entity_id, label=full.name, type="Person", curated=False,
+                    source=f"patterns/people.yaml#{full.rule}"))
+                mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, "alias",
+                                        f"'{cand.name}' is the alias of {entities[entity_id].label}, given after"))
                 taken.add(sentence.index, start, end)
                 continue
             entity_id = _new_id(cand.name, "Person", entities, lexicon)
@@ -740,6 +751,25 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
                 known_aliases[fold(cand.alias)] = entity_id
             mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
             taken.add(sentence.index, start, end)
+
+
+_BARE_NICKNAMES = {"people.nickname", "people.title-nickname"}  # rules that find a nickname with no name beside it
+
+
+def _aliases_given(people: dict[int, list[PersonCandidate]]) -> dict[str, PersonCandidate]:
+    """Each alias the article gives beside a full name ("José Salazar, alias 'El Chepe'"), to that name's
+    candidate; an alias given to two names is nobody's."""
+    given: dict[str, PersonCandidate] = {}
+    shared: set[str] = set()
+    for index in sorted(people):
+        for cand in people[index]:
+            if not cand.alias or cand.rule in _BARE_NICKNAMES:
+                continue
+            key = fold(cand.alias)
+            if key in given and fold(given[key].name) != fold(cand.name):
+                shared.add(key)
+            given.setdefault(key, cand)
+    return {k: c for k, c in given.items() if k not in shared}
 
 
 def _absorb_aliases(mentions: list[Mention], text: str, lexicon: Lexicon) -> list[Mention]:

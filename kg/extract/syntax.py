@@ -16,13 +16,13 @@ from datetime import date
 from typing import Any
 
 from kg.extract.events import as_actor
-from kg.extract.parse import candidates, needs_parse, parse
+from kg.extract.parse import candidates, for_parser, needs_parse, parse
 from kg.extract.resolve import country_focus
 from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
-from kg.text import slug
+from kg.text import fold, slug
 
 __all__ = ["ParsedSentence", "parse_sentences", "gated_sentences", "add_named_entities", "find_syntax",
            "implied_by_syntax", "drop_ended", "carry_over", "same_day", "placed_by_summary"]
@@ -53,7 +53,7 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     chosen = gated_sentences(sentences, mentions, rules, dates)
-    docs = parse([s.text for s, _ in chosen], [ner for _, ner in chosen])
+    docs = parse([for_parser(s.text, rules.grammar["alias_cues"]) for s, _ in chosen], [ner for _, ner in chosen])
     story = stories(sentences)
     return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions, story=story)
             for (s, _), doc in zip(chosen, docs, strict=True)]
@@ -231,6 +231,9 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     first_level = _first_level_unit(token, ps)
     if first_level is not None:
         return first_level
+    named_kind = _kind_named_before(token, ps, rules)
+    if named_kind is not None:
+        return named_kind
     if token.lemma_.lower() in rules.heads:
         if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.children):
             return None, ""  # 'the Rastrojos faction "los Comba"': a faction nobody typed, not the Rastrojos
@@ -258,6 +261,24 @@ def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
     return (Mention(at - 4, at + len(token.text), f"the {token.text}", m.entity, ps.sentence.index, "anaphor",
                     f"'the {token.text}' refers back to {m.text}: the only one its sentence names before it"),
             f" ('the {token.text}' is {m.text}, named before it)")
+
+
+def _kind_named_before(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention, str] | None:
+    """ "Police rounded up members of the Texis Cartel, closing in on cartel kingpin X": a bare group noun
+    modifying a title (no article, no words of its own) stands for the one group its sentence names before it
+    with that noun in its name."""
+    noun = token.lemma_.lower()
+    if token.dep_ not in ("compound", "nmod") or rules.heads.get(noun) != "CriminalGroup" or \
+            list(token.children) or token.text[:1].isupper():
+        return None
+    at = ps.sentence.start + token.idx
+    groups = {m.entity: m for m in ps.mentions if m.end <= at and (e := ps.entities.get(m.entity)) is not None
+              and e.type == "CriminalGroup" and noun in fold(e.label).lower().split()}
+    if len(groups) != 1:
+        return None
+    (m,) = groups.values()
+    note = f"'{token.text}' refers back to {m.text}: the only {token.text} its sentence names before it"
+    return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), f" ({note})"
 
 
 _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
@@ -392,29 +413,60 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
         found: list[Mention] = []
         notes: list[str] = []
-        single = singular and bool(path) and path[0].up and path[0].deps == {"compound"}
+        single = singular and bool(path) and path[0].up and path[0].deps in ({"compound"}, {"nmod"})
         for token in tokens:
-            for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
+            listed = _conjuncts(token) if argument.coordinated else [token]
+            parsed_list = len(listed)
+            if argument.coordinated and own_names and trigger.tag_ in ("NNS", "NNPS"):
+                listed += [t for t in _listed_after(token, ps) if t not in listed]
+            for n, conjunct in enumerate(listed):
                 if own_names and conjunct is not token and (not ps.at(conjunct) or single):
                     continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
                 first, first_how = _mention_of(conjunct, ps, rules)
                 if first is None and argument.frames and lexicon is not None:
                     first, first_how = _framed(conjunct, trigger, argument, ps, lexicon)
-                listed = _listed_appositives(conjunct, ps) if argument.coordinated and first is not None and \
+                apposed = _listed_appositives(conjunct, ps) if argument.coordinated and first is not None and \
                     first_how.startswith(" (appositive") else []
                 both = [(m, first_how) for m in ps.mentions if first is not None and m is not first and
                         (m.start, m.end) == (first.start, first.end)]  # "the two gangs": one phrase, two groups
-                for mention, how in [(first, first_how), *both, *listed]:
+                listed_note = " (surface: listed after it)" if n >= parsed_list else ""
+                for mention, how in [(first, first_how), *both, *apposed]:
                     if mention is None or id(mention) in taken or mention in found:
                         continue
                     entity = entities.get(mention.entity) or \
                         (lexicon.entities.get(mention.entity) if lexicon else None)
                     if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
                         found.append(mention)
-                        notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}")
+                        notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}{listed_note}")
         if found:
             return found, notes
     return [], []
+
+
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?P<last>and)\s+)?")
+
+
+def _listed_after(token, ps: ParsedSentence) -> list:
+    """The surface fallback for a list the parser broke ("two leaders of the gang named A, alias 'X,' and B":
+    the alias between them leaves B hanging from the verb): the names of the same class that follow the token's
+    mention with only a comma or "and" between, up to the one after "and". For the holders of a plural noun only."""
+    mention = ps.at(token)
+    entity = ps.entities.get(mention.entity) if mention else None
+    if mention is None or entity is None:
+        return []
+    text, base = ps.sentence.text, ps.sentence.start
+    out: list = []
+    for m in [m for m in ps.mentions if m.start >= mention.end]:
+        gap = _LIST_GAP.fullmatch(text, mention.end - base, m.start - base)
+        other = ps.entities.get(m.entity)
+        if gap is None or not gap.group(0) or other is None or other.type != entity.type or \
+                text[m.end - base:m.end - base + 2] in ("'s", "’s"):
+            break
+        out.extend(t for t in ps.doc if ps.sentence.start + t.idx == m.start)
+        if gap.group("last"):
+            break
+        mention = m
+    return out
 
 
 def _reads_target(rule: SyntaxRule, trigger) -> bool:
@@ -837,7 +889,9 @@ def _when_date(trigger, dates, sentence: Sentence, date_words: frozenset[str]) -
     if node.head.i == node.i:
         return []
     head = node.head
-    if node.dep_ == "relcl" and head.lemma_.lower() in date_words:
+    at = sentence.start + head.idx
+    if node.dep_ == "relcl" and (head.lemma_.lower() in date_words or any(d.start <= at < d.end for d in dates)):
+        # ("the year when", or a date itself: "back to December 2020, when X was killed")
         spans = [(head.left_edge.idx, head.idx + len(head.text))]
     elif node.dep_ == "advcl":
         spans = [(t.idx, t.idx + len(t.text)) for t in _clause_tokens(head)]
