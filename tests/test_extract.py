@@ -1025,6 +1025,88 @@ def test_a_group_in_apposition_run_by_a_family_whose_name_is_also_a_place(lexico
     assert not [t for t in triples if "Rivas" in t]
 
 
+@pytest.mark.parametrize("sentences, expected, unexpected", [
+    # described in one sentence, named for the first time in the next: what the description says is the group's
+    ("Prosecutors charged the leader of a splinter group that sells cocaine in Chiclayo. They said Pedro Ruiz "
+     "heads a group called Los Zorros.",
+     {("Los Zorros", "operatesIn", "Chiclayo"), ("Los Zorros", "involvedIn", "drug trafficking")}, set()),
+    # "the ring" stands for the ring brought in before, not for the Shining Path named earlier in the seed; the
+    # ring is named later after its leader
+    ("Police broke up a drug ring operating in Chiclayo. The ring was run from a prison in Piura by Pedro Ruiz "
+     "Soto. Prosecutors say Ruiz Soto's structure also killed two witnesses.",
+     {("Ruiz Soto's structure", "operatesIn", "Chiclayo"), ("Pedro Ruiz Soto", "leaderOf", "Ruiz Soto's structure")},
+     {("Shining Path", "operatesIn", "Chiclayo"), ("Shining Path", "operatesIn", "Piura")}),
+    # a group the next sentence names beside the description is another one
+    ("Police broke up a drug ring in Chiclayo. The ring supplied Los Zorros with cocaine.",
+     set(), {("Los Zorros", "operatesIn", "Chiclayo"), ("Shining Path", "operatesIn", "Chiclayo")}),
+    # a group the next sentence calls a rival is another one
+    ("Police broke up a gang that extorted bus drivers in Chiclayo. Los Zorros, a rival clan, controls the port "
+     "of Paita.",
+     {("Los Zorros", "operatesIn", "Paita")}, {("Los Zorros", "operatesIn", "Chiclayo")}),
+    # a group named next but not worded as the one described (no naming word, not named after its leader)
+    ("Police arrested ten members of a gang that extorted shops in Chiclayo. The arrests come amid a wave of "
+     "violence. Los Choneros still sells cocaine in Guayaquil.",
+     {("Los Choneros", "operatesIn", "Guayaquil")}, {("Los Choneros", "operatesIn", "Chiclayo")}),
+    # no name follows: the description stays nobody's, and not the older Shining Path's
+    ("Police broke up a drug ring in Chiclayo. The group sold cocaine near schools in Piura.",
+     set(), {("Shining Path", "operatesIn", "Piura"), ("Shining Path", "involvedIn", "drug trafficking")}),
+    # "Los Zorros, a gang from Piura" says what a named group is; "a gang member" is a person
+    ("Los Zorros, a gang from Piura, sells cocaine in Chiclayo. A gang member was shot. The group also sells "
+     "cocaine in Paita.",
+     {("Los Zorros", "operatesIn", "Chiclayo"), ("Los Zorros", "operatesIn", "Paita")}, set()),
+])
+def test_a_group_described_before_it_is_named(lexicon, tmp_path, sentences, expected, unexpected):
+    triples = {(r["subject"], r["predicate"], r["object"]) for r in _records_with(lexicon, tmp_path, sentences)
+               if r["kind"] == "fact" and r["sentence"] in sentences}
+    assert expected <= triples
+    assert not unexpected & triples
+
+
+@pytest.mark.parametrize("sentences", [
+    "The two gangs fighting over the port were Los Zorros and Los Halcones, police said.",
+    "The groups that clashed near the border were Los Zorros and Los Halcones.",
+    "A brawl between Los Choneros and Los Lobos left nine dead.",
+])
+def test_the_groups_a_clash_is_between_named_in_a_list(lexicon, tmp_path, sentences):
+    """The issue's two shapes: a list that says which groups a described fight was between, and "between A and B"."""
+    triples = {(r["subject"], r["predicate"], r["object"]) for r in _records_with(lexicon, tmp_path, sentences)
+               if r["kind"] == "fact" and r["sentence"] in sentences and r["predicate"] == "clashesWith"}
+    assert triples & {("Los Zorros", "clashesWith", "Los Halcones"), ("Los Halcones", "clashesWith", "Los Zorros"),
+                      ("Los Choneros", "clashesWith", "Los Lobos"), ("Los Lobos", "clashesWith", "Los Choneros")}
+
+
+def test_every_group_of_a_list_set_beside_a_plural_noun_takes_the_fact(lexicon, tmp_path):
+    """"three gangs, A, B and C, control X": the list is the noun's appositive and its conjuncts, all subjects;
+    a brawl between "the rival gangs A and B" that left dead in a place puts both there."""
+    sentences = ("Three gangs, Los Zorros, Los Halcones and Los Buitres, control the port of Paita. A brawl between "
+                 "the rival gangs Los Choneros and Los Lobos left nine dead in Guayaquil.")
+    triples = {(r["subject"], r["predicate"], r["object"]) for r in _records_with(lexicon, tmp_path, sentences)
+               if r["kind"] == "fact" and r["sentence"] in sentences}
+    assert {("Los Zorros", "operatesIn", "Paita"), ("Los Halcones", "operatesIn", "Paita"),
+            ("Los Buitres", "operatesIn", "Paita"), ("Los Choneros", "operatesIn", "Guayaquil"),
+            ("Los Lobos", "operatesIn", "Guayaquil")} <= triples
+
+
+@pytest.mark.parametrize("sentences, expected, unexpected", [
+    ("Los Choneros and Los Lobos dominate the prisons of Guayas. The two gangs have been at war since 2020. Both "
+     "groups also operate in Manabí.",
+     {("Los Choneros", "operatesIn", "Manabí"), ("Los Lobos", "operatesIn", "Manabí")}, set()),
+    # three groups named together: which two is a guess
+    ("Los Choneros, Los Lobos and Los Tiguerones dominate the prisons of Guayas. Both groups also operate in Manabí.",
+     set(), {("Los Choneros", "operatesIn", "Manabí"), ("Los Lobos", "operatesIn", "Manabí"),
+             ("Los Tiguerones", "operatesIn", "Manabí")}),
+])
+def test_the_two_groups_stands_for_the_two_named_together_before(lexicon, tmp_path, sentences, expected, unexpected):
+    records = _records_with(lexicon, tmp_path, sentences)
+    triples = {(r["subject"], r["predicate"], r["object"]) for r in records
+               if r["kind"] == "fact" and r["sentence"] in sentences}
+    assert expected <= triples
+    assert not unexpected & triples
+    if expected:
+        assert {frozenset((r["subject"], r["object"])) for r in records if r.get("predicate") == "clashesWith"
+                and r["sentence"] in sentences} == {frozenset(("Los Choneros", "Los Lobos"))}
+
+
 def test_a_killing_told_by_name_after_its_summary_takes_the_summarys_place(lexicon, tmp_path):
     sentences = ["The killing of three farmers in the town of Pichari has shocked the valley.",
                  "On October 3 the men were driving home when gunmen stopped their truck.",

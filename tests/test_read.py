@@ -78,6 +78,18 @@ def test_plain_text_without_layout_is_one_body(tmp_path, lexicon):
     assert article.published is None
 
 
+def test_plain_text_opening_with_a_paragraph_keeps_it_as_content(tmp_path, lexicon):
+    """A page with no headline line: its first line is a paragraph (long, ending as a sentence does), so it is
+    content, and the headline is its first sentence."""
+    lede = ("Police in Rosario have arrested the leader of a gang that sells drugs around the port. It is the third "
+            "arrest of a gang boss in the city this year, and prosecutors say more will follow.")
+    path = tmp_path / "page.txt"
+    path.write_text(f"{lede}\nThe gang is known as Los Pumas.\n", encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert article.headline == "Police in Rosario have arrested the leader of a gang that sells drugs around the port."
+    assert [article.content(p) for p in article.paragraphs] == [lede, "The gang is known as Los Pumas."]
+
+
 def test_a_url_line_of_a_text_dump_is_the_source_url_and_no_content(tmp_path, lexicon):
     path = tmp_path / "dump.txt"
     path.write_text("Source: https://example.org/news/peru-vraem\nPeru Renews Operations\n\n"

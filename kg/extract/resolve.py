@@ -10,7 +10,7 @@ import re
 from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from kg.extract.names import NameCandidate
@@ -164,6 +164,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     for m in mentions:
         by_sentence[m.sentence].append(m)
     unknown = _unknown_groups(sentences, mentions, lexicon)
+    introduced = _introductions(sentences, mentions, lexicon, text)
     done = len(mentions)
     for sentence, hit in selected:
         if any(m.start < hit.end and hit.start < m.end for m in by_sentence[sentence]):
@@ -180,8 +181,12 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                     add(hit.start, hit.end, sentence, fitting[0], "generic",
                         f"'{text[hit.start:hit.end]}' read as {lexicon.entities[fitting[0]].label}: {why}")
                     break
+        elif hit.kind == "anaphor" and any(r.count == 2 for r in lexicon.anaphora if r.id in hit.refs):
+            for one, because in _two_antecedents(hit, sentence, by_sentence, entities, lexicon, text, story):
+                add(hit.start, hit.end, sentence, one, "anaphor", f"'{text[hit.start:hit.end]}' refers {because}")
         elif hit.kind in ("nominal", "anaphor"):
-            target, why = _antecedent(hit, sentence, by_sentence, entities, lexicon, text, story, unknown)
+            target, why = _antecedent(hit, sentence, by_sentence, entities, lexicon, text, story, unknown,
+                                      introduced)
             if target:
                 add(hit.start, hit.end, sentence, target, "anaphor",
                     f"'{text[hit.start:hit.end]}' refers {why}")
@@ -192,6 +197,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
         for m in mentions[done:]:
             insort(by_sentence[m.sentence], m, key=lambda x: x.start)
         done = len(mentions)
+    _name_introductions(introduced, mentions, entities, lexicon, text, story, sentences)
     mentions.sort(key=lambda m: m.start)
     return _merge_adjacent(mentions, text, lexicon), entities
 
@@ -269,6 +275,11 @@ def _placed_descriptions(selected: list[tuple[int, Hit]], text: str, lexicon: Le
                 found.append((sentence, Hit(start, start + len(noun), "anaphor", nouns[noun.lower()])))
                 break
     return found
+
+
+def _is_economy(entity_id: str, lexicon: Lexicon) -> bool:
+    entity = lexicon.entities.get(entity_id)
+    return entity is not None and lexicon.ontology.is_a(entity.type, "CriminalEconomy")
 
 
 def _is_region(entity_id: str, lexicon: Lexicon) -> bool:
@@ -398,12 +409,13 @@ def _fits(entity: Entity, rule, lexicon: Lexicon) -> bool:
 
 
 def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
-                lexicon: Lexicon, text: str, story: dict[int, int],
-                unknown: list[tuple[int, str]]) -> tuple[str | None, str]:
+                lexicon: Lexicon, text: str, story: dict[int, int], unknown: list[tuple[int, str]],
+                introduced: list[_Introduction]) -> tuple[str | None, str]:
     """The entity a referring phrase stands for, and why. A phrase followed by a name names its referent right
     there ("the criminal group 'los Comba'"): that name's entity if it fits, else nobody the gazetteer knows.
     Otherwise the nearest fitting entity named before it in its story, unless a name nobody could type stands
-    between them."""
+    between them, or a group brought in by "a ..." ("a drug ring"): the phrase then joins that group, which a
+    later name may give (`_name_introductions`)."""
     earlier = [m for s in range(max(0, sentence - lexicon.anaphor_window), sentence + 1)
                if story.get(s) == story[sentence] for m in by_sentence.get(s, ()) if m.end <= hit.start]
     if hit.kind == "nominal":
@@ -411,6 +423,8 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
         return (fitting[-1].entity, f"to {entities[fitting[-1].entity].label}: nearest fitting entity named "
                                     f"before") if fitting else (None, "")
     rules = [r for r in lexicon.anaphora if r.id in hit.refs]
+    if _compiled(r"\s+(?:{0})(?![\w-])", lexicon.syntax.grammar["modified_heads"]).match(text, hit.end):
+        return None, ""  # "the prison system"
     gap = _NAME_NEXT.match(text, hit.end)
     follows = gap.end() if gap else hit.end
     if _OF_NAME.match(text, hit.end):  # "the municipality of Sifontes": its own name, not the last municipality
@@ -427,7 +441,10 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
     if any(follows <= at < follows + 2 for at, _ in unknown) or \
             text[follows:follows + 1].isupper() and text[hit.end:follows] == " ":
         return None, ""  # "the criminal group 'los Comba'", "the gang Los Pumas": a name the gazetteer lacks
+    intro = _introduction_before(hit, sentence, rules, introduced, story, lexicon)
     for mention in reversed(earlier):
+        if intro is not None and mention.end <= intro.start:
+            break
         entity = entities[mention.entity]
         for rule in rules:
             if sentence - mention.sentence <= rule.max_sentences and _fits(entity, rule, lexicon):
@@ -435,7 +452,191 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
                        for at, cls in unknown):
                     return None, ""
                 return entity.id, f"back to {entity.label}: nearest fitting entity named before"
+    if intro is not None:
+        intro.members.append((sentence, hit.start, hit.end))
     return None, ""
+
+
+def _two_antecedents(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
+                     lexicon: Lexicon, text: str, story: dict[int, int]) -> list[tuple[str, str]]:
+    """The two entities a phrase such as "the two gangs" stands for: the last two fitting ones named before it in
+    its story, when one sentence named them both and no third (else nobody: which two would be a guess), and no
+    name follows the phrase ("the two gangs Los Choneros and Los Lobos" names them there)."""
+    rules = [r for r in lexicon.anaphora if r.id in hit.refs and r.count == 2]
+    gap = _NAME_NEXT.match(text, hit.end)
+    if gap is None or text[gap.end():gap.end() + 1].isupper():
+        return []
+    window = max(r.max_sentences for r in rules)
+    fitting: dict[str, int] = {}  # entity to the sentence of its latest mention before the phrase
+    for s in range(sentence, max(-1, sentence - window - 1), -1):
+        if story.get(s) != story[sentence]:
+            break
+        for m in reversed(by_sentence.get(s, ())):
+            if m.end <= hit.start and m.entity not in fitting and any(_fits(entities[m.entity], r, lexicon)
+                                                                        for r in rules):
+                fitting[m.entity] = s
+        if len(fitting) >= 2:
+            break
+    if len(fitting) != 2 or len(set(fitting.values())) != 1:
+        return []
+    named_there = {m.entity for m in by_sentence.get(next(iter(fitting.values())), ())
+                   if m.end <= hit.start and any(_fits(entities[m.entity], r, lexicon) for r in rules)}
+    if named_there != set(fitting):
+        return []
+    labels = " and ".join(entities[e].label for e in sorted(fitting, key=lambda e: entities[e].label))
+    return [(e, f"to {entities[e].label}, one of the two groups named together before ({labels})") for e in fitting]
+
+
+@dataclass
+class _Introduction:
+    """A group brought in by "a ..." before any name of it ("a splinter group"), and the referring phrases that
+    stand for it after (sentence, start, end)."""
+
+    start: int
+    end: int
+    sentence: int
+    rules: tuple[str, ...]  # the anaphor rules of "the <noun>" ("the ring": anaphor.group); empty: any group
+    phrase: str  # as written, from "a"
+    members: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+_INTRODUCED = r"(?<![\w'’-])(?:a|an)\s+(?P<mods>(?:(?:(?-i:[a-z][\w-]*)|[\w-]+-based)\s+){{0,3}}?)" \
+              r"(?P<noun>{0}|{1})(?![\w-])"
+_PREDICATE = r"(?<![\w'’-])(?:{0})(?:\s+(?:now|still|once|also|already|long|not|\w+ly))?\s+$"
+# what may follow a group brought in by "a ...": not a noun it modifies ("a gang member"), not "of" ("a group of
+# gunmen", "a faction of the ELN": part of another)
+_INTRODUCED_FOLLOWER = re.compile(
+    r"\s*(?:[,.;:)\"”]|$)|\s+(?:that|which|who|whose|in|from|with|across|throughout|on|at|near|for|to|by|inside|"
+    r"along|around|outside|and|or|is|was|has|had|have|are|were|will|would|could|can|may|might|also|allegedly|"
+    r"reportedly|\w+ing|\w+ed)(?![\w-])")
+_APPOSED = re.compile(r"[\"”’)]?\s*(?:,|\(|[–—-])\s*")
+
+
+def _introductions(sentences: list[Sentence], mentions: list[Mention], lexicon: Lexicon,
+                   text: str) -> list[_Introduction]:
+    """Groups brought in by "a ..." ("a splinter group", "a microtrafficking ring"; grammar.yaml's
+    introduced_group_nouns, or its introduced_group_heads after a criminal_modifiers word). Not one that says what a
+    named thing is ("Los Pumas, a gang", "Los Pumas is a gang"), one named right there ("a group called Los
+    Cambichos"), a modifier ("a gang member") or a part ("a faction of the ELN"). The span is the noun alone when
+    its modifiers hold a mention ("a drug trafficking organization": the economy stays)."""
+    grammar = lexicon.syntax.grammar
+    found = _compiled(_INTRODUCED, grammar["introduced_group_nouns"], grammar["introduced_group_heads"])
+    predicate = _compiled(_PREDICATE, grammar["predicate_words"])
+    nouns = _definite_anaphors(lexicon.anaphora)
+    groups = {rule.id for rule in lexicon.anaphora if "CriminalGroup" in rule.types}
+    taken = _Taken(m for m in mentions if not _is_economy(m.entity, lexicon))  # "a drug ring": its economy gives way
+    ends: dict[int, list[int]] = defaultdict(list)
+    for m in mentions:
+        ends[m.sentence].append(m.end)
+    out: list[_Introduction] = []
+    for sentence in sentences:
+        for hit in found.finditer(text, sentence.start, sentence.end):
+            words = hit.group("mods").lower().split()
+            noun = hit.group("noun").lower()
+            if noun in grammar["introduced_group_heads"] and \
+                    not any(part in grammar["criminal_modifiers"] for w in words for part in (w, *w.split("-"))):
+                continue
+            if taken.overlaps(sentence.index, hit.start("noun"), hit.end()) or \
+                    predicate.search(text, sentence.start, hit.start()) or \
+                    any(_APPOSED.fullmatch(text, end, hit.start()) for end in ends[sentence.index]):
+                continue
+            after = _NAME_NEXT.match(text, hit.end())
+            named_here = after is not None and text[after.end():after.end() + 1].isupper()
+            if named_here or not _INTRODUCED_FOLLOWER.match(text, hit.end()):
+                continue
+            phrase = [*words, noun]
+            rules = next((nouns[" ".join(phrase[-size:])] for size in range(len(phrase), 0, -1)
+                          if " ".join(phrase[-size:]) in nouns), ())
+            economies = _Taken(m for m in mentions if m.sentence == sentence.index and _is_economy(m.entity, lexicon))
+            start = hit.start("noun") if taken.overlaps(sentence.index, hit.start(), hit.end()) or \
+                economies.overlaps(sentence.index, hit.start(), hit.end()) else hit.start()
+            out.append(_Introduction(start, hit.end(), sentence.index, tuple(r for r in rules if r in groups),
+                                     hit.group(0)))
+    return out
+
+
+def _introduction_before(hit: Hit, sentence: int, rules: list, introduced: list[_Introduction],
+                         story: dict[int, int], lexicon: Lexicon) -> _Introduction | None:
+    """The nearest group brought in by "a ..." before a referring phrase, in its story and window, that the phrase
+    may stand for ("the group" any; "the gang" one brought in as a gang)."""
+    groups = [r for r in rules if "CriminalGroup" in r.types]
+    for intro in reversed(introduced):
+        if intro.start >= hit.start or story.get(intro.sentence) != story[sentence]:
+            continue
+        if any(sentence - intro.sentence <= r.max_sentences and (not r.kinds or r.id in intro.rules) for r in groups):
+            return intro
+        if sentence - intro.sentence > lexicon.anaphor_window:
+            return None
+    return None
+
+
+def _name_introductions(introduced: list[_Introduction], mentions: list[Mention], entities: dict[str, Entity],
+                        lexicon: Lexicon, text: str, story: dict[int, int], sentences: list[Sentence]) -> None:
+    """A group brought in by "a ..." is the group named for the first time right after it in its story: "the
+    leader of a splinter group ... the head of a group called Los Cambichos". Only the group mentioned next after
+    it, in a later sentence (one in its own sentence is another: "a ring that supplies the Gulf Clan"), no farther
+    than the referring window past the last phrase that stands for it, in no sentence where such a phrase stands
+    or that calls a group another's rival or ally (grammar.yaml's other_group_words: that sentence tells two groups
+    apart), of a fitting class, only for the last group brought in before that name, and only where the name says
+    it is the one described (`_names_the_described`). It and every phrase that stood for it become mentions of
+    that group."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    first_seen: dict[str, int] = {}
+    for m in ordered:
+        first_seen.setdefault(m.entity, m.start)
+    groups = [m for m in ordered if lexicon.ontology.is_a(entities[m.entity].type, "CriminalGroup")]
+    rules = {rule.id: rule for rule in lexicon.anaphora}
+    other = _compiled(r"(?<![\w-])(?:{0})(?![\w-])", lexicon.syntax.grammar["other_group_words"])
+    texts = {sentence.index: sentence.text for sentence in sentences}
+    for index, intro in enumerate(introduced):
+        name = next((m for m in groups if m.start >= intro.end and story.get(m.sentence) == story[intro.sentence]),
+                    None)
+        last = max([intro.sentence] + [s for s, _, _ in intro.members])
+        if name is None or name.sentence == intro.sentence or name.sentence - last > lexicon.anaphor_window or \
+                first_seen[name.entity] != name.start or any(s == name.sentence for s, _, _ in intro.members):
+            continue
+        if other.search(texts[name.sentence]) or not _names_the_described(name, intro, ordered, entities, text) or \
+                any(later.start < name.start for later in introduced[index + 1:]
+                    if story.get(later.sentence) == story[intro.sentence]):
+            continue
+        entity = entities[name.entity]
+        if not all(lexicon.ontology.is_a(entity.type, "CriminalGroup") and
+                   (not rules[r].kinds or entity.kind is None or entity.kind in rules[r].kinds) for r in intro.rules):
+            continue
+        first = intro.phrase
+        for m in [m for m in mentions if m.sentence == intro.sentence and m.start < intro.end and intro.start < m.end
+                  and _is_economy(m.entity, lexicon)]:
+            mentions.remove(m)  # "a drug ring": the economy keeps its modifier ("drug"), the group takes the noun
+            kept = text[m.start:intro.start].rstrip()
+            if m.start < intro.start and kept:
+                mentions.append(replace(m, end=m.start + len(kept), text=kept))
+        why = f"{entity.label}, the group named for the first time right after it"
+        mentions.append(Mention(intro.start, intro.end, text[intro.start:intro.end], entity.id, intro.sentence,
+                                "anaphor", f"'{first}' is {why}"))
+        for sentence, start, end in intro.members:
+            mentions.append(Mention(start, end, text[start:end], entity.id, sentence, "anaphor",
+                                    f"'{text[start:end]}' refers back to '{first}', which is {why}"))
+
+
+_NAMED_AS = re.compile(r"(?:(?<![\w-])(?:called|named|known\s+as|dubbed|nicknamed)\s+|(?<![\w-])(?:group|gang|ring|"
+                       r"organization|organisation|network|structure|cartel|clan|faction|band|banda)\s*,?\s*)"
+                       r"(?:the\s+)?[\"“'‘]?$", re.I)
+_LED_BY = re.compile(r"['’]s?\s+(?:[a-z][\w-]*\s+){0,2}$")
+
+
+def _names_the_described(name: Mention, intro: _Introduction, mentions: list[Mention], entities: dict[str, Entity],
+                         text: str) -> bool:
+    """Whether the first mention of a group is worded as the group told of before: given with a naming word or a
+    group noun ("the head of a group called Los Cambichos", "the gang, Los Pumas"), or named after its leader when
+    the leader is named where the description stands ("The ring was run by Pedro Ruiz ... Ruiz's structure")."""
+    if _NAMED_AS.search(text, max(0, name.start - 40), name.start):
+        return True
+    if name.how != "pattern:led-group":
+        return False
+    leaders = {m.entity for m in mentions if m.sentence == name.sentence and m.end <= name.start and
+               entities[m.entity].type == "Person" and _LED_BY.fullmatch(text, m.end, name.start)}
+    described = {intro.sentence, *(s for s, _, _ in intro.members)}
+    return any(m.entity in leaders and m.sentence in described for m in mentions)
 
 
 def _new_id(label: str, type_: str, entities: dict[str, Entity], lexicon: Lexicon) -> str:

@@ -193,6 +193,17 @@ def _conjuncts(token) -> list:
     return out
 
 
+def _listed_appositives(token, ps: ParsedSentence) -> list[tuple[Mention, str]]:
+    """The rest of a list of names set beside a noun that is no name itself: "three gangs, Los Toros, La Oficina
+    and El 22" (the first of them is the noun's appositive, the others its conjuncts)."""
+    if ps.at(token):
+        return []
+    named = next((c for c in token.children if c.dep_ == "appos" and ps.at(c)), None)
+    if named is None:
+        return []
+    return [(found, f" (appositive '{c.text}')") for c in _conjuncts(named)[1:] if (found := ps.at(c)) is not None]
+
+
 def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tuple[Mention | None, str]:
     """The mention a token stands for, and how: itself, an appositive name ("its leader, X"), or the name a
     cue noun is headed by ("the Bagdad gang"). `fits`: whether an entity can fill the role the token is read
@@ -508,20 +519,26 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             for n, conjunct in enumerate(listed):
                 if own_names and conjunct is not token and (not ps.at(conjunct) or single):
                     continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
-                mention, how = _mention_of(conjunct, ps, rules, fits)
-                if mention is None and lexicon is not None:
-                    mention, how = _story_place(conjunct, ps, lexicon)
-                if mention is None and lexicon is not None:
-                    mention, how = _demonym_country(conjunct, ps, lexicon)
-                if mention is None and argument.frames and lexicon is not None:
-                    mention, how = _framed(conjunct, trigger, argument, ps, lexicon)
-                if mention is None or id(mention) in taken or mention in found:
-                    continue
-                entity = entities.get(mention.entity) or (lexicon.entities.get(mention.entity) if lexicon else None)
-                if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
-                    found.append(mention)
-                    listed_note = " (surface: listed after it)" if n >= parsed_list else ""
-                    notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}{listed_note}")
+                first, first_how = _mention_of(conjunct, ps, rules, fits)
+                if first is None and lexicon is not None:
+                    first, first_how = _story_place(conjunct, ps, lexicon)
+                if first is None and lexicon is not None:
+                    first, first_how = _demonym_country(conjunct, ps, lexicon)
+                if first is None and argument.frames and lexicon is not None:
+                    first, first_how = _framed(conjunct, trigger, argument, ps, lexicon)
+                apposed = _listed_appositives(conjunct, ps) if argument.coordinated and first is not None and \
+                    first_how.startswith(" (appositive") else []
+                both = [(m, first_how) for m in ps.mentions if first is not None and m is not first and
+                        (m.start, m.end) == (first.start, first.end)]  # "the two gangs": one phrase, two groups
+                listed_note = " (surface: listed after it)" if n >= parsed_list else ""
+                for mention, how in [(first, first_how), *both, *apposed]:
+                    if mention is None or id(mention) in taken or mention in found:
+                        continue
+                    entity = entities.get(mention.entity) or \
+                        (lexicon.entities.get(mention.entity) if lexicon else None)
+                    if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
+                        found.append(mention)
+                        notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}{listed_note}")
         if found:
             return found, notes
     return [], []

@@ -50,7 +50,7 @@ from kg.text import fold
 __all__ = ["Lexicon", "load_lexicon", "default_lexicon", "PeopleRules", "Cues", "AnaphorRule"]
 
 KINDS = {"cartel", "gang", "guerrilla", "paramilitary", "dissidents", "faction", "militia", "mafia", "prison-gang",
-         "smuggling-network"}
+         "smuggling-network", "prison"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ class AnaphorRule:
     types: tuple[str, ...]
     kinds: tuple[str, ...]
     max_sentences: int
+    count: int = 1  # 2: stands for the two entities named together before it ("the two gangs")
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ def _anaphora(data: AnaphoraFile, ontology: Ontology) -> tuple[tuple[AnaphorRule
                 raise InvalidLexicon(f"{where}: kind '{kind}' is not one of {', '.join(sorted(KINDS))}")
         window = data.max_sentences if rule.max_sentences is None else rule.max_sentences
         rules.append(AnaphorRule(rule.id, tuple(w.lower() for w in rule.words), tuple(rule.types), tuple(rule.kinds),
-                                 window))
+                                 window, rule.count))
     return tuple(rules), data.max_sentences
 
 

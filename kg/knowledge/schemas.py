@@ -169,6 +169,7 @@ class AnaphorSpec(Strict):
     types: Annotated[list[ClassName], Field(min_length=1)]
     kinds: Words = []
     max_sentences: Count | None = None
+    count: Literal[1, 2] = 1  # 2: a phrase for two entities named together before ("the two gangs")
 
 
 class AnaphoraFile(CuratedFile):
@@ -525,6 +526,12 @@ class GrammarFile(CuratedFile):
     reporting_verbs: Words
     restatement_words: Words
     led_group_heads: Words
+    introduced_group_nouns: Words
+    introduced_group_heads: Words
+    criminal_modifiers: Words
+    predicate_words: Words
+    other_group_words: Words
+    modified_heads: Words
     name_heads: dict[ClassName, Words]
 
 

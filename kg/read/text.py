@@ -6,6 +6,8 @@ blurbs, related-content teasers and "About" items stay out, so they yield no fac
 
 from __future__ import annotations
 
+import re
+
 from kg.errors import InvalidArticle
 from kg.knowledge.dates import DateRules, parse_day_month_year
 from kg.knowledge.layout import Layout
@@ -15,7 +17,8 @@ __all__ = ["read_text", "content_paragraphs", "lines_of"]
 
 
 def read_text(text: str, article_id: str, source: str, layout: Layout, dates: DateRules) -> Article:
-    """Parse the text layout of the seeds; a text without that layout is read as one body."""
+    """Parse the text layout of the seeds; a text without that layout is read as one body, its first line the
+    headline unless that line reads as a paragraph (then it is content, and its first sentence the headline)."""
     lines = lines_of(text)
     url, lines = _without_url(lines, layout)
     found = next(((i, m) for i, (_, _, line) in enumerate(lines) if (m := layout.byline.match(line.strip()))), None)
@@ -37,6 +40,9 @@ def read_text(text: str, article_id: str, source: str, layout: Layout, dates: Da
         first_line = next((i for i, (_, _, line) in enumerate(lines) if line.strip()), 0)
         headline = _strip_nav(lines[first_line][2].strip(), layout)
         first_content = first_line + 1 if byline_at is None else first_content
+        if byline_at is None and _reads_as_paragraph(headline):
+            # a page that opens with its first paragraph, no headline line: that paragraph is content
+            headline, first_content = _FIRST_SENTENCE.split(headline, maxsplit=1)[0], first_line
     paragraphs = content_paragraphs(lines[first_content:], layout)
     if not paragraphs:
         raise InvalidArticle(f"{source}: no article text found")
@@ -84,6 +90,14 @@ def lines_of(text: str) -> list[tuple[int, int, str]]:
         out.append((pos, pos + len(line), line))
         pos += len(line) + 1
     return out
+
+
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“A-ZÁÉÍÓÚÑ])")
+_HEADLINE_WORDS = 25  # a headline is shorter, and does not end as a sentence does
+
+
+def _reads_as_paragraph(line: str) -> bool:
+    return len(line.split()) > _HEADLINE_WORDS and line.rstrip()[-1:] in ".!?\"”’)"
 
 
 def _strip_nav(line: str, layout: Layout) -> str:
