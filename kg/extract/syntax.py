@@ -154,7 +154,9 @@ def _follow(token, path) -> list:
                 found = [tok.head]
             else:
                 found = [c for c in tok.children if not step.deps or c.dep_ in step.deps]
-            following.extend(f for f in found if not step.lemmas or f.lemma_.lower() in step.lemmas)
+            # a word form listed matches only as written: "members" is plural, "member" any number
+            following.extend(f for f in found if not step.lemmas or f.lemma_.lower() in step.lemmas or
+                             f.lower_ in step.lemmas)
         current = following
     return current
 
@@ -329,7 +331,10 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
     sentence_countries = {lexicon.country_of(m.entity) for m in ps.mentions
                           if lexicon.entities.get(m.entity) and lexicon.ontology.is_a(lexicon.entities[m.entity].type,
                                                                                       "Region")} - {None}
-    focus = country_focus([m.entity for m in ps.context], lexicon)
+    # a newsletter's story lends its minister its own country, not the one its other stories name most
+    own_story = ps.story.get(ps.sentence.index)
+    focus = country_focus([m.entity for m in ps.context if ps.story.get(m.sentence) == own_story], lexicon) or \
+        country_focus([m.entity for m in ps.context], lexicon)
     text = " ".join(t.text for t in words)
     for frame in argument.frames:
         phrase = frame.format(text)
