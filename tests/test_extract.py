@@ -944,3 +944,51 @@ def test_a_group_in_apposition_run_by_a_family_whose_name_is_also_a_place(lexico
     assert ("Rivas family", "leaderOf", "Los Zorros") in triples
     assert ("Los Zorros", "operatesIn", "Piura") in triples
     assert not [t for t in triples if "Rivas" in t]
+
+
+def test_a_numbered_capitalised_country_line_starts_a_story_and_teasers_are_no_content(lexicon, tmp_path):
+    # "2. HONDURAS: ..." is a story's title: its police and its minister are Honduras's, though the newsletter
+    # names Colombia most; "Also read:" points to another piece and yields nothing
+    newsletter = tmp_path / "newsletter.txt"
+    newsletter.write_text(
+        "The Andes Letter\n\nThis week in brief.\n\n"
+        "1. COLOMBIA: Troops sent to Cauca\n\n"
+        "Colombia sent 300 soldiers to Cauca on Monday. Colombia's army says the ELN and the dissidents fight over "
+        "Cauca.\n\n"
+        "2. HONDURAS: Emergency extended\n\n"
+        "Security Minister Laura Pineda Solís said police had arrested 80 suspected gang members. Interior Minister "
+        "Marco Lara Ruiz backed the measure.\n\n"
+        "Also read: how Los Lobos expanded into Peru.\n",
+        encoding="utf-8")
+    extraction = extract_file(newsletter, lexicon)
+    assert _resolved(extraction, "police had arrested 80")["police"][0] == "National Police of Honduras"
+    ministries = {extraction.entities[f.object].label for f in extraction.facts if f.predicate == "leaderOf"}
+    assert not any("Colombia" in label for label in ministries)
+    assert not [f for f in extraction.facts if f.subject == "los-lobos"]
+
+
+def test_a_referring_subject_stands_for_the_subject_before_it(lexicon, tmp_path):
+    # "it" in a clause coordinated with "the Gulf Clan has fought Los Pelones" is the Gulf Clan, and "the group"
+    # opening the next sentence is that sentence's subject again, not the ELN named last
+    sentences = ("In Tumaco, the Gulf Clan has fought Los Pelones, and it has clashed with the ELN in Nariño. "
+                 "Beyond cocaine, the group earns money from illegal gold mining.")
+    records = _records_with(lexicon, tmp_path, sentences)
+    clashes = {frozenset((s, o)) for s, _, o in _stated(records, sentences.split(". ")[0] + ".", "clashesWith")}
+    assert frozenset(("Los Pelones", "National Liberation Army")) not in clashes
+    assert frozenset(("Clan del Golfo", "National Liberation Army")) in clashes
+    mining = {s for s, _, o in _stated(records, "Beyond cocaine, the group earns money from illegal gold mining.",
+                                       "involvedIn")}
+    assert mining == {"Clan del Golfo"}
+
+
+def test_a_group_nobody_named_keeps_its_references_from_a_name_beside_it(lexicon, tmp_path):
+    # "the group" reached no name (the raid was on "a criminal group"); "the ring" a sentence on is that unnamed
+    # group again, not the Gulf Clan it had ties to
+    sentences = ("Police raided the offices of a criminal group in Cali on Monday. According to the police, the group "
+                 "had ties to the Gulf Clan. Prosecutors froze the assets of nine firms that the ring used to launder "
+                 "money.")
+    article = tmp_path / "raid.txt"
+    article.write_text(f"Raid in Cali\n\n{sentences}\n", encoding="utf-8")
+    extraction = extract_file(article, lexicon)
+    assert "the ring" not in _resolved(extraction, sentences)
+    assert not [f for f in extraction.facts if f.predicate == "involvedIn"]

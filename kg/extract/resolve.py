@@ -21,7 +21,7 @@ from kg.knowledge.matcher import Hit
 from kg.model import Entity, Mention, Sentence
 from kg.text import fold, slug
 
-__all__ = ["resolve_mentions", "country_focus"]
+__all__ = ["resolve_mentions", "country_focus", "fits_anaphor"]
 
 _KIND_RANK = {"name": 0, "acronym": 1, "person": 2, "nominal": 3, "generic": 4, "anaphor": 5}
 
@@ -144,6 +144,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     for m in mentions:
         by_sentence[m.sentence].append(m)
     unknown = _unknown_groups(sentences, mentions, lexicon)
+    unnamed: list[tuple[int, int, str]] = []  # (sentence, offset, class) of a "the group" that reached no name
     done = len(mentions)
     for sentence, hit in selected:
         if any(m.start < hit.end and hit.start < m.end for m in by_sentence[sentence]):
@@ -161,10 +162,13 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                         f"'{text[hit.start:hit.end]}' read as {lexicon.entities[fitting[0]].label}: {why}")
                     break
         elif hit.kind in ("nominal", "anaphor"):
-            target, why = _antecedent(hit, sentence, by_sentence, entities, lexicon, text, story, unknown)
+            target, why = _antecedent(hit, sentence, by_sentence, entities, lexicon, text, story, unknown, unnamed)
             if target:
                 add(hit.start, hit.end, sentence, target, "anaphor",
                     f"'{text[hit.start:hit.end]}' refers {why}")
+            elif hit.kind == "anaphor" and text[hit.start:hit.end].lower().startswith("the "):
+                unnamed.extend((sentence, hit.start, t) for rule in lexicon.anaphora if rule.id in hit.refs
+                               for t in rule.types if lexicon.ontology.is_a(t, "Organization"))
         for m in mentions[done:]:
             insort(by_sentence[m.sentence], m, key=lambda x: x.start)
         done = len(mentions)
@@ -368,18 +372,21 @@ _NAME_NEXT = re.compile(r"\s*,?\s*(?:(?:known as|called|dubbed|named)\s+)?(?:the
 _OF_NAME = re.compile(r" of [A-ZÁÉÍÓÚÑ]")
 
 
-def _fits(entity: Entity, rule, lexicon: Lexicon) -> bool:
+def fits_anaphor(entity: Entity, rule, lexicon: Lexicon) -> bool:
+    """Whether a referring phrase's rule (of ontology/patterns/anaphora.yaml) may stand for the entity."""
     return any(lexicon.ontology.is_a(entity.type, t) for t in rule.types) and \
         (not rule.kinds or entity.kind in rule.kinds)
 
 
 def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
-                lexicon: Lexicon, text: str, story: dict[int, int],
-                unknown: list[tuple[int, str]]) -> tuple[str | None, str]:
+                lexicon: Lexicon, text: str, story: dict[int, int], unknown: list[tuple[int, str]],
+                unnamed: list[tuple[int, int, str]]) -> tuple[str | None, str]:
     """The entity a referring phrase stands for, and why. A phrase followed by a name names its referent right
     there ("the criminal group 'los Comba'"): that name's entity if it fits, else nobody the gazetteer knows.
     Otherwise the nearest fitting entity named before it in its story, unless a name nobody could type stands
-    between them."""
+    between them, or an earlier phrase that reached no name (`unnamed`) stands in the candidate's sentence or
+    after it: in "raids on a criminal group ... the group had ties to the PCC ... companies the ring used", the
+    ring is the unnamed group, not the PCC."""
     earlier = [m for s in range(max(0, sentence - lexicon.anaphor_window), sentence + 1)
                if story.get(s) == story[sentence] for m in by_sentence.get(s, ()) if m.end <= hit.start]
     if hit.kind == "nominal":
@@ -393,22 +400,25 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
         named = next((m for m in by_sentence.get(sentence, ()) if m.start == hit.end + 4), None)
         entity = entities[named.entity] if named else None
         return (entity.id, f"to {entity.label}, the name its 'of' gives") \
-            if entity and any(_fits(entity, rule, lexicon) for rule in rules) else (None, "")
+            if entity and any(fits_anaphor(entity, rule, lexicon) for rule in rules) else (None, "")
     named = next((m for m in by_sentence.get(sentence, ()) if m.start in (hit.end + 1, follows) and m.start > hit.end
                   and (m.start == follows or text[hit.end:m.start].strip(" ,\"“") == "")), None)
     if named is not None:
         entity = entities[named.entity]
         return (entity.id, f"to {entity.label}, the name right after it") \
-            if any(_fits(entity, rule, lexicon) for rule in rules) else (None, "")
+            if any(fits_anaphor(entity, rule, lexicon) for rule in rules) else (None, "")
     if any(follows <= at < follows + 2 for at, _ in unknown) or \
             text[follows:follows + 1].isupper() and text[hit.end:follows] == " ":
         return None, ""  # "the criminal group 'los Comba'", "the gang Los Pumas": a name the gazetteer lacks
     for mention in reversed(earlier):
         entity = entities[mention.entity]
         for rule in rules:
-            if sentence - mention.sentence <= rule.max_sentences and _fits(entity, rule, lexicon):
+            if sentence - mention.sentence <= rule.max_sentences and fits_anaphor(entity, rule, lexicon):
                 if any(mention.end <= at < hit.start and any(lexicon.ontology.is_a(cls, t) for t in rule.types)
                        for at, cls in unknown):
+                    return None, ""
+                if any(mention.sentence <= s < sentence or s == sentence and at < hit.start
+                       for s, at, cls in unnamed if any(lexicon.ontology.is_a(cls, t) for t in rule.types)):
                     return None, ""
                 return entity.id, f"back to {entity.label}: nearest fitting entity named before"
     return None, ""
