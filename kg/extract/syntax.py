@@ -90,8 +90,8 @@ def prefer_subjects(parsed: list[ParsedSentence], mentions: list[Mention], entit
             rules = [r for r in lexicon.anaphora if mention.text.lower() in r.words]
             subject, where = None, ""
             if token.head.dep_ == "conj":
-                subject = next((ps.at(c) for c in token.head.head.children if c.dep_ in ("nsubj", "nsubjpass")
-                                and ps.at(c) and ps.at(c).end <= mention.start), None)
+                subject = next((m for c in token.head.head.children if c.dep_ in ("nsubj", "nsubjpass")
+                                and (m := ps.at(c)) is not None and m.end <= mention.start), None)
                 where = "the subject of the clause it is coordinated with"
             elif token.head.dep_ == "ROOT" and any(r.max_sentences >= 1 for r in rules) and not any(
                     m.entity == mention.entity and m.end <= mention.start for m in ps.mentions if m is not mention):
