@@ -992,3 +992,25 @@ def test_a_group_nobody_named_keeps_its_references_from_a_name_beside_it(lexicon
     extraction = extract_file(article, lexicon)
     assert "the ring" not in _resolved(extraction, sentences)
     assert not [f for f in extraction.facts if f.predicate == "involvedIn"]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    # Paraguay's Guairá department is not the town set in Brazil's Paraná; Mato Grosso do Sul's capital is not
+    # the Rio neighbourhood of that name
+    ("Highway police seized two tons of marijuana in Guaíra, Paraná, near the border.", "py-guaira"),
+    ("A militia in Rio de Janeiro dominates the neighborhood of Campo Grande in the west zone.", "br-campo-grande"),
+])
+def test_a_place_set_in_another_country_or_named_as_a_neighbourhood_is_another_place(lexicon, tmp_path, sentence,
+                                                                                    name):
+    article = tmp_path / "places.txt"
+    article.write_text(f"Brazil Notes\n\n{sentence}\n", encoding="utf-8")
+    assert name not in _places(extract_file(article, lexicon), sentence).values()
+
+
+def test_a_place_in_its_own_state_and_places_in_a_list_keep_their_reading(lexicon, tmp_path):
+    sentence = ("Troops patrol Cúcuta, Norte de Santander, and the ELN is active in Zulia, Norte de Santander and "
+                "Arauca.")
+    article = tmp_path / "places.txt"
+    article.write_text(f"Border Notes\n\n{sentence}\n", encoding="utf-8")
+    said = _places(extract_file(article, lexicon), sentence)
+    assert {"Cúcuta", "Zulia"} <= set(said)

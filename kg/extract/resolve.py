@@ -133,6 +133,8 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     _add_named(sentences, names or {}, mentions, entities, lexicon, text)
     _add_people(sentences, people, mentions, entities, lexicon, text)
     _drop_surnames_read_as_places(mentions, entities, lexicon, {s: focus[story[s]] for s in story})
+    _drop_places_set_in_another_country(mentions, entities, lexicon, text)
+    _drop_cities_named_as_neighbourhoods(mentions, entities, lexicon, text)
     _add_surnames(sentences, mentions, entities, text)
     _add_titles_again(sentences, mentions, entities, lexicon, text, story)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
@@ -608,6 +610,58 @@ def _drop_surnames_read_as_places(mentions: list[Mention], entities: dict[str, E
         mentions.remove(m)
     kept = {m.entity for m in mentions}
     for entity_id in {m.entity for m in drop} - kept:
+        del entities[entity_id]
+
+
+_LIST_NEXT = re.compile(r"(?:,? (?:and|or)|,) ")
+
+
+def _drop_places_set_in_another_country(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                                        text: str) -> None:
+    """A place set in a state or country ("Guaíra, Paraná", "X, Brazil") is in it: a gazetteer place of that name
+    in another country (Paraguay's Guairá department) is another place, and the mention is dropped. Places in a
+    list ("Zulia, Norte de Santander and Arauca") set none in another."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    drop = []
+    for i, place in enumerate(ordered[:-1]):
+        before, after = ordered[i - 1] if i else None, ordered[i + 1]
+        if place.sentence != after.sentence or text[place.end:after.start] != ", ":
+            continue
+        outer, inner = entities[after.entity], entities[place.entity]
+        first_level = outer.type == "Country" or "-" in (outer.iso or "")
+        if not first_level or inner.type == "Country" or not lexicon.ontology.is_a(inner.type, "Region"):
+            continue
+        listed = before is not None and before.sentence == place.sentence and \
+            _LIST_NEXT.fullmatch(text[before.end:place.start]) is not None
+        nxt = next((m for m in ordered if m.start > after.end and m.sentence == after.sentence), None)
+        listed = listed or nxt is not None and _LIST_NEXT.fullmatch(text[after.end:nxt.start]) is not None
+        home, there = lexicon.country_of(place.entity), lexicon.country_of(after.entity)
+        if not listed and home and there and home != there and after.entity not in lexicon.chain(place.entity):
+            drop.append(place)
+    for m in drop:
+        mentions.remove(m)
+    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
+        del entities[entity_id]
+
+
+def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                                         text: str) -> None:
+    """ "The neighborhood of Campo Grande" (in Rio) is no city: a gazetteer place right below a state or a country
+    named as a neighbourhood is another place of that name, and the mention is dropped (a name rule may then read
+    the neighbourhood). A neighbourhood the gazetteer files under its city ("Martissant") keeps its reading."""
+    before = _compiled(r"(?<![\w-])(?:{0})\s+(?:of\s+)?$", lexicon.syntax.grammar["neighbourhood_nouns"])
+    drop = []
+    for m in mentions:
+        entity = entities[m.entity]
+        if m.how != "name" or entity.type == "Country" or not lexicon.ontology.is_a(entity.type, "Region") or \
+                not before.search(text, max(0, m.start - 30), m.start):
+            continue
+        above = [lexicon.entities[r] for r in entity.located_in if r in lexicon.entities]
+        if above and all(a.type == "Country" or "-" in (a.iso or "") for a in above):
+            drop.append(m)
+    for m in drop:
+        mentions.remove(m)
+    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
         del entities[entity_id]
 
 
