@@ -62,8 +62,8 @@ def _add(out: list[Sentence], article: Article, para, p_index: int, begin: int, 
 def stories(sentences: list[Sentence], max_heading_words: int = 14) -> dict[int, int]:
     """The story each sentence belongs to, by sentence index. A paragraph that reads as a heading (one short line
     with no closing punctuation, any "2." before it aside: a newsletter's story title, a page's subheading) starts
-    a new story, so a
-    newsletter's stories do not lend each other their countries, places or referents. A brief is one story."""
+    a new story, so a newsletter's stories do not lend each other their countries, places or referents. A brief is
+    one story."""
     out: dict[int, int] = {}
     story = 0
     paragraph_sentences: dict[int, list[Sentence]] = {}
