@@ -1014,3 +1014,14 @@ def test_a_place_in_its_own_state_and_places_in_a_list_keep_their_reading(lexico
     article.write_text(f"Border Notes\n\n{sentence}\n", encoding="utf-8")
     said = _places(extract_file(article, lexicon), sentence)
     assert {"Cúcuta", "Zulia"} <= set(said)
+
+
+def test_a_gang_coalition_is_a_group_and_its_gunmen_attack_for_it(lexicon, tmp_path):
+    sentences = ("The Viv Ansanm coalition now controls most of Port-au-Prince. Gunmen from the coalition attacked "
+                 "a police station in Gressier on 10 May 2024.")
+    article = tmp_path / "haiti.txt"
+    article.write_text(f"Haiti Notes\n\n{sentences}\n", encoding="utf-8")
+    extraction = extract_file(article, lexicon)
+    assert ("viv-ansanm", "operatesIn", "ht-port-au-prince") in {(f.subject, f.predicate, f.object)
+                                                                 for f in extraction.facts}
+    assert _resolved(extraction, sentences)["the coalition"][0] == "Viv Ansanm"
