@@ -1025,3 +1025,12 @@ def test_a_gang_coalition_is_a_group_and_its_gunmen_attack_for_it(lexicon, tmp_p
     assert ("viv-ansanm", "operatesIn", "ht-port-au-prince") in {(f.subject, f.predicate, f.object)
                                                                  for f in extraction.facts}
     assert _resolved(extraction, sentences)["the coalition"][0] == "Viv Ansanm"
+
+
+def test_a_name_before_a_comma_is_no_list_member_without_a_conjunction(lexicon, tmp_path):
+    # "After the fall of Los Zetas, the Gulf Cartel expanded into Tamaulipas": only the Gulf Cartel expanded
+    sentence = "After the fall of Los Zetas, the Gulf Cartel expanded into Tamaulipas."
+    article = tmp_path / "mexico.txt"
+    article.write_text(f"Mexico Notes\n\n{sentence}\n", encoding="utf-8")
+    operates = {f.subject for f in extract_file(article, lexicon).facts if f.predicate == "operatesIn"}
+    assert "los-zetas" not in operates

@@ -66,8 +66,10 @@ def slot_regex(types: str, ontology, name: str | None, many: str | None = None) 
         classes.update(ontology.subclasses(wanted))
     one = rf"⟦(?:{'|'.join(sorted(classes))})#\d+⟧"
     body = rf"{one}(?:{_LINKERS[many]} {one})*" if many else one
-    if many == "+":  # "X, Y, and Z" is a list, "X, and Y" two clauses: "A fought B, and it clashed with C"
-        body = rf"{one}(?:(?:{_LINKERS[many]} {one})+(?:, (?:and|or) {one})?)?"
+    if many == "+":  # "X, Y and Z" and "X, Y, and Z" are lists; "X, and Y" is two clauses ("A fought B, and it
+        # clashed with C"), "X, Y" no list ("After the fall of Los Zetas, the Gulf Cartel expanded")
+        conjunction = _LINKERS[many].replace("(?:,|", "(?:", 1)
+        body = rf"{one}(?:(?:, {one})*{conjunction} {one}|(?:, {one})+, (?:and|or) {one})?"
     return f"(?P<{name}>{body})" if name else f"(?:{body})"
 
 
