@@ -137,3 +137,28 @@ def test_sentences_that_open_like_credits_stay(tmp_path, lexicon, line):
     path.write_text(f"Gang violence in Rosario\n\n{line}\n", encoding="utf-8")
     article = read_article(path, lexicon.layout, lexicon.dates)
     assert [article.content(p) for p in article.paragraphs] == [line]
+
+
+@pytest.mark.parametrize("header, published, author", [
+    ("logo News Agency\nGeneral\n\nPolice seize a ton of cocaine in Santos\n\nAna Souza Lima\n"
+     "Published on 05/06/2024 - 16:40\nBrasília\n\n", date(2024, 6, 5), "Ana Souza Lima"),
+    ("The Andes Letter\nA weekly newsletter on crime\nEdition of 21 June 2024\n\n", date(2024, 6, 21), None),
+    ("Crime Digest\nRegional Notes | Issue 7 | 17 May 2024\n\n", date(2024, 5, 17), None),
+    ("Police seize a ton of cocaine in Santos\n\n", None, None),
+])
+def test_a_page_without_the_byline_gives_its_date_on_a_line_of_its_own(tmp_path, lexicon, header, published,
+                                                                          author):
+    path = tmp_path / "page.txt"
+    path.write_text(header + "Police seized a ton of cocaine in Santos on Wednesday, and on 3 May 2021 they seized "
+                    "more.\n", encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert (article.published, article.author) == (published, author)
+
+
+def test_teasers_and_a_newsletters_contents_line_are_no_content(tmp_path, lexicon):
+    path = tmp_path / "letter.txt"
+    path.write_text("The Andes Letter\n\nIn this issue: gangs in Quito and a raid in Lima.\n\n"
+                    "Gangs fought in Quito on Monday.\n\nAlso read: how a gang spread into Chile.\n\n"
+                    "You are receiving this email because you subscribed.\n", encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert [article.content(p) for p in article.paragraphs] == ["Gangs fought in Quito on Monday."]

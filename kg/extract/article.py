@@ -23,6 +23,7 @@ from kg.extract.syntax import (
     implied_by_syntax,
     parse_sentences,
     placed_by_summary,
+    prefer_subjects,
     same_day,
 )
 from kg.knowledge.curation import apply_to_extraction
@@ -75,6 +76,7 @@ def extract_found(found: Found, lexicon: Lexicon) -> Extraction:
     article, sentences, mentions, entities = found.article, found.sentences, found.mentions, found.entities
     parsed = parse_sentences(sentences, mentions, lexicon.syntax, lexicon.dates)
     add_named_entities(parsed, mentions, entities, lexicon)
+    prefer_subjects(parsed, mentions, entities, lexicon)
     result = Extraction(article=article, entities=dict(entities), mentions=mentions, sentences=len(sentences),
                         parsed=len(parsed))
     types = {entity_id: entity.type for entity_id, entity in entities.items()}

@@ -21,7 +21,7 @@ from kg.knowledge.matcher import Hit
 from kg.model import Entity, Mention, Sentence
 from kg.text import fold, slug
 
-__all__ = ["resolve_mentions", "country_focus"]
+__all__ = ["resolve_mentions", "country_focus", "fits_anaphor"]
 
 _KIND_RANK = {"name": 0, "acronym": 1, "person": 2, "nominal": 3, "generic": 4, "anaphor": 5}
 
@@ -153,6 +153,8 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     _add_named(sentences, names or {}, mentions, entities, lexicon, text)
     _add_people(sentences, people, mentions, entities, lexicon, text)
     _drop_surnames_read_as_places(mentions, entities, lexicon, {s: focus[story[s]] for s in story})
+    _drop_places_set_in_another_country(mentions, entities, lexicon, text)
+    _drop_cities_named_as_neighbourhoods(mentions, entities, lexicon, text)
     _add_surnames(sentences, mentions, entities, text)
     _add_titles_again(sentences, mentions, entities, lexicon, text, story)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
@@ -165,6 +167,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
         by_sentence[m.sentence].append(m)
     unknown = _unknown_groups(sentences, mentions, lexicon)
     introduced = _introductions(sentences, mentions, lexicon, text)
+    unnamed: list[tuple[int, int, str]] = []  # (sentence, offset, class) of a "the group" that reached no name
     done = len(mentions)
     for sentence, hit in selected:
         if any(m.start < hit.end and hit.start < m.end for m in by_sentence[sentence]):
@@ -186,10 +189,14 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                 add(hit.start, hit.end, sentence, one, "anaphor", f"'{text[hit.start:hit.end]}' refers {because}")
         elif hit.kind in ("nominal", "anaphor"):
             target, why = _antecedent(hit, sentence, by_sentence, entities, lexicon, text, story, unknown,
-                                      introduced)
+                                      introduced, unnamed)
             if target:
                 add(hit.start, hit.end, sentence, target, "anaphor",
                     f"'{text[hit.start:hit.end]}' refers {why}")
+            elif hit.kind == "anaphor" and text[hit.start:hit.end].lower().startswith("the ") and \
+                    not inside.get((sentence, hit.start, hit.end)):
+                unnamed.extend((sentence, hit.start, t) for rule in lexicon.anaphora if rule.id in hit.refs
+                               for t in rule.types if lexicon.ontology.is_a(t, "Organization"))
             for inner in ([] if target else inside.get((sentence, hit.start, hit.end), [])):
                 entity_id, note = _pick(inner.refs, focus[story[sentence]], lexicon, around[story[sentence]])
                 if entity_id:
@@ -403,19 +410,22 @@ _NAME_NEXT = re.compile(r"\s*,?\s*(?:(?:known as|called|dubbed|named)\s+)?(?:the
 _OF_NAME = re.compile(r" of [A-ZÁÉÍÓÚÑ]")
 
 
-def _fits(entity: Entity, rule, lexicon: Lexicon) -> bool:
+def fits_anaphor(entity: Entity, rule, lexicon: Lexicon) -> bool:
+    """Whether a referring phrase's rule (of ontology/patterns/anaphora.yaml) may stand for the entity."""
     return any(lexicon.ontology.is_a(entity.type, t) for t in rule.types) and \
         (not rule.kinds or entity.kind in rule.kinds)
 
 
 def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
                 lexicon: Lexicon, text: str, story: dict[int, int], unknown: list[tuple[int, str]],
-                introduced: list[_Introduction]) -> tuple[str | None, str]:
+                introduced: list[_Introduction], unnamed: list[tuple[int, int, str]]) -> tuple[str | None, str]:
     """The entity a referring phrase stands for, and why. A phrase followed by a name names its referent right
     there ("the criminal group 'los Comba'"): that name's entity if it fits, else nobody the gazetteer knows.
     Otherwise the nearest fitting entity named before it in its story, unless a name nobody could type stands
-    between them, or a group brought in by "a ..." ("a drug ring"): the phrase then joins that group, which a
-    later name may give (`_name_introductions`)."""
+    between them, or an earlier phrase that reached no name (`unnamed`) stands in the candidate's sentence or
+    after it (in "raids on a criminal group ... the group had ties to the PCC ... companies the ring used", the
+    ring is the unnamed group, not the PCC), or a group brought in by "a ..." ("a drug ring"): the phrase then
+    joins that group, which a later name may give (`_name_introductions`)."""
     earlier = [m for s in range(max(0, sentence - lexicon.anaphor_window), sentence + 1)
                if story.get(s) == story[sentence] for m in by_sentence.get(s, ()) if m.end <= hit.start]
     if hit.kind == "nominal":
@@ -431,13 +441,13 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
         named = next((m for m in by_sentence.get(sentence, ()) if m.start == hit.end + 4), None)
         entity = entities[named.entity] if named else None
         return (entity.id, f"to {entity.label}, the name its 'of' gives") \
-            if entity and any(_fits(entity, rule, lexicon) for rule in rules) else (None, "")
+            if entity and any(fits_anaphor(entity, rule, lexicon) for rule in rules) else (None, "")
     named = next((m for m in by_sentence.get(sentence, ()) if m.start in (hit.end + 1, follows) and m.start > hit.end
                   and (m.start == follows or text[hit.end:m.start].strip(" ,\"“") == "")), None)
     if named is not None:
         entity = entities[named.entity]
         return (entity.id, f"to {entity.label}, the name right after it") \
-            if any(_fits(entity, rule, lexicon) for rule in rules) else (None, "")
+            if any(fits_anaphor(entity, rule, lexicon) for rule in rules) else (None, "")
     if any(follows <= at < follows + 2 for at, _ in unknown) or \
             text[follows:follows + 1].isupper() and text[hit.end:follows] == " ":
         return None, ""  # "the criminal group 'los Comba'", "the gang Los Pumas": a name the gazetteer lacks
@@ -447,9 +457,12 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
             break
         entity = entities[mention.entity]
         for rule in rules:
-            if sentence - mention.sentence <= rule.max_sentences and _fits(entity, rule, lexicon):
+            if sentence - mention.sentence <= rule.max_sentences and fits_anaphor(entity, rule, lexicon):
                 if any(mention.end <= at < hit.start and any(lexicon.ontology.is_a(cls, t) for t in rule.types)
                        for at, cls in unknown):
+                    return None, ""
+                if any(mention.sentence <= s < sentence or s == sentence and at < hit.start
+                       for s, at, cls in unnamed if any(lexicon.ontology.is_a(cls, t) for t in rule.types)):
                     return None, ""
                 return entity.id, f"back to {entity.label}: nearest fitting entity named before"
     if intro is not None:
@@ -472,7 +485,7 @@ def _two_antecedents(hit: Hit, sentence: int, by_sentence: dict[int, list[Mentio
         if story.get(s) != story[sentence]:
             break
         for m in reversed(by_sentence.get(s, ())):
-            if m.end <= hit.start and m.entity not in fitting and any(_fits(entities[m.entity], r, lexicon)
+            if m.end <= hit.start and m.entity not in fitting and any(fits_anaphor(entities[m.entity], r, lexicon)
                                                                         for r in rules):
                 fitting[m.entity] = s
         if len(fitting) >= 2:
@@ -480,7 +493,7 @@ def _two_antecedents(hit: Hit, sentence: int, by_sentence: dict[int, list[Mentio
     if len(fitting) != 2 or len(set(fitting.values())) != 1:
         return []
     named_there = {m.entity for m in by_sentence.get(next(iter(fitting.values())), ())
-                   if m.end <= hit.start and any(_fits(entities[m.entity], r, lexicon) for r in rules)}
+                   if m.end <= hit.start and any(fits_anaphor(entities[m.entity], r, lexicon) for r in rules)}
     if named_there != set(fitting):
         return []
     labels = " and ".join(entities[e].label for e in sorted(fitting, key=lambda e: entities[e].label))
@@ -853,6 +866,58 @@ def _drop_surnames_read_as_places(mentions: list[Mention], entities: dict[str, E
         mentions.remove(m)
     kept = {m.entity for m in mentions}
     for entity_id in {m.entity for m in drop} - kept:
+        del entities[entity_id]
+
+
+_LIST_NEXT = re.compile(r"(?:,? (?:and|or)|,) ")
+
+
+def _drop_places_set_in_another_country(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                                        text: str) -> None:
+    """A place set in a state or country ("Guaíra, Paraná", "X, Brazil") is in it: a gazetteer place of that name
+    in another country (Paraguay's Guairá department) is another place, and the mention is dropped. Places in a
+    list ("Zulia, Norte de Santander and Arauca") set none in another."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    drop = []
+    for i, place in enumerate(ordered[:-1]):
+        before, after = ordered[i - 1] if i else None, ordered[i + 1]
+        if place.sentence != after.sentence or text[place.end:after.start] != ", ":
+            continue
+        outer, inner = entities[after.entity], entities[place.entity]
+        first_level = outer.type == "Country" or "-" in (outer.iso or "")
+        if not first_level or inner.type == "Country" or not lexicon.ontology.is_a(inner.type, "Region"):
+            continue
+        listed = before is not None and before.sentence == place.sentence and \
+            _LIST_NEXT.fullmatch(text[before.end:place.start]) is not None
+        nxt = next((m for m in ordered if m.start > after.end and m.sentence == after.sentence), None)
+        listed = listed or nxt is not None and _LIST_NEXT.fullmatch(text[after.end:nxt.start]) is not None
+        home, there = lexicon.country_of(place.entity), lexicon.country_of(after.entity)
+        if not listed and home and there and home != there and after.entity not in lexicon.chain(place.entity):
+            drop.append(place)
+    for m in drop:
+        mentions.remove(m)
+    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
+        del entities[entity_id]
+
+
+def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                                         text: str) -> None:
+    """ "The neighborhood of Campo Grande" (in Rio) is no city: a gazetteer place right below a state or a country
+    named as a neighbourhood is another place of that name, and the mention is dropped (a name rule may then read
+    the neighbourhood). A neighbourhood the gazetteer files under its city ("Martissant") keeps its reading."""
+    before = _compiled(r"(?<![\w-])(?:{0})\s+(?:of\s+)?$", lexicon.syntax.grammar["neighbourhood_nouns"])
+    drop = []
+    for m in mentions:
+        entity = entities[m.entity]
+        if m.how != "name" or entity.type == "Country" or not lexicon.ontology.is_a(entity.type, "Region") or \
+                not before.search(text, max(0, m.start - 30), m.start):
+            continue
+        above = [lexicon.entities[r] for r in entity.located_in if r in lexicon.entities]
+        if above and all(a.type == "Country" or "-" in (a.iso or "") for a in above):
+            drop.append(m)
+    for m in drop:
+        mentions.remove(m)
+    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
         del entities[entity_id]
 
 

@@ -12,6 +12,7 @@ __all__ = ["split_sentences", "stories"]
 _BOUNDARY = re.compile(r'([.!?])(["”’)\]]*)(\s+)(?=["“(\[]?([^\W_]|[¿¡]))')  # the next letter's case is checked
 _LAST_WORD = re.compile(r"(?<![\w.])[\w.]+$")  # tried only where a word starts: no backtracking inside words
 _CLOSING = tuple('.!?:;,"”’)…')
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[a-z])[.)]$")  # "1." before a newsletter's story title
 
 
 def split_sentences(article: Article, abbreviations: frozenset[str], max_chars: int = 2000) -> list[Sentence]:
@@ -60,8 +61,9 @@ def _add(out: list[Sentence], article: Article, para, p_index: int, begin: int, 
 
 def stories(sentences: list[Sentence], max_heading_words: int = 14) -> dict[int, int]:
     """The story each sentence belongs to, by sentence index. A paragraph that reads as a heading (one short line
-    with no closing punctuation: a newsletter's story title, a page's subheading) starts a new story, so a
-    newsletter's stories do not lend each other their countries, places or referents. A brief is one story."""
+    with no closing punctuation, any "2." before it aside: a newsletter's story title, a page's subheading) starts
+    a new story, so a newsletter's stories do not lend each other their countries, places or referents. A brief is
+    one story."""
     out: dict[int, int] = {}
     story = 0
     paragraph_sentences: dict[int, list[Sentence]] = {}
@@ -69,8 +71,9 @@ def stories(sentences: list[Sentence], max_heading_words: int = 14) -> dict[int,
         paragraph_sentences.setdefault(sentence.paragraph, []).append(sentence)
     for paragraph in sorted(paragraph_sentences):
         members = paragraph_sentences[paragraph]
-        text = members[0].text
-        if len(members) == 1 and len(text.split()) <= max_heading_words and not text.endswith(_CLOSING) and out:
+        words = [s for s in members if not _ENUMERATOR.match(s.text)]  # "2. BRAZIL: Militia boss held" is a title
+        text = words[0].text if words else members[0].text
+        if len(words) == 1 and len(text.split()) <= max_heading_words and not text.endswith(_CLOSING) and out:
             story += 1
         out.update((s.index, story) for s in members)
     return out

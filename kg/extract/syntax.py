@@ -17,15 +17,15 @@ from typing import Any
 
 from kg.extract.events import as_actor
 from kg.extract.parse import candidates, for_parser, needs_parse, parse
-from kg.extract.resolve import country_focus
+from kg.extract.resolve import country_focus, fits_anaphor
 from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import fold, slug
 
-__all__ = ["ParsedSentence", "parse_sentences", "gated_sentences", "add_named_entities", "find_syntax",
-           "implied_by_syntax", "drop_ended", "carry_over", "same_day", "placed_by_summary"]
+__all__ = ["ParsedSentence", "parse_sentences", "gated_sentences", "add_named_entities", "prefer_subjects",
+           "find_syntax", "implied_by_syntax", "drop_ended", "carry_over", "same_day", "placed_by_summary"]
 
 # NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
 _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -71,6 +71,44 @@ def gated_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
         if needs_parse(s, count, rules.triggers):
             chosen.append((s, new_names))
     return chosen
+
+
+def prefer_subjects(parsed: list[ParsedSentence], mentions: list[Mention], entities: dict[str, Entity],
+                    lexicon) -> None:
+    """A referring phrase that is a clause's subject stands for the subject before it, not the nearest name (the
+    parallelism of Hobbs and of centering): in "the Gulf Clan fought the Caparros, and it clashed with the ELN" "it"
+    is the Gulf Clan, the subject of the clause it is coordinated with; in "... the Gulf Clan fought the Caparros
+    and the ELN. The group earns money from mining" "the group" is the subject of the sentence before. The
+    resolver, which sees no parse, took the nearest fitting name; the parse corrects it when the subject fits."""
+    by_index = {ps.sentence.index: ps for ps in parsed}
+    for ps in parsed:
+        for token in ps.doc:
+            mention = ps.at(token)
+            if mention is None or mention.how != "anaphor" or token.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            rules = [r for r in lexicon.anaphora if mention.text.lower() in r.words]
+            if any(r.count == 2 for r in rules):
+                continue  # "the two gangs" already stands for the two groups named together before
+            subject, where = None, ""
+            if token.head.dep_ == "conj":
+                subject = next((m for c in token.head.head.children if c.dep_ in ("nsubj", "nsubjpass")
+                                and (m := ps.at(c)) is not None and m.end <= mention.start), None)
+                where = "the subject of the clause it is coordinated with"
+            elif token.head.dep_ == "ROOT" and any(r.max_sentences >= 1 for r in rules) and not any(
+                    m.entity == mention.entity and m.end <= mention.start for m in ps.mentions if m is not mention):
+                before = by_index.get(ps.sentence.index - 1)
+                if before is not None and ps.story.get(before.sentence.index) == ps.story.get(ps.sentence.index):
+                    subject = next((before.at(c) for root in before.doc if root.dep_ == "ROOT"
+                                    for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and before.at(c)), None)
+                    where = "the subject of the sentence before"
+            entity = entities.get(subject.entity) if subject else None
+            if subject is None or entity is None or subject.entity == mention.entity or \
+                    not any(fits_anaphor(entity, rule, lexicon) for rule in rules):
+                continue
+            better = replace(mention, entity=subject.entity,
+                             resolution=f"'{mention.text}' refers back to {entity.label}: {where}")
+            for found in (ps.mentions, mentions):
+                found[:] = [better if m is mention else m for m in found]
 
 
 def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], entities: dict[str, Entity],
@@ -156,7 +194,9 @@ def _follow(token, path) -> list:
                 found = [tok.head]
             else:
                 found = [c for c in tok.children if not step.deps or c.dep_ in step.deps]
-            following.extend(f for f in found if not step.lemmas or f.lemma_.lower() in step.lemmas)
+            # a word form listed matches only as written: "members" is plural, "member" any number
+            following.extend(f for f in found if not step.lemmas or f.lemma_.lower() in step.lemmas or
+                             f.lower_ in step.lemmas)
         current = following
     return current
 
@@ -467,7 +507,10 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
     sentence_countries = {lexicon.country_of(m.entity) for m in ps.mentions
                           if lexicon.entities.get(m.entity) and lexicon.ontology.is_a(lexicon.entities[m.entity].type,
                                                                                       "Region")} - {None}
-    focus = country_focus([m.entity for m in ps.context], lexicon)
+    # a newsletter's story lends its minister its own country, not the one its other stories name most
+    own_story = ps.story.get(ps.sentence.index)
+    focus = country_focus([m.entity for m in ps.context if ps.story.get(m.sentence) == own_story], lexicon) or \
+        country_focus([m.entity for m in ps.context], lexicon)
     text = " ".join(t.text for t in words)
     for frame in argument.frames:
         phrase = frame.format(text)

@@ -30,6 +30,8 @@ class Layout:
     max_future_days: int = 2
     url_line: re.Pattern[str] | None = None
     credit_line: re.Pattern[str] | None = None  # a photo credit or caption line: page furniture, no content
+    dateline: re.Pattern[str] | None = None  # a page's date (and author) when it has no byline
+    dateline_lines: int = 12
 
     @classmethod
     def from_spec(cls, spec: ReaderFile) -> Layout:
@@ -41,5 +43,6 @@ class Layout:
                    abbreviations=frozenset(spec.abbreviations), max_bytes=spec.max_bytes,
                    max_sentence_chars=spec.max_sentence_chars, max_future_days=spec.max_future_days,
                    url_line=re.compile(spec.url_line) if spec.url_line else None,
-                   credit_line=re.compile(spec.credit_line) if spec.credit_line else None)
+                   credit_line=re.compile(spec.credit_line) if spec.credit_line else None,
+                   dateline=re.compile(spec.dateline) if spec.dateline else None, dateline_lines=spec.dateline_lines)
 

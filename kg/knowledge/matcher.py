@@ -52,6 +52,8 @@ class NameIndex:
 
         for entity in entities.values():
             add(entity.label, "name", entity.id)
+            if entity.type == "Country":  # a newsletter's section line: "HONDURAS: State of exception extended"
+                add(entity.label.upper(), "name", entity.id)
             for name, lang in entity.names:
                 add(name, "acronym" if not lang and name.isupper() else "name", entity.id)
             for word in entity.generic:

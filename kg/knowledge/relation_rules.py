@@ -48,7 +48,7 @@ class RelationPattern:
 
 _LINKERS = {
     # "X, Y and Z"
-    "+": r"(?:,| and|, and| or|, or| as well as|, as well as| along with|, along with| and from| and in)",
+    "+": r"(?:,| and| or| as well as|, as well as| along with|, along with| and from| and in)",
     # "chief negotiator X and top commander Y": a title may stand after the conjunction
     "*": r"(?:,| and|, and| as well as| along with| together with)(?: [a-z][\w-]*){0,2}",
     # "Mayapo, a village in the Llochegua district of Huanta province, Ayacucho, inside the VRAEM"
@@ -66,6 +66,10 @@ def slot_regex(types: str, ontology, name: str | None, many: str | None = None) 
         classes.update(ontology.subclasses(wanted))
     one = rf"⟦(?:{'|'.join(sorted(classes))})#\d+⟧"
     body = rf"{one}(?:{_LINKERS[many]} {one})*" if many else one
+    if many == "+":  # "X, Y and Z" and "X, Y, and Z" are lists; "X, and Y" is two clauses ("A fought B, and it
+        # clashed with C"), "X, Y" no list ("After the fall of Los Zetas, the Gulf Cartel expanded")
+        conjunction = _LINKERS[many].replace("(?:,|", "(?:", 1)
+        body = rf"{one}(?:(?:, {one})*{conjunction} {one}|(?:, {one})+, (?:and|or) {one})?"
     return f"(?P<{name}>{body})" if name else f"(?:{body})"
 
 

@@ -316,6 +316,14 @@ def _byline_groups(source: str) -> str:
     return source
 
 
+def _dateline_groups(source: str) -> str:
+    missing = {"date", "author"} - set(re.compile(source).groupindex)
+    if missing:
+        raise ValueError(f"needs the named groups (?P<date>...) and (?P<author>...); lacks "
+                         f"{', '.join(sorted(missing))}")
+    return source
+
+
 def _url_group(source: str) -> str:
     if "url" not in re.compile(source).groupindex:
         raise ValueError("has no (?P<url>...) group")
@@ -332,6 +340,8 @@ class ReaderFile(CuratedFile):
     end_markers: Words = []
     teaser_line: PyRegex
     url_line: Annotated[PyRegex, AfterValidator(_url_group)] | None = None
+    dateline: Annotated[PyRegex, AfterValidator(_dateline_groups)] | None = None
+    dateline_lines: Annotated[int, Field(gt=0)] = 12
     publisher: Text | None = None
     abbreviations: Words = []
     max_bytes: Annotated[int, Field(gt=0)] = 10_000_000
@@ -532,6 +542,7 @@ class GrammarFile(CuratedFile):
     predicate_words: Words
     other_group_words: Words
     modified_heads: Words
+    neighbourhood_nouns: Words = []
     name_heads: dict[ClassName, Words]
 
 

@@ -7,6 +7,7 @@ blurbs, related-content teasers and "About" items stay out, so they yield no fac
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from kg.errors import InvalidArticle
 from kg.knowledge.dates import DateRules, parse_day_month_year
@@ -36,6 +37,7 @@ def read_text(text: str, article_id: str, source: str, layout: Layout, dates: Da
         first_content = byline_at + 1
     else:
         first_content = 0
+        published, author = _dateline(lines, layout, dates)
     if headline is None:
         first_line = next((i for i, (_, _, line) in enumerate(lines) if line.strip()), 0)
         headline = _strip_nav(lines[first_line][2].strip(), layout)
@@ -49,6 +51,27 @@ def read_text(text: str, article_id: str, source: str, layout: Layout, dates: Da
     return Article(id=article_id, source=source, text=text, paragraphs=tuple(paragraphs), headline=headline,
                    published=published, author=author, topic=_title_case(topic) if topic else None,
                    publisher=layout.publisher if byline_at is not None else None, url=url)
+
+
+def _dateline(lines: list[tuple[int, int, str]], layout: Layout, dates: DateRules) -> tuple[date | None, str | None]:
+    """The date (and the author, when named above it) a page without the seed's byline gives on a line of its own
+    near its top ("Published on 13/02/2019 - 18:03", "Edition of 21 June 2024"): day first when in figures."""
+    if layout.dateline is None:
+        return None, None
+    near = [line.strip() for _, _, line in lines if line.strip()][:layout.dateline_lines]
+    for previous, line in zip([""] + near, near, strict=False):
+        m = layout.dateline.match(f"{previous}\n{line}")
+        if not m:
+            continue
+        figures = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", m.group("date"))
+        try:
+            day = date(int(figures.group(3)), int(figures.group(2)), int(figures.group(1))) if figures else \
+                parse_day_month_year(m.group("date"), dates)
+        except ValueError:
+            day = None
+        if day is not None:
+            return day, m.group("author")
+    return None, None
 
 
 def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> list[Paragraph]:
