@@ -490,7 +490,7 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
         dates = None
         by_lemma = _by_lemma(ps.doc)
         named = _named_tokens(ps)
-        for rule in rules:
+        for rule in rules.triggered(by_lemma):
             for trigger in _triggers(rule, by_lemma, named):
                 vetoed = _vetoed(rule, trigger, rules)
                 if rule.event and (vetoed or _reads_target(rule, trigger)):
