@@ -13,7 +13,7 @@ from kg.extract.parse import parse
 from kg.extract.people import find_people
 from kg.extract.relations import find_facts, mask
 from kg.extract.resolve import resolve_mentions
-from kg.extract.sentences import split_sentences
+from kg.extract.sentences import split_sentences, stories
 from kg.extract.syntax import (
     add_named_entities,
     carry_over,
@@ -22,6 +22,7 @@ from kg.extract.syntax import (
     gated_sentences,
     implied_by_syntax,
     parse_sentences,
+    placed_by_summary,
     same_day,
 )
 from kg.knowledge.curation import apply_to_extraction
@@ -87,6 +88,7 @@ def extract_found(found: Found, lexicon: Lexicon) -> Extraction:
     result.facts.extend(syntax_facts)
     result.events = same_day(carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
                                                        syntax_events, read), lexicon.syntax))
+    result.events = placed_by_summary(result.events, stories(sentences), article.published)
     for event in result.events:  # a country's government, read for the country (kg.extract.events._as_actor)
         for mention in event.mentions:
             if mention.entity not in result.entities:

@@ -57,6 +57,25 @@ def _select(hits: list[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
     return sorted(kept, key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
 
 
+def _names_inside_descriptions(hits: list[tuple[int, Hit]],
+                               selected: list[tuple[int, Hit]]) -> dict[tuple[int, int, int], list[Hit]]:
+    """The names a longer referring phrase took the place of, by that phrase's (sentence, start, end): "the drug
+    trafficking network's operator" names drug trafficking even when "the ... network" refers to no one before."""
+    phrases: dict[int, list[Hit]] = defaultdict(list)
+    for sentence, hit in selected:
+        if hit.kind in ("nominal", "anaphor"):
+            phrases[sentence].append(hit)
+    kept = {(s, h.start, h.end) for s, h in selected}
+    out: dict[tuple[int, int, int], list[Hit]] = defaultdict(list)
+    for sentence, hit in hits:
+        if hit.kind != "name" or sentence not in phrases or (sentence, hit.start, hit.end) in kept:
+            continue
+        phrase = next((p for p in phrases[sentence] if p.start <= hit.start and hit.end <= p.end), None)
+        if phrase is not None and hit not in out[sentence, phrase.start, phrase.end]:
+            out[sentence, phrase.start, phrase.end].append(hit)
+    return out
+
+
 def _surname_place(hit: Hit, people: Iterable[PersonCandidate], offset: int, lexicon: Lexicon) -> bool:
     """A place name that is the surname of a person named by a rule: "Guerrero" in "Héctor Guerrero" (`people`
     by offsets in their sentence, which starts at `offset`)."""
@@ -109,6 +128,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     flat = [(s, h) for s, hs in hits.items() for h in hs
             if not _surname_place(h, people.get(s, ()), starts[s], lexicon)]
     selected = _select(flat)
+    inside = _names_inside_descriptions(flat, selected)
     selected = sorted(selected + _placed_descriptions(selected, text, lexicon),
                       key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
     entities: dict[str, Entity] = {}
@@ -165,6 +185,10 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
             if target:
                 add(hit.start, hit.end, sentence, target, "anaphor",
                     f"'{text[hit.start:hit.end]}' refers {why}")
+            for inner in ([] if target else inside.get((sentence, hit.start, hit.end), [])):
+                entity_id, note = _pick(inner.refs, focus[story[sentence]], lexicon, around[story[sentence]])
+                if entity_id:
+                    add(inner.start, inner.end, sentence, entity_id, inner.kind, note)
         for m in mentions[done:]:
             insort(by_sentence[m.sentence], m, key=lambda x: x.start)
         done = len(mentions)
