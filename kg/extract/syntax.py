@@ -728,8 +728,11 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
         dates = None
         by_lemma = _by_lemma(ps.doc)
         named = _named_tokens(ps)
-        for rule in rules:
+        for rule in rules.triggered(by_lemma):
             for trigger in _triggers(rule, by_lemma, named):
+                if rule.predicate:
+                    facts.extend(_rule_facts(rule, trigger, ps, rules, entities, lexicon))
+                    continue
                 vetoed = _vetoed(rule, trigger, rules)
                 if rule.event and (vetoed or _reads_target(rule, trigger)):
                     seen.add((rule.event, ps.sentence.index))
@@ -738,27 +741,11 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                 filled: dict[str, list[Mention]] = {}
                 path_notes = [f"trigger '{trigger.text}' ({trigger.lemma_}/{trigger.pos_}/{trigger.dep_})"]
                 taken: set[int] = set()
-                if rule.predicate and rule.symmetric_arguments:  # "a brawl between A and B": pairs of one list
-                    both, notes = _fill(rule.arguments["subject"], trigger, ps, rules, entities, ontology, taken)
-                    path = "; ".join(path_notes + [f"both {n}" for n in notes])
-                    for i, subj in enumerate(both):
-                        facts.extend(_facts(rule, {"subject": [subj], "object": both[i + 1:]}, ps.sentence, path))
-                    continue
                 for name, argument in rule.arguments.items():
-                    filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken, lexicon,
-                                                own_names=str(rule.predicate) in _STATES and name == "subject")
+                    filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken, lexicon)
                     taken.update(id(m) for m in filled[name])
                     path_notes.extend(f"{name} {n}" for n in notes)
                 path = "; ".join(path_notes)
-                if rule.literal_title:
-                    title = _title(trigger, ps)
-                    facts.extend(Fact(m.entity, str(rule.predicate), title, ps.sentence, rule.id, rule.confidence,
-                                      object_is_literal=True, subject_mention=m, parse=path)
-                                 for m in filled.get("subject", []) if title)
-                    continue
-                if rule.predicate:
-                    facts.extend(_facts(rule, filled, ps.sentence, path))
-                    continue
                 if "place" in rule.arguments and not filled.get("place"):
                     filled["place"] = _sentence_place(ps, lexicon, rule, trigger)
                 unnamed = {"target"} if rule.arguments.get("target") and rule.arguments["target"].unnamed and \
@@ -778,6 +765,39 @@ def find_syntax(parsed: list[ParsedSentence], rules: SyntaxRules, entities: dict
                     made.add((rule.event, ps.sentence.index, trigger.i))
     events = [e for e in _in_scene(events, parsed, lexicon) if e.roles or e.date]
     return facts, events, seen
+
+
+def _rule_facts(rule: SyntaxRule, trigger, ps: ParsedSentence, rules: SyntaxRules, entities, lexicon) -> list[Fact]:
+    """The facts a fact rule reads at one trigger. Its arguments are read before the checks on the trigger's words
+    (which only keep facts out), and the object only once there is a subject: most triggers of a rule that any
+    word of a name triggers give no fact, and the checks cost more than the paths."""
+    ontology = lexicon.ontology
+    taken: set[int] = set()
+    path_notes = [f"trigger '{trigger.text}' ({trigger.lemma_}/{trigger.pos_}/{trigger.dep_})"]
+    found: list[Fact] = []
+    if rule.symmetric_arguments:  # "a brawl between A and B": pairs of one list
+        both, notes = _fill(rule.arguments["subject"], trigger, ps, rules, entities, ontology, taken)
+        path = "; ".join(path_notes + [f"both {n}" for n in notes])
+        for i, subj in enumerate(both):
+            found.extend(_facts(rule, {"subject": [subj], "object": both[i + 1:]}, ps.sentence, path))
+    else:
+        filled: dict[str, list[Mention]] = {}
+        for name, argument in rule.arguments.items():
+            filled[name], notes = _fill(argument, trigger, ps, rules, entities, ontology, taken, lexicon,
+                                        own_names=str(rule.predicate) in _STATES and name == "subject")
+            if not filled[name] and (name == "subject" or not (rule.fixed_object or rule.literal_title)):
+                return []  # no fact without its subject, nor without its object unless the rule fixes one
+            taken.update(id(m) for m in filled[name])
+            path_notes.extend(f"{name} {n}" for n in notes)
+        path = "; ".join(path_notes)
+        if rule.literal_title:
+            title = _title(trigger, ps)
+            found.extend(Fact(m.entity, str(rule.predicate), title, ps.sentence, rule.id, rule.confidence,
+                              object_is_literal=True, subject_mention=m, parse=path)
+                         for m in filled.get("subject", []) if title)
+        else:
+            found.extend(_facts(rule, filled, ps.sentence, path))
+    return found if found and not _vetoed(rule, trigger, rules) else []
 
 
 _SAME_DAY_REACH = 4  # sentences apart two tellings of one arrest may be

@@ -107,9 +107,28 @@ class SyntaxRules:
     hypothetical_words: frozenset[str] = frozenset()  # the hypothetical heads' inflections (the lemmatizer errs)
     # a pronoun to the classes it may stand for: "he" -> {Person}, "its" -> the groups' classes
     pronoun_classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # each trigger lemma -> the rules naming it, and the rules any word of a name triggers (their positions)
+    _by_lemma: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    _any_word: frozenset[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[int]] = {}
+        for i, rule in enumerate(self.rules):
+            for lemma in rule.trigger.lemmas:
+                index.setdefault(lemma, []).append(i)
+        object.__setattr__(self, "_by_lemma", {lemma: tuple(found) for lemma, found in index.items()})
+        object.__setattr__(self, "_any_word", frozenset(i for i, r in enumerate(self.rules) if not r.trigger.lemmas))
 
     def __iter__(self):
         return iter(self.rules)
+
+    def triggered(self, lemmas) -> list[SyntaxRule]:
+        """The rules a sentence with these (lower-case) lemmas may trigger, in their order: a rule naming none of
+        them finds no trigger there, so a sentence is not tried against each of the hundred-odd rules."""
+        found = set(self._any_word)
+        for lemma in lemmas:
+            found.update(self._by_lemma.get(lemma, ()))
+        return [self.rules[i] for i in sorted(found)]
 
 
 def _step(text: str, where: str) -> Step:

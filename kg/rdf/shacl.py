@@ -292,28 +292,43 @@ def _component(parameter: str) -> str:
 
 
 class _Check:
-    """One graph, indexed by subject, checked against the compiled shapes."""
+    """One graph, indexed by subject (and the subjects of each predicate, and each class's instances, so that
+    finding a shape's focus nodes does not walk every subject for every shape), checked against the compiled
+    shapes."""
 
     def __init__(self, shapes: Shapes, quads: Iterable) -> None:
         self.shapes = shapes
         self.store: ox.Store | None = None
         self.by_subject: dict = {}
+        self.by_predicate: dict[str, list] = {}  # each predicate -> its subjects, each once
         self.unique: list = []  # each triple once, though two graphs may hold it
-        by_subject, keep = self.by_subject, self.unique.append
+        by_subject, by_predicate, keep = self.by_subject, self.by_predicate, self.unique.append
         for q in quads:
-            props = by_subject.get(q.subject)
+            subject, predicate, value = q.subject, q.predicate.value, q.object
+            props = by_subject.get(subject)
             if props is None:
-                props = by_subject[q.subject] = {}
-            predicate = q.predicate.value
+                props = by_subject[subject] = {}
             values = props.get(predicate)
             if values is None:
-                values = props[predicate] = set()
-            before = len(values)
-            values.add(q.object)
-            if len(values) > before:
-                keep(q)
+                props[predicate] = {value}
+                subjects = by_predicate.get(predicate)
+                if subjects is None:
+                    by_predicate[predicate] = [subject]
+                else:
+                    subjects.append(subject)
+            elif value in values:
+                continue
+            else:
+                values.add(value)
+            keep(q)
+        self.types: dict = {}  # each typed node -> its classes' IRIs
+        self.instances: dict[str, set] = {}  # each class's IRI -> its direct instances
+        for subject in by_predicate.get(_TYPE, ()):
+            classes = self.types[subject] = {t.value for t in by_subject[subject][_TYPE]}
+            for cls in classes:
+                self.instances.setdefault(cls, set()).add(subject)
         self.below = shapes.below
-        extra = {(s.value, o.value) for s, props in self.by_subject.items() for o in props.get(_SUBCLASS, ())
+        extra = {(s.value, o.value) for s in by_predicate.get(_SUBCLASS, ()) for o in by_subject[s][_SUBCLASS]
                  if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)}
         if extra - shapes.subclass_pairs:  # the graph extends the class hierarchy itself
             self.below = _subclasses(shapes.subclass_pairs | extra)
@@ -323,19 +338,18 @@ class _Check:
         return props.get(predicate, set()) if props else set()
 
     def is_instance(self, node, cls: str) -> bool:
-        wanted = self.below.get(cls, frozenset((cls,)))
-        return any(t.value in wanted for t in self.objects(node, _TYPE))
+        classes = self.types.get(node)
+        return bool(classes) and not self.below.get(cls, frozenset((cls,))).isdisjoint(classes)
 
     def focus_nodes(self, shape: _Shape) -> set:
         found: set = set()
         for cls in shape.targets.get("targetClass", ()):
-            wanted = self.below.get(cls, frozenset((cls,)))
-            found.update(s for s, props in self.by_subject.items()
-                         if any(t.value in wanted for t in props.get(_TYPE, ())))
+            for wanted in self.below.get(cls, frozenset((cls,))):
+                found.update(self.instances.get(wanted, ()))
         for predicate in shape.targets.get("targetSubjectsOf", ()):
-            found.update(s for s, props in self.by_subject.items() if props.get(predicate))
+            found.update(self.by_predicate.get(predicate, ()))
         for predicate in shape.targets.get("targetObjectsOf", ()):
-            found.update(o for props in self.by_subject.values() for o in props.get(predicate, ()))
+            found.update(o for s in self.by_predicate.get(predicate, ()) for o in self.by_subject[s][predicate])
         found.update(ox.NamedNode(iri) for iri in shape.targets.get("targetNode", ()))
         return found
 
