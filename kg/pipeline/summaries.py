@@ -5,7 +5,8 @@ Per fact (subject, predicate, object stated directly in an article graph, backed
 rejected): the number of articles stating it, the first and last publication date among them, the newest few
 assertions and the first stating graph (by IRI, for the name a query shows). Per entity: the articles
 mentioning it and, per predicate and direction, its number of facts. Per month and event type: the events dated
-to it and their articles. Per rule: its assertions, their articles and one example.
+to it and their articles (month "": the undated ones, so a page of the timeline is chosen on these counts).
+Per rule: its assertions, their articles and one example.
 
 Everything is derived from the quads of the article graphs (`contribution`), never from the extractor, so the
 summaries follow whatever the graphs hold. A bulk build computes them from scratch (`summary_lines`); writing
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.paths import ontology_dir
 from kg.query.run import values_blocks
-from kg.vocab import ARTICLE, KG, KGR, RDF, RDFS, SCHEMA, SUMMARY_GRAPH, XSD
+from kg.vocab import ARTICLE, KG, KGR, RDF, RDFS, SCHEMA, SUMMARY_FORMAT, SUMMARY_GRAPH, XSD
 
 __all__ = ["Contribution", "Fold", "change", "contribution", "event_classes", "recomputed_lines", "stored_lines",
            "stored_contribution", "summary_lines", "summary_nquads", "count_writes",
@@ -53,7 +54,7 @@ class Contribution:
     date: tuple[str, str] | None = None  # (lexical value, N-Triples) of its publication date
     facts: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)  # -> assertions
     mentions: frozenset[str] = frozenset()
-    events: dict[tuple[str, str], int] = field(default_factory=dict)  # (month, class) -> events
+    events: dict[tuple[str, str], int] = field(default_factory=dict)  # (month, class) -> events; month "": undated
     rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rule literal -> assertions
 
 
@@ -101,9 +102,8 @@ def contribution(graph: str, quads: Iterable[ox.Quad]) -> Contribution:
             facts.setdefault(key, []).append(node)
     events: dict[tuple[str, str], int] = {}
     for event, cls in types.items():
-        if event in dates:
-            key = (dates[event][:7], cls)
-            events[key] = events.get(key, 0) + 1
+        key = (dates[event][:7] if event in dates else "", cls)
+        events[key] = events.get(key, 0) + 1
     return Contribution(graph, date, {k: tuple(sorted(v)) for k, v in facts.items()}, frozenset(mentions), events,
                         {k: tuple(sorted(v)) for k, v in rules.items()})
 
@@ -261,13 +261,18 @@ def stored_lines(store) -> set[str]:
 
 
 _WRITES = f"{GRAPH} {_K}writesSinceCompaction>"
+# The shape of the summaries this code writes (SUMMARY_FORMAT), kept beside the count: summaries of another
+# shape (an older version's) are computed anew, as a killed build's are.
+_FORMAT = f"{GRAPH} {_K}summaryFormat>"
 
 
 def writes_since_compaction(store) -> int | None:
     """Articles written or removed one transaction each since the store was last compacted; None when the
     count is missing: a write that changes the summaries takes it out first and puts it back when done, so a
-    store holding articles without it was left by a killed build, and its summaries must be computed anew."""
-    rows = list(store.query(f"SELECT ?n WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }}"))
+    store holding articles without it was left by a killed build (or by a version writing summaries of another
+    `SUMMARY_FORMAT`), and its summaries must be computed anew."""
+    rows = list(store.query(f"SELECT ?n WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n . "
+                            f"{_FORMAT} {_int(SUMMARY_FORMAT)} }} }}"))
     return int(rows[0]["n"].value) if rows else None
 
 
@@ -279,7 +284,8 @@ def start_writes(store) -> None:
 def count_writes(store, writes: int) -> None:
     """Put back the count of `writes_since_compaction` (0 after a compaction, and on a SPARQL server)."""
     store.update(f"DELETE WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }} ;\n"
-                 f"INSERT DATA {{ GRAPH {GRAPH} {{ {_WRITES} {_int(writes)} }} }}")
+                 f"DELETE WHERE {{ GRAPH {GRAPH} {{ {_FORMAT} ?f }} }} ;\n"
+                 f"INSERT DATA {{ GRAPH {GRAPH} {{ {_WRITES} {_int(writes)} . {_FORMAT} {_int(SUMMARY_FORMAT)} }} }}")
 
 
 def repair(store) -> None:
