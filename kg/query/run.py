@@ -3,6 +3,7 @@ answer)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -184,7 +185,8 @@ def _by_month(sparql: str, counts: dict[tuple[str, str], int], limit: int | None
     """The query restricted to the events of the page at `offset` (and the offset within them). The listing's
     order is by date (the undated first, "" being the smallest), then class: so the undated events are taken
     class by class, the dated ones month by month (a month's events sort after those of every earlier month,
-    and a year's undated-in-the-year ones, "2015", before its months). The units the page overlaps are read."""
+    and a year's undated-in-the-year ones, "2015", before its months). The units the page overlaps are read:
+    the dated ones by looking up each date their months can have."""
     units: list[tuple[str, str, int]] = sorted((month, cls, n) for (month, cls), n in counts.items() if not month)
     months: dict[str, int] = {}
     for (month, _), n in counts.items():
@@ -203,16 +205,21 @@ def _by_month(sparql: str, counts: dict[tuple[str, str], int], limit: int | None
             else:
                 classes.append(cls)
         before += n
-    restrict = f"FILTER(SUBSTR(?date, 1, 7) >= {_literal(dated[0])} && SUBSTR(?date, 1, 7) <= {_literal(dated[-1])})" \
-        if dated else "FILTER(false)"
+    restrict = "VALUES ?d { " + " ".join(_dates_of(month) for month in dated) + " }" if dated else "FILTER(false)"
     sparql = _CLASSES_MARK.sub(lambda _: "VALUES ?cls { " + " ".join(f"<{c}>" for c in classes) + " }", sparql,
                                count=1)
     sparql = _MONTHS_MARK.sub(lambda _: restrict, sparql, count=1)
     return sparql, offset - (skipped if skipped is not None else before)
 
 
-def _literal(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _dates_of(month: str) -> str:
+    """Every date an event of `month` ("2015-03", or a year "2015") can have, as the literals the articles' dates
+    are (xsd:date, xsd:gYearMonth, xsd:gYear): looked up one by one, where a filter would read every date."""
+    if len(month) == 4:
+        return f'"{month}"^^xsd:gYear'
+    year, number = int(month[:4]), int(month[5:7])
+    days = calendar.monthrange(year, number)[1]
+    return f'"{month}"^^xsd:gYearMonth ' + " ".join(f'"{month}-{day:02d}"^^xsd:date' for day in range(1, days + 1))
 
 
 def run_query(store: Store, sparql: str, bindings: dict | None = None):
