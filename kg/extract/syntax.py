@@ -16,16 +16,16 @@ from datetime import date
 from typing import Any
 
 from kg.extract.events import as_actor
-from kg.extract.parse import candidates, needs_parse, parse
+from kg.extract.parse import candidates, for_parser, needs_parse, parse
 from kg.extract.resolve import country_focus
 from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
-from kg.text import slug
+from kg.text import fold, slug
 
 __all__ = ["ParsedSentence", "parse_sentences", "gated_sentences", "add_named_entities", "find_syntax",
-           "implied_by_syntax", "drop_ended", "carry_over", "same_day"]
+           "implied_by_syntax", "drop_ended", "carry_over", "same_day", "placed_by_summary"]
 
 # NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
 _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -53,7 +53,7 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     chosen = gated_sentences(sentences, mentions, rules, dates)
-    docs = parse([s.text for s, _ in chosen], [ner for _, ner in chosen])
+    docs = parse([for_parser(s.text, rules.grammar["alias_cues"]) for s, _ in chosen], [ner for _, ner in chosen])
     story = stories(sentences)
     return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions, story=story)
             for (s, _), doc in zip(chosen, docs, strict=True)]
@@ -181,6 +181,14 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         return found, ""
     if token.pos_ in ("PRON", "DET") and token.lower_ in rules.pronoun_classes:
         return _antecedent(token, ps, rules)
+    if token.dep_ == "poss" and token.lower_ in rules.grammar["relative_pronouns"]:
+        # "X, whose arrest in 2011 strained ties": the possessed noun's clause hangs from X (or the small model hangs
+        # the noun itself from X as an appositive)
+        owned = token.head
+        clause = owned if owned.dep_ == "appos" else owned.head
+        if clause.dep_ in ("relcl", "appos") and ps.at(clause.head):
+            return ps.at(clause.head), f" (relative pronoun '{token.text}' of '{clause.head.text}')"
+        return None, ""
     if token.lower_ in rules.grammar["relative_pronouns"]:
         node = token.head
         while node.dep_ in ("ccomp", "xcomp", "conj") and node.head.i != node.i:
@@ -191,9 +199,14 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
         named = next((c for c in node.head.children if c.dep_ == "appos" and ps.at(c)), None)
         if node.dep_ == "relcl" and named is not None and not plural_for_one:  # 'the leader "X," who was captured'
             return ps.at(named), f" (relative pronoun '{token.text}' of '{node.head.text}', appositive '{named.text}')"
-    if token.lemma_.lower() in rules.heads or token.lemma_.lower() in rules.grammar["member_nouns"]:
-        for child in token.children:  # "a group called Los Cambichos", "a gang known as Bagdad"
-            if child.dep_ == "acl" and child.lemma_.lower() in rules.grammar["naming_verbs"]:
+    g = rules.grammar
+    cued = token.lemma_.lower() in rules.heads or token.lemma_.lower() in g["member_nouns"]
+    if cued or token.pos_ == "NOUN":
+        # "a group called Los Cambichos", "a gang known as Bagdad"; any noun "identified as" a name is that name
+        # ("the lieutenant colonel, identified as X")
+        verbs = g["naming_verbs"] | g["identifying_verbs"] if cued else g["identifying_verbs"]
+        for child in token.children:
+            if child.dep_ == "acl" and child.lemma_.lower() in verbs:
                 for named in child.children:
                     if named.dep_ in ("oprd", "attr", "dobj") and ps.at(named):
                         return ps.at(named), f" (named '{named.text}')"
@@ -207,6 +220,9 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention 
     first_level = _first_level_unit(token, ps)
     if first_level is not None:
         return first_level
+    named_kind = _kind_named_before(token, ps, rules)
+    if named_kind is not None:
+        return named_kind
     if token.lemma_.lower() in rules.heads:
         if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.children):
             return None, ""  # 'the Rastrojos faction "los Comba"': a faction nobody typed, not the Rastrojos
@@ -234,6 +250,24 @@ def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
     return (Mention(at - 4, at + len(token.text), f"the {token.text}", m.entity, ps.sentence.index, "anaphor",
                     f"'the {token.text}' refers back to {m.text}: the only one its sentence names before it"),
             f" ('the {token.text}' is {m.text}, named before it)")
+
+
+def _kind_named_before(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention, str] | None:
+    """ "Police rounded up members of the Texis Cartel, closing in on cartel kingpin X": a bare group noun
+    modifying a title (no article, no words of its own) stands for the one group its sentence names before it
+    with that noun in its name."""
+    noun = token.lemma_.lower()
+    if token.dep_ not in ("compound", "nmod") or rules.heads.get(noun) != "CriminalGroup" or \
+            list(token.children) or token.text[:1].isupper():
+        return None
+    at = ps.sentence.start + token.idx
+    groups = {m.entity: m for m in ps.mentions if m.end <= at and (e := ps.entities.get(m.entity)) is not None
+              and e.type == "CriminalGroup" and noun in fold(e.label).lower().split()}
+    if len(groups) != 1:
+        return None
+    (m,) = groups.values()
+    note = f"'{token.text}' refers back to {m.text}: the only {token.text} its sentence names before it"
+    return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), f" ({note})"
 
 
 _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
@@ -368,9 +402,13 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
         found: list[Mention] = []
         notes: list[str] = []
-        single = singular and bool(path) and path[0].up and path[0].deps == {"compound"}
+        single = singular and bool(path) and path[0].up and path[0].deps in ({"compound"}, {"nmod"})
         for token in tokens:
-            for conjunct in (_conjuncts(token) if argument.coordinated else [token]):
+            listed = _conjuncts(token) if argument.coordinated else [token]
+            parsed_list = len(listed)
+            if argument.coordinated and own_names and trigger.tag_ in ("NNS", "NNPS"):
+                listed += [t for t in _listed_after(token, ps) if t not in listed]
+            for n, conjunct in enumerate(listed):
                 if own_names and conjunct is not token and (not ps.at(conjunct) or single):
                     continue  # "Gulf Clan leader A and his right-hand man, B" or "leader A and B": B is no leader
                 mention, how = _mention_of(conjunct, ps, rules)
@@ -381,10 +419,37 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
                 entity = entities.get(mention.entity) or (lexicon.entities.get(mention.entity) if lexicon else None)
                 if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
                     found.append(mention)
-                    notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}")
+                    listed_note = " (surface: listed after it)" if n >= parsed_list else ""
+                    notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}{listed_note}")
         if found:
             return found, notes
     return [], []
+
+
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?P<last>and)\s+)?")
+
+
+def _listed_after(token, ps: ParsedSentence) -> list:
+    """The surface fallback for a list the parser broke ("two leaders of the gang named A, alias 'X,' and B":
+    the alias between them leaves B hanging from the verb): the names of the same class that follow the token's
+    mention with only a comma or "and" between, up to the one after "and". For the holders of a plural noun only."""
+    mention = ps.at(token)
+    entity = ps.entities.get(mention.entity) if mention else None
+    if mention is None or entity is None:
+        return []
+    text, base = ps.sentence.text, ps.sentence.start
+    out: list = []
+    for m in [m for m in ps.mentions if m.start >= mention.end]:
+        gap = _LIST_GAP.fullmatch(text, mention.end - base, m.start - base)
+        other = ps.entities.get(m.entity)
+        if gap is None or not gap.group(0) or other is None or other.type != entity.type or \
+                text[m.end - base:m.end - base + 2] in ("'s", "’s"):
+            break
+        out.extend(t for t in ps.doc if ps.sentence.start + t.idx == m.start)
+        if gap.group("last"):
+            break
+        mention = m
+    return out
 
 
 def _reads_target(rule: SyntaxRule, trigger) -> bool:
@@ -566,6 +631,50 @@ def same_day(events: list[Event]) -> list[Event]:
     return out
 
 
+_SUMMARY_REACH = 6  # sentences after a summary of a happening that its details may still be told
+
+
+_RECENT_DAYS = 90  # days before the publication within which an undated summary's happening may have been
+
+
+def _dates_agree(summary: str | None, detail: str | None, published: date | None) -> bool:
+    """Whether the summary's date and the detail's may be of one happening: one is the other to its precision, or
+    the detail has none; a summary told with no date is news, so the detail's must be recent (in the publication's
+    year, within _RECENT_DAYS before it when it is a day)."""
+    if not detail:
+        return True
+    if summary:
+        return summary.startswith(detail) or detail.startswith(summary)
+    if published is None:
+        return False
+    if len(detail) == 10:
+        return 0 <= (published - date.fromisoformat(detail)).days <= _RECENT_DAYS
+    return detail[:4] == str(published.year)
+
+
+def placed_by_summary(events: list[Event], story: dict[int, int], published: date | None) -> list[Event]:
+    """One happening told first in summary, then in detail: "the killing of four young people in X has led back
+    to... All four were killed, including Y". An event that names its target but no place takes the place of the
+    event of its type a few sentences before, in its story, that names a place but no target (its victims or
+    detainees unnamed), when their dates agree (see _dates_agree); a summary that names its targets is another
+    happening."""
+    out: list[Event] = []
+    for event in events:
+        if event.parse and event.targets and not event.places:
+            summaries = [e for e in events if e.parse and e.type == event.type and e.places and not e.targets
+                         and story.get(e.sentence.index) == story.get(event.sentence.index)
+                         and 0 < event.sentence.index - e.sentence.index <= _SUMMARY_REACH
+                         and _dates_agree(e.date, event.date, published)]
+            summary = max(summaries, key=lambda e: e.sentence.index, default=None)
+            if summary is not None:
+                taken = tuple((r, m) for r, m in summary.roles if r == "place")
+                event = replace(event, roles=event.roles + taken, places=summary.places,
+                                parse=f"{event.parse}; place from the {summary.type} told in summary "
+                                      f"{event.sentence.index - summary.sentence.index} sentence(s) before")
+        out.append(event)
+    return out
+
+
 _SCENE_EVENTS = {"Arrest", "Seizure"}
 
 
@@ -616,7 +725,8 @@ def _scenes(parsed: list[ParsedSentence], lexicon) -> list[tuple[Sentence, list[
 def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> list[Event]:
     """Arrests and seizures told just before or after an operation's sentence ("Soldiers detained 20 people and
     seized rifles. The operation took place in A"), in its paragraph or across one paragraph break, take the
-    agent and places it names where they have none of their own."""
+    agent and places it names where they have none of their own; a bare generic agent may be that agent
+    (_narrower_agents)."""
     scenes = _scenes(parsed, lexicon)
     if not scenes:
         return events
@@ -627,6 +737,13 @@ def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> lis
                       and abs(sc[0].paragraph - s.paragraph) <= 1 and sc[0].index != s.index), None)
         if scene is not None:
             _, agents, places, how = scene
+            narrower = _narrower_agents(event, agents, lexicon)
+            if narrower:
+                generic = next(m.text for r, m in event.roles if r == "agent")
+                event = replace(event, roles=tuple(r for r in event.roles if r[0] != "agent") +
+                                tuple(("agent", m) for m in narrower), agents=tuple(m.entity for m in narrower),
+                                parse=f"{event.parse}; agent '{generic}' is the force of the operation of the "
+                                      f"sentence {'before' if scene[0].index < s.index else 'after'} ({how})")
             actors = [as_actor("agent", m, lexicon) for m in agents if not event.agents]
             added = [("agent", m) for m in actors if m is not None] + \
                 [("place", m) for m in places if not event.places]
@@ -640,6 +757,20 @@ def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> lis
                                       f"({how})")
         out.append(event)
     return out
+
+
+def _narrower_agents(event: Event, agents: list[Mention], lexicon) -> list[Mention]:
+    """"FELCN carried out raids... police seized 40 vehicles": a bare generic agent ("police", read as the
+    country's police) is the force the operation beside it names when that force is of the same country and its
+    own generic words end in the same noun ("anti-drug police"); another kind of force ("the army") or another
+    country's stays apart."""
+    own = [m for r, m in event.roles if r == "agent"]
+    if len(own) != 1 or own[0].how != "generic":
+        return []
+    word = own[0].text.lower().split()[-1]
+    country = lexicon.entities[own[0].entity].country if own[0].entity in lexicon.entities else None
+    return [m for m in agents if m.entity != own[0].entity and (e := lexicon.entities.get(m.entity)) is not None
+            and country and e.country == country and any(g.lower().split()[-1] == word for g in e.generic)][:1]
 
 
 def _newest_full_date(article, rules: DateRules) -> date | None:
@@ -741,7 +872,9 @@ def _when_date(trigger, dates, sentence: Sentence, date_words: frozenset[str]) -
     if node.head.i == node.i:
         return []
     head = node.head
-    if node.dep_ == "relcl" and head.lemma_.lower() in date_words:
+    at = sentence.start + head.idx
+    if node.dep_ == "relcl" and (head.lemma_.lower() in date_words or any(d.start <= at < d.end for d in dates)):
+        # ("the year when", or a date itself: "back to December 2020, when X was killed")
         spans = [(head.left_edge.idx, head.idx + len(head.text))]
     elif node.dep_ == "advcl":
         spans = [(t.idx, t.idx + len(t.text)) for t in _clause_tokens(head)]

@@ -495,6 +495,7 @@ class GrammarFile(CuratedFile):
     ended_heads: Words
     relative_pronouns: Words
     naming_verbs: Words
+    identifying_verbs: Words
     member_nouns: Words
     hypothetical_marks: Words
     past_adverbs: Words
