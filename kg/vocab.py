@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 __all__ = ["KG", "KGR", "PREFIXES", "RDF", "RDFS", "SKOS", "SCHEMA", "PROV", "OWL", "XSD", "DCTERMS", "ONTOLOGY_GRAPH",
-           "CURATION_GRAPH", "GAZETTEER_GRAPH", "SUMMARY_GRAPH", "CONTENT_HASH", "ARTICLE", "OURS", "KGS", "SH", "SD",
-           "W3C_FORMATS", "SPARQL_RESULTS", "SVG", "GRAPHML"]
+           "CURATION_GRAPH", "GAZETTEER_GRAPH", "SUMMARY_GRAPH", "SUMMARY_FORMAT", "CONTENT_HASH", "ARTICLE", "OURS",
+           "KGS", "SH", "SD", "W3C_FORMATS", "SPARQL_RESULTS", "SVG", "GRAPHML"]
 
 KG = "https://w3id.org/actorgraph/ontology#"
 KGR = "https://w3id.org/actorgraph/id/"
@@ -41,6 +41,8 @@ GAZETTEER_GRAPH = "https://w3id.org/actorgraph/gazetteer"
 # The named graph of corpus-wide summaries (counts per fact, entity, month and rule; kg.pipeline.summaries),
 # kept in step with the article graphs.
 SUMMARY_GRAPH = "https://w3id.org/actorgraph/summaries"
+# The shape of the summaries graph (kg:summaryFormat): 2 counts the undated events too, under month "".
+SUMMARY_FORMAT = 2
 
 # Every article's IRI (and the name of its graph) is this followed by its id.
 ARTICLE = KGR + "article-"

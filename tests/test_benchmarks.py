@@ -20,7 +20,7 @@ def test_scale_benchmark_runs_on_a_small_generated_corpus(tmp_path):
     assert "build from scratch" in run.stdout and "query actors-by-region" in run.stdout
     assert "5 articles: entity" in run.stdout and "kg view --focus, most linked" in run.stdout
     assert "query entity, curated" in run.stdout and "kg view --focus, curated" in run.stdout
-    assert "timeline, without summaries" in run.stdout
+    assert "timeline, without summaries" in run.stdout and "timeline, a page of 100 by month" in run.stdout
     assert len(list((tmp_path / "corpus").iterdir())) == 20
     again = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--repeat", "1", "--rdflib-articles",
                             "0", "--adds", "2", "--keep", str(tmp_path), "--measured-again"],

@@ -9,6 +9,7 @@ from kg.paths import ontology_dir
 from kg.query.results import format_result
 from kg.query.run import (
     bind,
+    page,
     parse_bindings,
     run_query,
     saved_queries,
@@ -101,6 +102,25 @@ def test_timeline(seed_store):
     assert got == [("", "Deployment", "Peruvian Armed Forces", "", "VRAEM"),
                    ("2015", "Arrest", "", "Shining Path", ""),
                    ("2016-10-05", "StateOfEmergency", "Fernando Zavala", "", "VRAEM")]
+
+
+def _listed(store, text) -> list[tuple]:
+    """Rows as text, the names an event's agents (targets, places) concatenate sorted: GROUP_CONCAT's order is
+    the engine's, and follows the query's plan."""
+    return [tuple("; ".join(sorted(v.value.split("; "))) if i in (2, 3, 4) else str(v) for i, v in enumerate(r))
+            for r in run_query(store, text)]
+
+
+def test_a_page_of_the_timeline_chosen_on_the_monthly_counts_is_that_slice_of_the_whole_listing(seeds_store):
+    text = QUERIES["timeline"].text
+    whole = _listed(seeds_store, text)
+    assert len(whole) > 6 and whole[0][0] == '""' and whole[-1][0] != '""'  # undated and dated events
+    for limit in (1, 2, 5, len(whole)):
+        for offset in [*range(len(whole) + 2), 1000]:
+            chosen = page(text, limit, offset, seeds_store)
+            assert "VALUES ?cls" in chosen and ("VALUES ?d" in chosen or "FILTER(false)" in chosen)
+            assert _listed(seeds_store, chosen) == whole[offset:offset + limit], (limit, offset)
+    assert _listed(seeds_store, page(text, None, 3, seeds_store)) == whole[3:]
 
 
 def test_positions(seed_store):

@@ -11,10 +11,11 @@ import pytest
 from servers import oxigraph_server, virtuoso_server
 
 from kg.pipeline.builder import build, remove_article
-from kg.pipeline.summaries import recomputed_lines, stored_lines
+from kg.pipeline.summaries import recomputed_lines, stored_lines, writes_since_compaction
 from kg.read.files import slug_id
 from kg.store.embedded import Store
 from kg.store.remote import RemoteStore
+from kg.vocab import KG, SUMMARY_GRAPH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate_corpus import write_corpus
@@ -82,3 +83,16 @@ def test_summaries_are_kept_on_a_sparql_server(server, pool, tmp_path, lexicon):
         with virtuoso_server(tmp_path) as (url, update_url):
             _random_history(RemoteStore(url, update_url=update_url), pool, tmp_path / "live", lexicon,
                             random.Random(7), 5)
+
+
+def test_summaries_of_an_older_shape_are_computed_anew_by_the_next_build(pool, tmp_path, lexicon):
+    store = Store(None)
+    assert build(pool[:4], store, lexicon).ok
+    kept = stored_lines(store)
+    assert any('summaryFormat' in line for line in map(str, store.quads_of(SUMMARY_GRAPH)))
+    # As a version before the undated events were counted left them: no format, no undated counts.
+    store.update(f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> <{KG}summaryFormat> ?f }} }} ;\n"
+                 f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?n <{KG}month> \"\" ; ?p ?v }} }}")
+    assert writes_since_compaction(store) is None and stored_lines(store) != kept
+    assert build(pool[4:5], store, lexicon).ok
+    assert stored_lines(store) == recomputed_lines(store) and writes_since_compaction(store) is not None

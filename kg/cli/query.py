@@ -75,7 +75,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
         store = open_store(store_location or default_store(), read_only=True)
         for note in binding_notes(store, catalogue[saved], bindings) if saved else ():
             click.echo(f"Note: {note}", err=True)
-        result = run_query(store, page(text, limit, offset), bindings)
+        result = run_query(store, page(text, limit, offset, store), bindings)
         click.echo(format_result(result, fmt), nl=False)
     except KgError as exc:
         fail(exc)

@@ -5,7 +5,8 @@ Per fact (subject, predicate, object stated directly in an article graph, backed
 rejected): the number of articles stating it, the first and last publication date among them, the newest few
 assertions and the first stating graph (by IRI, for the name a query shows). Per entity: the articles
 mentioning it and, per predicate and direction, its number of facts. Per month and event type: the events dated
-to it and their articles. Per rule: its assertions, their articles and one example.
+to it and their articles (month "": the undated ones, so a page of the timeline is chosen on these counts).
+Per rule: its assertions, their articles and one example.
 
 Everything is derived from the quads of the article graphs (`contribution`), never from the extractor, so the
 summaries follow whatever the graphs hold. A bulk build computes them from scratch (`summary_lines`); writing
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.paths import ontology_dir
 from kg.query.run import values_blocks
-from kg.vocab import ARTICLE, KG, KGR, RDF, RDFS, SCHEMA, SUMMARY_GRAPH, XSD
+from kg.vocab import ARTICLE, KG, KGR, RDF, RDFS, SCHEMA, SUMMARY_FORMAT, SUMMARY_GRAPH, XSD
 
 __all__ = ["Contribution", "Fold", "change", "contribution", "event_classes", "recomputed_lines", "stored_lines",
            "stored_contribution", "summary_lines", "summary_nquads", "count_writes",
@@ -53,7 +54,7 @@ class Contribution:
     date: tuple[str, str] | None = None  # (lexical value, N-Triples) of its publication date
     facts: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)  # -> assertions
     mentions: frozenset[str] = frozenset()
-    events: dict[tuple[str, str], int] = field(default_factory=dict)  # (month, class) -> events
+    events: dict[tuple[str, str], int] = field(default_factory=dict)  # (month, class) -> events; month "": undated
     rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rule literal -> assertions
 
 
@@ -101,9 +102,8 @@ def contribution(graph: str, quads: Iterable[ox.Quad]) -> Contribution:
             facts.setdefault(key, []).append(node)
     events: dict[tuple[str, str], int] = {}
     for event, cls in types.items():
-        if event in dates:
-            key = (dates[event][:7], cls)
-            events[key] = events.get(key, 0) + 1
+        key = (dates[event][:7] if event in dates else "", cls)
+        events[key] = events.get(key, 0) + 1
     return Contribution(graph, date, {k: tuple(sorted(v)) for k, v in facts.items()}, frozenset(mentions), events,
                         {k: tuple(sorted(v)) for k, v in rules.items()})
 
@@ -134,22 +134,56 @@ class _Row:
     assertion: str
 
 
-def _fact_lines(key: tuple[str, str, str], rows: list[_Row]) -> list[str]:
-    if not rows:
-        return []
-    s, p, o = key
-    n = _node("fact", s, p, o)
+@dataclass(frozen=True)
+class _Stated:
+    """What a fact's summary holds: the articles stating it, the stating graph with the smallest IRI, the first
+    and last publication dates among them (lexical, N-Triples) and the newest assertions, newest first, each with
+    its article's date (lexical; "" undated)."""
+
+    articles: int
+    first_graph: str
+    first: tuple[str, str] | None
+    last: tuple[str, str] | None
+    newest: tuple[tuple[str, str], ...]
+
+
+def _newest(candidates: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The NEWEST (date, assertion) pairs: the latest date first, then the smallest assertion IRI."""
+    ordered = sorted(candidates, key=lambda c: c[1])
+    ordered.sort(key=lambda c: c[0], reverse=True)
+    return tuple(ordered[:NEWEST])
+
+
+def _stated(rows: list[_Row]) -> _Stated:
     graphs = {r.graph for r in rows}
     dated = sorted({r.date for r in rows if r.date})
+    return _Stated(len(graphs), min(graphs), dated[0] if dated else None, dated[-1] if dated else None,
+                   _newest((r.date[0] if r.date else "", r.assertion) for r in rows))
+
+
+def _with_article(stated: _Stated, graph: str, date: tuple[str, str] | None, assertions: tuple[str, ...]) -> _Stated:
+    """A fact's summary once a new article states it too: what `_stated` gives over every stating, from the
+    stored summary alone (the newest of all are among the stored newest and the article's)."""
+    dates = [d for d in (stated.first, stated.last, date) if d]
+    return _Stated(stated.articles + 1, min(stated.first_graph, graph), min(dates) if dates else None,
+                   max(dates) if dates else None,
+                   _newest([*stated.newest, *((date[0] if date else "", a) for a in assertions)]))
+
+
+def _fact_lines(key: tuple[str, str, str], rows: list[_Row]) -> list[str]:
+    return _summary_lines(key, _stated(rows)) if rows else []
+
+
+def _summary_lines(key: tuple[str, str, str], stated: _Stated) -> list[str]:
+    s, p, o = key
+    n = _node("fact", s, p, o)
     lines = [f"{n} <{RDF}type> {_K}FactSummary>", f"{n} {_K}summarySubject> {s}", f"{n} {_K}summaryPredicate> {p}",
-             f"{n} {_K}summaryObject> {o}", f"{n} {_K}articleCount> {_int(len(graphs))}",
-             f"{n} {_K}firstStatedIn> <{min(graphs)}>"]
-    if dated:
-        lines += [f"{n} {_K}firstEvidence> {dated[0][1]}", f"{n} {_K}lastEvidence> {dated[-1][1]}"]
-    newest = sorted(rows, key=lambda r: r.assertion)
-    newest.sort(key=lambda r: r.date[0] if r.date else "", reverse=True)
-    lines += [f"{n} {_K}newestAssertion> {newest[0].assertion}"]
-    lines += [f"{n} {_K}recentAssertion> {r.assertion}" for r in newest[1:NEWEST]]
+             f"{n} {_K}summaryObject> {o}", f"{n} {_K}articleCount> {_int(stated.articles)}",
+             f"{n} {_K}firstStatedIn> <{stated.first_graph}>"]
+    if stated.first and stated.last:
+        lines += [f"{n} {_K}firstEvidence> {stated.first[1]}", f"{n} {_K}lastEvidence> {stated.last[1]}"]
+    lines += [f"{n} {_K}newestAssertion> {stated.newest[0][1]}"]
+    lines += [f"{n} {_K}recentAssertion> {a}" for _, a in stated.newest[1:]]
     return lines
 
 
@@ -261,13 +295,18 @@ def stored_lines(store) -> set[str]:
 
 
 _WRITES = f"{GRAPH} {_K}writesSinceCompaction>"
+# The shape of the summaries this code writes (SUMMARY_FORMAT), kept beside the count: summaries of another
+# shape (an older version's) are computed anew, as a killed build's are.
+_FORMAT = f"{GRAPH} {_K}summaryFormat>"
 
 
 def writes_since_compaction(store) -> int | None:
     """Articles written or removed one transaction each since the store was last compacted; None when the
     count is missing: a write that changes the summaries takes it out first and puts it back when done, so a
-    store holding articles without it was left by a killed build, and its summaries must be computed anew."""
-    rows = list(store.query(f"SELECT ?n WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }}"))
+    store holding articles without it was left by a killed build (or by a version writing summaries of another
+    `SUMMARY_FORMAT`), and its summaries must be computed anew."""
+    rows = list(store.query(f"SELECT ?n WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n . "
+                            f"{_FORMAT} {_int(SUMMARY_FORMAT)} }} }}"))
     return int(rows[0]["n"].value) if rows else None
 
 
@@ -279,7 +318,8 @@ def start_writes(store) -> None:
 def count_writes(store, writes: int) -> None:
     """Put back the count of `writes_since_compaction` (0 after a compaction, and on a SPARQL server)."""
     store.update(f"DELETE WHERE {{ GRAPH {GRAPH} {{ {_WRITES} ?n }} }} ;\n"
-                 f"INSERT DATA {{ GRAPH {GRAPH} {{ {_WRITES} {_int(writes)} }} }}")
+                 f"DELETE WHERE {{ GRAPH {GRAPH} {{ {_FORMAT} ?f }} }} ;\n"
+                 f"INSERT DATA {{ GRAPH {GRAPH} {{ {_WRITES} {_int(writes)} . {_FORMAT} {_int(SUMMARY_FORMAT)} }} }}")
 
 
 def repair(store) -> None:
@@ -313,6 +353,33 @@ def _other_rows(store, graph: str, keys: set[tuple[str, str, str]]) -> dict[tupl
     return rows
 
 
+def _stored_facts(store, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], _Stated]:
+    """The stored summaries of these facts (those that have one), with the dates of their newest assertions: a
+    few lookups per fact, however many articles state it."""
+    nodes = {_node("fact", *key)[1:-1]: key for key in keys}
+    values: dict[str, dict[str, list]] = {}
+    for block in values_blocks("n", nodes):
+        for r in store.query(f"SELECT ?n ?p ?v WHERE {{ {block} GRAPH {GRAPH} {{ ?n ?p ?v }} }}"):
+            values.setdefault(r["n"].value, {}).setdefault(r["p"].value[len(KG):], []).append(r["v"])
+    assertions = {a.value for v in values.values() for a in v.get("newestAssertion", []) + v.get("recentAssertion", [])}
+    dates: dict[str, str] = {}
+    for block in values_blocks("a", assertions):
+        for r in store.query(f"SELECT ?a ?date WHERE {{ {block} GRAPH ?g {{ ?a <{_SUBJECT}> ?x }} "
+                             f"OPTIONAL {{ GRAPH ?g {{ ?g <{_PUBLISHED}> ?date }} }} }}"):
+            dates[r["a"].value] = r["date"].value if r["date"] is not None else ""
+    out = {}
+    for node, v in values.items():
+        if not v.get("articleCount") or not v.get("newestAssertion"):
+            continue
+        first, last = (v.get(p, [None])[0] for p in ("firstEvidence", "lastEvidence"))
+        out[nodes[node]] = _Stated(
+            int(v["articleCount"][0].value), v["firstStatedIn"][0].value,
+            (first.value, str(first)) if first is not None else None,
+            (last.value, str(last)) if last is not None else None,
+            _newest((dates.get(a.value, ""), str(a)) for a in v["newestAssertion"] + v.get("recentAssertion", [])))
+    return out
+
+
 def _stored_counts(store, nodes: list[str]) -> dict[tuple[str, str], str]:
     """(node, property) -> value (N-Triples) of summary nodes."""
     out = {}
@@ -330,18 +397,27 @@ def _number(counts: dict, node: str, prop: str) -> int:
 def change(store, graph: str, old: Contribution | None, new: Contribution | None) -> str:
     """The SPARQL update that turns the stored summaries into those of the store once `graph` holds `new`
     (None: removed) instead of `old` (None: a new article). Run it in the same request as the graph's write."""
+    added = old is None  # a new article: its facts' summaries follow from the stored ones
     old = old or Contribution(graph)
     new = new or Contribution(graph)
     keys = set(old.facts) | set(new.facts)
-    others = _other_rows(store, graph, keys)
+    summarized = _stored_facts(store, keys) if added else {}
+    others = {} if added else _other_rows(store, graph, keys)
     lines: list[str] = []
     nodes: list[str] = []
     degree_change: dict[tuple[str, str, str], int] = {}
     for key in keys:
-        rows = others.get(key, []) + [_Row(graph, new.date, a) for a in new.facts.get(key, ())]
         nodes.append(_node("fact", *key))
-        lines += _fact_lines(key, rows)
-        before, after = bool(others.get(key)) or key in old.facts, bool(rows)
+        if added:
+            stated = summarized.get(key)
+            assertions = new.facts[key]
+            lines += _summary_lines(key, _with_article(stated, graph, new.date, assertions)) if stated else \
+                _fact_lines(key, [_Row(graph, new.date, a) for a in assertions])
+            before, after = stated is not None, True
+        else:
+            rows = others.get(key, []) + [_Row(graph, new.date, a) for a in new.facts.get(key, ())]
+            lines += _fact_lines(key, rows)
+            before, after = bool(others.get(key)) or key in old.facts, bool(rows)
         if before != after:
             for end in _ends(key):
                 degree_change[end] = degree_change.get(end, 0) + (1 if after else -1)

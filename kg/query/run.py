@@ -3,6 +3,7 @@ answer)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.store.embedded import Store
 from kg.text import name_key
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, SUMMARY_FORMAT, SUMMARY_GRAPH
 
 __all__ = ["SavedQuery", "saved_queries", "bind", "unused_bindings", "unbound_names", "unknown_names", "binding_notes",
            "values_blocks", "run_query", "parse_bindings", "page"]
@@ -148,18 +149,77 @@ def binding_notes(store: Store, saved: SavedQuery, bindings: dict) -> list[str]:
 
 
 _PAGE_MARK = re.compile(r"#\s*page\s*$", re.MULTILINE)
+_CLASSES_MARK = re.compile(r"#\s*classes\s*$", re.MULTILINE)
+_MONTHS_MARK = re.compile(r"#\s*months\s*$", re.MULTILINE)
 
 
-def page(sparql: str, limit: int | None, offset: int = 0) -> str:
+def page(sparql: str, limit: int | None, offset: int = 0, store: Store | None = None) -> str:
     """The query limited to one page of its rows. A query that marks where its rows are chosen with a
     `# page` comment (timeline: the events, before their names and sentences are read) is paged there, so a
-    page costs its own rows only; any other query at its end."""
+    page costs its own rows only; any other query at its end. Given the store, a query that also marks
+    `# classes` and `# months` (timeline) reads only the events of the months the page covers, chosen on the
+    summaries graph's counts of events per month (see `_by_month`), instead of sorting every event."""
     if limit is None and not offset:
         return sparql
+    if store is not None and _PAGE_MARK.search(sparql) and _CLASSES_MARK.search(sparql) \
+            and _MONTHS_MARK.search(sparql):
+        counts = _event_counts(store)
+        if counts:
+            sparql, offset = _by_month(sparql, counts, limit, offset)
     clause = (f" LIMIT {int(limit)}" if limit is not None else "") + (f" OFFSET {int(offset)}" if offset else "")
     if _PAGE_MARK.search(sparql):
         return _PAGE_MARK.sub(lambda _: clause, sparql, count=1)
     return sparql.rstrip() + "\n" + clause.strip() + "\n"
+
+
+def _event_counts(store: Store) -> dict[tuple[str, str], int]:
+    """(month, event class IRI) -> events, from the summaries graph (month "": undated); empty when the store's
+    summaries are not of the shape that counts the undated events."""
+    rows = store.query(f"SELECT ?month ?cls ?n WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> "
+                       f"kg:summaryFormat {SUMMARY_FORMAT} . ?s kg:month ?month ; kg:eventType ?cls ; "
+                       f"kg:eventCount ?n }} }}")
+    return {(r["month"].value, r["cls"].value): int(r["n"].value) for r in rows}
+
+
+def _by_month(sparql: str, counts: dict[tuple[str, str], int], limit: int | None, offset: int) -> tuple[str, int]:
+    """The query restricted to the events of the page at `offset` (and the offset within them). The listing's
+    order is by date (the undated first, "" being the smallest), then class: so the undated events are taken
+    class by class, the dated ones month by month (a month's events sort after those of every earlier month,
+    and a year's undated-in-the-year ones, "2015", before its months). The units the page overlaps are read:
+    the dated ones by looking up each date their months can have."""
+    units: list[tuple[str, str, int]] = sorted((month, cls, n) for (month, cls), n in counts.items() if not month)
+    months: dict[str, int] = {}
+    for (month, _), n in counts.items():
+        if month:
+            months[month] = months.get(month, 0) + n
+    units += [(month, "", n) for month, n in sorted(months.items())]
+    end = offset + limit if limit is not None else None
+    before, skipped = 0, None
+    classes, dated = [], []
+    for month, cls, n in units:
+        if before + n > offset and (end is None or before < end):
+            if skipped is None:
+                skipped = before
+            if month:
+                dated.append(month)
+            else:
+                classes.append(cls)
+        before += n
+    restrict = "VALUES ?d { " + " ".join(_dates_of(month) for month in dated) + " }" if dated else "FILTER(false)"
+    sparql = _CLASSES_MARK.sub(lambda _: "VALUES ?cls { " + " ".join(f"<{c}>" for c in classes) + " }", sparql,
+                               count=1)
+    sparql = _MONTHS_MARK.sub(lambda _: restrict, sparql, count=1)
+    return sparql, offset - (skipped if skipped is not None else before)
+
+
+def _dates_of(month: str) -> str:
+    """Every date an event of `month` ("2015-03", or a year "2015") can have, as the literals the articles' dates
+    are (xsd:date, xsd:gYearMonth, xsd:gYear): looked up one by one, where a filter would read every date."""
+    if len(month) == 4:
+        return f'"{month}"^^xsd:gYear'
+    year, number = int(month[:4]), int(month[5:7])
+    days = calendar.monthrange(year, number)[1]
+    return f'"{month}"^^xsd:gYearMonth ' + " ".join(f'"{month}-{day:02d}"^^xsd:date' for day in range(1, days + 1))
 
 
 def run_query(store: Store, sparql: str, bindings: dict | None = None):

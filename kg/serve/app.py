@@ -42,7 +42,7 @@ from kg.serve.jobs import HTML, TEXT, Answer
 from kg.serve.negotiation import negotiate
 from kg.serve.pages import query_page, service_description, views_page
 from kg.serve.pool import Busy, QueryPool
-from kg.serve.saved import bound, catalogue, pages, pairs
+from kg.serve.saved import bound, catalogue, pages, paging, pairs
 from kg.store.embedded import check_readable, generation
 from kg.store.sparql_text import read_query_text
 from kg.views.pages import LIB_FILES, library_file
@@ -277,9 +277,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _saved(self, name: str, params: dict[str, list[str]]) -> None:
         """A saved query by name, its variables bound from the URL: /queries/why?from=Shining+Path&to=VRAEM."""
-        status, text = bound(self.server.saved, name, params)
+        status, text = bound(self.server.saved, name, params, paged=False)
         if status != 200:
             return self._send(status, text.encode(), TEXT)
+        limit, offset = paging(params)
+        if limit is not None or offset:  # chosen in a worker: the timeline's on the store's counts
+            answer = self._run(("page", text, limit, offset))
+            if answer.status != 200:
+                return self._send(answer.status, answer.body, answer.content_type)
+            text = answer.body.decode()
         self._query({"query": [text], "format": params.get("format", [])}, pages(f"/queries/{name}", params))
 
     def _query_page(self, params: dict[str, list[str]]) -> None:

@@ -1,5 +1,6 @@
 """What a worker process does with the store (see kg.serve.pool): answer a query, give the notes on a saved
-query's bindings, draw a view or find an entity's page. Each job returns an `Answer`."""
+query's bindings, choose a page of a saved query's rows, draw a view or find an entity's page. Each job returns an
+`Answer`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from kg.errors import KgError
 from kg.query.results import write_result
 from kg.query.run import SavedQuery, binding_notes, parse_bindings
+from kg.query.run import page as page_of
 
 __all__ = ["HTML", "JOBS", "TEXT", "Answer"]
 
@@ -49,6 +51,12 @@ def binding_notes_of(store, saved: SavedQuery, pairs: list[str]) -> Answer:
     return Answer(200, json.dumps(binding_notes(store, saved, parse_bindings(pairs))).encode(), "application/json")
 
 
+def paged(store, text: str, limit: int | None, offset: int) -> Answer:
+    """The text of a page of a saved query's rows (see `kg.query.run.page`): the timeline's page is chosen on
+    the store's counts of events per month."""
+    return Answer(200, page_of(text, limit, offset, store).encode(), TEXT)
+
+
 def draw(store, page: str, name: str) -> Answer:
     """A view drawn from the store when it is asked for (`page` "entity": the ego view of the entity whose IRI
     ends in `name`; "article": an article's view; "map": the map of regions), or (`page` "find") the page
@@ -82,4 +90,5 @@ def draw(store, page: str, name: str) -> Answer:
     return Answer(200, html.encode(), HTML)
 
 
-JOBS: dict[str, Callable[..., Answer]] = {"query": answer_query, "notes": binding_notes_of, "view": draw}
+JOBS: dict[str, Callable[..., Answer]] = {"query": answer_query, "notes": binding_notes_of, "page": paged,
+                                         "view": draw}

@@ -10,7 +10,7 @@ import urllib.parse
 from kg.errors import QueryError
 from kg.query.run import SavedQuery, bind, page, parse_bindings, unused_bindings
 
-__all__ = ["bound", "catalogue", "pages", "pairs"]
+__all__ = ["bound", "catalogue", "pages", "paging", "pairs"]
 
 _NOT_BINDINGS = ("format", "limit", "offset")
 
@@ -21,9 +21,9 @@ def catalogue(saved: dict[str, SavedQuery]) -> bytes:
                        for q in saved.values()], ensure_ascii=False, indent=1).encode()
 
 
-def bound(saved: dict[str, SavedQuery], name: str, params: dict[str, list[str]]) -> tuple[int, str]:
+def bound(saved: dict[str, SavedQuery], name: str, params: dict[str, list[str]], paged: bool = True) -> tuple[int, str]:
     """(200, the text of saved query `name` with the URL's parameters but `format`, `limit` and `offset` bound,
-    limited to the page these two ask for), or (404 or 400, why not)."""
+    limited to the page these two ask for unless not `paged`), or (404 or 400, why not)."""
     if name not in saved:
         return 404, f"No saved query '{name}'; known: {', '.join(saved)} (GET /queries describes them)."
     try:
@@ -35,13 +35,15 @@ def bound(saved: dict[str, SavedQuery], name: str, params: dict[str, list[str]])
         return 400, f"The saved query '{name}' uses no " + ", ".join(f"?{var}" for var in unused) + \
             ": its text is under GET /queries."
     try:
-        limit, offset = _paging(params)
+        limit, offset = paging(params)
     except ValueError:
         return 400, "limit must be a whole number of 1 or more, offset one of 0 or more."
-    return 200, page(bind(saved[name].text, bindings), limit, offset)
+    text = bind(saved[name].text, bindings)
+    return 200, page(text, limit, offset) if paged else text
 
 
-def _paging(params: dict[str, list[str]]) -> tuple[int | None, int]:
+def paging(params: dict[str, list[str]]) -> tuple[int | None, int]:
+    """The URL's `limit` (None: no page) and `offset`; ValueError for one out of range."""
     limit = int(params["limit"][-1]) if params.get("limit") else None
     offset = int(params["offset"][-1]) if params.get("offset") else 0
     if (limit is not None and limit < 1) or offset < 0:
@@ -51,7 +53,7 @@ def _paging(params: dict[str, list[str]]) -> tuple[int | None, int]:
 
 def pages(path: str, params: dict[str, list[str]]) -> dict[str, str]:
     """A paged answer's Link header: the next page and, past the first, the previous one (none unpaged)."""
-    limit, offset = _paging(params)
+    limit, offset = paging(params)
     if limit is None:
         return {}
 
