@@ -339,7 +339,7 @@ class _Check:
 
     def is_instance(self, node, cls: str) -> bool:
         classes = self.types.get(node)
-        return bool(classes) and not self.below.get(cls, frozenset((cls,))).isdisjoint(classes)
+        return classes is not None and not self.below.get(cls, frozenset((cls,))).isdisjoint(classes)
 
     def focus_nodes(self, shape: _Shape) -> set:
         found: set = set()
