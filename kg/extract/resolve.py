@@ -538,6 +538,7 @@ def _introductions(sentences: list[Sentence], mentions: list[Mention], lexicon: 
     nouns = _definite_anaphors(lexicon.anaphora)
     groups = {rule.id for rule in lexicon.anaphora if "CriminalGroup" in rule.types}
     taken = _Taken(m for m in mentions if not _is_economy(m.entity, lexicon))  # "a drug ring": its economy gives way
+    named = _Taken(mentions)
     ends: dict[int, list[int]] = defaultdict(list)
     for m in mentions:
         ends[m.sentence].append(m.end)
@@ -560,9 +561,7 @@ def _introductions(sentences: list[Sentence], mentions: list[Mention], lexicon: 
             phrase = [*words, noun]
             rules = next((nouns[" ".join(phrase[-size:])] for size in range(len(phrase), 0, -1)
                           if " ".join(phrase[-size:]) in nouns), ())
-            economies = _Taken(m for m in mentions if m.sentence == sentence.index and _is_economy(m.entity, lexicon))
-            start = hit.start("noun") if taken.overlaps(sentence.index, hit.start(), hit.end()) or \
-                economies.overlaps(sentence.index, hit.start(), hit.end()) else hit.start()
+            start = hit.start("noun") if named.overlaps(sentence.index, hit.start(), hit.end()) else hit.start()
             out.append(_Introduction(start, hit.end(), sentence.index, tuple(r for r in rules if r in groups),
                                      hit.group(0)))
     return out
@@ -743,19 +742,12 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
                 continue
             full = given_after.get(fold(cand.name)) if cand.rule in _BARE_NICKNAMES else None
             if full is not None:  # 'kingpin "El Chepe"' first, 'José Salazar, alias "El Chepe,"' further on
-                entity_id = _new_id(full.name, "Person", entities, lexicon)
-                entities.setdefault(entity_id, lexicon.entities.get(entity_id) or Entity(
-                    id=entity_id, label=full.name, type="Person", curated=False,
-                    source=f"patterns/people.yaml#{full.rule}"))
+                entity_id = _person(full, entities, lexicon)
                 mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, "alias",
                                         f"'{cand.name}' is the alias of {entities[entity_id].label}, given after"))
                 taken.add(sentence.index, start, end)
                 continue
-            entity_id = _new_id(cand.name, "Person", entities, lexicon)
-            if entity_id not in entities:
-                entities[entity_id] = lexicon.entities.get(entity_id) or Entity(
-                    id=entity_id, label=cand.name, type="Person", curated=False,
-                    source=f"patterns/people.yaml#{cand.rule}")
+            entity_id = _person(cand, entities, lexicon)
             if cand.alias and not entities[entity_id].curated and \
                     cand.alias not in {n for n, _ in entities[entity_id].names}:
                 entity = entities[entity_id]
@@ -764,6 +756,16 @@ def _add_people(sentences: list[Sentence], people: dict[int, list[PersonCandidat
                 known_aliases[fold(cand.alias)] = entity_id
             mentions.append(Mention(start, end, text[start:end], entity_id, sentence.index, f"pattern:{cand.rule}"))
             taken.add(sentence.index, start, end)
+
+
+def _person(cand: PersonCandidate, entities: dict[str, Entity], lexicon: Lexicon) -> str:
+    """The id of the person a candidate names, made an entity of the article (the gazetteer's, else one found by
+    its people.yaml rule) if it is not one yet."""
+    entity_id = _new_id(cand.name, "Person", entities, lexicon)
+    if entity_id not in entities:
+        entities[entity_id] = lexicon.entities.get(entity_id) or Entity(
+            id=entity_id, label=cand.name, type="Person", curated=False, source=f"patterns/people.yaml#{cand.rule}")
+    return entity_id
 
 
 _BARE_NICKNAMES = {"people.nickname", "people.title-nickname"}  # rules that find a nickname with no name beside it

@@ -338,8 +338,14 @@ def _kind_named_before(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[M
     if len(groups) != 1:
         return None
     (m,) = groups.values()
-    note = f"'{token.text}' refers back to {m.text}: the only {token.text} its sentence names before it"
-    return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), f" ({note})"
+    return _referring(ps, at, at + len(token.text), token.text, m.entity,
+                      f"'{token.text}' refers back to {m.text}: the only {token.text} its sentence names before it")
+
+
+def _referring(ps: ParsedSentence, start: int, end: int, text: str, entity_id: str, note: str,
+               how: str = "anaphor") -> tuple[Mention, str]:
+    """A mention that a word stands for by reference rather than by name, and its note for the parse path."""
+    return Mention(start, end, text, entity_id, ps.sentence.index, how, note), f" ({note})"
 
 
 _PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
@@ -355,17 +361,27 @@ def _demonym_country(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None
             (m := ps.at(head)) is not None and m.entity in lexicon.entities and
             lexicon.entities[m.entity].type == "CriminalGroup"):
         return None, ""
-    entity_id = _country_entity(code, lexicon)
+    entity_id = _country_entity(code, ps, lexicon)
     if entity_id is None:
         return None, ""
-    ps.entities.setdefault(entity_id, lexicon.entities[entity_id])
     at = ps.sentence.start + token.idx
-    note = f"'{token.text}' is {lexicon.entities[entity_id].label}: the group's nationality"
-    return Mention(at, at + len(token.text), token.text, entity_id, ps.sentence.index, "anaphor", note), f" ({note})"
+    return _referring(ps, at, at + len(token.text), token.text, entity_id,
+                      f"'{token.text}' is {lexicon.entities[entity_id].label}: the group's nationality")
 
 
-def _country_entity(code: str, lexicon) -> str | None:
-    return next((e.id for e in lexicon.entities.values() if e.type == "Country" and e.iso == code), None)
+def _country_entity(code: str, ps: ParsedSentence, lexicon) -> str | None:
+    """The gazetteer's country of an ISO code, made known to the sentence's entities (it may be named nowhere)."""
+    entity_id = next((e.id for e in lexicon.entities.values() if e.type == "Country" and e.iso == code), None)
+    if entity_id is not None:
+        ps.entities.setdefault(entity_id, lexicon.entities[entity_id])
+    return entity_id
+
+
+def _sentence_countries(ps: ParsedSentence, lexicon) -> set[str]:
+    """The ISO codes of the countries of the places a sentence names."""
+    places = [m.entity for m in ps.mentions
+              if m.entity in lexicon.entities and lexicon.ontology.is_a(lexicon.entities[m.entity].type, "Region")]
+    return {lexicon.country_of(place) for place in places} - {None}
 
 
 def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
@@ -386,14 +402,11 @@ def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, st
     story = [m for m in ps.context if ps.story.get(m.sentence) == own_story and m.entity in lexicon.entities]
     if country:
         focus = country_focus([m.entity for m in story], lexicon)
-        places = {lexicon.country_of(m.entity) for m in ps.mentions
-                  if m.entity in lexicon.entities and lexicon.ontology.is_a(lexicon.entities[m.entity].type, "Region")}
-        if not focus or not places - {None} <= {focus[0]}:
+        if not focus or not _sentence_countries(ps, lexicon) <= {focus[0]}:
             return None, ""
-        entity_id = _country_entity(focus[0], lexicon)
+        entity_id = _country_entity(focus[0], ps, lexicon)
         if entity_id is None:
             return None, ""
-        ps.entities.setdefault(entity_id, lexicon.entities[entity_id])
         why = "the country its story is about"
     else:
         def cities(found: list[Mention]) -> set[str]:
@@ -407,9 +420,8 @@ def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, st
         (entity_id,) = named
         why = "the one city named just before"
     start = ps.sentence.start + min(c.idx for c in token.children if c.dep_ != "case")
-    note = f"'the {token.text}' is {lexicon.entities[entity_id].label}: {why}"
-    return Mention(start, at + len(token.text), f"the {token.text}", entity_id, ps.sentence.index, "anaphor", note), \
-        f" ({note})"
+    return _referring(ps, start, at + len(token.text), f"the {token.text}", entity_id,
+                      f"'the {token.text}' is {lexicon.entities[entity_id].label}: {why}")
 
 
 def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tuple[Mention | None, str]:
@@ -504,9 +516,7 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
         return None, ""
     # a place of another country in the sentence ("said troops would patrol Táchira") makes the minister that
     # country's as likely as the article's
-    sentence_countries = {lexicon.country_of(m.entity) for m in ps.mentions
-                          if lexicon.entities.get(m.entity) and lexicon.ontology.is_a(lexicon.entities[m.entity].type,
-                                                                                      "Region")} - {None}
+    sentence_countries = _sentence_countries(ps, lexicon)
     # a newsletter's story lends its minister its own country, not the one its other stories name most
     own_story = ps.story.get(ps.sentence.index)
     focus = country_focus([m.entity for m in ps.context if ps.story.get(m.sentence) == own_story], lexicon) or \
@@ -530,8 +540,8 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
             (entity_id,) = fitting
             start = ps.sentence.start + words[0].idx
             end = ps.sentence.start + token.idx + len(token.text)
-            note = f"'{text}' frames '{phrase}': {lexicon.entities[entity_id].label}, {how}"
-            return Mention(start, end, text, entity_id, ps.sentence.index, "frame", note), f" ({note})"
+            return _referring(ps, start, end, text, entity_id,
+                              f"'{text}' frames '{phrase}': {lexicon.entities[entity_id].label}, {how}", how="frame")
     return None, ""
 
 
@@ -579,7 +589,7 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
                         continue
                     entity = entities.get(mention.entity) or \
                         (lexicon.entities.get(mention.entity) if lexicon else None)
-                    if entity and any(ontology.is_a(entity.type, c) for c in argument.classes):
+                    if entity and fits(entity):
                         found.append(mention)
                         notes.append(f"{'/'.join(map(str, path)) or '.'} '{conjunct.text}'{how}{listed_note}")
         if found:
