@@ -84,3 +84,21 @@ def test_a_frame_without_its_slot_is_one_clear_error():
             "examples": [{"text": "a", "gives": {}}], "counter_examples": [{"text": "b", "gives": {}}]}
     with pytest.raises(InvalidLexicon, match=r"syntax/x.yaml: rule 1 \(x.minister\), object: frame 'Ministry'"):
         compile_syntax([("syntax/x.yaml", {"rules": [rule]})], {}, lexicon.ontology, lexicon.entities)
+
+
+def test_a_step_may_name_a_grammar_list_and_an_unknown_list_is_one_clear_error():
+    lexicon = default_lexicon()
+
+    def rule(step: str) -> dict:
+        return {"id": "x.members", "event": "Arrest", "trigger": {"lemma": ["arrest"]},
+                "args": {"target": {"paths": [f"{step}/compound"], "classes": ["CriminalGroup"]}},
+                "examples": [{"text": "a", "gives": {}}], "counter_examples": [{"text": "b", "gives": {}}]}
+
+    grammar = {"member_plurals": ["leaders", "members"]}
+    (compiled,) = compile_syntax([("syntax/x.yaml", {"rules": [rule("dobj[@member_plurals,bosses]")]})], grammar,
+                                 lexicon.ontology, lexicon.entities)
+    assert str(compiled.arguments["target"].paths[0][0]) == "dobj[bosses,leaders,members]"
+    with pytest.raises(InvalidLexicon, match=r"syntax/x.yaml: rule 1 \(x.members\), target: 'dobj\[@member_plural\]' "
+                                             r"names '@member_plural', which is no word list"):
+        compile_syntax([("syntax/x.yaml", {"rules": [rule("dobj[@member_plural]")]})], grammar, lexicon.ontology,
+                       lexicon.entities)

@@ -536,6 +536,9 @@ class GrammarFile(CuratedFile):
     reporting_verbs: Words
     restatement_words: Words
     led_group_heads: Words
+    member_plurals: Words
+    report_verbs: Words
+    part_words: Words
     introduced_group_nouns: Words
     introduced_group_heads: Words
     criminal_modifiers: Words

@@ -4,7 +4,8 @@
 A rule is in the shape of spaCy's DependencyMatcher and of Odin's syntactic rules: a trigger token (lemmas,
 parts of speech, its own dependency), then each argument reached from the trigger by a path of dependency steps,
 with the classes it may take. A step is `dep` (down to a child with that relation; `dep1|dep2` for either),
-`dep[lemma,lemma]` (a child with that relation and one of those lemmas: `prep[in,into]`), `^` (up to the head)
+`dep[lemma,lemma]` (a child with that relation and one of those lemmas: `prep[in,into]`; `@name` among them stands
+for the words of grammar.yaml's list `name`, so a list several paths share is written once), `^` (up to the head)
 or `^dep` (up to the head, when the token hangs from it by `dep`). Two steps read past a comma the parser hung
 on the wrong word: `>dep` (the phrase hanging by `dep` that starts right after the comma closing this token's
 phrase: "in their stronghold, the department of X") and `<dep` (when this token hangs by `dep`, the word just
@@ -131,13 +132,20 @@ class SyntaxRules:
         return [self.rules[i] for i in sorted(found)]
 
 
-def _step(text: str, where: str) -> Step:
+def _step(text: str, where: str, grammar: Grammar) -> Step:
     m = _STEP.match(text.strip())
     if not m or (not m.group("up") and not m.group("deps")) or (m.group("up") and m.group("beside")):
         raise InvalidLexicon(f"{where}: '{text}' is no path step (dep, dep[lemma,...], ^, ^dep, >dep or <dep)")
     deps = frozenset(d for d in (m.group("deps") or "").split("|") if d)
-    lemmas = frozenset(x.strip().lower() for x in (m.group("lemmas") or "").split(",") if x.strip())
-    return Step(bool(m.group("up")), deps, lemmas, m.group("beside") or "")
+    lemmas: set[str] = set()
+    for word in (x.strip().lower() for x in (m.group("lemmas") or "").split(",") if x.strip()):
+        if not word.startswith("@"):
+            lemmas.add(word)
+        elif grammar[word[1:]]:
+            lemmas.update(grammar[word[1:]])
+        else:
+            raise InvalidLexicon(f"{where}: '{text}' names '{word}', which is no word list of patterns/grammar.yaml")
+    return Step(bool(m.group("up")), deps, frozenset(lemmas), m.group("beside") or "")
 
 
 def _words(lemmas: frozenset[str]) -> frozenset[str]:
@@ -156,13 +164,13 @@ _IRREGULAR = {"lead": ("led",), "run": ("ran",), "hold": ("held",), "fight": ("f
               "keep": ("kept",), "seize": ("seized",), "kill": ("killed",), "be": ("is", "was", "were", "are")}
 
 
-def _argument(spec, ontology, where: str) -> Argument:
+def _argument(spec, ontology, where: str, grammar: Grammar) -> Argument:
     if not isinstance(spec, dict) or not spec.get("paths") or not spec.get("classes"):
         raise InvalidLexicon(f"{where}: an argument needs 'paths' and 'classes'")
     for cls in spec["classes"]:
         if cls not in ontology.classes:
             raise InvalidLexicon(f"{where}: unknown class '{cls}'")
-    paths = tuple(tuple(_step(s, where) for s in str(path).split("/")) if path != "." else ()
+    paths = tuple(tuple(_step(s, where, grammar) for s in str(path).split("/")) if path != "." else ()
                   for path in spec["paths"])
     frames = tuple(str(f) for f in spec.get("frames") or ())
     for frame in frames:
@@ -215,15 +223,16 @@ def compile_syntax(files, grammar_data, ontology, entities) -> SyntaxRules:
         if not t.get("lemma") and not (t.get("pos") and spec.get("fact")):
             raise InvalidLexicon(f"{where}: the trigger needs 'lemma' (only a fact rule may name just 'pos')")
         lemmas = frozenset(str(x).lower() for x in t.get("lemma") or ())
-        without = tuple(tuple(_step(x, where) for x in str(path).split("/")) for path in t.get("without") or ())
-        with_any = tuple(tuple(tuple(_step(x, where) for x in str(path).split("/"))
+        without = tuple(tuple(_step(x, where, grammar) for x in str(path).split("/"))
+                        for path in t.get("without") or ())
+        with_any = tuple(tuple(tuple(_step(x, where, grammar) for x in str(path).split("/"))
                                for path in (item if isinstance(item, list) else [item]))
                          for item in t.get("with") or ())
         trigger = Trigger(lemmas, frozenset(t.get("pos") or ()), frozenset(t.get("dep") or ()),
                           _words(lemmas) | frozenset(w for x in lemmas for w in _IRREGULAR.get(x, ())),
                           with_any, without)
         triggers.update(trigger.words)
-        arguments = {name: _argument(arg, ontology, f"{where}, {name}")
+        arguments = {name: _argument(arg, ontology, f"{where}, {name}", grammar)
                      for name, arg in (spec.get("args") or {}).items()}
         wanted = ("subject", "object") if spec.get("fact") else ROLES
         for name in arguments:
