@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 
 from kg.extract.events import carry_over_agents, find_events, implied_facts
 from kg.extract.names import find_names
-from kg.extract.parse import for_parser, parse
 from kg.extract.people import find_people
 from kg.extract.relations import find_facts, mask
 from kg.extract.resolve import resolve_mentions
@@ -21,6 +20,7 @@ from kg.extract.syntax import (
     find_syntax,
     gated_sentences,
     implied_by_syntax,
+    parse_gated,
     parse_sentences,
     placed_by_summary,
     prefer_subjects,
@@ -68,7 +68,7 @@ def parse_ahead(found: list[Found], lexicon: Lexicon) -> None:
     batches of 64 sentences parse some 20 % faster than of 16, and an article gives 16 to 30. The Docs are the
     same (a parse does not depend on its batch)."""
     chosen = [c for f in found for c in gated_sentences(f.sentences, f.mentions, lexicon.syntax, lexicon.dates)]
-    parse([for_parser(s.text, lexicon.syntax.grammar["alias_cues"]) for s, _ in chosen], [ner for _, ner in chosen])
+    parse_gated(chosen, lexicon.syntax)
 
 
 def extract_found(found: Found, lexicon: Lexicon) -> Extraction:

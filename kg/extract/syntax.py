@@ -24,8 +24,9 @@ from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import fold, slug
 
-__all__ = ["ParsedSentence", "parse_sentences", "gated_sentences", "add_named_entities", "prefer_subjects",
-           "find_syntax", "implied_by_syntax", "drop_ended", "carry_over", "same_day", "placed_by_summary"]
+__all__ = ["ParsedSentence", "parse_sentences", "parse_gated", "gated_sentences", "add_named_entities",
+           "prefer_subjects", "find_syntax", "implied_by_syntax", "drop_ended", "carry_over", "same_day",
+           "placed_by_summary"]
 
 # NER labels that may name an entity the gazetteer lacks, and the class a cue word around them gives
 _NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
@@ -53,10 +54,16 @@ def parse_sentences(sentences: list[Sentence], mentions: list[Mention], rules: S
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     chosen = gated_sentences(sentences, mentions, rules, dates)
-    docs = parse([for_parser(s.text, rules.grammar["alias_cues"]) for s, _ in chosen], [ner for _, ner in chosen])
+    docs = parse_gated(chosen, rules)
     story = stories(sentences)
     return [ParsedSentence(s, doc, by_sentence.get(s.index, []), mentions, story=story)
             for (s, _), doc in zip(chosen, docs, strict=True)]
+
+
+def parse_gated(chosen: list[tuple[Sentence, bool]], rules: SyntaxRules) -> list:
+    """The Docs of the sentences `gated_sentences` chose, each read as `for_parser` gives it: one input for a batch
+    parsed ahead and for an article's own parse, so that the second finds the first's Docs in the cache."""
+    return parse([for_parser(s.text, rules.grammar["alias_cues"]) for s, _ in chosen], [ner for _, ner in chosen])
 
 
 def gated_sentences(sentences: list[Sentence], mentions: list[Mention], rules: SyntaxRules,
