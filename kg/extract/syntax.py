@@ -19,7 +19,7 @@ from kg.extract.events import as_actor
 from kg.extract.parse import candidates, for_parser, needs_parse, parse
 from kg.extract.resolve import country_focus, fits_anaphor
 from kg.extract.sentences import stories
-from kg.knowledge.dates import DateRules, find_dates
+from kg.knowledge.dates import DateRules, anaphoric_dates, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import fold, slug
@@ -993,9 +993,14 @@ def _newest_full_date(article, rules: DateRules) -> date | None:
 
 
 def _sentence_dates(sentence: Sentence, rules: DateRules, article, reference) -> list:
-    """The sentence's dates; in an article without a publication date, a month's name with no year ("on
-    February 4") takes the year of `reference` (_newest_full_date). Weekdays and "last year" stay unresolved there."""
+    """The sentence's dates, with the days it names by reference to an earlier date of its paragraph ("the same
+    day", kg.knowledge.dates.anaphoric_dates); in an article without a publication date, a month's name with no
+    year ("on February 4") takes the year of `reference` (_newest_full_date). Weekdays and "last year" stay
+    unresolved there."""
     found = find_dates(sentence.text, rules, article.published, offset=sentence.start)
+    before = article.text[article.paragraphs[sentence.paragraph].start:sentence.start]
+    found = sorted(found + anaphoric_dates(sentence.text, before, rules, article.published or reference,
+                                           offset=sentence.start), key=lambda d: d.start)
     if article.published is not None or reference is None:
         return found
     known = {d.start for d in found}

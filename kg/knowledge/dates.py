@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from kg.knowledge.schemas import DatesFile
 
-__all__ = ["DateMention", "DateRules", "find_dates", "parse_day_month_year"]
+__all__ = ["DateMention", "DateRules", "anaphoric_dates", "find_dates", "parse_day_month_year"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class DateRules:
     relative_years: dict[str, int]
     relative_months: dict[str, int]
     relative_days: dict[str, int]
+    anaphoric_days: dict[str, int]
     start_cues: tuple[str, ...]
     end_cues: tuple[str, ...]
     future_tolerance_days: int
@@ -44,6 +46,7 @@ class DateRules:
                    relative_years={k.lower(): v for k, v in spec.relative_years.items()},
                    relative_months={k.lower(): v for k, v in spec.relative_months.items()},
                    relative_days={k.lower(): v for k, v in spec.relative_days.items()},
+                   anaphoric_days={k.lower(): v for k, v in spec.anaphoric_days.items()},
                    start_cues=tuple(spec.start_cues), end_cues=tuple(spec.end_cues),
                    future_tolerance_days=spec.future_tolerance_days,
                    duration_units={k.lower(): v for k, v in spec.duration_units.items()})
@@ -111,6 +114,27 @@ def find_dates(text: str, rules: DateRules, published: date | None, offset: int 
         if value:
             found.append(DateMention(offset + m.start(), offset + m.end(), m.group(0), value))
     return found
+
+
+@lru_cache(maxsize=8)
+def _anaphoric_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w])(?:{_alt(words)})(?![\w])", re.IGNORECASE)
+
+
+def anaphoric_dates(text: str, before: str, rules: DateRules, published: date | None,
+                    offset: int = 0) -> list[DateMention]:
+    """The days `text` names by reference to a date said before them ("the same day", "the next day"), counted
+    from the last full date before each: in `before` (its paragraph up to `text`) or earlier in `text`. None
+    without such a date: a month or a year is no day to count from."""
+    if not rules.anaphoric_days:
+        return []
+    out = []
+    for m in _anaphoric_pattern(tuple(sorted(rules.anaphoric_days))).finditer(text):
+        full = [d.value for d in find_dates(before + " " + text[:m.start()], rules, published) if len(d.value) == 10]
+        if full:
+            day = date.fromisoformat(full[-1]) + timedelta(days=rules.anaphoric_days[m.group(0).lower()])
+            out.append(DateMention(offset + m.start(), offset + m.end(), m.group(0), day.isoformat()))
+    return out
 
 
 def _value(m: re.Match[str], rules: DateRules, published: date | None) -> str | None:

@@ -292,6 +292,7 @@ class DatesFile(CuratedFile):
     relative_years: dict[Text, int] = {}
     relative_months: dict[Text, int] = {}
     relative_days: dict[Text, int] = {}
+    anaphoric_days: dict[Text, int] = {}
     start_cues: Words = []
     end_cues: Words = []
     future_tolerance_days: Count = 31
