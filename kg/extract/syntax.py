@@ -201,11 +201,30 @@ def _follow(token, path) -> list:
                 found = [tok.head]
             else:
                 found = [c for c in tok.children if not step.deps or c.dep_ in step.deps]
+                if not found and step.deps and step.deps <= _SUBJECTS:
+                    found = _shared_subject(tok, step.deps)
             # a word form listed matches only as written: "members" is plural, "member" any number
             following.extend(f for f in found if not step.lemmas or f.lemma_.lower() in step.lemmas or
                              f.lower_ in step.lemmas)
         current = following
     return current
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _shared_subject(verb, deps: frozenset[str]) -> list:
+    """The subject a coordinated verb with none of its own shares with the first verb ("police arrested X and
+    seized Y", "X was arrested and extradited"), in the same relation, or either for a copula ("Los Lobos are
+    allied with X and are strong in Azuay"): across a change of voice ("the leader fled and was captured") the
+    small model's conjuncts are too often two clauses, one subject missing ("her husband ... was killed")."""
+    if verb.dep_ != "conj" or any(c.dep_ in _SUBJECTS for c in verb.children):
+        return []
+    first = verb.head
+    while not any(c.dep_ in _SUBJECTS for c in first.children) and first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    wanted = _SUBJECTS if verb.pos_ == "AUX" and "nsubj" in deps else deps
+    return [c for c in first.children if c.dep_ in wanted]
 
 
 def _beside(token, step) -> list:
@@ -564,15 +583,14 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
 
     for path in argument.paths:
         tokens = _follow(trigger, path)
-        if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
-            tokens = _follow(trigger.head, path)  # "police arrested X and seized Y": the shared subject
         if not tokens and trigger.dep_ == "conj" and trigger.pos_ == "NOUN" and path and path[0].deps & {"poss"}:
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
         found: list[Mention] = []
         notes: list[str] = []
         single = singular and bool(path) and path[0].up and path[0].deps in ({"compound"}, {"nmod"})
         for token in tokens:
-            listed = _conjuncts(token) if argument.coordinated else [token]
+            listed = [t for c in _conjuncts(token) for t in _plural_place_names(c, ps, rules)] \
+                if argument.coordinated else [token]
             parsed_list = len(listed)
             if argument.coordinated and own_names and trigger.tag_ in ("NNS", "NNPS"):
                 listed += [t for t in _listed_after(token, ps) if t not in listed]
@@ -605,6 +623,15 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
 
 
 _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?P<last>and)\s+)?")
+
+
+def _plural_place_names(token, ps: ParsedSentence, rules: SyntaxRules) -> list:
+    """A plural place noun that is no name itself ("the Bajo Cauca and Urabá regions") stands for the names that
+    modify it, each with its conjuncts; any other token stands for itself."""
+    if token.lower_ not in rules.grammar["plural_place_heads"] or ps.at(token):
+        return [token]
+    names = [c for c in token.children if c.dep_ in ("nmod", "compound") and ps.at(c)]
+    return list(dict.fromkeys(t for n in names for t in _conjuncts(n))) or [token]
 
 
 def _listed_after(token, ps: ParsedSentence) -> list:
