@@ -589,7 +589,7 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
         notes: list[str] = []
         single = singular and bool(path) and path[0].up and path[0].deps in ({"compound"}, {"nmod"})
         for token in tokens:
-            listed = [t for c in _conjuncts(token) for t in _plural_place_names(c, ps, rules)] \
+            listed = [t for c in _conjuncts(token) for t in _plural_head_names(c, ps, rules)] \
                 if argument.coordinated else [token]
             parsed_list = len(listed)
             if argument.coordinated and own_names and trigger.tag_ in ("NNS", "NNPS"):
@@ -625,10 +625,10 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
 _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?P<last>and)\s+)?")
 
 
-def _plural_place_names(token, ps: ParsedSentence, rules: SyntaxRules) -> list:
-    """A plural place noun that is no name itself ("the Bajo Cauca and Urabá regions") stands for the names that
-    modify it, each with its conjuncts; any other token stands for itself."""
-    if token.lower_ not in rules.grammar["plural_place_heads"] or ps.at(token):
+def _plural_head_names(token, ps: ParsedSentence, rules: SyntaxRules) -> list:
+    """A plural noun that is no name itself ("the Bajo Cauca and Urabá regions", "the MS13 and Barrio 18 gangs")
+    stands for the names that modify it, each with its conjuncts; any other token stands for itself."""
+    if token.lower_ not in rules.grammar["plural_name_heads"] or ps.at(token):
         return [token]
     names = [c for c in token.children if c.dep_ in ("nmod", "compound") and ps.at(c)]
     return list(dict.fromkeys(t for n in names for t in _conjuncts(n))) or [token]

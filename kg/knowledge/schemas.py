@@ -547,7 +547,7 @@ class GrammarFile(CuratedFile):
     other_group_words: Words
     modified_heads: Words
     neighbourhood_nouns: Words = []
-    plural_place_heads: Words = []
+    plural_name_heads: Words = []
     name_heads: dict[ClassName, Words]
 
 
