@@ -1003,6 +1003,17 @@ def test_an_operations_sentence_sets_the_scene_of_the_arrests_and_seizures_besid
                       (sentences[2][:20], "Arrest", ("National Police of Peru",), ("Llochegua",))}  # carried over
 
 
+def test_an_operations_force_is_no_agent_of_an_arrest_placed_in_another_country(lexicon, tmp_path):
+    sentences = ["Carlos Ruiz Díaz was captured in Llochegua.",
+                 "The National Police of Peru carried out an operation against the Shining Path in Huanta.",
+                 "Luis Ramos Soto was captured in Cúcuta."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    arrests = {tuple(r["targets"]): tuple(r["agents"]) for r in records
+               if r["kind"] == "event" and r["type"] == "Arrest"}
+    assert arrests[("Luis Ramos Soto",)] == ()  # Cúcuta is in Colombia
+    assert arrests[("Carlos Ruiz Díaz",)] == ("National Police of Peru",)
+
+
 def test_an_arrest_told_again_by_name_on_the_same_day_takes_the_first_tellings_agent_and_place(lexicon, tmp_path):
     sentences = ["On October 3, the National Police of Peru arrested a former mayor in Huanta.",
                  "The former mayor, identified as Luis Ramos Soto, had run the port for years.",

@@ -974,6 +974,7 @@ def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> lis
                       and abs(sc[0].paragraph - s.paragraph) <= 1 and sc[0].index != s.index), None)
         if scene is not None:
             _, agents, places, how = scene
+            agents = _of_its_countries(agents, event, lexicon)
             narrower = _narrower_agents(event, agents, lexicon)
             if narrower:
                 generic = next(m.text for r, m in event.roles if r == "agent")
@@ -994,6 +995,13 @@ def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> lis
                                       f"({how})")
         out.append(event)
     return out
+
+
+def _of_its_countries(agents: list[Mention], event: Event, lexicon) -> list[Mention]:
+    """The operation's forces that can act where the event is placed: a country's force is not the agent of an
+    arrest in another country ("the Federal Police raided a warehouse in São Paulo. X was captured in Cúcuta")."""
+    where = {lexicon.country_of(p) for p in event.places} - {None}
+    return [m for m in agents if not where or lexicon.country_of(m.entity) in where | {None}]
 
 
 def _narrower_agents(event: Event, agents: list[Mention], lexicon) -> list[Mention]:
@@ -1304,10 +1312,11 @@ def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule, trigger) -> l
     return []
 
 
-def carry_over(events: list[Event], rules: SyntaxRules, window: int = 2) -> list[Event]:
+def carry_over(events: list[Event], lexicon, window: int = 2) -> list[Event]:
     """"Police arrested four on Monday. Those detained included X": a syntax event whose rule carries a role over
-    and that has none takes it from the event of its type a sentence or two before."""
-    by_id = {r.id: r for r in rules}
+    and that has none takes it from the event of its type a sentence or two before (an agent, only a force that
+    can act where the event is placed: _of_its_countries)."""
+    by_id = {r.id: r for r in lexicon.syntax}
     out: list[Event] = []
     for event in events:
         rule = by_id.get(event.rule)
@@ -1316,9 +1325,17 @@ def carry_over(events: list[Event], rules: SyntaxRules, window: int = 2) -> list
                 continue
             previous = next((e for e in reversed(out) if e.type == event.type and getattr(e, f"{role}s")
                              and 0 < event.sentence.index - e.sentence.index <= window), None)
-            if previous:
-                carried = tuple((r, m) for r, m in previous.roles if r == role)
-                event = replace(event, roles=event.roles + carried, **{f"{role}s": getattr(previous, f"{role}s")},
+            if previous is None:
+                continue
+            carried = tuple((r, m) for r, m in previous.roles if r == role)
+            values = getattr(previous, f"{role}s")
+            if role == "agent":
+                kept = _of_its_countries([m for _, m in carried], event, lexicon)
+                if len(kept) < len(carried):
+                    carried = tuple((r, m) for r, m in carried if m in kept)
+                    values = tuple(dict.fromkeys(m.entity for _, m in carried))
+            if carried:
+                event = replace(event, roles=event.roles + carried, **{f"{role}s": values},
                                 parse=f"{event.parse}; {role} carried over from the {event.type} of the sentence "
                                       f"before")
         out.append(event)
