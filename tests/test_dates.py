@@ -20,6 +20,11 @@ from kg.knowledge.dates import anaphoric_dates, find_dates
     ("arrested in 2017 and", date(2025, 8, 22), "2017"),
     ("in February, the group", date(2023, 11, 15), "2023-02"),
     ("on Monday, police", date(2016, 10, 12), "2016-10-10"),
+    # a weekday with its day of the month, as Brazilian reporting writes it: the day, even a week back
+    ("seized on Tuesday (4) on a highway", date(2024, 6, 5), "2024-06-04"),
+    ("carried out on Wednesday (29) an operation", date(2024, 6, 6), "2024-05-29"),
+    ("arrested this Tuesday (4) in", date(2024, 6, 5), "2024-06-04"),
+    ("on Friday (3), police", date(2024, 6, 5), "2024-05-31"),  # no Friday the 3rd near: the weekday alone
 ])
 def test_date_values(lexicon, text, published, expected):
     found = find_dates(text, lexicon.dates, published)

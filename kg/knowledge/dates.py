@@ -76,8 +76,10 @@ def _compiled(rules: DateRules) -> re.Pattern[str]:
             # in February, a February ambush (no day, no year)
             rf"(?:(?:(?<=\bin\s)|(?<=\ba\s)|(?<=\ban\s)|(?<=\blast\s)|(?<=\bthis\s)|(?<=\bearly\s)|(?<=\blate\s))"
             rf"{month.format(g='m4')}(?!\s+\d))",
-            # on Monday
-            rf"(?:(?<=\bon\s)(?P<wd>{_alt(rules.weekdays)}))",
+            # on Monday; "on Wednesday (5)", "this Tuesday (4)": a weekday with its day of the month, as Brazilian
+            # reporting writes it
+            rf"(?:(?<=\bon\s)(?P<wd>{_alt(rules.weekdays)})(?:\s+\((?P<wdn>\d{{1,2}})\))?)",
+            rf"(?:(?:(?<=\bthis\s)|(?<=\blast\s))(?P<wd2>{_alt(rules.weekdays)})\s+\((?P<wdn2>\d{{1,2}})\))",
             rf"(?P<ry>{_alt(rules.relative_years)})" if rules.relative_years else None,
             rf"(?P<rm>{_alt(rules.relative_months)})" if rules.relative_months else None,
             rf"(?P<rd>{_alt(rules.relative_days)})" if rules.relative_days else None,
@@ -152,8 +154,12 @@ def _value(m: re.Match[str], rules: DateRules, published: date | None) -> str | 
         month = rules.months[g["m4"].lower().rstrip(".")]
         year = published.year - 1 if month > published.month + 1 else published.year
         return f"{year:04d}-{month:02d}"
-    if g.get("wd"):
-        back = (published.weekday() - rules.weekdays[g["wd"].lower()]) % 7
+    if g.get("wd") or g.get("wd2"):
+        weekday = rules.weekdays[(g.get("wd") or g["wd2"]).lower()]
+        numbered = g.get("wdn") or g.get("wdn2")
+        if numbered and (day := _weekday_of_month(published, weekday, int(numbered))):
+            return day
+        back = (published.weekday() - weekday) % 7
         return (published - timedelta(days=back)).isoformat()
     if g.get("ry"):
         return f"{published.year + rules.relative_years[g['ry'].lower()]:04d}"
@@ -162,6 +168,16 @@ def _value(m: re.Match[str], rules: DateRules, published: date | None) -> str | 
         return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
     if g.get("rd"):
         return (published + timedelta(days=rules.relative_days[g["rd"].lower()])).isoformat()
+    return None
+
+
+def _weekday_of_month(published: date, weekday: int, day: int) -> str | None:
+    """"Wednesday (5)": the day `day`, within two weeks of publication, that falls on that weekday; None when none
+    does (a misprint: the weekday alone is read then)."""
+    for offset in range(-14, 8):
+        candidate = published + timedelta(days=offset)
+        if candidate.day == day and candidate.weekday() == weekday:
+            return candidate.isoformat()
     return None
 
 
