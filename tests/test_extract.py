@@ -1244,3 +1244,14 @@ def test_a_noun_identified_as_a_name_is_that_name_and_a_description_that_refers_
     involved = {(extraction.entities[f.subject].label, f.object) for f in extraction.facts
                 if f.predicate == "involvedIn"}
     assert involved == {("Luis Peña Soto", "drug-trafficking")}
+
+
+def test_an_ambiguous_place_is_taken_in_the_country_its_sentence_names(lexicon, tmp_path):
+    path = tmp_path / "honduras.txt"
+    path.write_text("Honduras brief\n\nPublished on 05/06/2024\n\n"
+                    "Honduran police arrested five members of the MS13 in San Pedro Sula and Tegucigalpa. "
+                    "Panama's National Police arrested 12 members of the Bagdad gang in Colón on Friday. "
+                    "In Honduras, soldiers patrolled the port of Colón.\n", encoding="utf-8")
+    places = {(m.sentence, m.entity) for m in extract_file(path, lexicon).mentions if m.text == "Colón"}
+    assert {entity for _, entity in places} == {"pa-colon", "hn-colon"}
+    assert sorted(places)[0][1] == "pa-colon"  # the sentence names Panama; the last one, Honduras
