@@ -1255,3 +1255,27 @@ def test_an_ambiguous_place_is_taken_in_the_country_its_sentence_names(lexicon, 
     places = {(m.sentence, m.entity) for m in extract_file(path, lexicon).mentions if m.text == "Colón"}
     assert {entity for _, entity in places} == {"pa-colon", "hn-colon"}
     assert sorted(places)[0][1] == "pa-colon"  # the sentence names Panama; the last one, Honduras
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Marines raided a drug lab in Cosalá, Sinaloa, on 12 May. Los Chapitos dominate fentanyl production in the "
+     "state.", {("Los Chapitos", "operatesIn", "Sinaloa")}),
+    # two states named before: "the state" is neither
+    ("Marines raided labs in Sinaloa and Sonora on 12 May. Los Chapitos dominate fentanyl production in the state.",
+     set()),
+])
+def test_the_state_stands_for_the_one_named_just_before(lexicon, tmp_path, text, expected):
+    path = tmp_path / "mexico.txt"
+    path.write_text(f"Mexico brief\n\nPublished on 05/06/2024\n\n{text}\n", encoding="utf-8")
+    records = extraction_records(extract_file(path, lexicon))
+    assert _stated(records, [r["sentence"] for r in records if "in the state" in r["sentence"]], "operatesIn") == \
+        expected
+
+
+def test_a_groups_members_act_for_it(lexicon, tmp_path):
+    path = tmp_path / "eln.txt"
+    path.write_text("Colombia brief\n\nPublished on 05/06/2024\n\n"
+                    "The ELN attacked a police post in Tame on 3 May 2021. Its fighters ambushed a patrol in Arauca. "
+                    "Gunmen of the Gulf Clan attacked a patrol in Tierralta.\n", encoding="utf-8")
+    attacks = {(e.agents, e.places) for e in extract_file(path, lexicon).events if e.type == "Attack"}
+    assert attacks == {(("eln",), ("co-tame",)), (("eln",), ("co-arauca",)), (("clan-del-golfo",), ("co-tierralta",))}

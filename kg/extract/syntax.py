@@ -315,6 +315,16 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
     for child in token.children:
         if child.dep_ == "appos" and ps.at(child):
             return ps.at(child), f" (appositive '{child.text}')"
+    if token.lower_ in g["member_plurals"]:
+        # "its members extort shop owners", "gunmen of the ELN attacked": the group acts through its members
+        for child in token.children:
+            owner = child if child.dep_ == "poss" else next(
+                (c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "prep" and \
+                child.lower_ in ("of", "from") else None
+            if owner is not None:
+                found, how = _mention_of(owner, ps, rules, fits)
+                if found is not None:
+                    return found, f" ('{token.text}' of '{owner.text}'{how})"
     first_level = _first_level_unit(token, ps)
     if first_level is not None:
         return first_level
@@ -335,18 +345,28 @@ _FIRST_LEVEL_NOUNS = {"state", "department", "province"}
 
 def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
     """ "Troops were sent to Guerrero, and the gendarmerie began operations in the state": a bare "the state" (or
-    "department", "province") stands for the one first-level unit (an ISO 3166-2 code) its sentence names before it."""
+    "department", "province") stands for the one first-level unit (an ISO 3166-2 code) its sentence names before it,
+    else the one the two sentences before it in its story name ("Marines raided a lab in Sinaloa. Los Chapitos
+    dominate fentanyl production in the state")."""
     if token.lemma_.lower() not in _FIRST_LEVEL_NOUNS or token.dep_ != "pobj" or \
             [c.lower_ for c in token.children] != ["the"]:
         return None
     at = ps.sentence.start + token.idx
-    units = {m.entity: m for m in ps.mentions if m.end <= at and (e := ps.entities.get(m.entity)) is not None
-             and e.type == "AdministrativeArea" and e.iso}
-    if len(units) != 1:
+
+    def units(found) -> dict[str, Mention]:
+        return {m.entity: m for m in found if (e := ps.entities.get(m.entity)) is not None
+                and e.type == "AdministrativeArea" and e.iso}
+
+    own = units(m for m in ps.mentions if m.end <= at)
+    story = ps.story.get(ps.sentence.index)
+    before = {} if own else units(m for m in ps.context if 0 < ps.sentence.index - m.sentence <= 2
+                                  and ps.story.get(m.sentence) == story)
+    found, where = (own, "its sentence names") if own else (before, "the sentences before it name")
+    if len(found) != 1:
         return None
-    (m,) = units.values()
+    (m,) = found.values()
     return (Mention(at - 4, at + len(token.text), f"the {token.text}", m.entity, ps.sentence.index, "anaphor",
-                    f"'the {token.text}' refers back to {m.text}: the only one its sentence names before it"),
+                    f"'the {token.text}' refers back to {m.text}: the only one {where}"),
             f" ('the {token.text}' is {m.text}, named before it)")
 
 
