@@ -549,9 +549,9 @@ def _in_own_sentence(token, ps: ParsedSentence, fitting: dict[str, Mention]) -> 
 
 def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
     """The entity a frame names with the words of `token` ("Interior" in "Interior Minister X", framed "{} Ministry":
-    the Interior Ministry): of the country the title names ("Ecuador's", "Paraguayan"), else the one the article
-    names, else the article's country when the sentence names no place of another country; none when that leaves a
-    choice."""
+    the Interior Ministry): of the country the title names ("Ecuador's", "Paraguayan"), else the one its story
+    names (a newsletter's other stories name other countries' ministries), else the story's country when the
+    sentence names no place of another country; none when that leaves a choice."""
     before = [t for t in token.subtree if t.i <= token.i and (t.i == token.i or t.dep_ in ("compound", "amod"))]
     named = [lexicon.demonyms[t.text] for t in before + list(trigger.children) if t.text in lexicon.demonyms] + \
         [lexicon.country_of(m.entity) for m in (ps.at(c) for c in trigger.children if c.dep_ == "poss") if m
@@ -565,8 +565,9 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
     sentence_countries = _sentence_countries(ps, lexicon)
     # a newsletter's story lends its minister its own country, not the one its other stories name most
     own_story = ps.story.get(ps.sentence.index)
-    focus = country_focus([m.entity for m in ps.context if ps.story.get(m.sentence) == own_story], lexicon) or \
-        country_focus([m.entity for m in ps.context], lexicon)
+    in_story = [m.entity for m in ps.context if ps.story.get(m.sentence) == own_story]
+    named_in_story = set(in_story)
+    focus = country_focus(in_story, lexicon) or country_focus([m.entity for m in ps.context], lexicon)
     text = " ".join(t.text for t in words)
     for frame in argument.frames:
         phrase = frame.format(text)
@@ -577,8 +578,8 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
             fitting = {r for r in refs if lexicon.country_of(r) in named}
             how = f"the country the title names ({', '.join(sorted(set(named)))})"
         else:
-            fitting = {r for r in refs if r in ps.entities}
-            how = "the one the article names"
+            fitting = {r for r in refs if r in named_in_story}
+            how = "the one its story names"
             if not fitting and focus and sentence_countries <= {focus[0]}:
                 fitting = {r for r in refs if lexicon.country_of(r) == focus[0]}
                 how = f"the article's country ({focus[0]})"
