@@ -1279,3 +1279,15 @@ def test_a_groups_members_act_for_it(lexicon, tmp_path):
                     "Gunmen of the Gulf Clan attacked a patrol in Tierralta.\n", encoding="utf-8")
     attacks = {(e.agents, e.places) for e in extract_file(path, lexicon).events if e.type == "Attack"}
     assert attacks == {(("eln",), ("co-tame",)), (("eln",), ("co-arauca",)), (("clan-del-golfo",), ("co-tierralta",))}
+
+
+def test_a_relative_who_shares_a_surname_is_not_the_person_named_before(lexicon, tmp_path):
+    path = tmp_path / "brazil.txt"
+    path.write_text("Brazil brief\n\nPublished on 05/06/2024\n\n"
+                    "Federal Police agents arrested 17 people in Manaus on Tuesday (4). The suspected leader of the "
+                    "cell, Francisco das Chagas Lima, known as Chaguinha, was not found at his address and is "
+                    "considered a fugitive. His wife, Rosilene Lima, was detained in Manaus.\n", encoding="utf-8")
+    extraction = extract_file(path, lexicon)
+    assert not [m for m in extraction.mentions if m.how == "surname"]
+    arrests = [e for e in extraction.events if e.type == "Arrest"]
+    assert arrests and not any("francisco-das-chagas-lima" in e.targets for e in arrests)

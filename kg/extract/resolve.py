@@ -934,6 +934,14 @@ def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict
         del entities[entity_id]
 
 
+# A capitalised word just before a surname makes it part of another name; at the sentence start, or a title
+# ("Minister", "President") before it, it does not: checked by the callers
+_GIVEN_BEFORE = re.compile(r"(?<![\w.])(?!(?:The|A|An|His|Her|Their|Its|Mr|Mrs|Ms|Dr|Gen|General|Colonel|Minister|"
+                           r"President|Governor|Mayor|Judge|Senator|Commander|Captain|Lieutenant|Sergeant|Officer|"
+                           r"Agent|Prosecutor|Attorney|Police|Chief|Director|Alias|Comrade)\b)[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\s+$")
+_SENTENCE_START = re.compile(r"\W*[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\s+")
+
+
 def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
                   text: str) -> None:
     """'Zavala' after 'Fernando Zavala': a later bare surname is the same person; so is a later bare alias that a
@@ -965,6 +973,12 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             if not before or len({p[2] for p in persons[found.group(1)]}) > 1:
                 continue  # two people of one surname: either may be meant
             entity_id = before[-1][2]
+            word = _GIVEN_BEFORE.search(text, max(sentence.start, start - 40), start)
+            own_words = {w for name, _ in entities[entity_id].names for w in name.split()}
+            if word and word.group(0).strip() not in own_words and \
+                    not _SENTENCE_START.fullmatch(text, sentence.start, start):
+                continue  # "His wife, Rosilene Lima": a name of its own, of a relative who shares the surname
+                # ("El Burro Herrera": the person's own alias before it is no other name)
             how = "alias" if found.group(1) in aliases else "surname"
             mentions.append(Mention(start, end, found.group(1), entity_id, sentence.index, how,
                                     f"'{found.group(1)}' is the {how} of {entities[entity_id].label}, named before"))
