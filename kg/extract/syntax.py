@@ -215,16 +215,26 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 
 def _shared_subject(verb, deps: frozenset[str]) -> list:
     """The subject a coordinated verb with none of its own shares with the first verb ("police arrested X and
-    seized Y", "X was arrested and extradited"), in the same relation, or either for a copula ("Los Lobos are
-    allied with X and are strong in Azuay"): across a change of voice ("the leader fled and was captured") the
-    small model's conjuncts are too often two clauses, one subject missing ("her husband ... was killed")."""
+    seized Y", "X was arrested and extradited"), in the same relation; a copula takes either ("Los Lobos are
+    allied with X and are strong in Azuay"), and a verb with an auxiliary of its own the other one ("X fled the
+    prison and was recaptured"). Only across a conjunction of the first verb with nothing but auxiliaries and
+    adverbs after it: a noun there ("her husband, a former agent, was killed") is the verb's own subject,
+    misparsed, and a verb hung on another with no conjunction ("it fell apart after its leader was captured") is
+    a clause of its own."""
     if verb.dep_ != "conj" or any(c.dep_ in _SUBJECTS for c in verb.children):
         return []
     first = verb.head
+    joins = [c.i for c in first.children if c.dep_ == "cc" and first.i < c.i < verb.i]
+    if not joins or any(t.pos_ in ("NOUN", "PROPN", "PRON", "NUM") for t in verb.doc[joins[-1] + 1:verb.i]):
+        return []
     while not any(c.dep_ in _SUBJECTS for c in first.children) and first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
-    wanted = _SUBJECTS if verb.pos_ == "AUX" and "nsubj" in deps else deps
-    return [c for c in first.children if c.dep_ in wanted]
+    same = [c for c in first.children if c.dep_ in deps]
+    if same:
+        return same
+    own = {"nsubjpass"} if any(c.dep_ == "auxpass" for c in verb.children) else \
+        {"nsubj"} if verb.pos_ == "AUX" or any(c.dep_ == "aux" for c in verb.children) else set()
+    return [c for c in first.children if c.dep_ in _SUBJECTS] if own & deps else []
 
 
 def _beside(token, step) -> list:
