@@ -1291,3 +1291,13 @@ def test_a_relative_who_shares_a_surname_is_not_the_person_named_before(lexicon,
     assert not [m for m in extraction.mentions if m.how == "surname"]
     arrests = [e for e in extraction.events if e.type == "Arrest"]
     assert arrests and not any("francisco-das-chagas-lima" in e.targets for e in arrests)
+
+
+def test_a_clan_named_by_a_place_name_is_a_group(lexicon, tmp_path):
+    path = tmp_path / "guatemala.txt"
+    path.write_text("Guatemala brief\n\nPublished on 05/06/2024\n\n"
+                    "Prosecutors say the port network worked with the Mendoza clan, which controls land in Izabal.\n",
+                    encoding="utf-8")
+    extraction = extract_file(path, lexicon)
+    (mention,) = [m for m in extraction.mentions if m.text.startswith("Mendoza")]
+    assert mention.text == "Mendoza clan" and extraction.entities[mention.entity].type == "CriminalGroup"

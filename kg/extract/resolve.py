@@ -695,11 +695,12 @@ def _add_named(sentences: list[Sentence], names: dict[int, list[NameCandidate]],
 
 def _drop_places_in_families(sentences: list[Sentence], names: dict[int, list[NameCandidate]],
                              mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon) -> None:
-    """A family is named by a surname, never a place: "a clan run by the Rivas family" names no Nicaraguan town,
-    so a gazetteer region inside a family the name rules found gives way to the family."""
-    starts = {sentence.index: sentence.start for sentence in sentences}
-    families = [(s, starts[s] + c.start, starts[s] + c.end) for s, cands in names.items() for c in cands
-                if c.label.endswith(" family")]
+    """A family or clan is named by a surname, never a place: "a clan run by the Rivas family" names no Nicaraguan
+    town, "the Mendoza clan" no Argentine province, so a gazetteer region inside a family or clan the name rules
+    found gives way to it."""
+    by_index = {sentence.index: sentence for sentence in sentences}
+    families = [(s, by_index[s].start + c.start, by_index[s].start + c.end) for s, cands in names.items()
+                for c in cands if by_index[s].text[c.start:c.end].endswith((" family", " clan"))]
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and any(s == m.sentence and start <= m.start and m.end <= end for s, start, end in families)]
     for m in drop:
