@@ -413,7 +413,7 @@ def _other_roles(store, graph: str,
                  keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], tuple[int, list[_Row]]]:
     """Every event in article graphs other than `graph` in which these entities have these roles and classes:
     (entity, role, class) -> (the events, their type assertions as statings). (The assertion's predicate is
-    left to a FILTER: a constant rdf:type, Oxigraph 0.5 started from every type assertion.)"""
+    left to a FILTER: as a constant, rdf:type made the query twice as slow on Oxigraph 0.5.)"""
     events: dict[tuple[str, str, str], set[tuple[str, str]]] = {}
     rows: dict[tuple[str, str, str], set[_Row]] = {}
     for r, row in _in_other_articles(store, graph, keys, "?e ?r ?c",
