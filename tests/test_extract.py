@@ -1003,6 +1003,17 @@ def test_an_operations_sentence_sets_the_scene_of_the_arrests_and_seizures_besid
                       (sentences[2][:20], "Arrest", ("National Police of Peru",), ("Llochegua",))}  # carried over
 
 
+def test_an_operations_force_is_no_agent_of_an_arrest_placed_in_another_country(lexicon, tmp_path):
+    sentences = ["Carlos Ruiz Díaz was captured in Llochegua.",
+                 "The National Police of Peru carried out an operation against the Shining Path in Huanta.",
+                 "Luis Ramos Soto was captured in Cúcuta."]
+    records = _records_with(lexicon, tmp_path, " ".join(sentences))
+    arrests = {tuple(r["targets"]): tuple(r["agents"]) for r in records
+               if r["kind"] == "event" and r["type"] == "Arrest"}
+    assert arrests[("Luis Ramos Soto",)] == ()  # Cúcuta is in Colombia
+    assert arrests[("Carlos Ruiz Díaz",)] == ("National Police of Peru",)
+
+
 def test_an_arrest_told_again_by_name_on_the_same_day_takes_the_first_tellings_agent_and_place(lexicon, tmp_path):
     sentences = ["On October 3, the National Police of Peru arrested a former mayor in Huanta.",
                  "The former mayor, identified as Luis Ramos Soto, had run the port for years.",
@@ -1233,3 +1244,38 @@ def test_a_noun_identified_as_a_name_is_that_name_and_a_description_that_refers_
     involved = {(extraction.entities[f.subject].label, f.object) for f in extraction.facts
                 if f.predicate == "involvedIn"}
     assert involved == {("Luis Peña Soto", "drug-trafficking")}
+
+
+def test_an_ambiguous_place_is_taken_in_the_country_its_sentence_names(lexicon, tmp_path):
+    path = tmp_path / "honduras.txt"
+    path.write_text("Honduras brief\n\nPublished on 05/06/2024\n\n"
+                    "Honduran police arrested five members of the MS13 in San Pedro Sula and Tegucigalpa. "
+                    "Panama's National Police arrested 12 members of the Bagdad gang in Colón on Friday. "
+                    "In Honduras, soldiers patrolled the port of Colón.\n", encoding="utf-8")
+    places = {(m.sentence, m.entity) for m in extract_file(path, lexicon).mentions if m.text == "Colón"}
+    assert {entity for _, entity in places} == {"pa-colon", "hn-colon"}
+    assert sorted(places)[0][1] == "pa-colon"  # the sentence names Panama; the last one, Honduras
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Marines raided a drug lab in Cosalá, Sinaloa, on 12 May. Los Chapitos dominate fentanyl production in the "
+     "state.", {("Los Chapitos", "operatesIn", "Sinaloa")}),
+    # two states named before: "the state" is neither
+    ("Marines raided labs in Sinaloa and Sonora on 12 May. Los Chapitos dominate fentanyl production in the state.",
+     set()),
+])
+def test_the_state_stands_for_the_one_named_just_before(lexicon, tmp_path, text, expected):
+    path = tmp_path / "mexico.txt"
+    path.write_text(f"Mexico brief\n\nPublished on 05/06/2024\n\n{text}\n", encoding="utf-8")
+    records = extraction_records(extract_file(path, lexicon))
+    assert _stated(records, [r["sentence"] for r in records if "in the state" in r["sentence"]], "operatesIn") == \
+        expected
+
+
+def test_a_groups_members_act_for_it(lexicon, tmp_path):
+    path = tmp_path / "eln.txt"
+    path.write_text("Colombia brief\n\nPublished on 05/06/2024\n\n"
+                    "The ELN attacked a police post in Tame on 3 May 2021. Its fighters ambushed a patrol in Arauca. "
+                    "Gunmen of the Gulf Clan attacked a patrol in Tierralta.\n", encoding="utf-8")
+    attacks = {(e.agents, e.places) for e in extract_file(path, lexicon).events if e.type == "Attack"}
+    assert attacks == {(("eln",), ("co-tame",)), (("eln",), ("co-arauca",)), (("clan-del-golfo",), ("co-tierralta",))}

@@ -91,7 +91,7 @@ def extract_found(found: Found, lexicon: Lexicon) -> Extraction:
     syntax_facts, syntax_events, read = find_syntax(parsed, lexicon.syntax, result.entities, lexicon, article)
     result.facts.extend(syntax_facts)
     result.events = same_day(carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
-                                                       syntax_events, read), lexicon.syntax))
+                                                       syntax_events, read), lexicon))
     result.events = placed_by_summary(result.events, stories(sentences), article.published)
     for event in result.events:  # a country's government, read for the country (kg.extract.events._as_actor)
         for mention in event.mentions:

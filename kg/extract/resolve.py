@@ -96,10 +96,12 @@ def country_focus(entity_ids: list[str], lexicon: Lexicon) -> list[str]:
 
 
 def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon,
-          around: frozenset[str] = frozenset()) -> tuple[str | None, str | None]:
+          around: frozenset[str] = frozenset(), beside: frozenset[str] = frozenset()) -> tuple[str | None, str | None]:
     """One entity out of several that share a name: the one inside a region its story names ("San José" in a
-    story about Guaviare is San José del Guaviare; "Trinidad" beside Beni is Beni's capital), else by the story's
-    countries (`around`: the regions the story names by a name of their own)."""
+    story about Guaviare is San José del Guaviare; "Trinidad" beside Beni is Beni's capital), else the one in
+    the country its own sentence names by another name ("Panama's National Police arrested 12 in Colón"), else by
+    the story's countries (`around`: the regions the story names by a name of their own; `beside`: the ISO codes
+    of the countries of the sentence's other names)."""
     if len(refs) == 1:
         return refs[0], None
     inside = [r for r in refs if around & set(lexicon.chain(r))]
@@ -112,6 +114,10 @@ def _pick(refs: tuple[str, ...], focus: list[str], lexicon: Lexicon,
         # "Mexico" is the country; its state is "the State of Mexico"
         return countries[0], f"'{{text}}' is ambiguous; chose the country {lexicon.entities[countries[0]].label} " \
                              f"over the places of that name in it"
+    in_sentence = [r for r in refs if lexicon.country_of(r) in beside]
+    if len(beside) == 1 and len(in_sentence) == 1:
+        return in_sentence[0], f"'{{text}}' is ambiguous; chose {lexicon.entities[in_sentence[0]].label} " \
+                               f"({next(iter(beside))}), the country its sentence names"
     for code in focus:
         fitting = [r for r in refs if lexicon.country_of(r) == code]
         if len(fitting) == 1:
@@ -144,9 +150,14 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     story = stories(sentences)
     focus = _story_focus(selected, story, lexicon)
     around = _story_regions(selected, story, lexicon)
+    beside: dict[int, set[str]] = defaultdict(set)  # each sentence's countries, by its names of one entity
+    for sentence, hit in selected:
+        if hit.kind in ("name", "acronym") and len(hit.refs) == 1 and (code := lexicon.country_of(hit.refs[0])):
+            beside[sentence].add(code)
     for sentence, hit in selected:
         if hit.kind in ("name", "acronym"):
-            entity_id, note = _pick(hit.refs, focus[story[sentence]], lexicon, around[story[sentence]])
+            entity_id, note = _pick(hit.refs, focus[story[sentence]], lexicon, around[story[sentence]],
+                                    frozenset(beside[sentence]))
             if entity_id:
                 add(hit.start, hit.end, sentence, entity_id, hit.kind, note)
 

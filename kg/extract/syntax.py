@@ -19,7 +19,7 @@ from kg.extract.events import as_actor
 from kg.extract.parse import candidates, for_parser, needs_parse, parse
 from kg.extract.resolve import country_focus, fits_anaphor
 from kg.extract.sentences import stories
-from kg.knowledge.dates import DateRules, find_dates
+from kg.knowledge.dates import DateRules, anaphoric_dates, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
 from kg.model import Entity, Event, Fact, Mention, Sentence
 from kg.text import fold, slug
@@ -201,11 +201,30 @@ def _follow(token, path) -> list:
                 found = [tok.head]
             else:
                 found = [c for c in tok.children if not step.deps or c.dep_ in step.deps]
+                if not found and step.deps and step.deps <= _SUBJECTS:
+                    found = _shared_subject(tok, step.deps)
             # a word form listed matches only as written: "members" is plural, "member" any number
             following.extend(f for f in found if not step.lemmas or f.lemma_.lower() in step.lemmas or
                              f.lower_ in step.lemmas)
         current = following
     return current
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _shared_subject(verb, deps: frozenset[str]) -> list:
+    """The subject a coordinated verb with none of its own shares with the first verb ("police arrested X and
+    seized Y", "X was arrested and extradited"), in the same relation, or either for a copula ("Los Lobos are
+    allied with X and are strong in Azuay"): across a change of voice ("the leader fled and was captured") the
+    small model's conjuncts are too often two clauses, one subject missing ("her husband ... was killed")."""
+    if verb.dep_ != "conj" or any(c.dep_ in _SUBJECTS for c in verb.children):
+        return []
+    first = verb.head
+    while not any(c.dep_ in _SUBJECTS for c in first.children) and first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    wanted = _SUBJECTS if verb.pos_ == "AUX" and "nsubj" in deps else deps
+    return [c for c in first.children if c.dep_ in wanted]
 
 
 def _beside(token, step) -> list:
@@ -296,6 +315,16 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
     for child in token.children:
         if child.dep_ == "appos" and ps.at(child):
             return ps.at(child), f" (appositive '{child.text}')"
+    if token.lower_ in g["member_plurals"]:
+        # "its members extort shop owners", "gunmen of the ELN attacked": the group acts through its members
+        for child in token.children:
+            owner = child if child.dep_ == "poss" else next(
+                (c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "prep" and \
+                child.lower_ in ("of", "from") else None
+            if owner is not None:
+                found, how = _mention_of(owner, ps, rules, fits)
+                if found is not None:
+                    return found, f" ('{token.text}' of '{owner.text}'{how})"
     first_level = _first_level_unit(token, ps)
     if first_level is not None:
         return first_level
@@ -316,18 +345,28 @@ _FIRST_LEVEL_NOUNS = {"state", "department", "province"}
 
 def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
     """ "Troops were sent to Guerrero, and the gendarmerie began operations in the state": a bare "the state" (or
-    "department", "province") stands for the one first-level unit (an ISO 3166-2 code) its sentence names before it."""
+    "department", "province") stands for the one first-level unit (an ISO 3166-2 code) its sentence names before it,
+    else the one the two sentences before it in its story name ("Marines raided a lab in Sinaloa. Los Chapitos
+    dominate fentanyl production in the state")."""
     if token.lemma_.lower() not in _FIRST_LEVEL_NOUNS or token.dep_ != "pobj" or \
             [c.lower_ for c in token.children] != ["the"]:
         return None
     at = ps.sentence.start + token.idx
-    units = {m.entity: m for m in ps.mentions if m.end <= at and (e := ps.entities.get(m.entity)) is not None
-             and e.type == "AdministrativeArea" and e.iso}
-    if len(units) != 1:
+
+    def units(found) -> dict[str, Mention]:
+        return {m.entity: m for m in found if (e := ps.entities.get(m.entity)) is not None
+                and e.type == "AdministrativeArea" and e.iso}
+
+    own = units(m for m in ps.mentions if m.end <= at)
+    story = ps.story.get(ps.sentence.index)
+    before = {} if own else units(m for m in ps.context if 0 < ps.sentence.index - m.sentence <= 2
+                                  and ps.story.get(m.sentence) == story)
+    found, where = (own, "its sentence names") if own else (before, "the sentences before it name")
+    if len(found) != 1:
         return None
-    (m,) = units.values()
+    (m,) = found.values()
     return (Mention(at - 4, at + len(token.text), f"the {token.text}", m.entity, ps.sentence.index, "anaphor",
-                    f"'the {token.text}' refers back to {m.text}: the only one its sentence names before it"),
+                    f"'the {token.text}' refers back to {m.text}: the only one {where}"),
             f" ('the {token.text}' is {m.text}, named before it)")
 
 
@@ -564,15 +603,14 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
 
     for path in argument.paths:
         tokens = _follow(trigger, path)
-        if not tokens and trigger.dep_ == "conj" and path and path[0].deps & {"nsubj", "nsubjpass"}:
-            tokens = _follow(trigger.head, path)  # "police arrested X and seized Y": the shared subject
         if not tokens and trigger.dep_ == "conj" and trigger.pos_ == "NOUN" and path and path[0].deps & {"poss"}:
             tokens = _follow(trigger.head, path)  # "his capture and extradition": the shared possessor
         found: list[Mention] = []
         notes: list[str] = []
         single = singular and bool(path) and path[0].up and path[0].deps in ({"compound"}, {"nmod"})
         for token in tokens:
-            listed = _conjuncts(token) if argument.coordinated else [token]
+            listed = [t for c in _conjuncts(token) for t in _plural_head_names(c, ps, rules)] \
+                if argument.coordinated else [token]
             parsed_list = len(listed)
             if argument.coordinated and own_names and trigger.tag_ in ("NNS", "NNPS"):
                 listed += [t for t in _listed_after(token, ps) if t not in listed]
@@ -605,6 +643,15 @@ def _fill(argument: Argument, trigger, ps: ParsedSentence, rules: SyntaxRules, e
 
 
 _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?P<last>and)\s+)?")
+
+
+def _plural_head_names(token, ps: ParsedSentence, rules: SyntaxRules) -> list:
+    """A plural noun that is no name itself ("the Bajo Cauca and Urabá regions", "the MS13 and Barrio 18 gangs")
+    stands for the names that modify it, each with its conjuncts; any other token stands for itself."""
+    if token.lower_ not in rules.grammar["plural_name_heads"] or ps.at(token):
+        return [token]
+    names = [c for c in token.children if c.dep_ in ("nmod", "compound") and ps.at(c)]
+    return list(dict.fromkeys(t for n in names for t in _conjuncts(n))) or [token]
 
 
 def _listed_after(token, ps: ParsedSentence) -> list:
@@ -947,6 +994,7 @@ def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> lis
                       and abs(sc[0].paragraph - s.paragraph) <= 1 and sc[0].index != s.index), None)
         if scene is not None:
             _, agents, places, how = scene
+            agents = _of_its_countries(agents, event, lexicon)
             narrower = _narrower_agents(event, agents, lexicon)
             if narrower:
                 generic = next(m.text for r, m in event.roles if r == "agent")
@@ -967,6 +1015,13 @@ def _in_scene(events: list[Event], parsed: list[ParsedSentence], lexicon) -> lis
                                       f"({how})")
         out.append(event)
     return out
+
+
+def _of_its_countries(agents: list[Mention], event: Event, lexicon) -> list[Mention]:
+    """The operation's forces that can act where the event is placed: a country's force is not the agent of an
+    arrest in another country ("the Federal Police raided a warehouse in São Paulo. X was captured in Cúcuta")."""
+    where = {lexicon.country_of(p) for p in event.places} - {None}
+    return [m for m in agents if not where or lexicon.country_of(m.entity) in where | {None}]
 
 
 def _narrower_agents(event: Event, agents: list[Mention], lexicon) -> list[Mention]:
@@ -993,9 +1048,14 @@ def _newest_full_date(article, rules: DateRules) -> date | None:
 
 
 def _sentence_dates(sentence: Sentence, rules: DateRules, article, reference) -> list:
-    """The sentence's dates; in an article without a publication date, a month's name with no year ("on
-    February 4") takes the year of `reference` (_newest_full_date). Weekdays and "last year" stay unresolved there."""
+    """The sentence's dates, with the days it names by reference to an earlier date of its paragraph ("the same
+    day", kg.knowledge.dates.anaphoric_dates); in an article without a publication date, a month's name with no
+    year ("on February 4") takes the year of `reference` (_newest_full_date). Weekdays and "last year" stay
+    unresolved there."""
     found = find_dates(sentence.text, rules, article.published, offset=sentence.start)
+    before = article.text[article.paragraphs[sentence.paragraph].start:sentence.start]
+    found = sorted(found + anaphoric_dates(sentence.text, before, rules, article.published or reference,
+                                           offset=sentence.start), key=lambda d: d.start)
     if article.published is not None or reference is None:
         return found
     known = {d.start for d in found}
@@ -1272,10 +1332,11 @@ def _sentence_place(ps: ParsedSentence, lexicon, rule: SyntaxRule, trigger) -> l
     return []
 
 
-def carry_over(events: list[Event], rules: SyntaxRules, window: int = 2) -> list[Event]:
+def carry_over(events: list[Event], lexicon, window: int = 2) -> list[Event]:
     """"Police arrested four on Monday. Those detained included X": a syntax event whose rule carries a role over
-    and that has none takes it from the event of its type a sentence or two before."""
-    by_id = {r.id: r for r in rules}
+    and that has none takes it from the event of its type a sentence or two before (an agent, only a force that
+    can act where the event is placed: _of_its_countries)."""
+    by_id = {r.id: r for r in lexicon.syntax}
     out: list[Event] = []
     for event in events:
         rule = by_id.get(event.rule)
@@ -1284,9 +1345,17 @@ def carry_over(events: list[Event], rules: SyntaxRules, window: int = 2) -> list
                 continue
             previous = next((e for e in reversed(out) if e.type == event.type and getattr(e, f"{role}s")
                              and 0 < event.sentence.index - e.sentence.index <= window), None)
-            if previous:
-                carried = tuple((r, m) for r, m in previous.roles if r == role)
-                event = replace(event, roles=event.roles + carried, **{f"{role}s": getattr(previous, f"{role}s")},
+            if previous is None:
+                continue
+            carried = tuple((r, m) for r, m in previous.roles if r == role)
+            values = getattr(previous, f"{role}s")
+            if role == "agent":
+                kept = _of_its_countries([m for _, m in carried], event, lexicon)
+                if len(kept) < len(carried):
+                    carried = tuple((r, m) for r, m in carried if m in kept)
+                    values = tuple(dict.fromkeys(m.entity for _, m in carried))
+            if carried:
+                event = replace(event, roles=event.roles + carried, **{f"{role}s": values},
                                 parse=f"{event.parse}; {role} carried over from the {event.type} of the sentence "
                                       f"before")
         out.append(event)

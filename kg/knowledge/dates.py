@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from kg.knowledge.schemas import DatesFile
 
-__all__ = ["DateMention", "DateRules", "find_dates", "parse_day_month_year"]
+__all__ = ["DateMention", "DateRules", "anaphoric_dates", "find_dates", "parse_day_month_year"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class DateRules:
     relative_years: dict[str, int]
     relative_months: dict[str, int]
     relative_days: dict[str, int]
+    anaphoric_days: dict[str, int]
     start_cues: tuple[str, ...]
     end_cues: tuple[str, ...]
     future_tolerance_days: int
@@ -44,6 +46,7 @@ class DateRules:
                    relative_years={k.lower(): v for k, v in spec.relative_years.items()},
                    relative_months={k.lower(): v for k, v in spec.relative_months.items()},
                    relative_days={k.lower(): v for k, v in spec.relative_days.items()},
+                   anaphoric_days={k.lower(): v for k, v in spec.anaphoric_days.items()},
                    start_cues=tuple(spec.start_cues), end_cues=tuple(spec.end_cues),
                    future_tolerance_days=spec.future_tolerance_days,
                    duration_units={k.lower(): v for k, v in spec.duration_units.items()})
@@ -73,8 +76,10 @@ def _compiled(rules: DateRules) -> re.Pattern[str]:
             # in February, a February ambush (no day, no year)
             rf"(?:(?:(?<=\bin\s)|(?<=\ba\s)|(?<=\ban\s)|(?<=\blast\s)|(?<=\bthis\s)|(?<=\bearly\s)|(?<=\blate\s))"
             rf"{month.format(g='m4')}(?!\s+\d))",
-            # on Monday
-            rf"(?:(?<=\bon\s)(?P<wd>{_alt(rules.weekdays)}))",
+            # on Monday; "on Wednesday (5)", "this Tuesday (4)": a weekday with its day of the month, as Brazilian
+            # reporting writes it
+            rf"(?:(?<=\bon\s)(?P<wd>{_alt(rules.weekdays)})(?:\s+\((?P<wdn>\d{{1,2}})\))?)",
+            rf"(?:(?:(?<=\bthis\s)|(?<=\blast\s))(?P<wd2>{_alt(rules.weekdays)})\s+\((?P<wdn2>\d{{1,2}})\))",
             rf"(?P<ry>{_alt(rules.relative_years)})" if rules.relative_years else None,
             rf"(?P<rm>{_alt(rules.relative_months)})" if rules.relative_months else None,
             rf"(?P<rd>{_alt(rules.relative_days)})" if rules.relative_days else None,
@@ -113,6 +118,27 @@ def find_dates(text: str, rules: DateRules, published: date | None, offset: int 
     return found
 
 
+@lru_cache(maxsize=8)
+def _anaphoric_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w])(?:{_alt(words)})(?![\w])", re.IGNORECASE)
+
+
+def anaphoric_dates(text: str, before: str, rules: DateRules, published: date | None,
+                    offset: int = 0) -> list[DateMention]:
+    """The days `text` names by reference to a date said before them ("the same day", "the next day"), counted
+    from the last full date before each: in `before` (its paragraph up to `text`) or earlier in `text`. None
+    without such a date: a month or a year is no day to count from."""
+    if not rules.anaphoric_days:
+        return []
+    out = []
+    for m in _anaphoric_pattern(tuple(sorted(rules.anaphoric_days))).finditer(text):
+        full = [d.value for d in find_dates(before + " " + text[:m.start()], rules, published) if len(d.value) == 10]
+        if full:
+            day = date.fromisoformat(full[-1]) + timedelta(days=rules.anaphoric_days[m.group(0).lower()])
+            out.append(DateMention(offset + m.start(), offset + m.end(), m.group(0), day.isoformat()))
+    return out
+
+
 def _value(m: re.Match[str], rules: DateRules, published: date | None) -> str | None:
     g = m.groupdict()
     for mk, dk, yk in (("m1", "d1", "y1"), ("m2", "d2", "y2")):
@@ -128,8 +154,12 @@ def _value(m: re.Match[str], rules: DateRules, published: date | None) -> str | 
         month = rules.months[g["m4"].lower().rstrip(".")]
         year = published.year - 1 if month > published.month + 1 else published.year
         return f"{year:04d}-{month:02d}"
-    if g.get("wd"):
-        back = (published.weekday() - rules.weekdays[g["wd"].lower()]) % 7
+    if g.get("wd") or g.get("wd2"):
+        weekday = rules.weekdays[(g.get("wd") or g["wd2"]).lower()]
+        numbered = g.get("wdn") or g.get("wdn2")
+        if numbered and (day := _weekday_of_month(published, weekday, int(numbered))):
+            return day
+        back = (published.weekday() - weekday) % 7
         return (published - timedelta(days=back)).isoformat()
     if g.get("ry"):
         return f"{published.year + rules.relative_years[g['ry'].lower()]:04d}"
@@ -138,6 +168,16 @@ def _value(m: re.Match[str], rules: DateRules, published: date | None) -> str | 
         return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
     if g.get("rd"):
         return (published + timedelta(days=rules.relative_days[g["rd"].lower()])).isoformat()
+    return None
+
+
+def _weekday_of_month(published: date, weekday: int, day: int) -> str | None:
+    """"Wednesday (5)": the day `day`, within two weeks of publication, that falls on that weekday; None when none
+    does (a misprint: the weekday alone is read then)."""
+    for offset in range(-14, 8):
+        candidate = published + timedelta(days=offset)
+        if candidate.day == day and candidate.weekday() == weekday:
+            return candidate.isoformat()
     return None
 
 

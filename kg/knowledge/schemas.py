@@ -292,6 +292,7 @@ class DatesFile(CuratedFile):
     relative_years: dict[Text, int] = {}
     relative_months: dict[Text, int] = {}
     relative_days: dict[Text, int] = {}
+    anaphoric_days: dict[Text, int] = {}
     start_cues: Words = []
     end_cues: Words = []
     future_tolerance_days: Count = 31
@@ -546,6 +547,9 @@ class GrammarFile(CuratedFile):
     other_group_words: Words
     modified_heads: Words
     neighbourhood_nouns: Words = []
+    plural_name_heads: Words = []
+    part_nouns: Words = []
+    part_leader_words: Words = []
     name_heads: dict[ClassName, Words]
 
 
