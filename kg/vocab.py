@@ -41,8 +41,9 @@ GAZETTEER_GRAPH = "https://w3id.org/actorgraph/gazetteer"
 # The named graph of corpus-wide summaries (counts per fact, entity, month and rule; kg.pipeline.summaries),
 # kept in step with the article graphs.
 SUMMARY_GRAPH = "https://w3id.org/actorgraph/summaries"
-# The shape of the summaries graph (kg:summaryFormat): 2 counts the undated events too, under month "".
-SUMMARY_FORMAT = 2
+# The shape of the summaries graph (kg:summaryFormat): 2 counts the undated events too, under month ""; 3 has
+# the entities' roles in events (kg:EventRoleSummary).
+SUMMARY_FORMAT = 3
 
 # Every article's IRI (and the name of its graph) is this followed by its id.
 ARTICLE = KGR + "article-"

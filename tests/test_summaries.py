@@ -85,14 +85,22 @@ def test_summaries_are_kept_on_a_sparql_server(server, pool, tmp_path, lexicon):
                             random.Random(7), 5)
 
 
-def test_summaries_of_an_older_shape_are_computed_anew_by_the_next_build(pool, tmp_path, lexicon):
+# As a version before the undated events were counted left them (no format, no undated counts), and one before
+# the entities' roles in events were (format 2, no role summaries).
+_S = f"GRAPH <{SUMMARY_GRAPH}>"
+_NO_FORMAT = f"DELETE WHERE {{ {_S} {{ <{SUMMARY_GRAPH}> <{KG}summaryFormat> ?f }} }}"
+OLDER = {"undated events": f"{_NO_FORMAT} ;\nDELETE WHERE {{ {_S} {{ ?n <{KG}month> \"\" ; ?p ?v }} }}",
+         "roles": f"{_NO_FORMAT} ;\nINSERT DATA {{ {_S} {{ <{SUMMARY_GRAPH}> <{KG}summaryFormat> 2 }} }} ;\n"
+                  f"DELETE WHERE {{ {_S} {{ ?n a <{KG}EventRoleSummary> ; ?p ?v }} }}"}
+
+
+@pytest.mark.parametrize("before", sorted(OLDER))
+def test_summaries_of_an_older_shape_are_computed_anew_by_the_next_build(before, pool, tmp_path, lexicon):
     store = Store(None)
     assert build(pool[:4], store, lexicon).ok
     kept = stored_lines(store)
     assert any('summaryFormat' in line for line in map(str, store.quads_of(SUMMARY_GRAPH)))
-    # As a version before the undated events were counted left them: no format, no undated counts.
-    store.update(f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> <{KG}summaryFormat> ?f }} }} ;\n"
-                 f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?n <{KG}month> \"\" ; ?p ?v }} }}")
+    store.update(OLDER[before])
     assert writes_since_compaction(store) is None and stored_lines(store) != kept
     assert build(pool[4:5], store, lexicon).ok
     assert stored_lines(store) == recomputed_lines(store) and writes_since_compaction(store) is not None

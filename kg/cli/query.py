@@ -34,7 +34,7 @@ def query(query: str | None, store_location: str | None, query_file: Path | None
     Examples:
       kg query --list
       kg query --saved actors-by-region
-      kg query --saved entity --bind name="Sendero Luminoso"   # each fact once, its newest sentence; each event
+      kg query --saved entity --bind name="Sendero Luminoso"   # each fact once, its newest sentence; events by role
       kg query --saved timeline --limit 100 --offset 100      # the second page of 100 events
       kg query 'SELECT ?g ?r WHERE { ?g kg:operatesIn ?r }' --format csv
       kg query -f my-question.rq --format json

@@ -4,7 +4,9 @@ read a few thousand summary nodes instead of joining every assertion in the stor
 Per fact (subject, predicate, object stated directly in an article graph, backed by an assertion no curator
 rejected): the number of articles stating it, the first and last publication date among them, the newest few
 assertions and the first stating graph (by IRI, for the name a query shows). Per entity: the articles
-mentioning it and, per predicate and direction, its number of facts. Per month and event type: the events dated
+mentioning it and, per predicate and direction, its number of facts; per role (agent, target, place) and event
+class, the events it has that role in, the same counts and dates as a fact's and the newest type assertions of
+those events (an event's evidence is the assertion of its class). Per month and event type: the events dated
 to it and their articles (month "": the undated ones, so a page of the timeline is chosen on these counts).
 Per rule: its assertions, their articles and one example.
 
@@ -23,6 +25,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
+from kg.knowledge.ontology import default_ontology
 from kg.paths import ontology_dir
 from kg.query.run import values_blocks
 from kg.vocab import ARTICLE, KG, KGR, RDF, RDFS, SCHEMA, SUMMARY_FORMAT, SUMMARY_GRAPH, XSD
@@ -46,6 +49,12 @@ def event_classes() -> frozenset[str]:
                      if q.predicate.value == RDFS + "subClassOf" and q.object.value == KG + "Event")
 
 
+@lru_cache(maxsize=1)
+def _event_roles() -> frozenset[str]:
+    """The roles an entity has in an event (kg:agent, kg:target, kg:place), as IRIs."""
+    return frozenset(KG + name for name in default_ontology().event_roles)
+
+
 @dataclass
 class Contribution:
     """What one article graph adds to the summaries; terms in N-Triples form (`<iri>`, `"text"^^<type>`)."""
@@ -56,6 +65,8 @@ class Contribution:
     mentions: frozenset[str] = frozenset()
     events: dict[tuple[str, str], int] = field(default_factory=dict)  # (month, class) -> events; month "": undated
     rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rule literal -> assertions
+    # (entity, role, event class) -> (the events it has that role in, their type assertions)
+    roles: dict[tuple[str, str, str], tuple[int, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def _lexical(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -69,10 +80,12 @@ def contribution(graph: str, quads: Iterable[ox.Quad]) -> Contribution:
     rejected: set[str] = set()
     rules: dict[str, list[str]] = {}
     types: dict[str, str] = {}
+    typed: set[tuple[str, str]] = set()
+    took: list[tuple[str, str, str]] = []  # (event, role, entity)
     dates: dict[str, str] = {}
     mentions: set[str] = set()
     date = None
-    classes = event_classes()
+    classes, roles = event_classes(), _event_roles()
     for q in quads:
         p = q.predicate.value
         if p == _SUBJECT:
@@ -91,21 +104,34 @@ def contribution(graph: str, quads: Iterable[ox.Quad]) -> Contribution:
             date = (_lexical(q.object), str(q.object))
         elif p == _TYPE and _lexical(q.object) in classes:
             types[str(q.subject)] = str(q.object)
+            typed.add((str(q.subject), str(q.object)))
+        elif p in roles:
+            took.append((str(q.subject), str(q.predicate), str(q.object)))
         elif p == _DATE:
             dates[str(q.subject)] = _lexical(q.object)
         if p != _TYPE:
             triples.add((str(q.subject), str(q.predicate), str(q.object)))
     facts: dict[tuple[str, str, str], list[str]] = {}
+    evidence: dict[str, dict[str, list[str]]] = {}  # event -> its class -> the assertions of its type
     for node, spo in parts.items():
         key = tuple(spo)
         if node not in rejected and key in triples:
             facts.setdefault(key, []).append(node)
+        elif node not in rejected and spo[1] == f"<{_TYPE}>" and (spo[0], spo[2]) in typed:
+            evidence.setdefault(spo[0], {}).setdefault(spo[2], []).append(node)
+    took_part: dict[tuple[str, str, str], tuple[set[str], set[str]]] = {}
+    for event, role, entity in took:
+        for cls, assertions in evidence.get(event, {}).items():
+            part = took_part.setdefault((entity, role, cls), (set(), set()))
+            part[0].add(event)
+            part[1].update(assertions)
     events: dict[tuple[str, str], int] = {}
     for event, cls in types.items():
         key = (dates[event][:7] if event in dates else "", cls)
         events[key] = events.get(key, 0) + 1
     return Contribution(graph, date, {k: tuple(sorted(v)) for k, v in facts.items()}, frozenset(mentions), events,
-                        {k: tuple(sorted(v)) for k, v in rules.items()})
+                        {k: tuple(sorted(v)) for k, v in rules.items()},
+                        {k: (len(e), tuple(sorted(a))) for k, (e, a) in took_part.items()})
 
 
 # Summary nodes and their statements -------------------------------------------------------------------------
@@ -136,12 +162,11 @@ class _Row:
 
 @dataclass(frozen=True)
 class _Stated:
-    """What a fact's summary holds: the articles stating it, the stating graph with the smallest IRI, the first
-    and last publication dates among them (lexical, N-Triples) and the newest assertions, newest first, each with
-    its article's date (lexical; "" undated)."""
+    """What a fact's (or an entity's role's) summary holds: the articles stating it, the first and last
+    publication dates among them (lexical, N-Triples) and the newest assertions, newest first, each with its
+    article's date (lexical; "" undated)."""
 
     articles: int
-    first_graph: str
     first: tuple[str, str] | None
     last: tuple[str, str] | None
     newest: tuple[tuple[str, str], ...]
@@ -155,36 +180,53 @@ def _newest(candidates: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...
 
 
 def _stated(rows: list[_Row]) -> _Stated:
-    graphs = {r.graph for r in rows}
     dated = sorted({r.date for r in rows if r.date})
-    return _Stated(len(graphs), min(graphs), dated[0] if dated else None, dated[-1] if dated else None,
+    return _Stated(len({r.graph for r in rows}), dated[0] if dated else None, dated[-1] if dated else None,
                    _newest((r.date[0] if r.date else "", r.assertion) for r in rows))
 
 
-def _with_article(stated: _Stated, graph: str, date: tuple[str, str] | None, assertions: tuple[str, ...]) -> _Stated:
-    """A fact's summary once a new article states it too: what `_stated` gives over every stating, from the
-    stored summary alone (the newest of all are among the stored newest and the article's)."""
+def _with_article(stated: _Stated, date: tuple[str, str] | None, assertions: tuple[str, ...]) -> _Stated:
+    """A summary once a new article states it too: what `_stated` gives over every stating, from the stored
+    summary alone (the newest of all are among the stored newest and the article's)."""
     dates = [d for d in (stated.first, stated.last, date) if d]
-    return _Stated(stated.articles + 1, min(stated.first_graph, graph), min(dates) if dates else None,
-                   max(dates) if dates else None,
+    return _Stated(stated.articles + 1, min(dates) if dates else None, max(dates) if dates else None,
                    _newest([*stated.newest, *((date[0] if date else "", a) for a in assertions)]))
 
 
+def _rows(graph: str, date: tuple[str, str] | None, assertions: Iterable[str]) -> list[_Row]:
+    return [_Row(graph, date, a) for a in assertions]
+
+
 def _fact_lines(key: tuple[str, str, str], rows: list[_Row]) -> list[str]:
-    return _summary_lines(key, _stated(rows)) if rows else []
+    return _summary_lines(key, _stated(rows), min(r.graph for r in rows)) if rows else []
 
 
-def _summary_lines(key: tuple[str, str, str], stated: _Stated) -> list[str]:
-    s, p, o = key
-    n = _node("fact", s, p, o)
-    lines = [f"{n} <{RDF}type> {_K}FactSummary>", f"{n} {_K}summarySubject> {s}", f"{n} {_K}summaryPredicate> {p}",
-             f"{n} {_K}summaryObject> {o}", f"{n} {_K}articleCount> {_int(stated.articles)}",
-             f"{n} {_K}firstStatedIn> <{stated.first_graph}>"]
+def _stated_lines(n: str, stated: _Stated) -> list[str]:
+    """The counts, dates and newest assertions of a fact's or a role's summary node."""
+    lines = [f"{n} {_K}articleCount> {_int(stated.articles)}"]
     if stated.first and stated.last:
         lines += [f"{n} {_K}firstEvidence> {stated.first[1]}", f"{n} {_K}lastEvidence> {stated.last[1]}"]
     lines += [f"{n} {_K}newestAssertion> {stated.newest[0][1]}"]
-    lines += [f"{n} {_K}recentAssertion> {a}" for _, a in stated.newest[1:]]
-    return lines
+    return lines + [f"{n} {_K}recentAssertion> {a}" for _, a in stated.newest[1:]]
+
+
+def _summary_lines(key: tuple[str, str, str], stated: _Stated, first_graph: str) -> list[str]:
+    s, p, o = key
+    n = _node("fact", s, p, o)
+    return [f"{n} <{RDF}type> {_K}FactSummary>", f"{n} {_K}summarySubject> {s}", f"{n} {_K}summaryPredicate> {p}",
+            f"{n} {_K}summaryObject> {o}", f"{n} {_K}firstStatedIn> <{first_graph}>", *_stated_lines(n, stated)]
+
+
+def _role_lines(key: tuple[str, str, str], rows: list[_Row], events: int) -> list[str]:
+    return _role_summary_lines(key, _stated(rows), events) if rows else []
+
+
+def _role_summary_lines(key: tuple[str, str, str], stated: _Stated, events: int) -> list[str]:
+    entity, role, cls = key
+    n = _node("role", entity, role, cls)
+    return [f"{n} <{RDF}type> {_K}EventRoleSummary>", f"{n} {_K}summaryEntity> {entity}",
+            f"{n} {_K}summaryPredicate> {role}", f"{n} {_K}eventType> {cls}", f"{n} {_K}eventCount> {_int(events)}",
+            *_stated_lines(n, stated)]
 
 
 def _degree_lines(entity: str, predicate: str, direction: str, count: int) -> list[str]:
@@ -234,10 +276,15 @@ class Fold:
         self.entities: dict[str, int] = {}
         self.months: dict[tuple[str, str], list[int]] = {}
         self.rules: dict[str, list] = {}
+        self.roles: dict[tuple[str, str, str], tuple[list[int], list[_Row]]] = {}  # -> ([events], statings)
 
     def add(self, c: Contribution) -> None:
         for key, assertions in c.facts.items():
-            self.facts.setdefault(key, []).extend(_Row(c.graph, c.date, a) for a in assertions)
+            self.facts.setdefault(key, []).extend(_rows(c.graph, c.date, assertions))
+        for key, (events, assertions) in c.roles.items():
+            count, rows = self.roles.setdefault(key, ([0], []))
+            count[0] += events
+            rows.extend(_rows(c.graph, c.date, assertions))
         for e in c.mentions:
             self.entities[e] = self.entities.get(e, 0) + 1
         for month_key, n in c.events.items():
@@ -261,6 +308,7 @@ class Fold:
         lines += [line for e, n in self.entities.items() for line in _entity_lines(e, n)]
         lines += [line for (month, cls), (n, a) in self.months.items() for line in _month_lines(month, cls, n, a)]
         lines += [line for rule, (n, a, example) in self.rules.items() for line in _rule_lines(rule, n, a, example)]
+        lines += [line for key, ([n], rows) in self.roles.items() for line in _role_lines(key, rows, n)]
         return lines
 
 
@@ -336,27 +384,51 @@ def stored_contribution(store, graph: str) -> Contribution | None:
     return contribution(graph, quads) if quads else None
 
 
-def _other_rows(store, graph: str, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[_Row]]:
-    """Every stating of these facts in article graphs other than `graph`."""
-    rows: dict[tuple[str, str, str], list[_Row]] = {}
+def _in_other_articles(store, graph: str, keys: set[tuple[str, str, str]], names: str, pattern: str):
+    """The rows of `pattern` for these keys (bound to the three variables `names`, 100 keys a query) in the
+    article graphs other than `graph`, ?a an assertion no curator rejected, each with its stating. (The keys are
+    joined inside the GRAPH: outside it, Oxigraph 0.5 read the pattern in every graph first, 0.27 s for a
+    replaced article's facts at 1,000 articles instead of 0.01 s, and 1-3 s for its roles.)"""
     ordered = sorted(keys)
     for start in range(0, len(ordered), 100):
-        cells = " ".join(f"({s} {p} {o})" for s, p, o in ordered[start:start + 100])
+        cells = " ".join(f"({a} {b} {c})" for a, b, c in ordered[start:start + 100])
         for r in store.query(
-                f"SELECT ?s ?p ?o ?g ?date ?a WHERE {{ VALUES (?s ?p ?o) {{ {cells} }} "
-                f"GRAPH ?g {{ ?s ?p ?o . ?a <{_OBJECT}> ?o ; <{_SUBJECT}> ?s ; <{_PREDICATE}> ?p . "
+                f"SELECT * WHERE {{ GRAPH ?g {{ VALUES ({names}) {{ {cells} }} {pattern} "
                 f"OPTIONAL {{ ?a <{_REJECTED}> ?rejected }} OPTIONAL {{ ?g <{_PUBLISHED}> ?date }} }} "
                 f"FILTER(!BOUND(?rejected) && ?g != <{graph}> && STRSTARTS(STR(?g), \"{ARTICLE}\")) }}"):
             date = (r["date"].value, str(r["date"])) if r["date"] is not None else None
-            key = (str(r["s"]), str(r["p"]), str(r["o"]))
-            rows.setdefault(key, []).append(_Row(r["g"].value, date, str(r["a"])))
+            yield r, _Row(r["g"].value, date, str(r["a"]))
+
+
+def _other_rows(store, graph: str, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[_Row]]:
+    """Every stating of these facts in article graphs other than `graph`."""
+    rows: dict[tuple[str, str, str], list[_Row]] = {}
+    for r, row in _in_other_articles(store, graph, keys, "?s ?p ?o",
+                                     f"?s ?p ?o . ?a <{_OBJECT}> ?o ; <{_SUBJECT}> ?s ; <{_PREDICATE}> ?p ."):
+        rows.setdefault((str(r["s"]), str(r["p"]), str(r["o"])), []).append(row)
     return rows
 
 
-def _stored_facts(store, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], _Stated]:
-    """The stored summaries of these facts (those that have one), with the dates of their newest assertions: a
-    few lookups per fact, however many articles state it."""
-    nodes = {_node("fact", *key)[1:-1]: key for key in keys}
+def _other_roles(store, graph: str,
+                 keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], tuple[int, list[_Row]]]:
+    """Every event in article graphs other than `graph` in which these entities have these roles and classes:
+    (entity, role, class) -> (the events, their type assertions as statings). (The assertion's predicate is
+    left to a FILTER: as a constant, rdf:type made the query twice as slow on Oxigraph 0.5.)"""
+    events: dict[tuple[str, str, str], set[tuple[str, str]]] = {}
+    rows: dict[tuple[str, str, str], set[_Row]] = {}
+    for r, row in _in_other_articles(store, graph, keys, "?e ?r ?c",
+                                     f"?event ?r ?e . ?a <{_SUBJECT}> ?event ; <{_PREDICATE}> ?typed ; "
+                                     f"<{_OBJECT}> ?c . ?event <{_TYPE}> ?c . FILTER(?typed = <{_TYPE}>)"):
+        key = (str(r["e"]), str(r["r"]), str(r["c"]))
+        events.setdefault(key, set()).add((row.graph, str(r["event"])))
+        rows.setdefault(key, set()).add(row)
+    return {key: (len(events[key]), list(rows[key])) for key in rows}
+
+
+def _stored(store, nodes: dict[str, tuple[str, str, str]]) -> dict[tuple[str, str, str], tuple[_Stated, dict]]:
+    """The stored summaries of these nodes (IRI -> key; those that have one): their counts, dates and newest
+    assertions with those assertions' dates, and every value by property (local name): a few lookups per
+    node, however many articles state its fact."""
     values: dict[str, dict[str, list]] = {}
     for block in values_blocks("n", nodes):
         for r in store.query(f"SELECT ?n ?p ?v WHERE {{ {block} GRAPH {GRAPH} {{ ?n ?p ?v }} }}"):
@@ -372,11 +444,11 @@ def _stored_facts(store, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str
         if not v.get("articleCount") or not v.get("newestAssertion"):
             continue
         first, last = (v.get(p, [None])[0] for p in ("firstEvidence", "lastEvidence"))
-        out[nodes[node]] = _Stated(
-            int(v["articleCount"][0].value), v["firstStatedIn"][0].value,
-            (first.value, str(first)) if first is not None else None,
+        out[nodes[node]] = (_Stated(
+            int(v["articleCount"][0].value), (first.value, str(first)) if first is not None else None,
             (last.value, str(last)) if last is not None else None,
-            _newest((dates.get(a.value, ""), str(a)) for a in v["newestAssertion"] + v.get("recentAssertion", [])))
+            _newest((dates.get(a.value, ""), str(a)) for a in v["newestAssertion"] + v.get("recentAssertion", []))),
+            v)
     return out
 
 
@@ -401,7 +473,7 @@ def change(store, graph: str, old: Contribution | None, new: Contribution | None
     old = old or Contribution(graph)
     new = new or Contribution(graph)
     keys = set(old.facts) | set(new.facts)
-    summarized = _stored_facts(store, keys) if added else {}
+    summarized = _stored(store, {_node("fact", *key)[1:-1]: key for key in keys}) if added else {}
     others = {} if added else _other_rows(store, graph, keys)
     lines: list[str] = []
     nodes: list[str] = []
@@ -409,18 +481,23 @@ def change(store, graph: str, old: Contribution | None, new: Contribution | None
     for key in keys:
         nodes.append(_node("fact", *key))
         if added:
-            stated = summarized.get(key)
             assertions = new.facts[key]
-            lines += _summary_lines(key, _with_article(stated, graph, new.date, assertions)) if stated else \
-                _fact_lines(key, [_Row(graph, new.date, a) for a in assertions])
-            before, after = stated is not None, True
+            if key in summarized:
+                stated, values = summarized[key]
+                lines += _summary_lines(key, _with_article(stated, new.date, assertions),
+                                        min(values["firstStatedIn"][0].value, graph))
+            else:
+                lines += _fact_lines(key, _rows(graph, new.date, assertions))
+            before, after = key in summarized, True
         else:
-            rows = others.get(key, []) + [_Row(graph, new.date, a) for a in new.facts.get(key, ())]
+            rows = others.get(key, []) + _rows(graph, new.date, new.facts.get(key, ()))
             lines += _fact_lines(key, rows)
             before, after = bool(others.get(key)) or key in old.facts, bool(rows)
         if before != after:
             for end in _ends(key):
                 degree_change[end] = degree_change.get(end, 0) + (1 if after else -1)
+    lines += _role_changes(store, graph, old, new, added)
+    nodes += [_node("role", *key) for key in set(old.roles) | set(new.roles)]
     entities = {e: (e in new.mentions) - (e in old.mentions) for e in old.mentions ^ new.mentions}
     months = {k: (new.events.get(k, 0) - old.events.get(k, 0), (k in new.events) - (k in old.events))
               for k in set(old.events) | set(new.events)}
@@ -454,6 +531,29 @@ def change(store, graph: str, old: Contribution | None, new: Contribution | None
     if lines:
         update.append(f"INSERT DATA {{ GRAPH {GRAPH} {{\n" + " .\n".join(lines) + " .\n} }")
     return " ;\n".join(update)
+
+
+def _role_changes(store, graph: str, old: Contribution, new: Contribution, added: bool) -> list[str]:
+    """The role summaries of the entities taking part in events of `old` or `new`: a new article's from the
+    stored ones, a replaced or removed one's recounted from the other article graphs (as for facts)."""
+    keys = set(old.roles) | set(new.roles)
+    lines: list[str] = []
+    if added:
+        summarized = _stored(store, {_node("role", *key)[1:-1]: key for key in keys})
+        for key, (events, assertions) in new.roles.items():
+            if key in summarized:
+                stated, values = summarized[key]
+                lines += _role_summary_lines(key, _with_article(stated, new.date, assertions),
+                                             int(values["eventCount"][0].value) + events)
+            else:
+                lines += _role_lines(key, _rows(graph, new.date, assertions), events)
+        return lines
+    others = _other_roles(store, graph, keys)
+    for key in keys:
+        events, rows = others.get(key, (0, []))
+        more, assertions = new.roles.get(key, (0, ()))
+        lines += _role_lines(key, rows + _rows(graph, new.date, assertions), events + more)
+    return lines
 
 
 def _first_assertion(store, graph: str, rule: str) -> str | None:
