@@ -86,8 +86,10 @@ _EVENT_DATES = "SELECT ?e ?d WHERE { %s ?e kg:date ?d }"
 _STATED_IN = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { %s ?s ?p ?o } }"
 # A view with a size limit reads only the evidence of a fact's newest few sources: its summary
 # (kg.pipeline.summaries, found by its IRI) counts the articles stating it, gives the first and last of their
-# dates and names its newest assertions, in whose articles its sentences are then read (_ASSERTED); the
-# gazetteer is asked whether it states the link too. A few lookups per link, however many articles state it.
+# dates and names its newest assertions, whose sentences are then read (_NAMED, from the assertion); the
+# gazetteer is asked whether it states the link too. A few lookups per link, however many articles state it:
+# in ten thousand articles, reading every sentence of a link in its newest articles (_ASSERTED) took 0.5 ms a
+# sentence, as an article graph's assertions are found among all those of the link's object.
 _FACT_SUMMARY = f"""SELECT ?f ?p ?v WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ %s ?f ?p ?v }}
   FILTER(?p IN (kg:articleCount, kg:firstEvidence, kg:lastEvidence, kg:newestAssertion, kg:recentAssertion)) }}"""
 _CURATED_STATED = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{GAZETTEER_GRAPH}> {{ %s ?s ?p ?o }} }}"
@@ -98,7 +100,9 @@ _LINKING = """SELECT ?g ?s ?p ?o ?rule ?sentence ?start ?stext ?otext ?entry ?re
   ?a %s ; %s OPTIONAL { ?a rdf:predicate ?p } } }"""
 _ASSERTED = _LINKING % ("rdf:object ?o ; rdf:subject ?s", _SOURCE)
 _CURATED = _LINKING % ("rdf:subject ?s ; rdf:object ?o", _SOURCE)
-_ASSERTED_IN = "SELECT ?a ?g WHERE { GRAPH ?g { %s ?a kg:rule ?rule } }"
+_NAMED = """SELECT ?a ?g ?rule ?sentence ?start ?stext ?otext WHERE { GRAPH ?g { %s ?a kg:rule ?rule
+  OPTIONAL { ?a kg:evidence ?sentence } OPTIONAL { ?a kg:startOffset ?start }
+  OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext } } }"""
 _EVENT_CLASS = """SELECT ?g ?s ?p ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?g { %%s
   ?a rdf:subject ?s ; rdf:predicate ?p ; %s } FILTER(?p = rdf:type) }""" % _SOURCE
 # A view lists a node's newest articles. Reading all the articles naming its nodes costs a few microseconds
@@ -149,12 +153,12 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     `focus` (an entity IRI, see `find_entity_in_store`), only what lies within `depth` hops of it is read, so
     an ego view costs the neighbourhood, not the store; with `selection` (see `select_nodes`), only the links
     it keeps. With `newest_sources`, a kept link's evidence is that of only that many of the newest articles
-    stating it (for a fact stated by more, those its summary's few newest assertions come from: one to
-    kg.pipeline.summaries.NEWEST), and with `newest_articles` a node keeps only that many `articles`, the
-    newest: in ten thousand articles a cartel's links are stated thousands of times and it is named in
-    thousands, and reading them all took a view five seconds. `sources` and `mentioned` still count them all
-    (from the summaries); `dates` of a fact stated by more then holds the first and last of its articles' dates
-    and those of the sentences read, not every date between (`why` lists every sentence).
+    stating it (for a fact stated by more, the few newest assertions its summary names, NEWEST in
+    kg.pipeline.summaries, from one to that many articles), and with `newest_articles` a node keeps only that
+    many `articles`, the newest: in ten thousand articles a cartel's links are stated thousands of times and it
+    is named in thousands, and reading them all took a view five seconds. `sources` and `mentioned` still count
+    them all (from the summaries); `dates` of a fact stated by more then holds the first and last of its
+    articles' dates and those of the sentences read, not every date between (`why` lists every sentence).
     """
     if focus and not selection:
         selection = select_nodes(store, 0, focus, depth)
@@ -345,10 +349,11 @@ def _read_assertions(store: Store, edges: dict[tuple[str, str, str], _Edge],
 
 def _summarized(store: Store, facts: set[tuple[str, str, str]], newest: int,
                 published: dict[str, str]) -> dict[tuple[str, str, str], _Edge]:
-    """These facts (full predicate IRIs) with the evidence of their `newest` newest sources (articles, then the
-    gazetteer, undated), counted by their summaries. A fact with no more sources than that has all its evidence
-    read, as `_stated` reads it; another, the sentences of the articles its summary's newest assertions come
-    from (latest first, then by assertion IRI, as kg.pipeline.summaries orders them), up to `newest` of them."""
+    """These facts (full predicate IRIs) with the evidence of their `newest` newest sources, counted by their
+    summaries (and the gazetteer, if it states them too). A fact with no more sources than that has all its
+    evidence read, as `_stated` reads it; another, the newest assertions its summary names (the latest
+    article first, then by assertion IRI, as kg.pipeline.summaries orders them), those of `newest` articles at
+    most."""
     summaries = {summary_node("fact", f"<{s}>", f"<{p}>", f"<{o}>"): (s, p, o) for s, p, o in facts}
     counts: dict[tuple[str, str, str], int] = {}
     dates: dict[tuple[str, str, str], set[str]] = {}
@@ -365,18 +370,18 @@ def _summarized(store: Store, facts: set[tuple[str, str, str]], newest: int,
         key = (s.value, p.value, o.value)
         counts[key] = counts.get(key, 0) + 1
     few = {key for key, n in counts.items() if n <= newest}
+    newer: dict[tuple[str, str, str], list[tuple[str, str, Evidence]]] = {}
+    for row in store_rows(store, _NAMED, "a", (a for a, key in named.items() if key not in few)):
+        evidence = _evidence(row)
+        newer.setdefault(named[term_value(row["a"])], []).append(
+            (published.get(evidence.article, ""), term_value(row["a"]), evidence))
     edges = _stated(store, few)
-    stating: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
-    for a, g in store_rows(store, _ASSERTED_IN, "a", (a for a, key in named.items() if key not in few)):
-        stating.setdefault(named[a.value], []).append((published.get(g.value, ""), a.value, g.value))
-    read: dict[tuple[str, str, str], set[str]] = {}  # as in _stated
-    for (s, p, o), rows in stating.items():
-        edges[(s, local_name(p), o)] = _Edge(sources=counts[(s, p, o)], dates=frozenset(dates.get((s, p, o), ())))
+    for (s, p, o), rows in newer.items():
         rows.sort(key=lambda row: row[1])
         rows.sort(key=lambda row: row[0], reverse=True)
-        for g in list(dict.fromkeys(g for *_, g in rows))[:newest]:
-            read.setdefault((g, s, o), set()).add(p)
-    _read_assertions(store, edges, read)
+        kept = set(list(dict.fromkeys(e.article for *_, e in rows))[:newest])
+        edges[(s, local_name(p), o)] = _Edge([e for *_, e in rows if e.article in kept], counts[(s, p, o)],
+                                             frozenset(dates.get((s, p, o), ())))
     return edges
 
 
