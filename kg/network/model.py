@@ -307,8 +307,8 @@ def _newest(store: Store, published: dict[str, str], count: int) -> list[str]:
 
 def _read_links(store: Store, links: frozenset[tuple[str, str, str]], newest: int = 0,
                 published: dict[str, str] | None = None) -> dict[tuple[str, str, str], _Edge]:
-    """The given links with their evidence: a fact's from its assertions (with `newest`, only that many of the
-    newest its summary names: see _summarized), an event role's from the assertion of the event's class, a
+    """The given links with their evidence: a fact's from its assertions (with `newest`, those of that many of
+    its newest sources at most: see _summarized), an event role's from the assertion of the event's class, a
     gazetteer link's from its curated entry."""
     roles_of = event_roles()
     facts = {(s, KG + p, o) for s, p, o in links if p not in roles_of}
