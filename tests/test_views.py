@@ -7,9 +7,10 @@ import json
 import re
 import shlex
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, article_text
 
 from kg.errors import KgError
 from kg.export.graphml import export_network
@@ -18,6 +19,7 @@ from kg.network.analysis import analyze, shortest_chains
 from kg.network.find import find_entity, find_entity_in_store
 from kg.network.model import Evidence, load_network
 from kg.network.selection import rank_links, select_nodes
+from kg.network.sparql import summary_node
 from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
 from kg.views import render as views_module
@@ -34,6 +36,7 @@ from kg.views.render import (
     write_view,
 )
 from kg.views.sets import write_views
+from kg.vocab import KG, SUMMARY_GRAPH
 
 QUERIES = saved_queries(ontology_dir())
 
@@ -330,3 +333,45 @@ def test_the_vendored_vis_network_is_the_version_its_note_names():
         assert f"{digest}  {name}" in note
     assert "@version 9.1.2" in (vis_library() / "vis-network.min.js").read_text(encoding="utf-8")[:400]
     assert note.startswith("vis-network 9.1.2 ") and (vis_library() / "LICENSE").is_file()
+
+
+def test_a_capped_views_links_are_counted_and_read_from_their_summaries(articles_store):
+    """A link stated by more articles than a view shows is counted by its summary and shows the sentences of
+    the articles its summary's newest assertions come from: edit the summary, and the view follows it."""
+    days = [date(2016, 10, 11), date(2019, 3, 2), date(2021, 6, 30), date(2023, 11, 16)]
+    store = articles_store({f"a{i}": article_text(f"The Shining Path operates in the VRAEM, report {i} says.",
+                                                  published=day) for i, day in enumerate(days)})
+    full = load_network(store)
+    key = (find_entity(full, "Shining Path"), find_entity(full, "VRAEM"), "operatesIn")
+    selection = select_nodes(store, 0)
+    got = load_network(store, selection=selection, newest_sources=2).edges[key]
+    assert got["sources"] == full.edges[key]["sources"] == 4
+    assert {e.date for e in got["evidence"]} == {"2021-06-30", "2023-11-16"}  # the two newest articles
+    assert set(got["evidence"]) <= set(full.edges[key]["evidence"])
+    assert got["dates"] == ["2016-10-11", "2021-06-30", "2023-11-16"]  # the first, and those of what is shown
+    for newest in (4, 5):  # no more sources than it shows: all read, as without the summaries
+        got = load_network(store, selection=selection, newest_sources=newest).edges[key]
+        assert got["evidence"] == full.edges[key]["evidence"] and got["dates"] == full.edges[key]["dates"]
+    summary = f"<{summary_node('fact', *(f'<{iri}>' for iri in (key[0], KG + key[2], key[1])))}>"
+    store.update(f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ {summary} <{KG}articleCount> ?n }} }} ;"
+                 f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{ {summary} <{KG}articleCount> 40 }} }}")
+    assert load_network(store, selection=selection, newest_sources=2).edges[key]["sources"] == 40
+
+
+@pytest.mark.parametrize("newest", [1, 3])
+def test_a_capped_views_links_keep_their_counts_and_their_newest_evidence(corpus_store, newest):
+    full = load_network(corpus_store)
+    got = load_network(corpus_store, selection=select_nodes(corpus_store, 0), newest_sources=newest)
+    assert set(got.edges(keys=True)) == set(full.edges(keys=True))
+    for edge, data in got.edges.items():
+        whole = full.edges[edge]
+        assert data["sources"] == whole["sources"], edge
+        assert set(data["evidence"]) <= set(whole["evidence"]) and data["evidence"], edge
+        shown = {e.article or e.entry for e in data["evidence"]}
+        newer = {e.article or e.entry for e in whole["evidence"] if e.date > max(e.date for e in data["evidence"])}
+        assert len(shown) <= newest and not newer, edge  # the newest
+        if whole["sources"] <= newest:
+            assert data["evidence"] == whole["evidence"] and data["dates"] == whole["dates"], edge
+        else:
+            assert set(data["dates"]) <= set(whole["dates"]) and whole["dates"][0] in data["dates"] \
+                and whole["dates"][-1] in data["dates"], edge

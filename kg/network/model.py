@@ -1,7 +1,9 @@
 """The store as a network of entities (networkx): nodes with classes and names, edges with their evidence.
 
 Views, analysis and the GraphML/GEXF exports all start from `load_network`; which nodes and links a view with
-a size limit reads is chosen first, on the direct triples alone (kg.network.selection).
+a size limit reads is chosen first, on the summaries graph's counts (kg.network.selection), and such a view
+reads its facts' counts, dates and newest sentences from their summaries too: its cost follows what it draws,
+not how many articles state it.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from kg.network.sparql import (
     local_name,
     network_links,
     store_rows,
+    summary_node,
     term_value,
 )
 from kg.rdf.quads import article_iri
 from kg.store.embedded import Store
-from kg.vocab import GAZETTEER_GRAPH, KG
+from kg.vocab import GAZETTEER_GRAPH, KG, SUMMARY_GRAPH
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -68,19 +71,28 @@ _CLASSES = """SELECT DISTINCT ?e ?type WHERE { %s ?e a ?type . FILTER(STRSTARTS(
 _LABELS = "SELECT DISTINCT ?e ?label WHERE { %s ?e rdfs:label ?label }"
 _ALIASES = "SELECT ?e ?alias WHERE { %s ?e skos:altLabel ?alias }"
 _MENTIONS = "SELECT ?e ?article WHERE { %s ?article schema:mentions ?e }"
-_MENTION_COUNTS = "SELECT ?e (COUNT(?article) AS ?n) WHERE { %s ?article schema:mentions ?e } GROUP BY ?e"
+# (How many articles name an entity: its summary's count, one lookup however many name it.)
+_MENTION_COUNTS = f"SELECT ?n ?count WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ %s ?n kg:articleCount ?count }} }}"
 _MENTIONED_IN = "SELECT ?article ?e WHERE { GRAPH ?article { %s ?article schema:mentions ?e } }"
 _PUBLISHED = "SELECT ?article ?date WHERE { GRAPH ?article { ?article schema:datePublished ?date } }"
 _POSITIONS = "SELECT ?e ?title WHERE { %s ?e kg:holdsPosition ?title }"
 _EVENT_DATES = "SELECT ?e ?d WHERE { %s ?e kg:date ?d }"
-# A view with a size limit reads the evidence of the links it draws in two steps: the graphs stating each link
-# (one lookup of its direct triple), then in each of those the assertions linking its two ends, with their
-# sentence and source. In an article an assertion is found from its object: a cartel is the subject of dozens
-# of assertions in one article, a place the object of a few (Oxigraph follows the order written here: from
-# the subject, reading a dense node's evidence took five times longer). In the gazetteer, from its subject: a
-# country is the object of hundreds of locatedIn entries. An event role's evidence is the assertion of the
-# event's class.
+# The evidence of given links, all of it, is read in two steps: the graphs stating each link (one lookup of its
+# direct triple), then in each of those the assertions linking its two ends, with their sentence and source. In
+# an article an assertion is found from its object: a cartel is the subject of dozens of assertions in one
+# article, a place the object of a few (Oxigraph follows the order written here: from the subject, reading a
+# dense node's evidence took five times longer). In the gazetteer, from its subject: a country is the object of
+# hundreds of locatedIn entries. An event role's evidence is the assertion of the event's class.
 _STATED_IN = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { %s ?s ?p ?o } }"
+# A view with a size limit reads only the evidence of a fact's newest few sources: its summary
+# (kg.pipeline.summaries, found by its IRI) counts the articles stating it, gives the first and last of their
+# dates and names its newest assertions, whose sentences are then read (_NAMED, from the assertion); the
+# gazetteer is asked whether it states the link too. A few lookups per link, however many articles state it:
+# in ten thousand articles, reading every sentence of a link in its newest articles (_ASSERTED) took 0.5 ms a
+# sentence, as an article graph's assertions are found among all those of the link's object.
+_FACT_SUMMARY = f"""SELECT ?f ?p ?v WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ %s ?f ?p ?v }}
+  FILTER(?p IN (kg:articleCount, kg:firstEvidence, kg:lastEvidence, kg:newestAssertion, kg:recentAssertion)) }}"""
+_CURATED_STATED = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{GAZETTEER_GRAPH}> {{ %s ?s ?p ?o }} }}"
 _SOURCE = """kg:rule ?rule OPTIONAL { ?a kg:evidence ?sentence } OPTIONAL { ?a kg:startOffset ?start }
   OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext }
   OPTIONAL { ?a kg:curatedSource ?entry } OPTIONAL { ?a kg:rejectedBy ?rejected }"""
@@ -88,6 +100,9 @@ _LINKING = """SELECT ?g ?s ?p ?o ?rule ?sentence ?start ?stext ?otext ?entry ?re
   ?a %s ; %s OPTIONAL { ?a rdf:predicate ?p } } }"""
 _ASSERTED = _LINKING % ("rdf:object ?o ; rdf:subject ?s", _SOURCE)
 _CURATED = _LINKING % ("rdf:subject ?s ; rdf:object ?o", _SOURCE)
+_NAMED = """SELECT ?a ?g ?rule ?sentence ?start ?stext ?otext WHERE { GRAPH ?g { %s ?a kg:rule ?rule
+  OPTIONAL { ?a kg:evidence ?sentence } OPTIONAL { ?a kg:startOffset ?start }
+  OPTIONAL { ?a kg:subjectText ?stext } OPTIONAL { ?a kg:objectText ?otext } } }"""
 _EVENT_CLASS = """SELECT ?g ?s ?p ?rule ?sentence ?start ?stext ?otext ?entry ?rejected WHERE { GRAPH ?g { %%s
   ?a rdf:subject ?s ; rdf:predicate ?p ; %s } FILTER(?p = rdf:type) }""" % _SOURCE
 # A view lists a node's newest articles. Reading all the articles naming its nodes costs a few microseconds
@@ -119,7 +134,10 @@ class Evidence:
 @dataclass
 class _Edge:
     evidence: list[Evidence] = field(default_factory=list)
-    sources: set[str] = field(default_factory=set)  # when only some of the articles stating it were read
+    # when only the newest of the articles stating it were read: how many state it, and the dates known of them
+    # (the first and last; those of the sentences read are added)
+    sources: int = 0
+    dates: frozenset[str] = frozenset()
 
 
 
@@ -134,10 +152,13 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     publication dates. With `article`, that article's facts (and the chains of the places it names); with
     `focus` (an entity IRI, see `find_entity_in_store`), only what lies within `depth` hops of it is read, so
     an ego view costs the neighbourhood, not the store; with `selection` (see `select_nodes`), only the links
-    it keeps. With `newest_sources`, a kept link's evidence is read from only that many of the articles stating
-    it, the newest, and with `newest_articles` a node keeps only that many `articles`, the newest: in ten
-    thousand articles a cartel's links are stated thousands of times and it is named in thousands, and
-    reading them all took a view five seconds. `sources`, `dates` and `mentioned` still count them all.
+    it keeps. With `newest_sources`, a kept link's evidence is that of only that many of the newest articles
+    stating it (for a fact stated by more, the few newest assertions its summary names, NEWEST in
+    kg.pipeline.summaries, from one to that many articles), and with `newest_articles` a node keeps only that
+    many `articles`, the newest: in ten thousand articles a cartel's links are stated thousands of times and it
+    is named in thousands, and reading them all took a view five seconds. `sources` and `mentioned` still count
+    them all (from the summaries); `dates` of a fact stated by more then holds the first and last of its
+    articles' dates and those of the sentences read, not every date between (`why` lists every sentence).
     """
     if focus and not selection:
         selection = select_nodes(store, 0, focus, depth)
@@ -180,9 +201,13 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
                                date=dates.get(node, ""))
         evidence = {replace(e, headline=about[e.article][0], date=about[e.article][1],
                             publisher=about[e.article][2]) if e.article else e for e in edge.evidence}
-        sources = edge.sources or {e.article or e.entry for e in evidence}
+        if edge.sources:  # counted in its summary, of which only the newest were read
+            sources, dated = edge.sources, set(edge.dates) | {e.date for e in evidence if e.date}
+        else:
+            stating = {e.article or e.entry for e in evidence}
+            sources, dated = len(stating), {published[a] for a in stating if a in published}
         graph.add_edge(s, o, key=p, predicate=p, evidence=sorted(evidence, key=lambda e: (e.article, e.start, e.rule)),
-                       sources=len(sources), dates=sorted({published[a] for a in sources if a in published}))
+                       sources=sources, dates=sorted(dated))
     return graph
 
 
@@ -245,9 +270,9 @@ def _read_mentions(store: Store, info: dict[str, dict], restrict: tuple, newest:
         return
     for data in info.values():
         data["mentioned"] = 0
-    for e, count in store_rows(store, _MENTION_COUNTS, "e", info):
-        if e.value in info:
-            info[e.value]["mentioned"] = int(count.value)
+    summaries = {summary_node("entity", f"<{e}>"): e for e in info}
+    for node, count in store_rows(store, _MENTION_COUNTS, "n", summaries):
+        info[summaries[node.value]]["mentioned"] = int(count.value)
     named = sorted((data["mentioned"], e) for e, data in info.items() if data["mentioned"])
     budget, read = _MENTIONS_READ, []
     while named and named[0][0] <= budget:
@@ -282,37 +307,81 @@ def _newest(store: Store, published: dict[str, str], count: int) -> list[str]:
 
 def _read_links(store: Store, links: frozenset[tuple[str, str, str]], newest: int = 0,
                 published: dict[str, str] | None = None) -> dict[tuple[str, str, str], _Edge]:
-    """The given links with their evidence (see _ASSERTED): a fact's from its assertions (in the `newest`
-    articles stating it if given, by `published`), an event role's from the assertion of the event's class, a
+    """The given links with their evidence: a fact's from its assertions (with `newest`, those of that many of
+    its newest sources at most: see _summarized), an event role's from the assertion of the event's class, a
     gazetteer link's from its curated entry."""
     roles_of = event_roles()
     facts = {(s, KG + p, o) for s, p, o in links if p not in roles_of}
-    stating: dict[tuple[str, str, str], list[str]] = {}
-    for g, s, p, o in store_rows(store, _STATED_IN, ("s", "p", "o"), facts):
-        stating.setdefault((s.value, p.value, o.value), []).append(g.value)
-    read: dict[tuple[str, str, str], set[str]] = {}  # (graph, subject, object): the predicates read there
-    for (s, p, o), graphs in stating.items():
-        for g in newest_first(graphs, published or {})[:newest] if newest else graphs:
-            read.setdefault((g, s, o), set()).add(p)
-    curated = {found for found in read if found[0] == GAZETTEER_GRAPH}
+    edges = _summarized(store, facts, newest, published or {}) if newest else _stated(store, facts)
     roles: dict[str, list[tuple[str, str, str]]] = {}
     for key in links:
         if key[1] in roles_of:
             roles.setdefault(key[0], []).append(key)
-    edges: dict[tuple[str, str, str], _Edge] = {}
-    for query, rows in ((_ASSERTED, read.keys() - curated), (_CURATED, curated)):
-        for row in store_rows(store, query, ("g", "s", "o"), rows):
-            g, s, p, o = (term_value(row[name]) for name in ("g", "s", "p", "o"))
-            if p in read[(g, s, o)] and row["rejected"] is None:
-                key = (s, local_name(p), o)
-                if key not in edges:  # (its stating graphs copied once per link, not once per sentence read)
-                    edges[key] = _Edge(sources=set(stating[(s, p, o)]) if newest else set())
-                edges[key].evidence.append(_evidence(row))
     for row in store_rows(store, _EVENT_CLASS, "s", roles):
         if row["rejected"] is None:  # an event's class, not a fact between two names
             evidence = replace(_evidence(row), subject_text="", object_text="")
             for key in roles[term_value(row["s"])]:
                 edges.setdefault(key, _Edge()).evidence.append(evidence)
+    return edges
+
+
+def _stated(store: Store, facts: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], _Edge]:
+    """These facts (full predicate IRIs) with every assertion stating them (see _STATED_IN)."""
+    read: dict[tuple[str, str, str], set[str]] = {}  # (graph, subject, object): the predicates read there
+    for g, s, p, o in store_rows(store, _STATED_IN, ("s", "p", "o"), facts):
+        read.setdefault((g.value, s.value, o.value), set()).add(p.value)
+    edges: dict[tuple[str, str, str], _Edge] = {}
+    _read_assertions(store, edges, read)
+    return edges
+
+
+def _read_assertions(store: Store, edges: dict[tuple[str, str, str], _Edge],
+                     read: dict[tuple[str, str, str], set[str]]) -> None:
+    """Add to `edges` the assertions, not rejected, of the predicates `read` names between two ends in a graph
+    ((graph, subject, object) -> predicate IRIs): in an article graph or the gazetteer's (see _ASSERTED)."""
+    curated = {found for found in read if found[0] == GAZETTEER_GRAPH}
+    for query, rows in ((_ASSERTED, read.keys() - curated), (_CURATED, curated)):
+        for row in store_rows(store, query, ("g", "s", "o"), rows):
+            g, s, p, o = (term_value(row[name]) for name in ("g", "s", "p", "o"))
+            if p in read[(g, s, o)] and row["rejected"] is None:
+                edges.setdefault((s, local_name(p), o), _Edge()).evidence.append(_evidence(row))
+
+
+def _summarized(store: Store, facts: set[tuple[str, str, str]], newest: int,
+                published: dict[str, str]) -> dict[tuple[str, str, str], _Edge]:
+    """These facts (full predicate IRIs) with the evidence of their `newest` newest sources, counted by their
+    summaries (and the gazetteer, if it states them too). A fact with no more sources than that has all its
+    evidence read, as `_stated` reads it; another, the newest assertions its summary names (the latest
+    article first, then by assertion IRI, as kg.pipeline.summaries orders them), those of `newest` articles at
+    most."""
+    summaries = {summary_node("fact", f"<{s}>", f"<{p}>", f"<{o}>"): (s, p, o) for s, p, o in facts}
+    counts: dict[tuple[str, str, str], int] = {}
+    dates: dict[tuple[str, str, str], set[str]] = {}
+    named: dict[str, tuple[str, str, str]] = {}  # assertion -> its fact
+    for f, prop, value in store_rows(store, _FACT_SUMMARY, "f", summaries):
+        key, name = summaries[f.value], prop.value[len(KG):]
+        if name == "articleCount":
+            counts[key] = int(value.value)
+        elif name.endswith("Evidence"):
+            dates.setdefault(key, set()).add(value.value)
+        else:
+            named[value.value] = key
+    for s, p, o in store_rows(store, _CURATED_STATED, ("s", "p", "o"), facts):
+        key = (s.value, p.value, o.value)
+        counts[key] = counts.get(key, 0) + 1
+    few = {key for key, n in counts.items() if n <= newest}
+    newer: dict[tuple[str, str, str], list[tuple[str, str, Evidence]]] = {}
+    for row in store_rows(store, _NAMED, "a", (a for a, key in named.items() if key not in few)):
+        evidence = _evidence(row)
+        newer.setdefault(named[term_value(row["a"])], []).append(
+            (published.get(evidence.article, ""), term_value(row["a"]), evidence))
+    edges = _stated(store, few)
+    for (s, p, o), rows in newer.items():
+        rows.sort(key=lambda row: row[1])
+        rows.sort(key=lambda row: row[0], reverse=True)
+        kept = set(list(dict.fromkeys(e.article for *_, e in rows))[:newest])
+        edges[(s, local_name(p), o)] = _Edge([e for *_, e in rows if e.article in kept], counts[(s, p, o)],
+                                             frozenset(dates.get((s, p, o), ())))
     return edges
 
 
