@@ -296,6 +296,8 @@ def test_police_in_a_place_are_that_countrys_or_nobodys(lexicon, tmp_path):
       ("First Capital Command", "operatesIn", "Amazon rainforest")}),
     ("Prosecutors did not charge Barrio 18 with extortion.", set()),
     ("The judge accused the police of extortion.", set()),
+    ("The decree targets the MS13 and Barrio 18, which extort bus drivers and shop owners.",
+     {("MS13", "involvedIn", "extortion"), ("Barrio 18", "involvedIn", "extortion")}),
 ])
 def test_charges_against_a_group_and_fights_over_routes(lexicon, tmp_path, sentence, expected):
     records = _records_with(lexicon, tmp_path, sentence)
