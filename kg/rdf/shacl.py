@@ -405,6 +405,9 @@ class _Part:
             if sparql_reads is None or q.predicate.value in sparql_reads:
                 self.for_sparql[q.subject].append(q)
         self.types = {s: frozenset(classes) for s, classes in index.types.items()}
+        # (id of a shape, a node of the part) -> the node's results for the shape, and the nodes whose properties
+        # they read: valid in any graph where each of those is the part's alone, or no one's (_Check.memoized)
+        self.results: dict[tuple[int, object], tuple[list, tuple]] = {}
 
 
 class _Index:
@@ -419,7 +422,8 @@ class _Index:
         self.by_predicate: dict[str, list] = {}  # each predicate -> its subjects, each once
         self.for_sparql: list = []  # each triple once, though two graphs may hold it, that SPARQL can read
         by_subject, by_predicate, keep = self.by_subject, self.by_predicate, self.for_sparql.append
-        shared: dict = {}  # each subject whose properties are a part's -> the part
+        self.shared: dict = {}  # each subject whose properties are a part's alone -> the part
+        shared = self.shared
         for part in parts:
             for subject, described in part.by_subject.items():
                 if subject in by_subject:  # another part describes it too: added quad by quad, below
@@ -473,6 +477,7 @@ class _Check(_Index):
         super().__init__(quads, parts, shapes.sparql_reads)
         self.shapes = shapes
         self.store: ox.Store | None = None
+        self.reading: list | None = None  # the nodes whose properties `results` reads, while memoized asks
         by_subject, by_predicate = self.by_subject, self.by_predicate
         self.below = shapes.below
         extra = {(s.value, o.value) for s in by_predicate.get(_SUBCLASS, ()) for o in by_subject[s][_SUBCLASS]
@@ -481,10 +486,14 @@ class _Check(_Index):
             self.below = _subclasses(shapes.subclass_pairs | extra)
 
     def objects(self, node, predicate: str) -> set:
+        if self.reading is not None:
+            self.reading.append(node)
         props = self.by_subject.get(node)
         return props.get(predicate, set()) if props else set()
 
     def is_instance(self, node, cls: str) -> bool:
+        if self.reading is not None:
+            self.reading.append(node)
         classes = self.types.get(node)
         return classes is not None and not self.below.get(cls, frozenset((cls,))).isdisjoint(classes)
 
@@ -517,7 +526,33 @@ class _Check(_Index):
                     return out
         return out
 
+    def memoized(self, shape: _Shape, node) -> list[tuple[_Term, _Shape, str]]:
+        """`results(shape, node)`, kept for a node of a shared part (a gazetteer entry's region, point or
+        Assertion, met in article after article) and given again wherever each node they read is, here too, the
+        part's alone or no one's, under the same class hierarchy: the same input, the same results."""
+        part = self.shared.get(node)
+        if part is None or self.below is not self.shapes.below:
+            return self.results(shape, node)
+        key = (id(shape), node)
+        kept = part.results.get(key)
+        if kept is not None and self._unchanged(part, kept[1]):
+            return kept[0]
+        self.reading = []
+        try:
+            found = self.results(shape, node)
+            reads = tuple(set(self.reading))
+        finally:
+            self.reading = None
+        if self._unchanged(part, reads):
+            part.results[key] = (found, reads)
+        return found
+
+    def _unchanged(self, part: _Part, nodes: tuple) -> bool:
+        return all(n is not _UNKNOWN and self.by_subject.get(n) is part.by_subject.get(n) for n in nodes)
+
     def conforms(self, shape: _Shape, node) -> bool:
+        if shape.sparql and self.reading is not None:
+            self.reading.append(_UNKNOWN)  # (what a SPARQL constraint reads is not known: never kept)
         return not self.results(shape, node, first=True) and not (shape.sparql and any(self.sparql(shape, {node})))
 
     def sparql(self, shape: _Shape, focus: set) -> Iterator[Violation]:
@@ -551,10 +586,13 @@ class _Check(_Index):
         for shape in self.shapes.node_shapes:
             focus = self.focus_nodes(shape)
             for node in focus:
-                for focus_node, found, parameter in self.results(shape, node):
+                for focus_node, found, parameter in self.memoized(shape, node):
                     yield Violation(focus_node.value, short_iri(found.path) if found.path else None,
                                     _component(parameter), shape.report_as, found.message or f"sh:{parameter} fails")
             yield from self.sparql(shape, focus)
+
+
+_UNKNOWN = object()  # read by a SPARQL constraint of a shape held by another (see conforms)
 
 
 def _named(q) -> ox.Quad:
