@@ -112,7 +112,7 @@ def contribution(graph: str, quads: Iterable[ox.Quad]) -> Contribution:
         if p != _TYPE:
             others.append((p, q))
     # The stated triples, of the predicates the Assertions name only: each term in N-Triples for all of them (an
-    # article's text, every evidence sentence) took nine tenths of the time.
+    # article's text, every evidence sentence) took more than half of the time.
     named = {spo[1] for spo in parts.values()}
     triples = {(str(q.subject), f"<{p}>", str(q.object)) for p, q in others if f"<{p}>" in named}
     facts: dict[tuple[str, str, str], list[str]] = {}
