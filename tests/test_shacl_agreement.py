@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InvalidLexicon
-from kg.rdf.shacl import compiled_shapes
+from kg.rdf.shacl import compiled_shapes, read_predicates
 from kg.rdf.validate import check_article, validate_triples
 from kg.vocab import KG, KGR, PROV, RDF, RDFS, SCHEMA, XSD
 
@@ -131,3 +131,55 @@ def test_a_shape_the_check_cannot_read_is_refused(tmp_path, lexicon):
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .\n")
     with pytest.raises(InvalidLexicon, match="sh:closed is not understood"):
         compiled_shapes(str(tmp_path))
+
+
+@SETTINGS
+@given(quads=graphs(), data=st.data())
+def test_shared_parts_give_the_verdicts_of_one_graph(lexicon, quads, data):
+    """A graph given as an article's quads and parts shared with other graphs (gazetteer entries, indexed once
+    per process): the same verdicts as its quads in one list, whether a part describes a subject alone, with
+    another part or with the article, and whether two of them hold the same triple."""
+    article, parts = [], [[], []]
+    for q in quads:
+        where = data.draw(st.sampled_from(["article", "part", "other part", "article and part", "both parts"]))
+        if where in ("article", "article and part"):
+            article.append(q)
+        if where in ("part", "article and part", "both parts"):
+            parts[0].append(q)
+        if where in ("other part", "both parts"):
+            parts[1].append(q)
+    shapes = compiled_shapes(str(lexicon.root))
+    entries = [tuple(p) for p in parts]
+    shared = [q for p in parts for q in p]
+    for other in ([], article[::2], article):  # other articles with the same entries, their index and results kept
+        assert {v.verdict for v in shapes.check(other, entries)} == {v.verdict for v in shapes.check(other + shared)}
+    assert {v.verdict for v in shapes.check(article, entries)} == {v.verdict for v in shapes.check(quads)}
+
+
+PREFIX = "PREFIX kg: <https://w3id.org/actorgraph/ontology#>\n"
+
+
+@pytest.mark.parametrize("where, reads", [
+    ("$this kg:a ?o . ?o kg:b/^kg:c ?x", {"a", "b", "c"}),
+    ("$this (kg:a|kg:b)* ?o", {"a", "b"}),
+    ("$this ?p ?o FILTER(?p IN (kg:a, kg:b) && ?o != $this)", {"a", "b"}),
+    ("$this kg:a ?o FILTER NOT EXISTS { ?o kg:b ?x FILTER EXISTS { ?x kg:c ?y } }", {"a", "b", "c"}),
+    ("$this ?p ?o", None),
+    ("$this !kg:a ?o", None),
+    ("$this ?p ?o FILTER(?p IN (kg:a) || ?o = $this)", None),
+    ("$this kg:a ?o FILTER NOT EXISTS { ?o kg:b ?x FILTER EXISTS { ?x ?q ?y } }", None),
+    ("$this kg:a ?o OPTIONAL { ?o ?p ?x FILTER(?p IN (kg:b)) }", None),
+    ("$this kg:a ?o MINUS { ?o ?p ?x }", None),
+    ("{ SELECT $this WHERE { $this ?p ?o } }", None),
+])
+def test_the_predicates_a_sparql_constraint_reads(where, reads):
+    """The check's store for the SPARQL constraints holds only the triples they can read: a variable predicate
+    reads every triple unless a FILTER over its own group holds it to named IRIs."""
+    found = read_predicates(f"{PREFIX}SELECT $this WHERE {{ {where} }}")
+    assert (None if found is None else {iri.removeprefix(KG) for iri in found}) == reads
+
+
+def test_the_shapes_sparql_constraints_read_few_predicates(lexicon):
+    reads = compiled_shapes(str(lexicon.root)).sparql_reads
+    assert reads is not None and RDF + "type" in reads and KG + "operatesIn" in reads
+    assert RDFS + "label" not in reads and KG + "nameKey" not in reads

@@ -49,7 +49,7 @@ from kg.rdf.quads import (
     content_hash,
     curated_entities,
     curation_quads,
-    gazetteer_quads,
+    gazetteer_entries,
     ontology_quads,
 )
 from kg.rdf.validate import check_article
@@ -149,7 +149,7 @@ def _extracted(path: Path, article_id: str, lexicon: Lexicon, found: Found | Non
     extraction = extract_found(found or _found(path, lexicon, article_id), lexicon)
     quads = article_quads(extraction, lexicon)
     curated = curated_entities(extraction, lexicon)
-    violations = check_article(quads + gazetteer_quads(curated, lexicon), lexicon.root)
+    violations = check_article(quads, lexicon.root, gazetteer_entries(curated, lexicon))
     warnings = extraction.article.warnings
     if violations:
         more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""

@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # (the curated data's loader and its YAML are not needed to n
     from kg.knowledge.lexicon import Lexicon
 
 __all__ = ["article_iri", "article_id", "entity_iri", "extraction_quads", "article_quads", "curated_entities",
-           "gazetteer_quads", "ontology_quads", "content_hash", "geo_iri"]
+           "gazetteer_entries", "gazetteer_quads", "ontology_quads", "content_hash", "geo_iri"]
 
 A = ox.NamedNode(RDF + "type")
 
@@ -158,11 +158,14 @@ def _article(extraction: Extraction, lexicon: Lexicon) -> Iterator[tuple]:
 def gazetteer_quads(entity_ids: Iterable[str], lexicon: Lexicon) -> list[ox.Quad]:
     """The shared graph's statements about these gazetteer entities, in no set order: each entity's description
     and its locatedIn chain, every link backed by an Assertion that cites the gazetteer entry."""
+    return list({q for entry in gazetteer_entries(entity_ids, lexicon) for q in entry})
+
+
+def gazetteer_entries(entity_ids: Iterable[str], lexicon: Lexicon) -> list[tuple[ox.Quad, ...]]:
+    """Each entity's quads of the shared graph (`gazetteer_quads`, entry by entry, two entries may share
+    some): the same tuple each time the process asks for an entity."""
     graph = _n(GAZETTEER_GRAPH)
-    quads: set[ox.Quad] = set()
-    for entity_id in entity_ids:
-        quads.update(_gazetteer_entry(entity_id, lexicon, graph))
-    return list(quads)
+    return [_gazetteer_entry(entity_id, lexicon, graph) for entity_id in entity_ids]
 
 
 _ENTRY_CACHE: dict[tuple[str, str], tuple[ox.Quad, ...]] = {}

@@ -1,14 +1,16 @@
 """The build's check of one article's graph: ontology/shapes.ttl read once and interpreted over the article's
-quads, the core constraints in Python and each SPARQL constraint run once by Oxigraph over the whole graph,
-milliseconds where pySHACL takes seconds. A shape using a part of SHACL this module does not interpret is
+quads, the core constraints in Python and each SPARQL constraint run once by Oxigraph over the whole graph (the
+triples it can read), milliseconds where pySHACL takes seconds; the gazetteer entries every article brings along
+are indexed once per process. A shape using a part of SHACL this module does not interpret is
 refused when shapes.ttl is read, so the build never passes quietly what `kg validate` (pySHACL) would report;
 tests/test_shacl_agreement.py holds the two to the same verdicts on generated graphs."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -16,11 +18,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+import rdflib.paths
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.errors import InvalidLexicon
 from kg.vocab import KG, KGR, KGS, RDF, RDFS, SH, XSD
 
-__all__ = ["Shapes", "Violation", "compiled_shapes", "shapes_graphs", "short_iri"]
+__all__ = ["Shapes", "Violation", "compiled_shapes", "read_predicates", "shapes_graphs", "short_iri"]
 
 _TYPE, _SUBCLASS = RDF + "type", RDFS + "subClassOf"
 
@@ -117,6 +122,67 @@ def _prefixes(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
     return "\n".join(sorted(lines))
 
 
+def read_predicates(select: str) -> frozenset[str] | None:
+    """The predicates of the triples a SPARQL query can read: those it names, when each of its triple patterns
+    names its predicate (an IRI, or a path of IRIs without negation) or has there a variable that a FILTER over
+    the pattern's group confines to named IRIs (`FILTER(?p IN (kg:a, kg:b) && ...)`: a triple of another
+    predicate gives only solutions the FILTER removes); None when it may read any triple."""
+    named: set[str] = set()
+    return frozenset(named) if _reads(prepareQuery(select).algebra, frozenset(), named) else None
+
+
+def _reads(node: object, confined: frozenset, named: set[str]) -> bool:
+    """Whether every triple pattern under `node` (rdflib's algebra, or the parse tree of an EXISTS it leaves
+    as parsed) names its predicate, or has one of the `confined` variables there; the names go into `named`."""
+    if isinstance(node, rdflib.paths.Path):
+        return _path_reads(node, named)
+    if isinstance(node, (list, tuple)):
+        return all(_reads(n, confined, named) for n in node)
+    if not isinstance(node, CompValue):
+        return True
+    if node.name == "BGP":
+        return all(_predicate_reads(p, confined, named) for _, p, _ in node.triples)
+    if node.name == "TriplesBlock":  # [[s, p, o, s, p, o...]] as parsed
+        return all(_predicate_reads(p, frozenset(), named) for block in node.triples for p in block[1::3])
+    if node.name == "Filter":
+        more = _confines(node.expr, named)
+        return _reads(node.expr, frozenset(), named) and _reads(node.p, confined | more, named)
+    if node.name == "Join":
+        return _reads(node.p1, confined, named) and _reads(node.p2, confined, named)
+    return all(_reads(getattr(node, key), frozenset(), named) for key in node if key != "_vars")  # (an attribute:
+    # rdflib sets the translated pattern of an EXISTS as one, over the parsed one its dictionary keeps)
+
+
+def _predicate_reads(predicate: object, confined: frozenset, named: set[str]) -> bool:
+    if isinstance(predicate, rdflib.URIRef):
+        named.add(str(predicate))
+        return True
+    if isinstance(predicate, rdflib.paths.Path):
+        return _path_reads(predicate, named)
+    return predicate in confined
+
+
+def _path_reads(path: rdflib.paths.Path, named: set[str]) -> bool:
+    if isinstance(path, rdflib.paths.NegatedPath):
+        return False
+    parts = ([path.path] if isinstance(path, rdflib.paths.MulPath) else [path.arg]
+             if isinstance(path, rdflib.paths.InvPath) else list(getattr(path, "args", [])))
+    return all(_predicate_reads(p, frozenset(), named) for p in parts)
+
+
+def _confines(expr: object, named: set[str]) -> frozenset:
+    """The variables a FILTER expression holds to a list of IRIs (`?p IN (...)`, alone or and-ed)."""
+    if not isinstance(expr, CompValue):
+        return frozenset()
+    if expr.name == "ConditionalAndExpression":
+        return frozenset().union(*(_confines(e, named) for e in [expr.expr, *(expr.other or [])]))
+    if (expr.name == "RelationalExpression" and expr.op == "IN" and isinstance(expr.expr, rdflib.Variable)
+            and all(isinstance(iri, rdflib.URIRef) for iri in expr.other)):
+        named.update(str(iri) for iri in expr.other)
+        return frozenset((expr.expr,))
+    return frozenset()
+
+
 def _compile(graph: rdflib.Graph, node: rdflib.term.Node, report_as: str) -> _Shape:
     where = short_iri(report_as) if isinstance(node, rdflib.BNode) else short_iri(str(node))
     shape = _Shape(report_as)
@@ -189,11 +255,44 @@ class Shapes:
         self.node_shapes = node_shapes
         self.subclass_pairs = subclass_pairs
         self.below = _subclasses(subclass_pairs)
+        reads = [read_predicates(c.select) for c in _sparql_constraints(node_shapes)]
+        # The predicates of the triples a SPARQL constraint can read (None: any), the only ones the check's
+        # store for them is filled with: less than half of an article's, and the store took a fifth of the check.
+        self.sparql_reads = None if None in reads else frozenset(p for r in reads if r for p in r)
 
-    def check(self, quads: Iterable) -> list[Violation]:
+        self._parts: dict[int, tuple[Sequence, _Part]] = {}
+
+    def check(self, quads: Iterable, parts: Iterable[Sequence] = ()) -> list[Violation]:
         """Every violation of the shapes in a graph (pyoxigraph Quads or Triples; graph names are ignored,
-        the graph is their union, as `kg validate` sees a store)."""
-        return sorted_violations(_Check(self, quads).run())
+        the graph is their union, as `kg validate` sees a store): `quads` and the quads of each of `parts`,
+        sequences that many graphs share (the same object each time, as kg.rdf.quads.gazetteer_entries gives
+        a gazetteer entry's), each indexed once: the same verdicts as for all their quads in one list."""
+        return sorted_violations(_Check(self, quads, [self._part(p) for p in parts]).run())
+
+    def _part(self, quads: Sequence) -> _Part:
+        """A shared part's index, kept by the part's identity (its quads kept with it, so that no other object
+        takes their id while it is kept)."""
+        kept = self._parts.get(id(quads))
+        if kept is None or kept[0] is not quads:
+            if len(self._parts) >= _PARTS_KEPT:
+                self._parts.clear()
+            kept = self._parts[id(quads)] = (quads, _Part(quads, self.sparql_reads))
+        return kept[1]
+
+
+# Shared parts whose index a process keeps: the gazetteer has some 2,200 entries.
+_PARTS_KEPT = 20_000
+
+
+def _sparql_constraints(shapes: Iterable[_Shape]) -> Iterator[_Sparql]:
+    """Every SPARQL constraint of these shapes, and of the shapes they hold (sh:property, sh:node, sh:or...)."""
+    for shape in shapes:
+        yield from shape.sparql
+        held = list(shape.properties)
+        for _, value in shape.constraints:
+            held += [value] if isinstance(value, _Shape) else [v for v in value if isinstance(v, _Shape)] \
+                if isinstance(value, list) else []
+        yield from _sparql_constraints(held)
 
 
 @lru_cache(maxsize=4)
@@ -291,23 +390,62 @@ def _component(parameter: str) -> str:
     return SH + parameter[0].upper() + parameter[1:] + "ConstraintComponent"
 
 
-class _Check:
-    """One graph, indexed by subject (and the subjects of each predicate, and each class's instances, so that
-    finding a shape's focus nodes does not walk every subject for every shape), checked against the compiled
-    shapes."""
+class _Part:
+    """A part of many graphs (a gazetteer entry's quads, in every article that names the entity), indexed once
+    per process: its subjects' properties and quads (and of those, the ones SPARQL constraints can read: of
+    `sparql_reads`, all if None), and the classes of its typed nodes."""
 
-    def __init__(self, shapes: Shapes, quads: Iterable) -> None:
-        self.shapes = shapes
-        self.store: ox.Store | None = None
+    def __init__(self, quads: Iterable, sparql_reads: frozenset[str] | None) -> None:
+        index = _Index(quads)
+        self.by_subject = {s: {p: frozenset(v) for p, v in props.items()} for s, props in index.by_subject.items()}
+        self.quads: dict = {s: [] for s in self.by_subject}  # each subject -> its quads, each triple once
+        self.for_sparql: dict = {s: [] for s in self.by_subject}
+        for q in index.for_sparql:
+            self.quads[q.subject].append(q)
+            if sparql_reads is None or q.predicate.value in sparql_reads:
+                self.for_sparql[q.subject].append(q)
+        self.types = {s: frozenset(classes) for s, classes in index.types.items()}
+        # (id of a shape, a node of the part) -> the node's results for the shape, and the nodes whose properties
+        # they read: valid in any graph where each of those is the part's alone, or no one's (_Check.memoized)
+        self.results: dict[tuple[int, object], tuple[list, tuple]] = {}
+
+
+class _Index:
+    """One graph, indexed by subject (and the subjects of each predicate, and each class's instances, so that
+    finding a shape's focus nodes does not walk every subject for every shape). The graph is `quads` and
+    `parts`: a subject only a part describes shares that part's index (read, never written: copied as soon as
+    another quad or part adds to the subject). Its triples of the predicates `reads` (all if None) are kept,
+    each once, for SPARQL."""
+
+    def __init__(self, quads: Iterable, parts: Iterable[_Part] = (), reads: frozenset[str] | None = None) -> None:
         self.by_subject: dict = {}
         self.by_predicate: dict[str, list] = {}  # each predicate -> its subjects, each once
-        self.unique: list = []  # each triple once, though two graphs may hold it
-        by_subject, by_predicate, keep = self.by_subject, self.by_predicate, self.unique.append
+        self.for_sparql: list = []  # each triple once, though two graphs may hold it, that SPARQL can read
+        by_subject, by_predicate, keep = self.by_subject, self.by_predicate, self.for_sparql.append
+        self.shared: dict = {}  # each subject whose properties are a part's alone -> the part
+        shared = self.shared
+        for part in parts:
+            for subject, described in part.by_subject.items():
+                if subject in by_subject:  # another part describes it too: added quad by quad, below
+                    quads = itertools.chain(part.quads[subject], quads)
+                    continue
+                by_subject[subject] = described
+                shared[subject] = part
+                for predicate in described:
+                    subjects = by_predicate.get(predicate)
+                    if subjects is None:
+                        by_predicate[predicate] = [subject]
+                    else:
+                        subjects.append(subject)
+                self.for_sparql.extend(part.for_sparql[subject])
         for q in quads:
             subject, predicate, value = q.subject, q.predicate.value, q.object
             props = by_subject.get(subject)
             if props is None:
                 props = by_subject[subject] = {}
+            elif shared and subject in shared:
+                props = by_subject[subject] = {p: set(v) for p, v in props.items()}
+                del shared[subject]
             values = props.get(predicate)
             if values is None:
                 props[predicate] = {value}
@@ -320,13 +458,27 @@ class _Check:
                 continue
             else:
                 values.add(value)
-            keep(q)
+            if reads is None or predicate in reads:
+                keep(q)
         self.types: dict = {}  # each typed node -> its classes' IRIs
         self.instances: dict[str, set] = {}  # each class's IRI -> its direct instances
         for subject in by_predicate.get(_TYPE, ()):
-            classes = self.types[subject] = {t.value for t in by_subject[subject][_TYPE]}
+            owner = shared.get(subject)
+            classes = self.types[subject] = (owner.types[subject] if owner is not None
+                                             else {t.value for t in by_subject[subject][_TYPE]})
             for cls in classes:
                 self.instances.setdefault(cls, set()).add(subject)
+
+
+class _Check(_Index):
+    """One graph, indexed, checked against the compiled shapes."""
+
+    def __init__(self, shapes: Shapes, quads: Iterable, parts: Iterable[_Part] = ()) -> None:
+        super().__init__(quads, parts, shapes.sparql_reads)
+        self.shapes = shapes
+        self.store: ox.Store | None = None
+        self.reading: list | None = None  # the nodes whose properties `results` reads, while memoized asks
+        by_subject, by_predicate = self.by_subject, self.by_predicate
         self.below = shapes.below
         extra = {(s.value, o.value) for s in by_predicate.get(_SUBCLASS, ()) for o in by_subject[s][_SUBCLASS]
                  if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)}
@@ -334,10 +486,14 @@ class _Check:
             self.below = _subclasses(shapes.subclass_pairs | extra)
 
     def objects(self, node, predicate: str) -> set:
+        if self.reading is not None:
+            self.reading.append(node)
         props = self.by_subject.get(node)
         return props.get(predicate, set()) if props else set()
 
     def is_instance(self, node, cls: str) -> bool:
+        if self.reading is not None:
+            self.reading.append(node)
         classes = self.types.get(node)
         return classes is not None and not self.below.get(cls, frozenset((cls,))).isdisjoint(classes)
 
@@ -370,7 +526,33 @@ class _Check:
                     return out
         return out
 
+    def memoized(self, shape: _Shape, node) -> list[tuple[_Term, _Shape, str]]:
+        """`results(shape, node)`, kept for a node of a shared part (a gazetteer entry's region, point or
+        Assertion, met in article after article) and given again wherever each node they read is, here too, the
+        part's alone or no one's, under the same class hierarchy: the same input, the same results."""
+        part = self.shared.get(node)
+        if part is None or self.below is not self.shapes.below:
+            return self.results(shape, node)
+        key = (id(shape), node)
+        kept = part.results.get(key)
+        if kept is not None and self._unchanged(part, kept[1]):
+            return kept[0]
+        self.reading = []
+        try:
+            found = self.results(shape, node)
+            reads = tuple(set(self.reading))
+        finally:
+            self.reading = None
+        if self._unchanged(part, reads):
+            part.results[key] = (found, reads)
+        return found
+
+    def _unchanged(self, part: _Part, nodes: tuple) -> bool:
+        return all(n is not _UNKNOWN and self.by_subject.get(n) is part.by_subject.get(n) for n in nodes)
+
     def conforms(self, shape: _Shape, node) -> bool:
+        if shape.sparql and self.reading is not None:
+            self.reading.append(_UNKNOWN)  # (what a SPARQL constraint reads is not known: never kept)
         return not self.results(shape, node, first=True) and not (shape.sparql and any(self.sparql(shape, {node})))
 
     def sparql(self, shape: _Shape, focus: set) -> Iterator[Violation]:
@@ -391,22 +573,26 @@ class _Check:
 
     def _store(self) -> ox.Store:
         """The graph for SPARQL, as a set of triples: the union of the quads' graphs, each triple once even
-        when two graphs hold it (so a count in a query counts what pySHACL would). A new in-memory store each
+        when two graphs hold it (so a count in a query counts what pySHACL would), of the predicates the SPARQL
+        constraints can read (`Shapes.sparql_reads`). A new in-memory store each
         time: one emptied and refilled got slower with every article (4 ms to 50 ms to empty over a hundred) and
         answered the same queries half as fast."""
         if self.store is None:
             self.store = ox.Store()
-            self.store.extend(_named(q) for q in self.unique)
+            self.store.extend(_named(q) for q in self.for_sparql)
         return self.store
 
     def run(self) -> Iterator[Violation]:
         for shape in self.shapes.node_shapes:
             focus = self.focus_nodes(shape)
             for node in focus:
-                for focus_node, found, parameter in self.results(shape, node):
+                for focus_node, found, parameter in self.memoized(shape, node):
                     yield Violation(focus_node.value, short_iri(found.path) if found.path else None,
                                     _component(parameter), shape.report_as, found.message or f"sh:{parameter} fails")
             yield from self.sparql(shape, focus)
+
+
+_UNKNOWN = object()  # read by a SPARQL constraint of a shape held by another (see conforms)
 
 
 def _named(q) -> ox.Quad:
