@@ -1248,13 +1248,18 @@ def test_a_noun_identified_as_a_name_is_that_name_and_a_description_that_refers_
     assert involved == {("Luis Peña Soto", "drug-trafficking")}
 
 
+def _brief(lexicon, folder, body: str):
+    """One short article in a plain page's layout (a title and a dateline), extracted."""
+    path = folder / "brief.txt"
+    path.write_text(f"Brief\n\nPublished on 05/06/2024\n\n{body}\n", encoding="utf-8")
+    return extract_file(path, lexicon)
+
+
 def test_an_ambiguous_place_is_taken_in_the_country_its_sentence_names(lexicon, tmp_path):
-    path = tmp_path / "honduras.txt"
-    path.write_text("Honduras brief\n\nPublished on 05/06/2024\n\n"
-                    "Honduran police arrested five members of the MS13 in San Pedro Sula and Tegucigalpa. "
-                    "Panama's National Police arrested 12 members of the Bagdad gang in Colón on Friday. "
-                    "In Honduras, soldiers patrolled the port of Colón.\n", encoding="utf-8")
-    places = {(m.sentence, m.entity) for m in extract_file(path, lexicon).mentions if m.text == "Colón"}
+    extraction = _brief(lexicon, tmp_path, "Honduran police arrested five members of the MS13 in San Pedro Sula and "
+                        "Tegucigalpa. Panama's National Police arrested 12 members of the Bagdad gang in Colón on "
+                        "Friday. In Honduras, soldiers patrolled the port of Colón.")
+    places = {(m.sentence, m.entity) for m in extraction.mentions if m.text == "Colón"}
     assert {entity for _, entity in places} == {"pa-colon", "hn-colon"}
     assert sorted(places)[0][1] == "pa-colon"  # the sentence names Panama; the last one, Honduras
 
@@ -1267,39 +1272,29 @@ def test_an_ambiguous_place_is_taken_in_the_country_its_sentence_names(lexicon, 
      set()),
 ])
 def test_the_state_stands_for_the_one_named_just_before(lexicon, tmp_path, text, expected):
-    path = tmp_path / "mexico.txt"
-    path.write_text(f"Mexico brief\n\nPublished on 05/06/2024\n\n{text}\n", encoding="utf-8")
-    records = extraction_records(extract_file(path, lexicon))
+    records = extraction_records(_brief(lexicon, tmp_path, text))
     assert _stated(records, [r["sentence"] for r in records if "in the state" in r["sentence"]], "operatesIn") == \
         expected
 
 
 def test_a_groups_members_act_for_it(lexicon, tmp_path):
-    path = tmp_path / "eln.txt"
-    path.write_text("Colombia brief\n\nPublished on 05/06/2024\n\n"
-                    "The ELN attacked a police post in Tame on 3 May 2021. Its fighters ambushed a patrol in Arauca. "
-                    "Gunmen of the Gulf Clan attacked a patrol in Tierralta.\n", encoding="utf-8")
-    attacks = {(e.agents, e.places) for e in extract_file(path, lexicon).events if e.type == "Attack"}
+    extraction = _brief(lexicon, tmp_path, "The ELN attacked a police post in Tame on 3 May 2021. Its fighters "
+                        "ambushed a patrol in Arauca. Gunmen of the Gulf Clan attacked a patrol in Tierralta.")
+    attacks = {(e.agents, e.places) for e in extraction.events if e.type == "Attack"}
     assert attacks == {(("eln",), ("co-tame",)), (("eln",), ("co-arauca",)), (("clan-del-golfo",), ("co-tierralta",))}
 
 
 def test_a_relative_who_shares_a_surname_is_not_the_person_named_before(lexicon, tmp_path):
-    path = tmp_path / "brazil.txt"
-    path.write_text("Brazil brief\n\nPublished on 05/06/2024\n\n"
-                    "Federal Police agents arrested 17 people in Manaus on Tuesday (4). The suspected leader of the "
-                    "cell, Francisco das Chagas Lima, known as Chaguinha, was not found at his address and is "
-                    "considered a fugitive. His wife, Rosilene Lima, was detained in Manaus.\n", encoding="utf-8")
-    extraction = extract_file(path, lexicon)
+    extraction = _brief(lexicon, tmp_path, "Federal Police agents arrested 17 people in Manaus on Tuesday (4). The "
+                        "suspected leader of the cell, Francisco das Chagas Lima, known as Chaguinha, was not found at "
+                        "his address and is considered a fugitive. His wife, Rosilene Lima, was detained in Manaus.")
     assert not [m for m in extraction.mentions if m.how == "surname"]
     arrests = [e for e in extraction.events if e.type == "Arrest"]
     assert arrests and not any("francisco-das-chagas-lima" in e.targets for e in arrests)
 
 
 def test_a_clan_named_by_a_place_name_is_a_group(lexicon, tmp_path):
-    path = tmp_path / "guatemala.txt"
-    path.write_text("Guatemala brief\n\nPublished on 05/06/2024\n\n"
-                    "Prosecutors say the port network worked with the Mendoza clan, which controls land in Izabal.\n",
-                    encoding="utf-8")
-    extraction = extract_file(path, lexicon)
+    extraction = _brief(lexicon, tmp_path, "Prosecutors say the port network worked with the Mendoza clan, which "
+                        "controls land in Izabal.")
     (mention,) = [m for m in extraction.mentions if m.text.startswith("Mendoza")]
     assert mention.text == "Mendoza clan" and extraction.entities[mention.entity].type == "CriminalGroup"
