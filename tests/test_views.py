@@ -347,7 +347,10 @@ def test_a_capped_views_links_are_counted_and_read_from_their_summaries(articles
     got = load_network(store, selection=selection, newest_sources=2).edges[key]
     assert got["sources"] == full.edges[key]["sources"] == 4
     assert {e.date for e in got["evidence"]} == {"2021-06-30", "2023-11-16"}  # the two newest articles
-    assert set(got["evidence"]) <= set(full.edges[key]["evidence"])
+    def quotes(evidence):  # a full read merges the rules of one sentence, the summary names the newest assertion
+        return {(e.article, e.start, e.sentence) for e in evidence}
+
+    assert quotes(got["evidence"]) <= quotes(full.edges[key]["evidence"])
     assert got["dates"] == ["2016-10-11", "2021-06-30", "2023-11-16"]  # the first, and those of what is shown
     for newest in (4, 5):  # no more sources than it shows: all read, as without the summaries
         got = load_network(store, selection=selection, newest_sources=newest).edges[key]

@@ -206,9 +206,19 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
         else:
             stating = {e.article or e.entry for e in evidence}
             sources, dated = len(stating), {published[a] for a in stating if a in published}
-        graph.add_edge(s, o, key=p, predicate=p, evidence=sorted(evidence, key=lambda e: (e.article, e.start, e.rule)),
+        graph.add_edge(s, o, key=p, predicate=p, evidence=_one_per_sentence(evidence),
                        sources=sources, dates=sorted(dated))
     return graph
+
+
+def _one_per_sentence(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """The assertions behind a link, one per sentence: a sentence read by a surface rule and by a rule over its
+    parse is one quote naming both rules, not the same quote twice."""
+    merged: dict[tuple[str, int, str, str], Evidence] = {}
+    for e in sorted(evidence, key=lambda e: (e.article, e.start, e.rule)):
+        key = (e.article, e.start, e.sentence, e.entry)
+        merged[key] = replace(merged[key], rule=f"{merged[key].rule}, {e.rule}") if key in merged else e
+    return list(merged.values())
 
 
 def _both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
