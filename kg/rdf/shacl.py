@@ -125,7 +125,7 @@ def _prefixes(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
 def read_predicates(select: str) -> frozenset[str] | None:
     """The predicates of the triples a SPARQL query can read: those it names, when each of its triple patterns
     names its predicate (an IRI, or a path of IRIs without negation) or has there a variable that a FILTER over
-    the pattern's group confines to named IRIs (`FILTER(?p IN (kg:a, kg:b) && ...)`: a triple of another
+    the pattern's group confines to named IRIs (`FILTER(?p IN (kg:agent, kg:target) && ...)`: a triple of another
     predicate gives only solutions the FILTER removes); None when it may read any triple."""
     named: set[str] = set()
     return frozenset(named) if _reads(prepareQuery(select).algebra, frozenset(), named) else None
