@@ -335,9 +335,9 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
                 found, how = _mention_of(owner, ps, rules, fits)
                 if found is not None:
                     return found, f" ('{token.text}' of '{owner.text}'{how})"
-    first_level = _first_level_unit(token, ps)
-    if first_level is not None:
-        return first_level
+    named_before = _place_named_before(token, ps, rules)
+    if named_before is not None:
+        return named_before
     named_kind = _kind_named_before(token, ps, rules)
     if named_kind is not None:
         return named_kind
@@ -350,22 +350,23 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
     return None, ""
 
 
-_FIRST_LEVEL_NOUNS = {"state", "department", "province"}
-
-
-def _first_level_unit(token, ps: ParsedSentence) -> tuple[Mention, str] | None:
+def _place_named_before(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[Mention, str] | None:
     """ "Troops were sent to Guerrero, and the gendarmerie began operations in the state": a bare "the state" (or
-    "department", "province") stands for the one first-level unit (an ISO 3166-2 code) its sentence names before it,
-    else the one the two sentences before it in its story name ("Marines raided a lab in Sinaloa. Los Chapitos
-    dominate fentanyl production in the state")."""
-    if token.lemma_.lower() not in _FIRST_LEVEL_NOUNS or token.dep_ != "pobj" or \
+    "department", "province": grammar.yaml's first_level_nouns) stands for the one first-level unit (an ISO 3166-2
+    code) its sentence names before it, else the one the two sentences before it in its story name ("Marines raided
+    a lab in Sinaloa. Los Chapitos dominate fentanyl production in the state"); a bare "the city" (or "town",
+    "port": story_city_nouns) likewise for the one place below the first level ("A court in Rosario sentenced X.
+    Los Monos run drug sales in the south of the city")."""
+    word = token.lemma_.lower()
+    first_level = word in rules.grammar["first_level_nouns"]
+    if not (first_level or word in rules.grammar["story_city_nouns"]) or token.dep_ != "pobj" or \
             [c.lower_ for c in token.children] != ["the"]:
         return None
     at = ps.sentence.start + token.idx
 
     def units(found) -> dict[str, Mention]:
         return {m.entity: m for m in found if (e := ps.entities.get(m.entity)) is not None
-                and e.type == "AdministrativeArea" and e.iso}
+                and e.type == "AdministrativeArea" and bool(e.iso) == first_level}
 
     own = units(m for m in ps.mentions if m.end <= at)
     story = ps.story.get(ps.sentence.index)

@@ -548,6 +548,7 @@ class GrammarFile(CuratedFile):
     modified_heads: Words
     neighbourhood_nouns: Words = []
     plural_name_heads: Words = []
+    first_level_nouns: Words = []
     part_nouns: Words = []
     part_leader_words: Words = []
     name_heads: dict[ClassName, Words]
