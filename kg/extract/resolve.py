@@ -16,7 +16,7 @@ from functools import lru_cache
 from kg.extract.names import NameCandidate
 from kg.extract.people import PersonCandidate, name_tokens
 from kg.extract.sentences import stories
-from kg.knowledge.lexicon import Lexicon
+from kg.knowledge.lexicon import Lexicon, PeopleRules
 from kg.knowledge.matcher import Hit
 from kg.model import Entity, Mention, Sentence
 from kg.text import fold, slug
@@ -166,7 +166,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     _drop_surnames_read_as_places(mentions, entities, lexicon, {s: focus[story[s]] for s in story})
     _drop_places_set_in_another_country(mentions, entities, lexicon, text)
     _drop_cities_named_as_neighbourhoods(mentions, entities, lexicon, text)
-    _add_surnames(sentences, mentions, entities, text)
+    _add_surnames(sentences, mentions, entities, text, lexicon.people)
     _add_titles_again(sentences, mentions, entities, lexicon, text, story)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
     _add_led_groups(sentences, mentions, entities, lexicon, text)
@@ -935,16 +935,14 @@ def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict
         del entities[entity_id]
 
 
-# A capitalised word just before a surname makes it part of another name; at the sentence start, or a title
-# ("Minister", "President") before it, it does not: checked by the callers
-_GIVEN_BEFORE = re.compile(r"(?<![\w.])(?!(?:The|A|An|His|Her|Their|Its|Mr|Mrs|Ms|Dr|Gen|General|Colonel|Minister|"
-                           r"President|Governor|Mayor|Judge|Senator|Commander|Captain|Lieutenant|Sergeant|Officer|"
-                           r"Agent|Prosecutor|Attorney|Police|Chief|Director|Alias|Comrade)\b)[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\s+$")
+# A capitalised word just before a surname makes it part of another name, unless it is one of
+# PeopleRules.not_before_surname ("Minister Lima") or the sentence's first word: checked by _add_surnames
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w.])[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\s+$")
 _SENTENCE_START = re.compile(r"\W*[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\s+")
 
 
 def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: dict[str, Entity],
-                  text: str) -> None:
+                  text: str, people: PeopleRules) -> None:
     """'Zavala' after 'Fernando Zavala': a later bare surname is the same person; so is a later bare alias that a
     rule read beside a name the gazetteer lacks ('Gordo Leo' after 'Leonel Mora Núñez, alias "Gordo Leo"')."""
     persons: dict[str, list[tuple[int, int, str]]] = {}
@@ -965,6 +963,7 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in sorted(persons, key=len, reverse=True))
                          + r")(?![\w-])")
     taken = _Taken(mentions)
+    not_given = people.not_before_surname()
     for sentence in sentences:
         for found in pattern.finditer(text, sentence.start, sentence.end):
             start, end = found.span()
@@ -974,9 +973,9 @@ def _add_surnames(sentences: list[Sentence], mentions: list[Mention], entities: 
             if not before or len({p[2] for p in persons[found.group(1)]}) > 1:
                 continue  # two people of one surname: either may be meant
             entity_id = before[-1][2]
-            word = _GIVEN_BEFORE.search(text, max(sentence.start, start - 40), start)
+            word = _CAPITALISED_BEFORE.search(text, max(sentence.start, start - 40), start)
             own_words = {w for name, _ in entities[entity_id].names for w in name.split()}
-            if word and word.group(0).strip() not in own_words and \
+            if word and word.group(0).strip() not in own_words | not_given and \
                     not _SENTENCE_START.fullmatch(text, sentence.start, start):
                 continue  # "His wife, Rosilene Lima": a name of its own, of a relative who shares the surname
                 # ("El Burro Herrera": the person's own alias before it is no other name)

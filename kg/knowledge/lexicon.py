@@ -68,6 +68,13 @@ class PeopleRules:
     name_cues: tuple[str, ...] = ()  # words after which a capitalised run is a person: "identified as M. Rojas"
     nickname_nouns: tuple[str, ...] = ()  # "two guerrillas known as 'Tiburcio' and 'Braulio'": a person each
     group_openers: frozenset[str] = frozenset()  # a nickname opening so names a group: "men known as 'Los Tigres'"
+    forms_of_address: frozenset[str] = frozenset()  # "Mr", "Dr": before a surname, no name of another person
+
+    def not_before_surname(self) -> frozenset[str]:
+        """Capitalised words that, just before a surname, are no given name of another person: the words that
+        never make a name, those of the titles ("Minister Lima"), the forms of address and the alias cues."""
+        title_words = {w for t in (*self.titles, *self.single_name_titles, *self.alias_cues) for w in t.split()}
+        return self.not_names | self.forms_of_address | {w[:1].upper() + w[1:] for w in title_words}
 
     def title_regex(self) -> str:
         """Regex source for a title with its modifiers ("former Defense Minister")."""
@@ -244,7 +251,8 @@ def _people(people: PeopleFile, names: GivenNamesFile) -> PeopleRules:
                        alias_cues=tuple(people.alias_cues), given_names=frozenset(fold(n) for n in names.names),
                        lower_titles=frozenset(t.lower() for t in people.titles), not_after=frozenset(names.not_after),
                        single_name_titles=tuple(names.single_name_titles), name_cues=tuple(people.name_cues),
-                       nickname_nouns=tuple(people.nickname_nouns), group_openers=frozenset(people.group_openers))
+                       nickname_nouns=tuple(people.nickname_nouns), group_openers=frozenset(people.group_openers),
+                       forms_of_address=frozenset(people.forms_of_address))
 
 
 def _anaphora(data: AnaphoraFile, ontology: Ontology) -> tuple[tuple[AnaphorRule, ...], int]:

@@ -141,6 +141,7 @@ class PeopleFile(CuratedFile):
     name_cues: Words = []
     nickname_nouns: Words = []
     group_openers: Words = []
+    forms_of_address: Words = []
 
 
 class GivenNamesFile(CuratedFile):
