@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
 __all__ = ["KG", "KGR", "PREFIXES", "RDF", "RDFS", "SKOS", "SCHEMA", "PROV", "OWL", "XSD", "DCTERMS", "ONTOLOGY_GRAPH",
            "CURATION_GRAPH", "GAZETTEER_GRAPH", "SUMMARY_GRAPH", "SUMMARY_FORMAT", "CONTENT_HASH", "ARTICLE", "OURS",
-           "KGS", "SH", "SD", "W3C_FORMATS", "SPARQL_RESULTS", "SVG", "GRAPHML"]
+           "KGS", "SH", "SD", "W3C_FORMATS", "SPARQL_RESULTS", "SVG", "GRAPHML", "summary_iri"]
 
 KG = "https://w3id.org/actorgraph/ontology#"
 KGR = "https://w3id.org/actorgraph/id/"
@@ -58,3 +60,10 @@ PREFIXES = {"kg": KG, "kgr": KGR, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "schem
 # The XML vocabularies a view writes what is on screen in (the SVG picture, the GraphML selection).
 SVG = "http://www.w3.org/2000/svg"
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
+
+
+def summary_iri(kind: str, *parts: str) -> str:
+    """The IRI of a node of the summaries graph, named from the N-Triples forms of what it summarizes (`"fact",
+    "<s>", "<p>", "<o>"`; `"entity", "<e>"`): written by kg.pipeline.summaries, and looked up directly by the
+    views (a fact's summary found with one lookup, not among the thousands of summaries of a hub)."""
+    return f"{KGR}summary-{kind}-{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:20]}"

@@ -19,7 +19,6 @@ from kg.network.analysis import analyze, shortest_chains
 from kg.network.find import find_entity, find_entity_in_store
 from kg.network.model import Evidence, load_network
 from kg.network.selection import rank_links, select_nodes
-from kg.network.sparql import summary_node
 from kg.paths import ontology_dir
 from kg.query.run import parse_bindings, run_query, saved_queries
 from kg.views import render as views_module
@@ -36,7 +35,7 @@ from kg.views.render import (
     write_view,
 )
 from kg.views.sets import write_views
-from kg.vocab import KG, SUMMARY_GRAPH
+from kg.vocab import KG, SUMMARY_GRAPH, summary_iri
 
 QUERIES = saved_queries(ontology_dir())
 
@@ -355,7 +354,7 @@ def test_a_capped_views_links_are_counted_and_read_from_their_summaries(articles
     for newest in (4, 5):  # no more sources than it shows: all read, as without the summaries
         got = load_network(store, selection=selection, newest_sources=newest).edges[key]
         assert got["evidence"] == full.edges[key]["evidence"] and got["dates"] == full.edges[key]["dates"]
-    summary = f"<{summary_node('fact', *(f'<{iri}>' for iri in (key[0], KG + key[2], key[1])))}>"
+    summary = f"<{summary_iri('fact', *(f'<{iri}>' for iri in (key[0], KG + key[2], key[1])))}>"
     store.update(f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ {summary} <{KG}articleCount> ?n }} }} ;"
                  f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{ {summary} <{KG}articleCount> 40 }} }}")
     assert load_network(store, selection=selection, newest_sources=2).edges[key]["sources"] == 40

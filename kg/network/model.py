@@ -24,12 +24,11 @@ from kg.network.sparql import (
     local_name,
     network_links,
     store_rows,
-    summary_node,
     term_value,
 )
 from kg.rdf.quads import article_iri
 from kg.store.embedded import Store
-from kg.vocab import GAZETTEER_GRAPH, KG, SUMMARY_GRAPH
+from kg.vocab import GAZETTEER_GRAPH, KG, SUMMARY_GRAPH, summary_iri
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -280,7 +279,7 @@ def _read_mentions(store: Store, info: dict[str, dict], restrict: tuple, newest:
         return
     for data in info.values():
         data["mentioned"] = 0
-    summaries = {summary_node("entity", f"<{e}>"): e for e in info}
+    summaries = {summary_iri("entity", f"<{e}>"): e for e in info}
     for node, count in store_rows(store, _MENTION_COUNTS, "n", summaries):
         info[summaries[node.value]]["mentioned"] = int(count.value)
     named = sorted((data["mentioned"], e) for e, data in info.items() if data["mentioned"])
@@ -364,7 +363,7 @@ def _summarized(store: Store, facts: set[tuple[str, str, str]], newest: int,
     evidence read, as `_stated` reads it; another, the newest assertions its summary names (the latest
     article first, then by assertion IRI, as kg.pipeline.summaries orders them), those of `newest` articles at
     most."""
-    summaries = {summary_node("fact", f"<{s}>", f"<{p}>", f"<{o}>"): (s, p, o) for s, p, o in facts}
+    summaries = {summary_iri("fact", f"<{s}>", f"<{p}>", f"<{o}>"): (s, p, o) for s, p, o in facts}
     counts: dict[tuple[str, str, str], int] = {}
     dates: dict[tuple[str, str, str], set[str]] = {}
     named: dict[str, tuple[str, str, str]] = {}  # assertion -> its fact

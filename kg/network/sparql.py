@@ -1,10 +1,8 @@
 """What the network's modules share to read the store: a query's rows restricted to given nodes, the query
-templates filled in with the ontology's links and event roles (read from kg.ttl once, on first use), and the
-IRIs of the summaries graph's nodes."""
+templates filled in with the ontology's links and event roles (read from kg.ttl once, on first use)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from functools import lru_cache
 from string import Template
@@ -12,9 +10,9 @@ from string import Template
 from kg.knowledge.ontology import default_ontology
 from kg.query.run import values_blocks
 from kg.store.embedded import Store
-from kg.vocab import KG, KGR
+from kg.vocab import KG
 
-__all__ = ["store_rows", "term_value", "local_name", "network_links", "event_roles", "filled", "summary_node"]
+__all__ = ["store_rows", "term_value", "local_name", "network_links", "event_roles", "filled"]
 
 
 def store_rows(store: Store, query: str, var: str | tuple[str, ...] | None = None, iris: Iterable = ()):
@@ -53,10 +51,3 @@ def filled(query: str) -> str:
     links, roles = [f"kg:{p}" for p in ontology.links], [f"kg:{p}" for p in ontology.event_roles]
     return Template(query).safe_substitute(links=", ".join(links), roles=", ".join(roles), link_list=" ".join(links),
                                            role_list=" ".join(roles), role_path="|".join(roles))
-
-
-def summary_node(kind: str, *parts: str) -> str:
-    """The IRI of a node of the summaries graph, as kg.pipeline.summaries names it from the N-Triples forms of
-    what it summarizes (`"fact", "<s>", "<p>", "<o>"`; `"entity", "<e>"`): a fact's summary found with one
-    lookup, not among the thousands of summaries of a hub that is one of its ends."""
-    return f"{KGR}summary-{kind}-{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:20]}"

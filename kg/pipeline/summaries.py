@@ -18,7 +18,6 @@ and N-Triples text are used, so the embedded store and a SPARQL server behave al
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,7 +27,7 @@ import pyoxigraph as ox
 from kg.knowledge.ontology import default_ontology
 from kg.paths import ontology_dir
 from kg.query.run import values_blocks
-from kg.vocab import ARTICLE, KG, KGR, RDF, RDFS, SCHEMA, SUMMARY_FORMAT, SUMMARY_GRAPH, XSD
+from kg.vocab import ARTICLE, KG, RDF, RDFS, SCHEMA, SUMMARY_FORMAT, SUMMARY_GRAPH, XSD, summary_iri
 
 __all__ = ["Contribution", "Fold", "change", "contribution", "event_classes", "recomputed_lines", "stored_lines",
            "stored_contribution", "summary_lines", "summary_nquads", "count_writes",
@@ -141,7 +140,7 @@ def contribution(graph: str, quads: Iterable[ox.Quad]) -> Contribution:
 # Summary nodes and their statements -------------------------------------------------------------------------
 
 def _node(kind: str, *parts: str) -> str:
-    return f"<{KGR}summary-{kind}-{hashlib.sha256(chr(31).join(parts).encode()).hexdigest()[:20]}>"
+    return f"<{summary_iri(kind, *parts)}>"
 
 
 def _int(n: int) -> str:
