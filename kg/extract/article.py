@@ -90,8 +90,9 @@ def extract_found(found: Found, lexicon: Lexicon) -> Extraction:
         result.events.extend(find_events(sentence, masked, lexicon.events, lexicon, article))
     syntax_facts, syntax_events, read = find_syntax(parsed, lexicon.syntax, result.entities, lexicon, article)
     result.facts.extend(syntax_facts)
+    titles = lexicon.people.leader_titles | lexicon.syntax.grammar["member_nouns"]
     result.events = same_day(carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
-                                                       syntax_events, read), lexicon))
+                                                       syntax_events, read, titles), lexicon))
     result.events = placed_by_summary(result.events, stories(sentences), article.published)
     for event in result.events:  # a country's government, read for the country (kg.extract.events._as_actor)
         for mention in event.mentions:
@@ -137,11 +138,13 @@ def _curated_chains(mentions: list[Mention], sentences: list[Sentence], entities
     return facts
 
 
-def _prefer_parsed(surface: list[Event], parsed: list[Event], read: set[tuple[str, int]]) -> list[Event]:
+def _prefer_parsed(surface: list[Event], parsed: list[Event], read: set[tuple[str, int]],
+                   titles: frozenset[str]) -> list[Event]:
     """Where a syntax rule read an event's trigger (`read`: event class and sentence), its reading stands: a
     surface event of the same type and sentence goes (the parse saw no such event there, or a negated or planned
     one, or one with other roles), unless it shares a target, when the targets it listed beyond the parser's
-    ("X, along with Y and Z", which the parse of a long sentence may miss) join the parsed event."""
+    ("X, along with Y and Z", which the parse of a long sentence may miss) join the parsed event; not a name
+    that modifies one person's title (`titles`: "X, a Gulf Clan commander" arrests X, not the Gulf Clan)."""
     out = list(parsed)
     for event in surface:
         twins = [i for i, e in enumerate(out[:len(parsed)]) if e.type == event.type and
@@ -153,12 +156,19 @@ def _prefer_parsed(surface: list[Event], parsed: list[Event], read: set[tuple[st
         for i in twins:
             if set(out[i].targets) & set(event.targets):
                 others = set(out[i].agents) | set(out[i].places) | set(out[i].targets)
-                extra = tuple((r, m) for r, m in event.roles if r == "target" and m.entity not in others)
+                extra = tuple((r, m) for r, m in event.roles if r == "target" and m.entity not in others
+                              and not _before_title(m, event.sentence, titles))
                 if extra:
                     note = f"; target {', '.join(repr(m.text) for _, m in extra)} by the surface rule {event.rule}"
                     out[i] = replace(out[i], targets=out[i].targets + tuple(m.entity for _, m in extra),
                                      roles=out[i].roles + extra, parse=(out[i].parse or "") + note)
     return sorted(out, key=lambda e: e.sentence.start)
+
+
+def _before_title(mention: Mention, sentence: Sentence, titles: frozenset[str]) -> bool:
+    """Whether the word right after a name is one person's title ("Gulf Clan commander"): the name modifies it."""
+    following = sentence.text[mention.end - sentence.start:].split(maxsplit=1)
+    return bool(following) and following[0].strip(",.;:").lower() in titles
 
 
 def _merge_events(events: list[Event]) -> list[Event]:
