@@ -789,6 +789,8 @@ def test_a_sentence_met_again_is_taken_from_the_parse_cache_with_the_same_annota
     ("Soldiers detained Ana Ruiz in February in Tumaco.", False),
     ("Soldiers detained Ana Ruiz, and June told reporters in Tumaco.", True),  # a name, not a date
     ("Soldiers detained Ana Ruiz of the Calor Calor gang in Tumaco.", True),
+    # a run that starts with a name found and goes on past it: the NER may find a person after the place
+    ("Soldiers detained Ana Ruiz on March 3 and flew to Tumaco Pedro Gil Ramos.", True),
 ])
 def test_the_ner_runs_only_for_a_capitalised_run_outside_the_mentions_and_dates(lexicon, text, needs_ner):
     """A month's name is still a candidate of the parse gate, but no new name the NER must look at."""

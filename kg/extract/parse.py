@@ -62,9 +62,9 @@ def candidates(sentence: Sentence, mentions: list[tuple[int, int]],
     last = -2
     spans = [(m.start(), m.end()) for m in dates.finditer(sentence.text)] if dates else []
     for m in _CAPITALISED.finditer(sentence.text):
-        at = sentence.start + m.start()
-        if any(start <= at < end for start, end in mentions):
-            continue
+        at, past = sentence.start + m.start(), sentence.start + m.start() + len(m.group().rstrip("."))
+        if any(start <= at and past <= end for start, end in mentions):
+            continue  # inside a name found; a run past one ("the United States Mauricio Rivas") may hold a new one
         if m.start() > last + 1:
             runs += 1
         last = m.end()
