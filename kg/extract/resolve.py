@@ -18,10 +18,11 @@ from kg.extract.people import PersonCandidate, name_tokens
 from kg.extract.sentences import stories
 from kg.knowledge.lexicon import Lexicon, PeopleRules
 from kg.knowledge.matcher import Hit
+from kg.knowledge.syntax_rules import Grammar
 from kg.model import Entity, Mention, Sentence
 from kg.text import fold, slug
 
-__all__ = ["resolve_mentions", "country_focus", "fits_anaphor"]
+__all__ = ["resolve_mentions", "country_focus", "fits_anaphor", "may_be_called"]
 
 _KIND_RANK = {"name": 0, "acronym": 1, "person": 2, "nominal": 3, "generic": 4, "anaphor": 5}
 
@@ -427,6 +428,17 @@ def fits_anaphor(entity: Entity, rule, lexicon: Lexicon) -> bool:
         (not rule.kinds or entity.kind in rule.kinds)
 
 
+def may_be_called(unit: Entity, noun: str, grammar: Grammar) -> bool:
+    """Whether a place may be called "the {noun}": not when its names give it another of the words countries call
+    their first-level units (Peru's La Libertad is a region; its provinces, such as Pataz, are a level below)."""
+    nouns = grammar["unit_kind_nouns"]
+    if noun not in nouns:
+        return True
+    named = {w for name, _ in unit.names for w in nouns
+             if name.lower().endswith(" " + w) or name.lower().startswith(w + " of ")}
+    return not named or noun in named
+
+
 def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
                 lexicon: Lexicon, text: str, story: dict[int, int], unknown: list[tuple[int, str]],
                 introduced: list[_Introduction], unnamed: list[tuple[int, int, str]]) -> tuple[str | None, str]:
@@ -468,7 +480,8 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
             break
         entity = entities[mention.entity]
         for rule in rules:
-            if sentence - mention.sentence <= rule.max_sentences and fits_anaphor(entity, rule, lexicon):
+            if sentence - mention.sentence <= rule.max_sentences and fits_anaphor(entity, rule, lexicon) and \
+                    may_be_called(entity, text[hit.start:hit.end].split()[-1].lower(), lexicon.syntax.grammar):
                 if any(mention.end <= at < hit.start and any(lexicon.ontology.is_a(cls, t) for t in rule.types)
                        for at, cls in unknown):
                     return None, ""

@@ -17,7 +17,7 @@ from typing import Any
 
 from kg.extract.events import as_actor
 from kg.extract.parse import candidates, for_parser, needs_parse, parse
-from kg.extract.resolve import country_focus, fits_anaphor
+from kg.extract.resolve import country_focus, fits_anaphor, may_be_called
 from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, anaphoric_dates, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
@@ -131,6 +131,9 @@ def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], en
             span = _name_span(ent)
             if span is None:
                 continue
+            span = _past_named_prefix(span, ps)
+            if span is None:
+                continue
             start, end = ps.sentence.start + span.start_char, ps.sentence.start + span.end_char
             if any(m.start < end and start < m.end for m in ps.mentions):
                 continue
@@ -170,6 +173,21 @@ def _name_span(ent):
     if start >= end or not ent.doc[start].text[:1].isupper():
         return None
     return ent.doc[start:end]
+
+
+def _past_named_prefix(span, ps: ParsedSentence):
+    """A PERSON span that starts with a name already found, past that name: in "extradited to the United States X"
+    the NER runs the country into the person's name. None when nothing of two words or more is left."""
+    if span.label_ != "PERSON":
+        return span
+    base = ps.sentence.start
+    prefix = [m for m in ps.mentions if m.start <= base + span.start_char < m.end]
+    if not prefix:
+        return span
+    rest = [t for t in span if base + t.idx >= prefix[-1].end]
+    if len(rest) < 2 or any(base + t.idx < prefix[-1].end < base + t.idx + len(t.text) for t in span):
+        return None
+    return span.doc[rest[0].i:rest[-1].i + 1]
 
 
 def _cue_class(ent, lexicon):
@@ -325,8 +343,9 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
     for child in token.children:
         if child.dep_ == "appos" and ps.at(child):
             return ps.at(child), f" (appositive '{child.text}')"
-    if token.lower_ in g["member_plurals"]:
-        # "its members extort shop owners", "gunmen of the ELN attacked": the group acts through its members
+    if token.lower_ in g["member_plurals"] or token.lower_ in g["force_plurals"]:
+        # "its members extort shop owners", "gunmen of the ELN attacked", "arrested by agents of the PNC": a group
+        # or a force acts through its people
         for child in token.children:
             owner = child if child.dep_ == "poss" else next(
                 (c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "prep" and \
@@ -335,6 +354,17 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
                 found, how = _mention_of(owner, ps, rules, fits)
                 if found is not None:
                     return found, f" ('{token.text}' of '{owner.text}'{how})"
+    if token.lemma_.lower() in g["place_part_nouns"] and \
+            not any(c.dep_ in ("compound", "amod") and ps.at(c) for c in token.children):
+        # "off the coast of Escuintla", "in the district of Pataz": the place the part is of (not in "the Llochegua
+        # district of Huanta", which is Llochegua)
+        for child in token.children:
+            of = next((c for c in child.children if c.dep_ == "pobj"), None) \
+                if child.dep_ == "prep" and child.lower_ == "of" else None
+            if of is not None:
+                found, how = _mention_of(of, ps, rules, fits)
+                if found is not None:
+                    return found, f" ('{token.text}' of '{of.text}'{how})"
     named_before = _place_named_before(token, ps, rules)
     if named_before is not None:
         return named_before
@@ -366,7 +396,8 @@ def _place_named_before(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[
 
     def units(found) -> dict[str, Mention]:
         return {m.entity: m for m in found if (e := ps.entities.get(m.entity)) is not None
-                and e.type == "AdministrativeArea" and bool(e.iso) == first_level}
+                and e.type == "AdministrativeArea" and bool(e.iso) == first_level
+                and may_be_called(e, word, rules.grammar)}
 
     own = units(m for m in ps.mentions if m.end <= at)
     story = ps.story.get(ps.sentence.index)
@@ -867,7 +898,7 @@ def _rule_facts(rule: SyntaxRule, trigger, ps: ParsedSentence, rules: SyntaxRule
             path_notes.extend(f"{name} {n}" for n in notes)
         path = "; ".join(path_notes)
         if rule.literal_title:
-            title = _title(trigger, ps)
+            title = _title(trigger, ps, rules.grammar["past_modifiers"])
             found.extend(Fact(m.entity, str(rule.predicate), title, ps.sentence, rule.id, rule.confidence,
                               object_is_literal=True, subject_mention=m, parse=path)
                          for m in filled.get("subject", []) if title)
@@ -1079,9 +1110,10 @@ def _sentence_dates(sentence: Sentence, rules: DateRules, article, reference) ->
 _TITLE_PARTS = {"compound", "amod", "nmod"}
 
 
-def _title(trigger, ps: ParsedSentence) -> str:
+def _title(trigger, ps: ParsedSentence, past_modifiers: frozenset[str]) -> str:
     """A title's own words: its modifiers before it ("former security minister") and an "of" phrase after it
-    that names no person ("mayor of Metapan"); possessors, articles and names stay out."""
+    that names no person ("mayor of Metapan"); possessors, articles and names stay out, but not a "former"
+    before a name (`past_modifiers`)."""
     left = trigger.i
     for child in sorted(trigger.lefts, key=lambda t: -t.i):
         if child.dep_ in _TITLE_PARTS and child.i == left - 1 and not ps.at(child) or \
@@ -1099,7 +1131,8 @@ def _title(trigger, ps: ParsedSentence) -> str:
                     not any(e is not None and e.type in ("Person", "CriminalGroup") for e in named):
                 right = words[-1].i + 1
         break
-    return ps.doc[left:right].text
+    past = [c.text for c in trigger.lefts if c.i < left and c.lower_ in past_modifiers]
+    return " ".join(past + [ps.doc[left:right].text])  # "a former Gulf Clan commander": a former commander
 
 
 def drop_ended(facts: list[Fact], parsed: list[ParsedSentence], rules: SyntaxRules) -> list[Fact]:

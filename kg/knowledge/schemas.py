@@ -539,6 +539,8 @@ class GrammarFile(CuratedFile):
     restatement_words: Words
     led_group_heads: Words
     member_plurals: Words
+    force_plurals: Words = []
+    place_part_nouns: Words = []
     report_verbs: Words
     part_words: Words
     introduced_group_nouns: Words
@@ -550,6 +552,7 @@ class GrammarFile(CuratedFile):
     neighbourhood_nouns: Words = []
     plural_name_heads: Words = []
     first_level_nouns: Words = []
+    unit_kind_nouns: Words = []
     part_nouns: Words = []
     part_leader_words: Words = []
     name_heads: dict[ClassName, Words]
