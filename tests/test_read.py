@@ -144,6 +144,10 @@ def test_sentences_that_open_like_credits_stay(tmp_path, lexicon, line):
      "Published on 05/06/2024 - 16:40\nBrasília\n\n", date(2024, 6, 5), "Ana Souza Lima"),
     ("The Andes Letter\nA weekly newsletter on crime\nEdition of 21 June 2024\n\n", date(2024, 6, 21), None),
     ("Crime Digest\nRegional Notes | Issue 7 | 17 May 2024\n\n", date(2024, 5, 17), None),
+    ("News Agency\nHome | World\n\nPolice seize a ton of cocaine in Santos\n\nBy Ana Souza Lima\n"
+     "Santos, 5 June 2024 - 16:40 (NA)\n\n", date(2024, 6, 5), "Ana Souza Lima"),
+    ("Crime Beat\nThe week in crime\nThursday, 6 June 2024\n\n", date(2024, 6, 6), None),
+    ("Crime Digest\nNo. 7 | 17 May 2024 | By Ana Souza Lima\n\n", date(2024, 5, 17), "Ana Souza Lima"),
     ("Police seize a ton of cocaine in Santos\n\n", None, None),
 ])
 def test_a_page_without_the_byline_gives_its_date_on_a_line_of_its_own(tmp_path, lexicon, header, published,
@@ -162,3 +166,15 @@ def test_teasers_and_a_newsletters_contents_line_are_no_content(tmp_path, lexico
                     "You are receiving this email because you subscribed.\n", encoding="utf-8")
     article = read_article(path, lexicon.layout, lexicon.dates)
     assert [article.content(p) for p in article.paragraphs] == ["Gangs fought in Quito on Monday."]
+
+
+def test_a_read_more_heading_ends_the_page_and_a_read_more_line_is_skipped(tmp_path, lexicon):
+    """The headlines under a bare "Read more" are other stories; a "Read more:" line inside a newsletter is one
+    link, after which the issue goes on; "Coming up next week:" teases a story the issue does not tell."""
+    path = tmp_path / "letter.txt"
+    path.write_text("The Andes Letter\n\nGangs fought in Quito on Monday.\n\nRead more: a raid in Lima.\n\n"
+                    "Police raided a prison in Lima.\n\nComing up next week: the Gulf Clan in Choco.\n\n"
+                    "Read more\n\nLos Lobos fight for the port of Guayaquil\n", encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert [article.content(p) for p in article.paragraphs] == ["Gangs fought in Quito on Monday.",
+                                                                "Police raided a prison in Lima."]

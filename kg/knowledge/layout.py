@@ -32,6 +32,7 @@ class Layout:
     credit_line: re.Pattern[str] | None = None  # a photo credit or caption line: page furniture, no content
     dateline: re.Pattern[str] | None = None  # a page's date (and author) when it has no byline
     dateline_lines: int = 12
+    end_lines: frozenset[str] = frozenset()  # a heading line that ends the article, matched whole
 
     @classmethod
     def from_spec(cls, spec: ReaderFile) -> Layout:
@@ -44,5 +45,6 @@ class Layout:
                    max_sentence_chars=spec.max_sentence_chars, max_future_days=spec.max_future_days,
                    url_line=re.compile(spec.url_line) if spec.url_line else None,
                    credit_line=re.compile(spec.credit_line) if spec.credit_line else None,
-                   dateline=re.compile(spec.dateline) if spec.dateline else None, dateline_lines=spec.dateline_lines)
+                   dateline=re.compile(spec.dateline) if spec.dateline else None, dateline_lines=spec.dateline_lines,
+                   end_lines=frozenset(spec.end_lines))
 

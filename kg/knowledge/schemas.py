@@ -340,6 +340,7 @@ class ReaderFile(CuratedFile):
     skip_line_prefixes: Words = []
     credit_line: PyRegex | None = None
     end_markers: Words = []
+    end_lines: Words = []
     teaser_line: PyRegex
     url_line: Annotated[PyRegex, AfterValidator(_url_group)] | None = None
     dateline: Annotated[PyRegex, AfterValidator(_dateline_groups)] | None = None

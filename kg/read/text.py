@@ -70,7 +70,8 @@ def _dateline(lines: list[tuple[int, int, str]], layout: Layout, dates: DateRule
         except ValueError:
             day = None
         if day is not None:
-            return day, m.group("author")
+            found = m.groupdict()
+            return day, found.get("author") or found.get("author_by") or found.get("author_after")
     return None, None
 
 
@@ -82,7 +83,7 @@ def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> lis
         stripped = line.strip()
         if not stripped:
             continue
-        if any(stripped.startswith(marker) for marker in layout.end_markers):
+        if stripped in layout.end_lines or any(stripped.startswith(marker) for marker in layout.end_markers):
             break
         if stripped in layout.analysis_headings:
             section = "analysis"
