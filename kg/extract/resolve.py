@@ -167,6 +167,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     _drop_surnames_read_as_places(mentions, entities, lexicon, {s: focus[story[s]] for s in story})
     _drop_places_set_in_another_country(mentions, entities, lexicon, text)
     _drop_cities_named_as_neighbourhoods(mentions, entities, lexicon, text)
+    _drop_places_in_street_names(mentions, entities, lexicon, text)
     _add_surnames(sentences, mentions, entities, text, lexicon.people)
     _add_titles_again(sentences, mentions, entities, lexicon, text, story)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
@@ -942,6 +943,21 @@ def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict
         above = [lexicon.entities[r] for r in entity.located_in if r in lexicon.entities]
         if above and all(a.type == "Country" or "-" in (a.iso or "") for a in above):
             drop.append(m)
+    for m in drop:
+        mentions.remove(m)
+    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
+        del entities[entity_id]
+
+
+def _drop_places_in_street_names(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                                 text: str) -> None:
+    """ "Avenida Faria Lima" (in São Paulo), "Calle Lima", "Bolívar Avenue": a place's name inside a street's
+    (grammar.yaml street_words, before the name or after it) is no mention of the place."""
+    words = "|".join(re.escape(w[:1].upper() + w[1:]) for w in sorted(lexicon.syntax.grammar["street_words"]))
+    before = re.compile(rf"(?<![\w-])(?:{words})\s+(?:[A-ZÀ-Þ][\w'’.-]*\s+){{0,3}}$")  # as written: "Cali street
+    after = re.compile(rf"\s+(?:{words})(?![\w-])")  # vendors" are in Cali
+    drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
+            and (before.search(text, max(0, m.start - 60), m.start) or after.match(text, m.end))]
     for m in drop:
         mentions.remove(m)
     for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:

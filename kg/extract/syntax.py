@@ -131,9 +131,12 @@ def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], en
             span = _name_span(ent)
             if span is None:
                 continue
-            span = _past_named_prefix(span, ps)
-            if span is None:
-                continue
+            if ent.label_ == "PERSON":
+                span, place = _person_span(span, ps, entities, lexicon)
+                if span is None:
+                    continue
+                if place is not None:  # "Santander Lopesierra": the place's name is the person's
+                    _drop_mention(place, ps, mentions, entities)
             start, end = ps.sentence.start + span.start_char, ps.sentence.start + span.end_char
             if any(m.start < end and start < m.end for m in ps.mentions):
                 continue
@@ -175,19 +178,40 @@ def _name_span(ent):
     return ent.doc[start:end]
 
 
-def _past_named_prefix(span, ps: ParsedSentence):
-    """A PERSON span that starts with a name already found, past that name: in "extradited to the United States X"
-    the NER runs the country into the person's name. None when nothing of two words or more is left."""
-    if span.label_ != "PERSON":
-        return span
+def _person_span(span, ps: ParsedSentence, entities: dict[str, Entity], lexicon):
+    """A PERSON span over a name already found: past that name when it opens the span and two or more words follow
+    ("extradited to the United States Mauricio Rivas": the NER runs the country into the name); the whole span, and
+    the place found in it to drop, when one more name word stands beside a place the gazetteer matched
+    ("Santander Lopesierra", "Luiz Lima": a surname or given name that is also a place). None for anything else
+    (the name found stands)."""
     base = ps.sentence.start
-    prefix = [m for m in ps.mentions if m.start <= base + span.start_char < m.end]
-    if not prefix:
-        return span
-    rest = [t for t in span if base + t.idx >= prefix[-1].end]
-    if len(rest) < 2 or any(base + t.idx < prefix[-1].end < base + t.idx + len(t.text) for t in span):
-        return None
-    return span.doc[rest[0].i:rest[-1].i + 1]
+    inside = [m for m in ps.mentions if m.start < base + span.end_char and base + span.start_char < m.end]
+    if not inside:
+        return span, None
+    if len(inside) > 1:
+        return None, None
+    (found,) = inside
+    rest = [t for t in span if not found.start <= base + t.idx < found.end]
+    if found.start < base + span.start_char or found.end > base + span.end_char or \
+            any(found.start < base + t.idx + len(t.text) <= found.end and base + t.idx < found.start or
+                base + t.idx < found.end < base + t.idx + len(t.text) for t in span):
+        return None, None  # the name found reaches past the span, or the span cuts a word of it
+    if found.start == base + span.start_char and len(rest) >= 2:
+        return span.doc[rest[0].i:rest[-1].i + 1], None
+    entity = entities.get(found.entity)
+    people = lexicon.people
+    if len(rest) == 1 and found.how == "name" and entity is not None and entity.type != "Country" and \
+            lexicon.ontology.is_a(entity.type, "Region") and rest[0].pos_ == "PROPN" and \
+            rest[0].text not in people.not_names | people.not_after | people.not_before_surname():
+        return span, found
+    return None, None
+
+
+def _drop_mention(mention: Mention, ps: ParsedSentence, mentions: list[Mention], entities: dict[str, Entity]) -> None:
+    ps.mentions.remove(mention)
+    mentions.remove(mention)
+    if not any(m.entity == mention.entity for m in mentions):
+        del entities[mention.entity]
 
 
 def _cue_class(ent, lexicon):

@@ -30,6 +30,9 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+_PLACE_TYPES = ("AdministrativeArea", "GeographicArea")
+
+
 @dataclass
 class NameIndex:
     """Two automata: names with capitals match case-sensitively, all-lowercase words in any case."""
@@ -56,6 +59,10 @@ class NameIndex:
                 add(entity.label.upper(), "name", entity.id)
             for name, lang in entity.names:
                 add(name, "acronym" if not lang and name.isupper() else "name", entity.id)
+                if name[:1].islower() and name != name.lower() and entity.type in _PLACE_TYPES:
+                    # "state of México" also opens a sentence or a heading: "State of México" (a place only:
+                    # "Authorities in Mexico" opening a sentence stays a generic word and a place)
+                    add(name[:1].upper() + name[1:], "name", entity.id)
             for word in entity.generic:
                 add(word.lower(), "generic", entity.id)
             for word in entity.nominals:
