@@ -25,6 +25,7 @@ _LOWER = "a-záéíóúñüàâêôãõçïöëäèß"
 _TOKEN = (rf"(?:[{_UPPER}](?:(?<=M)a?c[{_UPPER}]|(?<=O)['’][{_UPPER}])?[{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
           rf"|[{_UPPER}]\.)")
 _NICK = r"(?:\s+[\"“](?P<nick>[^\"”]{2,30})[\"”])"
+_LATE_NICK = r"(?:\s+[\"“](?P<late_nick>[^\"”]{2,30})[\"”])"  # after the second word: 'Juan Antonio "Tony" Pérez'
 _WORD = re.compile(r"[\"“][^\"”]*[\"”]|\S+")  # a quoted nickname is one word
 _NEXT_WORD = re.compile(r"\s+(\w+)")
 # A quoted nickname standing for a person ("known as 'Tigre'"): the name inside, a capital first
@@ -49,7 +50,8 @@ class PersonCandidate:
 @lru_cache(maxsize=8)
 def _patterns(rules: PeopleRules) -> LiteralGate[tuple[str, re.Pattern[str]]]:
     connectors = "|".join(re.escape(c) for c in sorted(rules.name_connectors, key=len, reverse=True))
-    name = rf"(?P<name>{_TOKEN}{_NICK}?(?:\s+(?:(?:{connectors})\s+)?{_TOKEN}){{1,3}})"
+    part = rf"\s+(?:(?:{connectors})\s+)?{_TOKEN}"
+    name = rf"(?P<name>{_TOKEN}(?:{part}{_LATE_NICK}(?:{part}){{1,2}}|{_NICK}?(?:{part}){{1,3}}))"
     title = rules.title_regex()
     cues = "|".join(re.escape(c) for c in sorted(rules.alias_cues, key=len, reverse=True))
     single = "|".join(re.escape(t) for t in rules.single_name_titles)
@@ -122,6 +124,6 @@ def find_people(text: str, rules: PeopleRules) -> list[PersonCandidate]:
             if after and after.group(1) in rules.not_after:
                 continue
             groups = m.groupdict()
-            alias = groups.get("alias") or groups.get("nick")
+            alias = groups.get("alias") or groups.get("nick") or groups.get("late_nick")
             found.append(PersonCandidate(start, end, name, rule, alias.strip(" ,.") if alias else None))
     return found

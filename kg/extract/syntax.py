@@ -141,7 +141,9 @@ def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], en
             if any(m.start < end and start < m.end for m in ps.mentions):
                 continue
             typed = _cue_class(ent, lexicon)
+            after = ps.doc[span.end] if span.end < len(ps.doc) else None
             if typed is None and ent.label_ == "PERSON" and len(span) >= 2 and \
+                    (after is None or after.text not in lexicon.people.not_after) and \
                     span[0].lower_ not in lexicon.syntax.grammar["not_person_openers"] and \
                     all(t.pos_ == "PROPN" or t.lower_ in lexicon.syntax.grammar["name_connectors"] for t in span):
                 typed = ("Person", None)
@@ -294,6 +296,9 @@ def _beside(token, step) -> list:
     if comma < 1 or doc[comma].text != "," or (step.deps and token.dep_ not in step.deps):
         return []
     before = doc[comma - 1]
+    if before.text == ")":  # "the Estado Mayor de Bloques y Frentes (EMBF), a faction": the name before the brackets
+        opening = next((t for t in reversed(doc[:comma - 1]) if t.text == "("), None)
+        before = doc[opening.i - 1] if opening is not None and opening.i > 0 else before
     return [before] if before.pos_ in ("NOUN", "PROPN") else []
 
 
@@ -368,15 +373,16 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
         if child.dep_ == "appos" and ps.at(child):
             return ps.at(child), f" (appositive '{child.text}')"
     if token.lower_ in g["member_plurals"] or token.lower_ in g["force_plurals"]:
-        # "its members extort shop owners", "gunmen of the ELN attacked", "arrested by agents of the PNC": a group
-        # or a force acts through its people
+        # "its members extort shop owners", "gunmen of the ELN attacked", "Gulf Clan gunmen opened fire", "arrested
+        # by agents of the PNC": a group or a force acts through its people
         for child in token.children:
-            owner = child if child.dep_ == "poss" else next(
+            owner = child if child.dep_ in ("poss", "compound") else next(
                 (c for c in child.children if c.dep_ == "pobj"), None) if child.dep_ == "prep" and \
                 child.lower_ in ("of", "from") else None
             if owner is not None:
                 found, how = _mention_of(owner, ps, rules, fits)
-                if found is not None:
+                if found is not None and not (child.dep_ == "compound" and found.how == "generic"):
+                    # (a bare "police officers" is no force named: "Kenyan police officers" in a story on Haiti)
                     return found, f" ('{token.text}' of '{owner.text}'{how})"
     if token.lemma_.lower() in g["place_part_nouns"] and \
             not any(c.dep_ in ("compound", "amod") and ps.at(c) for c in token.children):
