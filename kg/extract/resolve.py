@@ -429,15 +429,28 @@ def fits_anaphor(entity: Entity, rule, lexicon: Lexicon) -> bool:
         (not rule.kinds or entity.kind in rule.kinds)
 
 
-def may_be_called(unit: Entity, noun: str, grammar: Grammar) -> bool:
-    """Whether a place may be called "the {noun}": not when its names give it another of the words countries call
-    their first-level units (Peru's La Libertad is a region; its provinces, such as Pataz, are a level below)."""
+def may_be_called(unit: Entity, noun: str, grammar: Grammar, introduced_as: str | None = None) -> bool:
+    """Whether a place may be called "the {noun}": as the text introduced it, if it did ("the gold-mining province
+    of Pataz", "the town of Chone": `introduced_as`); else not when its names give it another of the words
+    countries call their first-level units (Peru's La Libertad is a region; its provinces are a level below)."""
     nouns = grammar["unit_kind_nouns"]
     if noun not in nouns:
         return True
+    if introduced_as is not None:
+        return introduced_as == noun
     named = {w for name, _ in unit.names for w in nouns
              if name.lower().endswith(" " + w) or name.lower().startswith(w + " of ")}
     return not named or noun in named
+
+
+def _introduced_as(mention: Mention, text: str, nouns: frozenset[str]) -> str | None:
+    """The place noun the text puts before a place's name: "province" in "the gold-mining province of Pataz" and
+    in "the town of Chone" (the mention itself, when a name rule read it so)."""
+    found = _compiled(r"(?<![\w-])({0})\s+of\s+(?:the\s+)?$", nouns).search(text, max(0, mention.start - 40),
+                                                                       mention.start)
+    own = _compiled(r"(?:the\s+)?({0})\s+of\s", nouns).match(mention.text)
+    match = own or found
+    return match.group(1).lower() if match else None
 
 
 def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],
@@ -482,7 +495,8 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
         entity = entities[mention.entity]
         for rule in rules:
             if sentence - mention.sentence <= rule.max_sentences and fits_anaphor(entity, rule, lexicon) and \
-                    may_be_called(entity, text[hit.start:hit.end].split()[-1].lower(), lexicon.syntax.grammar):
+                    may_be_called(entity, text[hit.start:hit.end].split()[-1].lower(), lexicon.syntax.grammar,
+                                  _introduced_as(mention, text, lexicon.syntax.grammar["place_intro_nouns"])):
                 if any(mention.end <= at < hit.start and any(lexicon.ontology.is_a(cls, t) for t in rule.types)
                        for at, cls in unknown):
                     return None, ""

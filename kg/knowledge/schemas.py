@@ -554,6 +554,7 @@ class GrammarFile(CuratedFile):
     plural_name_heads: Words = []
     first_level_nouns: Words = []
     unit_kind_nouns: Words = []
+    place_intro_nouns: Words = []
     street_words: Words = []
     part_nouns: Words = []
     part_leader_words: Words = []
