@@ -74,6 +74,13 @@ def _patterns(rules: PeopleRules) -> LiteralGate[tuple[str, re.Pattern[str]]]:
     return LiteralGate([(rule, p) for rule, p in patterns.items() if p is not None], lambda item: item[1])
 
 
+@lru_cache(maxsize=8)
+def _place_appositive(rules: PeopleRules) -> re.Pattern[str]:
+    nouns = "|".join(re.escape(n) for n in sorted(rules.place_appositives)) or "(?!)"
+    return re.compile(rf",\s+(?:an?|the)\s+(?:(?!of\b)[\w-]+\s+){{0,3}}?(?:{nouns})"
+                      rf"(?=\s*[,.;]|\s+(?:in|on|near|about|north|south|east|west|where|that|which|with|along)\b)")
+
+
 def _opens_with(name: str, openers: frozenset[str]) -> bool:
     words = name.split()
     return any(" ".join(words[:n]) in openers for n in (1, 2))
@@ -121,7 +128,7 @@ def find_people(text: str, rules: PeopleRules) -> list[PersonCandidate]:
             if rule == "people.given-name" and fold(name.split()[0]) not in rules.given_names:
                 continue
             after = _NEXT_WORD.match(text, end)
-            if after and after.group(1) in rules.not_after:
+            if after and after.group(1) in rules.not_after or _place_appositive(rules).match(text, end):
                 continue
             groups = m.groupdict()
             alias = groups.get("alias") or groups.get("nick") or groups.get("late_nick")

@@ -381,8 +381,10 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
                 child.lower_ in ("of", "from") else None
             if owner is not None:
                 found, how = _mention_of(owner, ps, rules, fits)
-                if found is not None and not (child.dep_ == "compound" and found.how == "generic"):
-                    # (a bare "police officers" is no force named: "Kenyan police officers" in a story on Haiti)
+                if found is not None and not (child.dep_ == "compound" and found.how == "generic" and
+                                              found.text[:1].islower()):
+                    # (a bare "police officers" names no force: "Kenyan police officers" in a story on Haiti; a
+                    # capitalised "National Guard agents" does)
                     return found, f" ('{token.text}' of '{owner.text}'{how})"
     if token.lemma_.lower() in g["place_part_nouns"] and \
             not any(c.dep_ in ("compound", "amod") and ps.at(c) for c in token.children):

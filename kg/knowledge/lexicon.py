@@ -69,6 +69,7 @@ class PeopleRules:
     nickname_nouns: tuple[str, ...] = ()  # "two guerrillas known as 'Tiburcio' and 'Braulio'": a person each
     group_openers: frozenset[str] = frozenset()  # a nickname opening so names a group: "men known as 'Los Tigres'"
     forms_of_address: frozenset[str] = frozenset()  # "Mr", "Dr": before a surname, no name of another person
+    place_appositives: tuple[str, ...] = ()  # "Jesús María, a small town": the name is a place's
 
     def not_before_surname(self) -> frozenset[str]:
         """Capitalised words that, just before a surname, are no given name of another person: the words that
@@ -252,7 +253,8 @@ def _people(people: PeopleFile, names: GivenNamesFile) -> PeopleRules:
                        lower_titles=frozenset(t.lower() for t in people.titles), not_after=frozenset(names.not_after),
                        single_name_titles=tuple(names.single_name_titles), name_cues=tuple(people.name_cues),
                        nickname_nouns=tuple(people.nickname_nouns), group_openers=frozenset(people.group_openers),
-                       forms_of_address=frozenset(people.forms_of_address))
+                       forms_of_address=frozenset(people.forms_of_address),
+                       place_appositives=tuple(people.place_appositives))
 
 
 def _anaphora(data: AnaphoraFile, ontology: Ontology) -> tuple[tuple[AnaphorRule, ...], int]:

@@ -142,6 +142,7 @@ class PeopleFile(CuratedFile):
     nickname_nouns: Words = []
     group_openers: Words = []
     forms_of_address: Words = []
+    place_appositives: Words = []
 
 
 class GivenNamesFile(CuratedFile):
