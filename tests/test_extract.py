@@ -1303,3 +1303,15 @@ def test_a_clan_named_by_a_place_name_is_a_group(lexicon, tmp_path):
                         "controls land in Izabal.")
     (mention,) = [m for m in extraction.mentions if m.text.startswith("Mendoza")]
     assert mention.text == "Mendoza clan" and extraction.entities[mention.entity].type == "CriminalGroup"
+
+
+@pytest.mark.parametrize("where, places", [("across the country", ["Ecuador"]), ("nationwide", ["Ecuador"]),
+                                           ("in Guayas", ["Guayas"]), ("", [])])
+def test_an_event_told_across_the_country_is_placed_in_the_country_its_story_is_about(lexicon, where, places):
+    text = ("Gangs in Guayaquil and Quito killed four guards this month. "
+            f"President Daniel Noboa declared a state of emergency {where} on Monday.".replace("  ", " "))
+    article = Article(id="nation", source="nation", text=text, paragraphs=(Paragraph(0, len(text), "body"),),
+                      published=date(2024, 6, 3))
+    extraction = extract(article, lexicon)
+    emergencies = [e for e in extraction.events if e.type == "StateOfEmergency"]
+    assert [[extraction.entities[p].label for p in e.places] for e in emergencies] == [places]

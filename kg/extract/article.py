@@ -5,13 +5,14 @@ Pure over its inputs: the article and the lexicon go in, an `Extraction` comes o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from kg.extract.events import carry_over_agents, find_events, implied_facts
 from kg.extract.names import find_names
 from kg.extract.people import find_people
 from kg.extract.relations import find_facts, mask
-from kg.extract.resolve import resolve_mentions
+from kg.extract.resolve import country_focus, resolve_mentions
 from kg.extract.sentences import split_sentences, stories
 from kg.extract.syntax import (
     add_named_entities,
@@ -93,7 +94,8 @@ def extract_found(found: Found, lexicon: Lexicon) -> Extraction:
     titles = lexicon.people.leader_titles | lexicon.syntax.grammar["member_nouns"]
     result.events = same_day(carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
                                                        syntax_events, read, titles), lexicon))
-    result.events = placed_by_summary(result.events, stories(sentences), article.published)
+    result.events = _placed_nationwide(placed_by_summary(result.events, stories(sentences), article.published),
+                                       mentions, stories(sentences), lexicon)
     for event in result.events:  # a country's government, read for the country (kg.extract.events._as_actor)
         for mention in event.mentions:
             if mention.entity not in result.entities:
@@ -163,6 +165,31 @@ def _prefer_parsed(surface: list[Event], parsed: list[Event], read: set[tuple[st
                     out[i] = replace(out[i], targets=out[i].targets + tuple(m.entity for _, m in extra),
                                      roles=out[i].roles + extra, parse=(out[i].parse or "") + note)
     return sorted(out, key=lambda e: e.sentence.start)
+
+
+def _placed_nationwide(events: list[Event], mentions: list[Mention], story: dict[int, int],
+                       lexicon: Lexicon) -> list[Event]:
+    """An event with no place told "across the country" or "nationwide" (grammar.yaml nationwide_phrases) is placed
+    in the country its story is about, the one its mentions name most."""
+    phrases = lexicon.syntax.grammar["nationwide_phrases"]
+    pattern = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(re.escape(p) for p in sorted(phrases)), re.I)
+    out = []
+    for event in events:
+        found = pattern.search(event.sentence.text) if not event.places and phrases else None
+        focus = country_focus([m.entity for m in mentions if story.get(m.sentence) == story.get(event.sentence.index)],
+                              lexicon) if found else []
+        country = next((e for e in lexicon.entities.values() if e.type == "Country" and focus and e.iso == focus[0]),
+                       None)
+        if found is None or country is None:
+            out.append(event)
+            continue
+        start = event.sentence.start + found.start()
+        place = Mention(start, start + len(found.group()), found.group(), country.id, event.sentence.index,
+                        "anaphor", f"'{found.group()}' is {country.label}, the country its story is about")
+        out.append(replace(event, places=(country.id,), roles=event.roles + (("place", place),),
+                           parse=f"{event.parse}; place '{found.group()}': {country.label}" if event.parse else
+                           event.parse))
+    return out
 
 
 def _before_title(mention: Mention, sentence: Sentence, titles: frozenset[str]) -> bool:

@@ -506,15 +506,17 @@ def _sentence_countries(ps: ParsedSentence, lexicon) -> set[str]:
 
 def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, str]:
     """ "The country's two biggest gangs", "the city's most powerful group": a bare "the country" or "the city" as
-    the possessor of a criminal group's cue noun is the place its story is about. The country is the one the story
+    the possessor of a criminal group's cue noun is the place its story is about, and so is "the country" after
+    "across" or "throughout" ("declared a state of emergency across the country"). The country is the one the story
     names most, when the sentence names no place of another; the city the one place below the first level its
     sentence names before it, else the sentences just before. Not on other nouns ("the country's police" says
     nothing of presence), nor with a word of its own ("the neighbouring country's gangs")."""
     grammar = lexicon.syntax.grammar
     word = token.lemma_.lower()
     country = word in grammar["story_country_nouns"]
-    if token.dep_ != "poss" or not (country or word in grammar["story_city_nouns"]) or \
-            lexicon.syntax.heads.get(token.head.lemma_.lower()) != "CriminalGroup" or \
+    spread = country and token.dep_ == "pobj" and token.head.lower_ in ("across", "throughout")  # "across the country"
+    if not (spread or token.dep_ == "poss" and lexicon.syntax.heads.get(token.head.lemma_.lower()) == "CriminalGroup") \
+            or not (country or word in grammar["story_city_nouns"]) or \
             [c.lower_ for c in token.children if c.dep_ != "case"] != ["the"]:
         return None, ""
     at = ps.sentence.start + token.idx

@@ -557,6 +557,7 @@ class GrammarFile(CuratedFile):
     unit_kind_nouns: Words = []
     place_intro_nouns: Words = []
     street_words: Words = []
+    nationwide_phrases: Words = []
     part_nouns: Words = []
     part_leader_words: Words = []
     name_heads: dict[ClassName, Words]
