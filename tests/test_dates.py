@@ -47,6 +47,8 @@ def test_no_publication_date_keeps_only_explicit_years(lexicon):
      ["2023-11-20"]),
     ("Soldiers seized a boat near Tumaco on 3 May 2021.", "The next day, marines detained the crew.", ["2021-05-04"]),
     ("Troops reached the town on 1 March.", "Al día siguiente, the army left.", ["2023-03-02"]),
+    ("Gunmen shot a candidate in Quito on 9 August.", "Within hours, police had detained six men.", ["2023-08-09"]),
+    ("Gunmen shot a candidate in Quito on 9 August.", "The next morning, police detained six men.", ["2023-08-10"]),
     # a month or a year is no day to count from, and nothing before: no date
     ("The gang grew in March 2020.", "The same day, police arrested two men.", []),
     ("", "The following day, police arrested two men.", []),
