@@ -1302,10 +1302,12 @@ _REPORTING_REACH = 6  # words after that date within which a reporting verb make
 _WORD = re.compile(r"[\w'-]+")
 
 
-def _paragraph_date(sentence: Sentence, article, rules, reporting: frozenset[str]) -> str | None:
+def _paragraph_date(sentence: Sentence, article, rules, reporting: frozenset[str],
+                    temporal: frozenset[str] = frozenset()) -> str | None:
     """The last date of the one or two sentences before, in the same paragraph ("On October 16 the group was
-    leaving a party... All four were killed"); a date of another paragraph is another story's, and one a
-    reporting verb follows ("On March 4, the minister announced...") is when it was told, not when it happened."""
+    leaving a party... All four were killed"); a date of another paragraph is another story's, one a reporting
+    verb follows ("On March 4, the minister announced...") is when it was told, not when it happened, and one after
+    a temporal preposition (`temporal`: "the town she had governed since last May") bounds a state."""
     if article is None or sentence.paragraph >= len(article.paragraphs):
         return None
     start = article.paragraphs[sentence.paragraph].start
@@ -1317,7 +1319,8 @@ def _paragraph_date(sentence: Sentence, article, rules, reporting: frozenset[str
             cut = 0
             break
         cut = end
-    found = find_dates(before[cut:], rules, article.published)
+    found = [d for d in find_dates(before[cut:], rules, article.published)
+             if not {w.lower() for w in _WORD.findall(before[cut:cut + d.start])[-2:]} & temporal]  # "since last May"
     if not found:
         return None
     following = _WORD.findall(before[cut + found[-1].end:])[:_REPORTING_REACH]
@@ -1366,7 +1369,8 @@ def _event(rule: SyntaxRule, filled, ps: ParsedSentence, trigger, dates, lexicon
     if date is None and not unnamed and not lexicon.dates.pattern().search(sentence.text) and not apart and \
             article is not None and _told_in_past(trigger) and \
             not any(t.lower_ in grammar["relative_time_words"] for t in ps.doc):
-        date = _paragraph_date(sentence, article, lexicon.dates, grammar["reporting_verbs"])
+        date = _paragraph_date(sentence, article, lexicon.dates, grammar["reporting_verbs"],
+                               grammar["temporal_prepositions"])
         if date:
             path += "; date from the sentence before, in its paragraph"
     roles = []
