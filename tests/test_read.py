@@ -148,6 +148,12 @@ def test_sentences_that_open_like_credits_stay(tmp_path, lexicon, line):
      "Santos, 5 June 2024 - 16:40 (NA)\n\n", date(2024, 6, 5), "Ana Souza Lima"),
     ("Crime Beat\nThe week in crime\nThursday, 6 June 2024\n\n", date(2024, 6, 6), None),
     ("Crime Digest\nNo. 7 | 17 May 2024 | By Ana Souza Lima\n\n", date(2024, 5, 17), "Ana Souza Lima"),
+    ("Crime Digest\n7 May 2024 · No. 7 · Edited by Ana Souza Lima\n\n", date(2024, 5, 7), "Ana Souza Lima"),
+    # a masthead's date, then the story's byline and dated line, month first
+    ("The Post\nMonday, March 11, 2024\n\nPolice seize cocaine\n\nBy Ana Souza Lima\nSantos, March 11, 2024, 8:15 a.m."
+     "\n\n", date(2024, 3, 11), "Ana Souza Lima"),
+    ("The Post\n\nPolice seize cocaine\n\nBy Ana Souza Lima\nPublished 9 Nov 2024 - 10:42\n\n", date(2024, 11, 9),
+     "Ana Souza Lima"),
     ("Police seize a ton of cocaine in Santos\n\n", None, None),
 ])
 def test_a_page_without_the_byline_gives_its_date_on_a_line_of_its_own(tmp_path, lexicon, header, published,
@@ -178,3 +184,13 @@ def test_a_read_more_heading_ends_the_page_and_a_read_more_line_is_skipped(tmp_p
     article = read_article(path, lexicon.layout, lexicon.dates)
     assert [article.content(p) for p in article.paragraphs] == ["Gangs fought in Quito on Monday.",
                                                                 "Police raided a prison in Lima."]
+
+
+def test_a_masthead_menu_a_greeting_before_the_contents_and_a_readers_corner_are_no_content(tmp_path, lexicon):
+    path = tmp_path / "letter.txt"
+    path.write_text("The Andes Letter\nQuito · Lima · La Paz\nNews | Security | Opinion\n\n"
+                    "Hello, and welcome back. This week: gangs in Quito and a raid in Lima.\n\n"
+                    "Gangs fought in Quito on Monday.\n\nFROM OUR READERS\n\n\"You missed the gangs of Cali.\" - A reader\n",
+                    encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert [article.content(p) for p in article.paragraphs] == ["Gangs fought in Quito on Monday."]

@@ -182,11 +182,16 @@ def _weekday_of_month(published: date, weekday: int, day: int) -> str | None:
 
 
 def parse_day_month_year(text: str, rules: DateRules) -> date | None:
-    """A full date written as in bylines ("11 OCT 2016"), any year; None when it is no date."""
+    """A full date written as in bylines ("11 OCT 2016", "March 11, 2024"), any year; None when it is no date."""
     m = re.fullmatch(r"(\d{1,2})\s+([A-Za-zéá]+)\.?,?\s+(\d{4})", text.strip())
-    if not m or m.group(2).lower() not in rules.months:
+    day_first = m is not None
+    m = m or re.fullmatch(r"([A-Za-zéá]+)\.?\s+(\d{1,2}),?\s+(\d{4})", text.strip())
+    if not m:
+        return None
+    day, month = (m.group(1), m.group(2)) if day_first else (m.group(2), m.group(1))
+    if month.lower() not in rules.months:
         return None
     try:
-        return date(int(m.group(3)), rules.months[m.group(2).lower()], int(m.group(1)))
+        return date(int(m.group(3)), rules.months[month.lower()], int(day))
     except ValueError:
         return None

@@ -32,7 +32,8 @@ class Layout:
     credit_line: re.Pattern[str] | None = None  # a photo credit or caption line: page furniture, no content
     dateline: re.Pattern[str] | None = None  # a page's date (and author) when it has no byline
     dateline_lines: int = 12
-    end_lines: frozenset[str] = frozenset()  # a heading line that ends the article, matched whole
+    end_lines: frozenset[str] = frozenset()  # a heading line that ends the article, matched whole, in lower case
+    menu_line: re.Pattern[str] | None = None  # a masthead's or a menu's list of short items
 
     @classmethod
     def from_spec(cls, spec: ReaderFile) -> Layout:
@@ -46,5 +47,6 @@ class Layout:
                    url_line=re.compile(spec.url_line) if spec.url_line else None,
                    credit_line=re.compile(spec.credit_line) if spec.credit_line else None,
                    dateline=re.compile(spec.dateline) if spec.dateline else None, dateline_lines=spec.dateline_lines,
-                   end_lines=frozenset(spec.end_lines))
+                   end_lines=frozenset(line.lower() for line in spec.end_lines),
+                   menu_line=re.compile(spec.menu_line) if spec.menu_line else None)
 

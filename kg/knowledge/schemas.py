@@ -342,6 +342,7 @@ class ReaderFile(CuratedFile):
     credit_line: PyRegex | None = None
     end_markers: Words = []
     end_lines: Words = []
+    menu_line: PyRegex | None = None
     teaser_line: PyRegex
     url_line: Annotated[PyRegex, AfterValidator(_url_group)] | None = None
     dateline: Annotated[PyRegex, AfterValidator(_dateline_groups)] | None = None

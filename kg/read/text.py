@@ -54,11 +54,13 @@ def read_text(text: str, article_id: str, source: str, layout: Layout, dates: Da
 
 
 def _dateline(lines: list[tuple[int, int, str]], layout: Layout, dates: DateRules) -> tuple[date | None, str | None]:
-    """The date (and the author, when named above it) a page without the seed's byline gives on a line of its own
-    near its top ("Published on 13/02/2019 - 18:03", "Edition of 21 June 2024"): day first when in figures."""
+    """The date (and the author, when named beside it) a page without the seed's byline gives on a line of its own
+    near its top ("Published on 13/02/2019 - 18:03", "Edition of 21 June 2024"): day first when in figures. Of two
+    such lines (a masthead's date, then the story's "By X / Rosario, March 11, 2024"), the first naming an author."""
     if layout.dateline is None:
         return None, None
     near = [line.strip() for _, _, line in lines if line.strip()][:layout.dateline_lines]
+    first: tuple[date | None, str | None] = (None, None)
     for previous, line in zip([""] + near, near, strict=False):
         m = layout.dateline.match(f"{previous}\n{line}")
         if not m:
@@ -69,10 +71,15 @@ def _dateline(lines: list[tuple[int, int, str]], layout: Layout, dates: DateRule
                 parse_day_month_year(m.group("date"), dates)
         except ValueError:
             day = None
-        if day is not None:
-            found = m.groupdict()
-            return day, found.get("author") or found.get("author_by") or found.get("author_after")
-    return None, None
+        if day is None:
+            continue
+        found = m.groupdict()
+        author = found.get("author") or found.get("author_by") or found.get("author_after")
+        author = author[3:] if author and author.startswith("By ") else author
+        if author:
+            return day, author
+        first = first if first[0] else (day, None)
+    return first
 
 
 def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> list[Paragraph]:
@@ -83,12 +90,16 @@ def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> lis
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped in layout.end_lines or any(stripped.startswith(marker) for marker in layout.end_markers):
+        if stripped.rstrip(":").lower() in layout.end_lines or \
+                any(stripped.startswith(marker) for marker in layout.end_markers):
             break
         if stripped in layout.analysis_headings:
             section = "analysis"
             continue
-        if stripped.startswith(layout.skip_line_prefixes) or layout.credit_line and layout.credit_line.match(stripped):
+        if stripped.startswith(layout.skip_line_prefixes) or \
+                _GREETING.sub("", stripped, count=1).startswith(layout.skip_line_prefixes) or \
+                layout.credit_line and layout.credit_line.match(stripped) or \
+                layout.menu_line and layout.menu_line.match(stripped):
             continue
         lead = len(line) - len(line.lstrip())
         paragraphs.append(Paragraph(start + lead, start + lead + len(stripped), section))
@@ -116,6 +127,7 @@ def lines_of(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+_GREETING = re.compile(r"^[^.!?:]{1,40}[.!]\s+")  # "Hello, and welcome back. " before a newsletter's contents
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“A-ZÁÉÍÓÚÑ])")
 _HEADLINE_WORDS = 25  # a headline is shorter, and does not end as a sentence does
 
