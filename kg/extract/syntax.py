@@ -627,7 +627,13 @@ def _framed(token, trigger, argument: Argument, ps: ParsedSentence, lexicon) -> 
     """The entity a frame names with the words of `token` ("Interior" in "Interior Minister X", framed "{} Ministry":
     the Interior Ministry): of the country the title names ("Ecuador's", "Paraguayan"), else the one its story
     names (a newsletter's other stories name other countries' ministries), else the story's country when the
-    sentence names no place of another country; none when that leaves a choice."""
+    sentence names no place of another country; none when that leaves a choice, nor for the title of a state or a
+    province ("the security minister of Buenos Aires province", "Santa Fe's security minister")."""
+    owners = [c for c in trigger.children if c.dep_ == "poss"] + \
+        [p for c in trigger.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+    if any((m := ps.at(o)) is not None and (e := lexicon.entities.get(m.entity)) is not None
+           and e.type == "AdministrativeArea" for o in owners):
+        return None, ""
     before = [t for t in token.subtree if t.i <= token.i and (t.i == token.i or t.dep_ in ("compound", "amod"))]
     named = [lexicon.demonyms[t.text] for t in before + list(trigger.children) if t.text in lexicon.demonyms] + \
         [lexicon.country_of(m.entity) for m in (ps.at(c) for c in trigger.children if c.dep_ == "poss") if m
