@@ -1315,3 +1315,16 @@ def test_an_event_told_across_the_country_is_placed_in_the_country_its_story_is_
     extraction = extract(article, lexicon)
     emergencies = [e for e in extraction.events if e.type == "StateOfEmergency"]
     assert [[extraction.entities[p].label for p in e.places] for e in emergencies] == [places]
+
+
+@pytest.mark.parametrize("text, gone, kept", [
+    ("Cocaine leaves Asunción down the Paraguay and Paraná rivers to ports in Argentina.", {"paraguay", "br-parana"},
+     {"argentina"}),
+    ("Offices on Avenida Faria Lima in São Paulo hid the gang's money.", {"pe-lima"}, {"br-sao-paulo"}),
+])
+def test_a_place_named_inside_a_river_or_a_street_is_no_mention_of_that_place(lexicon, text, gone, kept):
+    article = Article(id="names", source="names", text=text, paragraphs=(Paragraph(0, len(text), "body"),),
+                      published=date(2024, 6, 3))
+    extraction = extract(article, lexicon)
+    found = {m.entity for m in extraction.mentions}
+    assert not gone & found and kept <= found

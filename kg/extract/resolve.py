@@ -168,6 +168,7 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
     _drop_places_set_in_another_country(mentions, entities, lexicon, text)
     _drop_cities_named_as_neighbourhoods(mentions, entities, lexicon, text)
     _drop_places_in_street_names(mentions, entities, lexicon, text)
+    _drop_places_named_as_rivers(mentions, entities, lexicon, text)
     _add_surnames(sentences, mentions, entities, text, lexicon.people)
     _add_titles_again(sentences, mentions, entities, lexicon, text, story)
     mentions[:] = _absorb_aliases(sorted(mentions, key=lambda m: m.start), text, lexicon)
@@ -972,6 +973,20 @@ def _drop_places_in_street_names(mentions: list[Mention], entities: dict[str, En
     after = re.compile(rf"\s+(?:{words})(?![\w-])")  # vendors" are in Cali
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and (before.search(text, max(0, m.start - 60), m.start) or after.match(text, m.end))]
+    for m in drop:
+        mentions.remove(m)
+    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
+        del entities[entity_id]
+
+
+def _drop_places_named_as_rivers(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
+                                 text: str) -> None:
+    """ "Down the Paraguay and Paraná rivers", "the Putumayo River": a place's name before a word for water
+    (grammar.yaml water_words), alone or with the names coordinated before it, names the water, not the place."""
+    words = _alternation(lexicon.syntax.grammar["water_words"])
+    after = re.compile(rf"(?:\s+(?:and|or|,)\s+[A-ZÀ-Þ][\w'’-]*(?:\s+[A-ZÀ-Þ][\w'’-]*)?)*\s+(?:{words})\b", re.I)
+    drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
+            and after.match(text, m.end)]
     for m in drop:
         mentions.remove(m)
     for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:

@@ -559,6 +559,7 @@ class GrammarFile(CuratedFile):
     place_intro_nouns: Words = []
     street_words: Words = []
     nationwide_phrases: Words = []
+    water_words: Words = []
     part_nouns: Words = []
     part_leader_words: Words = []
     name_heads: dict[ClassName, Words]
