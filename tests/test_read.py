@@ -190,7 +190,8 @@ def test_a_masthead_menu_a_greeting_before_the_contents_and_a_readers_corner_are
     path = tmp_path / "letter.txt"
     path.write_text("The Andes Letter\nQuito · Lima · La Paz\nNews | Security | Opinion\n\n"
                     "Hello, and welcome back. This week: gangs in Quito and a raid in Lima.\n\n"
-                    "Gangs fought in Quito on Monday.\n\nFROM OUR READERS\n\n\"You missed the gangs of Cali.\" - A reader\n",
+                    "Gangs fought in Quito on Monday.\n\nFROM OUR READERS\n\n"
+                    "\"You missed the gangs of Cali.\" - A reader\n",
                     encoding="utf-8")
     article = read_article(path, lexicon.layout, lexicon.dates)
     assert [article.content(p) for p in article.paragraphs] == ["Gangs fought in Quito on Monday."]
