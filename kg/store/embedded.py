@@ -255,6 +255,7 @@ def writing(location: str | Path) -> Iterator[Store]:
         for leftover in path.parent.glob(f".{path.name}.new-*"):  # of a build that was killed
             shutil.rmtree(leftover, ignore_errors=True)
         staging = path.parent / f".{path.name}.new-{os.getpid()}-{time.time_ns()}"
+        store: Store | None = None
         try:
             if path.exists():
                 if (path / BUILDING).exists():  # written in place by a build that did not finish
@@ -282,6 +283,9 @@ def writing(location: str | Path) -> Iterator[Store]:
             (staging / BUILDING).unlink()
             _put_in_place(staging, path)
         finally:
+            if store is not None and hasattr(store, "_db"):  # a block that failed: let the copy's database go first,
+                store.close()  # or its files, still open, may outlive the removal of the folder
+                gc.collect()
             shutil.rmtree(staging, ignore_errors=True)
 
 
