@@ -784,6 +784,21 @@ def test_a_sentence_met_again_is_taken_from_the_parse_cache_with_the_same_annota
     assert cache_stats() == (0, 0)
 
 
+@pytest.mark.parametrize("text", [
+    "Police arrested Tomás Ibarra, a leader of the Los Grises gang, in Rosario.",
+    "I ain't gonna say it, y'all, but let's go: c'mon, they gotta have it.",  # the two-token rules
+    "There is no doubt that it was him; we saw it and you saw me, but I did it anyway.",  # DEP-bound rules
+    "The cartel , known as   \"El Mencho\" , had what it wanted since 2019\n\nand nothin' changed.",  # spaces
+])
+def test_the_attribute_rulers_table_gives_what_the_ruler_gives(text):
+    """kg.extract.attributes applies the model's attribute_ruler rules as a table: the same Doc, byte for byte."""
+    from kg.extract.parse import _attributes, load_model
+
+    nlp = load_model()
+    before = list(nlp.pipe([text, text], disable=["attribute_ruler", "lemmatizer", "ner"]))
+    assert nlp.get_pipe("attribute_ruler")(before[0]).to_bytes() == _attributes()(before[1]).to_bytes()
+
+
 @pytest.mark.parametrize("text, needs_ner", [
     ("Soldiers detained Ana Ruiz on March 3 in Tumaco.", False),  # a month inside a date, the rest matched
     ("Soldiers detained Ana Ruiz in February in Tumaco.", False),
