@@ -790,13 +790,17 @@ def test_a_sentence_met_again_is_taken_from_the_parse_cache_with_the_same_annota
     "There is no doubt that it was him; we saw it and you saw me, but I did it anyway.",  # DEP-bound rules
     "The cartel , known as   \"El Mencho\" , had what it wanted since 2019\n\nand nothin' changed.",  # spaces
 ])
-def test_the_attribute_rulers_table_gives_what_the_ruler_gives(text):
-    """kg.extract.attributes applies the model's attribute_ruler rules as a table: the same Doc, byte for byte."""
-    from kg.extract.parse import _attributes, load_model
+def test_the_attribute_ruler_and_lemmatizer_tables_give_what_the_components_give(text):
+    """kg.extract.attributes applies the model's attribute_ruler and lemmatizer rules as tables: the same Doc,
+    byte for byte, the second time (taken from the tables) as the first."""
+    from kg.extract.parse import _tables, load_model
 
     nlp = load_model()
-    before = list(nlp.pipe([text, text], disable=["attribute_ruler", "lemmatizer", "ner"]))
-    assert nlp.get_pipe("attribute_ruler")(before[0]).to_bytes() == _attributes()(before[1]).to_bytes()
+    attributes, lemmas = _tables()
+    for _ in range(2):
+        before = list(nlp.pipe([text, text], disable=["attribute_ruler", "lemmatizer", "ner"]))
+        expected = nlp.get_pipe("lemmatizer")(nlp.get_pipe("attribute_ruler")(before[0]))
+        assert lemmas(attributes(before[1])).to_bytes() == expected.to_bytes()
 
 
 @pytest.mark.parametrize("text, needs_ner", [

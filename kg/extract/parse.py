@@ -22,7 +22,7 @@ from kg.errors import KgError
 from kg.model import Sentence
 
 if TYPE_CHECKING:
-    from kg.extract.attributes import AttributeTable
+    from kg.extract.attributes import AttributeTable, LemmaTable
 
 __all__ = ["MODEL", "ModelMissing", "load_model", "parse", "needs_parse", "candidates", "clear_cache", "cache_stats",
            "for_parser"]
@@ -56,20 +56,20 @@ def load_model():
                            f"install it with: {_INSTALL}") from exc
 
 
-# The model's last components, run by `parse` itself: the attribute ruler (as kg.extract.attributes' table), the
-# lemmatizer, which reads the POS the ruler sets, and the NER.
+# The model's last components, run by `parse` itself: the attribute ruler and the lemmatizer, which reads the POS
+# the ruler sets (both as kg.extract.attributes' tables), and the NER.
 _AFTER_PARSER = ["attribute_ruler", "lemmatizer", "ner"]
 
 
 @lru_cache(maxsize=1)
-def _attributes() -> AttributeTable:
-    """The attribute ruler's rules as a table, checked to run where the pipeline runs the ruler."""
-    from kg.extract.attributes import AttributeTable  # imports spaCy, as load_model does: on first use
+def _tables() -> tuple[AttributeTable, LemmaTable]:
+    """The attribute ruler's and the lemmatizer's rules as tables, checked to run where the pipeline runs them."""
+    from kg.extract.attributes import AttributeTable, LemmaTable  # imports spaCy, as load_model does: on first use
 
     nlp = load_model()
     if nlp.pipe_names[-len(_AFTER_PARSER):] != _AFTER_PARSER:
         raise KgError(f"the spaCy model's pipeline is not the one parse() runs: {nlp.pipe_names}")
-    return AttributeTable(nlp.get_pipe("attribute_ruler"))
+    return AttributeTable(nlp.get_pipe("attribute_ruler")), LemmaTable(nlp.get_pipe("lemmatizer"))
 
 
 def candidates(sentence: Sentence, mentions: list[tuple[int, int]],
@@ -142,9 +142,9 @@ def parse(texts: list[str], ner: list[bool]) -> list:
         nlp = load_model()
         found = dict(zip(todo, nlp.pipe((text for text, _ in todo), batch_size=64, disable=_AFTER_PARSER),
                          strict=True))
-        attributes, lemmatizer = _attributes(), nlp.get_pipe("lemmatizer")
+        attributes, lemmas = _tables()
         for doc in found.values():
-            lemmatizer(attributes(doc))
+            lemmas(attributes(doc))
         named = [doc for (_, with_ner), doc in found.items() if with_ner]
         if named:
             list(nlp.get_pipe("ner").pipe(named, batch_size=64))
