@@ -22,7 +22,7 @@ __all__ = ["AttributeTable", "LemmaTable"]
 
 _FEATURES = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
 _READ = [TAG, LOWER, DEP, IS_SPACE]
-_WRITE = [TAG, DEP, POS, MORPH, LEMMA]  # every attribute a rule may set (the ruler's checks refuse others)
+_WRITE = [TAG, DEP, POS, MORPH, LEMMA]  # every attribute a rule may set (a table for a rule setting others is refused)
 
 
 def _test(value) -> Callable[[object], bool]:
@@ -32,10 +32,11 @@ def _test(value) -> Callable[[object], bool]:
     if len(value) != 1:
         raise ValueError(f"attribute_ruler condition not supported: {value}")
     (op, arg), = value.items()
+    members = set(arg) if op in ("IN", "NOT_IN") else set()
     if op == "IN":
-        return lambda v: v in set(arg)
+        return lambda v: v in members
     if op == "NOT_IN":
-        return lambda v: v not in set(arg)
+        return lambda v: v not in members
     if op == "REGEX":
         return lambda v: isinstance(v, str) and re.search(arg, v) is not None
     raise ValueError(f"attribute_ruler operator not supported: {op}")

@@ -135,7 +135,7 @@ def parse(texts: list[str], ner: list[bool]) -> list:
             todo.setdefault(key)
     found: dict[tuple[str, bool], object] = {}
     if todo:
-        # One batch through tok2vec, tagger and parser; the attribute ruler's rules (as a table) and the lemmatizer
+        # One batch through tok2vec, tagger and parser; the attribute ruler's and the lemmatizer's rules (as tables)
         # after them, as in the pipeline; then the NER, the last component and one that reads nothing the others
         # write (it has its own token vectors), over the Docs that need it: the same Docs as the full pipeline
         # gives, in batches not split in two.
