@@ -784,6 +784,25 @@ def test_a_sentence_met_again_is_taken_from_the_parse_cache_with_the_same_annota
     assert cache_stats() == (0, 0)
 
 
+@pytest.mark.parametrize("text", [
+    "Police arrested Tomás Ibarra, a leader of the Los Grises gang, in Rosario.",
+    "I ain't gonna say it, y'all, but let's go: c'mon, they gotta have it.",  # the two-token rules
+    "There is no doubt that it was him; we saw it and you saw me, but I did it anyway.",  # DEP-bound rules
+    "The cartel , known as   \"El Mencho\" , had what it wanted since 2019\n\nand nothin' changed.",  # spaces
+])
+def test_the_attribute_ruler_and_lemmatizer_tables_give_what_the_components_give(text):
+    """kg.extract.attributes applies the model's attribute_ruler and lemmatizer rules as tables: the same Doc,
+    byte for byte, the second time (taken from the tables) as the first."""
+    from kg.extract.parse import _tables, load_model
+
+    nlp = load_model()
+    attributes, lemmas = _tables()
+    for _ in range(2):
+        before = list(nlp.pipe([text, text], disable=["attribute_ruler", "lemmatizer", "ner"]))
+        expected = nlp.get_pipe("lemmatizer")(nlp.get_pipe("attribute_ruler")(before[0]))
+        assert lemmas(attributes(before[1])).to_bytes() == expected.to_bytes()
+
+
 @pytest.mark.parametrize("text, needs_ner", [
     ("Soldiers detained Ana Ruiz on March 3 in Tumaco.", False),  # a month inside a date, the rest matched
     ("Soldiers detained Ana Ruiz in February in Tumaco.", False),

@@ -16,9 +16,13 @@ import re
 from collections import OrderedDict
 from collections.abc import Collection
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kg.errors import KgError
 from kg.model import Sentence
+
+if TYPE_CHECKING:
+    from kg.extract.attributes import AttributeTable, LemmaTable
 
 __all__ = ["MODEL", "ModelMissing", "load_model", "parse", "needs_parse", "candidates", "clear_cache", "cache_stats",
            "for_parser"]
@@ -50,6 +54,22 @@ def load_model():
     except (ImportError, OSError) as exc:
         raise ModelMissing(f"the spaCy model {MODEL} 3.8.0 is not installed ({exc.__class__.__name__}); "
                            f"install it with: {_INSTALL}") from exc
+
+
+# The model's last components, run by `parse` itself: the attribute ruler and the lemmatizer, which reads the POS
+# the ruler sets (both as kg.extract.attributes' tables), and the NER.
+_AFTER_PARSER = ["attribute_ruler", "lemmatizer", "ner"]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[AttributeTable, LemmaTable]:
+    """The attribute ruler's and the lemmatizer's rules as tables, checked to run where the pipeline runs them."""
+    from kg.extract.attributes import AttributeTable, LemmaTable  # imports spaCy, as load_model does: on first use
+
+    nlp = load_model()
+    if nlp.pipe_names[-len(_AFTER_PARSER):] != _AFTER_PARSER:
+        raise KgError(f"the spaCy model's pipeline is not the one parse() runs: {nlp.pipe_names}")
+    return AttributeTable(nlp.get_pipe("attribute_ruler")), LemmaTable(nlp.get_pipe("lemmatizer"))
 
 
 def candidates(sentence: Sentence, mentions: list[tuple[int, int]],
@@ -115,11 +135,16 @@ def parse(texts: list[str], ner: list[bool]) -> list:
             todo.setdefault(key)
     found: dict[tuple[str, bool], object] = {}
     if todo:
-        # One batch through the pipeline without the NER, the last component and one that reads nothing the others
-        # write (it has its own token vectors); then the NER over the Docs that need it: the same Docs as the full
-        # pipeline gives, in batches not split in two.
+        # One batch through tok2vec, tagger and parser; the attribute ruler's and the lemmatizer's rules (as tables)
+        # after them, as in the pipeline; then the NER, the last component and one that reads nothing the others
+        # write (it has its own token vectors), over the Docs that need it: the same Docs as the full pipeline
+        # gives, in batches not split in two.
         nlp = load_model()
-        found = dict(zip(todo, nlp.pipe((text for text, _ in todo), batch_size=64, disable=["ner"]), strict=True))
+        found = dict(zip(todo, nlp.pipe((text for text, _ in todo), batch_size=64, disable=_AFTER_PARSER),
+                         strict=True))
+        attributes, lemmas = _tables()
+        for doc in found.values():
+            lemmas(attributes(doc))
         named = [doc for (_, with_ner), doc in found.items() if with_ner]
         if named:
             list(nlp.get_pipe("ner").pipe(named, batch_size=64))
