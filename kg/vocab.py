@@ -44,8 +44,8 @@ GAZETTEER_GRAPH = "https://w3id.org/actorgraph/gazetteer"
 # kept in step with the article graphs.
 SUMMARY_GRAPH = "https://w3id.org/actorgraph/summaries"
 # The shape of the summaries graph (kg:summaryFormat): 2 counts the undated events too, under month ""; 3 has
-# the entities' roles in events (kg:EventRoleSummary).
-SUMMARY_FORMAT = 3
+# the entities' roles in events (kg:EventRoleSummary); 4 the rows of the saved query positions (kg:PositionSummary).
+SUMMARY_FORMAT = 4
 
 # Every article's IRI (and the name of its graph) is this followed by its id.
 ARTICLE = KGR + "article-"

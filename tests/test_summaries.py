@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from servers import oxigraph_server, virtuoso_server
 
+from kg.paths import ontology_dir
 from kg.pipeline.builder import build, remove_article
 from kg.pipeline.summaries import recomputed_lines, stored_lines, writes_since_compaction
+from kg.query.run import run_query, saved_queries
 from kg.read.files import slug_id
 from kg.store.embedded import Store
 from kg.store.remote import RemoteStore
@@ -62,8 +64,29 @@ def _random_history(store, pool: list[Path], live: Path, lexicon, rng: random.Ra
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_summaries_equal_those_recomputed_after_random_builds_replacements_and_removals(seed, pool, tmp_path,
                                                                                          lexicon):
-    done = _random_history(Store(None), pool, tmp_path / "live", lexicon, random.Random(seed), 10)
+    store = Store(None)
+    done = _random_history(store, pool, tmp_path / "live", lexicon, random.Random(seed), 10)
     assert len(set(done)) >= 2
+    answered = _rows(store, saved_queries(ontology_dir())["positions"].text)
+    assert answered and answered == _rows(store, _POSITIONS_FROM_TRIPLES)
+
+
+# positions as it was asked of the article graphs' triples before it read its summaries
+_POSITIONS_FROM_TRIPLES = """SELECT ?person ?position ?articles ?latest WHERE {
+  { SELECT ?p ?position (COUNT(DISTINCT ?g) AS ?articles) (MAX(?published) AS ?latest) WHERE {
+      GRAPH ?g { ?p kg:holdsPosition ?position }
+      OPTIONAL { { SELECT ?g ?published WHERE { GRAPH ?g { ?g schema:datePublished ?published } } } }
+    } GROUP BY ?p ?position }
+  { SELECT ?p ?person WHERE {
+      { SELECT ?p (MIN(?g) AS ?first) WHERE { GRAPH ?g { ?p kg:holdsPosition ?title } } GROUP BY ?p }
+      OPTIONAL { GRAPH <https://w3id.org/actorgraph/gazetteer> { ?p rdfs:label ?curated } }
+      OPTIONAL { GRAPH ?first { ?p rdfs:label ?named } }
+      BIND(COALESCE(?curated, ?named) AS ?person) } }
+} ORDER BY CONCAT(?person, "\t", ?position)"""
+
+
+def _rows(store, query: str) -> list[tuple]:
+    return [tuple(str(s[v]) for v in ("person", "position", "articles", "latest")) for s in run_query(store, query)]
 
 
 def test_a_full_build_writes_the_summaries_a_build_one_by_one_writes(pool, tmp_path, lexicon):
@@ -86,12 +109,15 @@ def test_summaries_are_kept_on_a_sparql_server(server, pool, tmp_path, lexicon):
 
 
 # As a version before the undated events were counted left them (no format, no undated counts), and one before
-# the entities' roles in events were (format 2, no role summaries).
+# the entities' roles in events were (format 2, no role summaries), and one before the positions' rows were
+# (format 3, no position summaries).
 _S = f"GRAPH <{SUMMARY_GRAPH}>"
 _NO_FORMAT = f"DELETE WHERE {{ {_S} {{ <{SUMMARY_GRAPH}> <{KG}summaryFormat> ?f }} }}"
 OLDER = {"undated events": f"{_NO_FORMAT} ;\nDELETE WHERE {{ {_S} {{ ?n <{KG}month> \"\" ; ?p ?v }} }}",
          "roles": f"{_NO_FORMAT} ;\nINSERT DATA {{ {_S} {{ <{SUMMARY_GRAPH}> <{KG}summaryFormat> 2 }} }} ;\n"
-                  f"DELETE WHERE {{ {_S} {{ ?n a <{KG}EventRoleSummary> ; ?p ?v }} }}"}
+                  f"DELETE WHERE {{ {_S} {{ ?n a <{KG}EventRoleSummary> ; ?p ?v }} }}",
+         "positions": f"{_NO_FORMAT} ;\nINSERT DATA {{ {_S} {{ <{SUMMARY_GRAPH}> <{KG}summaryFormat> 3 }} }} ;\n"
+                      f"DELETE WHERE {{ {_S} {{ ?n a <{KG}PositionSummary> ; ?p ?v }} }}"}
 
 
 @pytest.mark.parametrize("before", sorted(OLDER))

@@ -36,6 +36,7 @@ from kg.pipeline.summaries import (
     change,
     contribution,
     count_writes,
+    curated_names,
     recomputed_lines,
     repair,
     start_writes,
@@ -309,7 +310,7 @@ def _build(sources: Iterable[str | Path], store, lexicon: Lexicon, progress: Cal
     _write_batch(batch, store, report, fold)
     gazetteer.finish()
     if bulk_loaded or stale:  # the summaries of every article, anew
-        lines = fold.lines() if not had_articles else sorted(recomputed_lines(store))
+        lines = fold.lines(curated_names(store)) if not had_articles else sorted(recomputed_lines(store))
         store.drop_graph(NamedNode(SUMMARY_GRAPH))
         if hasattr(store, "add_new_graphs"):
             store.add_new_graphs(summary_nquads(lines), [])
@@ -392,9 +393,9 @@ def _write(done: _Done, additions: list, store, report: BuildReport, stored: boo
     quads = list(ox.parse(done.nquads + done.mark, format=ox.RdfFormat.N_QUADS))
     graph = article_iri(done.article_id)
     try:
-        update = change(store, graph.value, stored_contribution(store, graph.value) if stored else None, done.summary)
-        store.add(additions)
-        store.replace_graph_and_update(graph, quads, update)
+        old = stored_contribution(store, graph.value) if stored else None
+        store.add(additions)  # first: the summaries name a curated person with the gazetteer's label
+        store.replace_graph_and_update(graph, quads, change(store, graph.value, old, done.summary))
     except KgError as exc:
         report.errors.append(f"{done.path}: {exc}")
         return
