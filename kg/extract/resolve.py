@@ -732,10 +732,7 @@ def _drop_places_in_families(sentences: list[Sentence], names: dict[int, list[Na
                 for c in cands if by_index[s].text[c.start:c.end].endswith((" family", " clan"))]
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and any(s == m.sentence and start <= m.start and m.end <= end for s, start, end in families)]
-    for m in drop:
-        mentions.remove(m)
-    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
-        del entities[entity_id]
+    _drop(drop, mentions, entities)
 
 
 def _add_named_again(sentences: list[Sentence], found: dict[str, tuple[str, str, int]], mentions: list[Mention],
@@ -937,6 +934,11 @@ def _drop_places_set_in_another_country(mentions: list[Mention], entities: dict[
         home, there = lexicon.country_of(place.entity), lexicon.country_of(after.entity)
         if not listed and home and there and home != there and after.entity not in lexicon.chain(place.entity):
             drop.append(place)
+    _drop(drop, mentions, entities)
+
+
+def _drop(drop: list[Mention], mentions: list[Mention], entities: dict[str, Entity]) -> None:
+    """Remove the mentions, and the entities no mention is left of."""
     for m in drop:
         mentions.remove(m)
     for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
@@ -958,10 +960,7 @@ def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict
         above = [lexicon.entities[r] for r in entity.located_in if r in lexicon.entities]
         if above and all(a.type == "Country" or "-" in (a.iso or "") for a in above):
             drop.append(m)
-    for m in drop:
-        mentions.remove(m)
-    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
-        del entities[entity_id]
+    _drop(drop, mentions, entities)
 
 
 def _drop_places_in_street_names(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
@@ -973,10 +972,7 @@ def _drop_places_in_street_names(mentions: list[Mention], entities: dict[str, En
     after = re.compile(rf"\s+(?:{words})(?![\w-])")  # vendors" are in Cali
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and (before.search(text, max(0, m.start - 60), m.start) or after.match(text, m.end))]
-    for m in drop:
-        mentions.remove(m)
-    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
-        del entities[entity_id]
+    _drop(drop, mentions, entities)
 
 
 def _drop_places_named_as_rivers(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
@@ -987,10 +983,7 @@ def _drop_places_named_as_rivers(mentions: list[Mention], entities: dict[str, En
     after = re.compile(rf"(?:\s+(?:and|or|,)\s+[A-ZÀ-Þ][\w'’-]*(?:\s+[A-ZÀ-Þ][\w'’-]*)?)*\s+(?:{words})\b", re.I)
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and after.match(text, m.end)]
-    for m in drop:
-        mentions.remove(m)
-    for entity_id in {m.entity for m in drop} - {m.entity for m in mentions}:
-        del entities[entity_id]
+    _drop(drop, mentions, entities)
 
 
 # A capitalised word just before a surname makes it part of another name, unless it is one of
