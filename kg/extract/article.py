@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from kg.extract.events import carry_over_agents, find_events, implied_facts
 from kg.extract.names import find_names
@@ -167,12 +168,17 @@ def _prefer_parsed(surface: list[Event], parsed: list[Event], read: set[tuple[st
     return sorted(out, key=lambda e: e.sentence.start)
 
 
+@lru_cache(maxsize=4)
+def _phrase_pattern(phrases: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(re.escape(p) for p in sorted(phrases)), re.I)
+
+
 def _placed_nationwide(events: list[Event], mentions: list[Mention], story: dict[int, int],
                        lexicon: Lexicon) -> list[Event]:
     """An event with no place told "across the country" or "nationwide" (grammar.yaml nationwide_phrases) is placed
     in the country its story is about, the one its mentions name most."""
     phrases = lexicon.syntax.grammar["nationwide_phrases"]
-    pattern = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(re.escape(p) for p in sorted(phrases)), re.I)
+    pattern = _phrase_pattern(phrases)
     out = []
     for event in events:
         found = pattern.search(event.sentence.text) if not event.places and phrases else None

@@ -229,7 +229,7 @@ def _alternation(words: frozenset[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _compiled(template: str, *lists: frozenset[str]) -> re.Pattern[str]:
     return re.compile(template.format(*(_alternation(words) for words in lists)), re.I)
 
@@ -963,13 +963,19 @@ def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict
     _drop(drop, mentions, entities)
 
 
+@lru_cache(maxsize=4)
+def _street_patterns(street_words: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A street word before a place's name and after it, as written: "Cali street vendors" are in Cali."""
+    words = "|".join(re.escape(w[:1].upper() + w[1:]) for w in sorted(street_words))
+    return (re.compile(rf"(?<![\w-])(?:{words})\s+(?:[A-ZÀ-Þ][\w'’.-]*\s+){{0,3}}$"),
+            re.compile(rf"\s+(?:{words})(?![\w-])"))
+
+
 def _drop_places_in_street_names(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
                                  text: str) -> None:
     """ "Avenida Faria Lima" (in São Paulo), "Calle Lima", "Bolívar Avenue": a place's name inside a street's
     (grammar.yaml street_words, before the name or after it) is no mention of the place."""
-    words = "|".join(re.escape(w[:1].upper() + w[1:]) for w in sorted(lexicon.syntax.grammar["street_words"]))
-    before = re.compile(rf"(?<![\w-])(?:{words})\s+(?:[A-ZÀ-Þ][\w'’.-]*\s+){{0,3}}$")  # as written: "Cali street
-    after = re.compile(rf"\s+(?:{words})(?![\w-])")  # vendors" are in Cali
+    before, after = _street_patterns(lexicon.syntax.grammar["street_words"])
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and (before.search(text, max(0, m.start - 60), m.start) or after.match(text, m.end))]
     _drop(drop, mentions, entities)
@@ -979,8 +985,8 @@ def _drop_places_named_as_rivers(mentions: list[Mention], entities: dict[str, En
                                  text: str) -> None:
     """ "Down the Paraguay and Paraná rivers", "the Putumayo River": a place's name before a word for water
     (grammar.yaml water_words), alone or with the names coordinated before it, names the water, not the place."""
-    words = _alternation(lexicon.syntax.grammar["water_words"])
-    after = re.compile(rf"(?:\s+(?:and|or|,)\s+[A-ZÀ-Þ][\w'’-]*(?:\s+[A-ZÀ-Þ][\w'’-]*)?)*\s+(?:{words})\b", re.I)
+    after = _compiled(r"(?:\s+(?:and|or|,)\s+[A-ZÀ-Þ][\w'’-]*(?:\s+[A-ZÀ-Þ][\w'’-]*)?)*\s+(?:{0})\b",
+                      lexicon.syntax.grammar["water_words"])
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and after.match(text, m.end)]
     _drop(drop, mentions, entities)
