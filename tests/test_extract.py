@@ -1347,3 +1347,13 @@ def test_a_place_named_inside_a_river_or_a_street_is_no_mention_of_that_place(le
     extraction = extract(article, lexicon)
     found = {m.entity for m in extraction.mentions}
     assert not gone & found and kept <= found
+
+
+def test_the_department_is_a_first_level_unit_named_before_not_a_town(lexicon):
+    text = ("Fighting has left 50 dead in Arauca since January. In Saravena, a car bomb exploded on Monday. "
+            "The army sent 500 more troops to the department on Tuesday.")
+    article = Article(id="dept", source="dept", text=text, paragraphs=(Paragraph(0, len(text), "body"),),
+                      published=date(2024, 6, 5))
+    extraction = extract(article, lexicon)
+    deployments = [e for e in extraction.events if e.type == "Deployment"]
+    assert [[extraction.entities[p].label for p in e.places] for e in deployments] == [["Arauca"]]

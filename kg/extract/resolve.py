@@ -432,13 +432,16 @@ def fits_anaphor(entity: Entity, rule, lexicon: Lexicon) -> bool:
 
 def may_be_called(unit: Entity, noun: str, grammar: Grammar, introduced_as: str | None = None) -> bool:
     """Whether a place may be called "the {noun}": as the text introduced it, if it did ("the gold-mining province
-    of Pataz", "the town of Chone": `introduced_as`); else not when its names give it another of the words
-    countries call their first-level units (Peru's La Libertad is a region; its provinces are a level below)."""
+    of Pataz", "the town of Chone": `introduced_as`); else not a place below the first level for a first-level
+    noun, nor one whose names give it another of the words countries call their first-level units (Peru's La
+    Libertad is a region; its provinces are a level below)."""
     nouns = grammar["unit_kind_nouns"]
     if noun not in nouns:
         return True
     if introduced_as is not None:
         return introduced_as == noun
+    if noun in grammar["first_level_nouns"] and not unit.iso:
+        return False  # "the department" after "Saravena, Arauca" is Arauca, not the town
     named = {w for name, _ in unit.names for w in nouns
              if name.lower().endswith(" " + w) or name.lower().startswith(w + " of ")}
     return not named or noun in named
