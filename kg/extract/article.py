@@ -95,8 +95,9 @@ def extract_found(found: Found, lexicon: Lexicon) -> Extraction:
     titles = lexicon.people.leader_titles | lexicon.syntax.grammar["member_nouns"]
     result.events = same_day(carry_over(_prefer_parsed(_merge_events(carry_over_agents(result.events, lexicon.events)),
                                                        syntax_events, read, titles), lexicon))
-    result.events = _placed_nationwide(placed_by_summary(result.events, stories(sentences), article.published),
-                                       mentions, stories(sentences), lexicon)
+    story = stories(sentences)
+    result.events = _placed_nationwide(placed_by_summary(result.events, story, article.published), mentions, story,
+                                       lexicon)
     for event in result.events:  # a country's government, read for the country (kg.extract.events._as_actor)
         for mention in event.mentions:
             if mention.entity not in result.entities:
@@ -184,8 +185,7 @@ def _placed_nationwide(events: list[Event], mentions: list[Mention], story: dict
         found = pattern.search(event.sentence.text) if not event.places and phrases else None
         focus = country_focus([m.entity for m in mentions if story.get(m.sentence) == story.get(event.sentence.index)],
                               lexicon) if found else []
-        country = next((e for e in lexicon.entities.values() if e.type == "Country" and focus and e.iso == focus[0]),
-                       None)
+        country = lexicon.entities[lexicon.countries[focus[0]]] if focus and focus[0] in lexicon.countries else None
         if found is None or country is None:
             out.append(event)
             continue

@@ -22,7 +22,7 @@ from kg.knowledge.syntax_rules import Grammar
 from kg.model import Entity, Mention, Sentence
 from kg.text import fold, slug
 
-__all__ = ["resolve_mentions", "country_focus", "fits_anaphor", "may_be_called"]
+__all__ = ["resolve_mentions", "country_focus", "fits_anaphor", "may_be_called", "drop_mentions"]
 
 _KIND_RANK = {"name": 0, "acronym": 1, "person": 2, "nominal": 3, "generic": 4, "anaphor": 5}
 
@@ -493,14 +493,15 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
             text[follows:follows + 1].isupper() and text[hit.end:follows] == " ":
         return None, ""  # "the criminal group 'los Comba'", "the gang Los Pumas": a name the gazetteer lacks
     intro = _introduction_before(hit, sentence, rules, introduced, story, lexicon)
+    grammar, noun = lexicon.syntax.grammar, text[hit.start:hit.end].split()[-1].lower()  # "the province"
     for mention in reversed(earlier):
         if intro is not None and mention.end <= intro.start:
             break
         entity = entities[mention.entity]
         for rule in rules:
             if sentence - mention.sentence <= rule.max_sentences and fits_anaphor(entity, rule, lexicon) and \
-                    may_be_called(entity, text[hit.start:hit.end].split()[-1].lower(), lexicon.syntax.grammar,
-                                  _introduced_as(mention, text, lexicon.syntax.grammar["place_intro_nouns"])):
+                    (noun not in grammar["unit_kind_nouns"] or
+                     may_be_called(entity, noun, grammar, _introduced_as(mention, text, grammar["place_intro_nouns"]))):
                 if any(mention.end <= at < hit.start and any(lexicon.ontology.is_a(cls, t) for t in rule.types)
                        for at, cls in unknown):
                     return None, ""
@@ -735,7 +736,7 @@ def _drop_places_in_families(sentences: list[Sentence], names: dict[int, list[Na
                 for c in cands if by_index[s].text[c.start:c.end].endswith((" family", " clan"))]
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and any(s == m.sentence and start <= m.start and m.end <= end for s, start, end in families)]
-    _drop(drop, mentions, entities)
+    drop_mentions(drop, mentions, entities)
 
 
 def _add_named_again(sentences: list[Sentence], found: dict[str, tuple[str, str, int]], mentions: list[Mention],
@@ -937,10 +938,10 @@ def _drop_places_set_in_another_country(mentions: list[Mention], entities: dict[
         home, there = lexicon.country_of(place.entity), lexicon.country_of(after.entity)
         if not listed and home and there and home != there and after.entity not in lexicon.chain(place.entity):
             drop.append(place)
-    _drop(drop, mentions, entities)
+    drop_mentions(drop, mentions, entities)
 
 
-def _drop(drop: list[Mention], mentions: list[Mention], entities: dict[str, Entity]) -> None:
+def drop_mentions(drop: list[Mention], mentions: list[Mention], entities: dict[str, Entity]) -> None:
     """Remove the mentions, and the entities no mention is left of."""
     for m in drop:
         mentions.remove(m)
@@ -963,7 +964,7 @@ def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict
         above = [lexicon.entities[r] for r in entity.located_in if r in lexicon.entities]
         if above and all(a.type == "Country" or "-" in (a.iso or "") for a in above):
             drop.append(m)
-    _drop(drop, mentions, entities)
+    drop_mentions(drop, mentions, entities)
 
 
 @lru_cache(maxsize=4)
@@ -981,7 +982,7 @@ def _drop_places_in_street_names(mentions: list[Mention], entities: dict[str, En
     before, after = _street_patterns(lexicon.syntax.grammar["street_words"])
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and (before.search(text, max(0, m.start - 60), m.start) or after.match(text, m.end))]
-    _drop(drop, mentions, entities)
+    drop_mentions(drop, mentions, entities)
 
 
 def _drop_places_named_as_rivers(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
@@ -992,7 +993,7 @@ def _drop_places_named_as_rivers(mentions: list[Mention], entities: dict[str, En
                       lexicon.syntax.grammar["water_words"])
     drop = [m for m in mentions if m.how == "name" and lexicon.ontology.is_a(entities[m.entity].type, "Region")
             and after.match(text, m.end)]
-    _drop(drop, mentions, entities)
+    drop_mentions(drop, mentions, entities)
 
 
 # A capitalised word just before a surname makes it part of another name, unless it is one of

@@ -17,7 +17,7 @@ from typing import Any
 
 from kg.extract.events import as_actor
 from kg.extract.parse import candidates, for_parser, needs_parse, parse
-from kg.extract.resolve import country_focus, fits_anaphor, may_be_called
+from kg.extract.resolve import country_focus, drop_mentions, fits_anaphor, may_be_called
 from kg.extract.sentences import stories
 from kg.knowledge.dates import DateRules, anaphoric_dates, find_dates
 from kg.knowledge.syntax_rules import Argument, SyntaxRule, SyntaxRules
@@ -136,7 +136,8 @@ def add_named_entities(parsed: list[ParsedSentence], mentions: list[Mention], en
                 if span is None:
                     continue
                 if place is not None:  # "Santander Lopesierra": the place's name is the person's
-                    _drop_mention(place, ps, mentions, entities)
+                    ps.mentions.remove(place)
+                    drop_mentions([place], mentions, entities)
             start, end = ps.sentence.start + span.start_char, ps.sentence.start + span.end_char
             if any(m.start < end and start < m.end for m in ps.mentions):
                 continue
@@ -204,16 +205,9 @@ def _person_span(span, ps: ParsedSentence, entities: dict[str, Entity], lexicon)
     people = lexicon.people
     if len(rest) == 1 and found.how == "name" and entity is not None and entity.type != "Country" and \
             lexicon.ontology.is_a(entity.type, "Region") and rest[0].pos_ == "PROPN" and \
-            rest[0].text not in people.not_names | people.not_after | people.not_before_surname():
+            rest[0].text not in people.not_after | people.not_before_surname():
         return span, found
     return None, None
-
-
-def _drop_mention(mention: Mention, ps: ParsedSentence, mentions: list[Mention], entities: dict[str, Entity]) -> None:
-    ps.mentions.remove(mention)
-    mentions.remove(mention)
-    if not any(m.entity == mention.entity for m in mentions):
-        del entities[mention.entity]
 
 
 def _cue_class(ent, lexicon):
@@ -491,7 +485,7 @@ def _demonym_country(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None
 
 def _country_entity(code: str, ps: ParsedSentence, lexicon) -> str | None:
     """The gazetteer's country of an ISO code, made known to the sentence's entities (it may be named nowhere)."""
-    entity_id = next((e.id for e in lexicon.entities.values() if e.type == "Country" and e.iso == code), None)
+    entity_id = lexicon.countries.get(code)
     if entity_id is not None:
         ps.entities.setdefault(entity_id, lexicon.entities[entity_id])
     return entity_id
@@ -1309,7 +1303,7 @@ _WORD = re.compile(r"[\w'-]+")
 
 
 def _paragraph_date(sentence: Sentence, article, rules, reporting: frozenset[str],
-                    temporal: frozenset[str] = frozenset()) -> str | None:
+                    temporal: frozenset[str]) -> str | None:
     """The last date of the one or two sentences before, in the same paragraph ("On October 16 the group was
     leaving a party... All four were killed"); a date of another paragraph is another story's, one a reporting
     verb follows ("On March 4, the minister announced...") is when it was told, not when it happened, and one after

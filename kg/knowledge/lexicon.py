@@ -138,6 +138,7 @@ class Lexicon:
     events: LiteralGate  # of kg.knowledge.event_rules.EventRule
     fingerprint: str
     governments: dict[str, str]  # a country's ISO code to the id of its government (see government_of)
+    countries: dict[str, str]  # an ISO 3166-1 code to the id of the gazetteer's country
     demonyms: dict[str, str]  # "Brazilian", "Ecuadorean" to the ISO code of the country (patterns/demonyms.yaml)
     syntax: SyntaxRules  # rules over the dependency parse and the grammar words (patterns/syntax/, grammar.yaml)
     coordinates: dict[str, GeoPoint]  # a region's id to its point (coordinates.yaml)
@@ -313,6 +314,7 @@ def load_lexicon(root: str | Path | None = None) -> Lexicon:
                                                people, cues, entities),
                    events=compile_events(read_curated(root, "patterns/events.yaml", EventsFile), ontology, cues),
                    fingerprint=_fingerprint(root), governments=_governments(entities),
+                   countries=_countries(entities),
                    demonyms=demonyms,
                    syntax=compile_syntax(_syntax_files(root),
                                          read_curated(root, "patterns/grammar.yaml", GrammarFile), ontology,
@@ -356,6 +358,15 @@ def _institution_names(entities: dict[str, Entity], demonyms: dict[str, str]) ->
         extra = tuple((name, "en") for name in dict.fromkeys(derived) if name.lower() not in known)
         if extra:
             out[entity.id] = replace(entity, names=entity.names + extra)
+    return out
+
+
+def _countries(entities: dict[str, Entity]) -> dict[str, str]:
+    """Each ISO code's country (the first in the gazetteer's order, should two share one)."""
+    out: dict[str, str] = {}
+    for entity in entities.values():
+        if entity.type == "Country" and entity.iso:
+            out.setdefault(entity.iso, entity.id)
     return out
 
 

