@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sys
@@ -13,7 +14,10 @@ from servers import oxigraph_server, virtuoso_server
 from kg.paths import ontology_dir
 from kg.pipeline.builder import build, remove_article
 from kg.pipeline.summaries import recomputed_lines, stored_lines, writes_since_compaction
-from kg.query.run import run_query, saved_queries
+from kg.errors import KgError, QueryError
+from kg.network.model import load_network
+from kg.query.run import run_query, saved_queries, stale_summaries
+from kg.serve.jobs import answer_query, binding_notes_of
 from kg.read.files import slug_id
 from kg.store.embedded import Store
 from kg.store.remote import RemoteStore
@@ -130,3 +134,28 @@ def test_summaries_of_an_older_shape_are_computed_anew_by_the_next_build(before,
     assert writes_since_compaction(store) is None and stored_lines(store) != kept
     assert build(pool[4:5], store, lexicon).ok
     assert stored_lines(store) == recomputed_lines(store) and writes_since_compaction(store) is not None
+
+
+@pytest.mark.parametrize("before", sorted(OLDER))
+def test_summaries_of_an_older_shape_are_refused_by_queries_and_views_until_the_next_build(before, pool, lexicon):
+    store = Store(None)
+    assert build(pool[:3], store, lexicon).ok
+    positions = saved_queries(ontology_dir())["positions"]
+    assert stale_summaries(store) is None and list(run_query(store, positions.text))
+    store.update(OLDER[before])
+    shape = "of format 3" if before == "positions" else "of format 2" if before == "roles" else "of an older shape"
+    with pytest.raises(QueryError, match=f"summaries are {shape} and this version reads format 4: run `kg build`"):
+        run_query(store, positions.text)
+    assert list(run_query(store, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"))  # not reading them: asked
+    with pytest.raises(KgError, match="summaries are"):
+        load_network(store)
+    answer = answer_query(store, positions.text, [], [], "json", "turtle", 100)
+    assert answer.status == 409 and b"run `kg build`" in answer.body
+    notes = binding_notes_of(store, positions, [])
+    assert notes.status == 200 and any("this version reads format 4" in n for n in json.loads(notes.body))
+    assert build(pool[3:4], store, lexicon).ok
+    assert stale_summaries(store) is None and list(run_query(store, positions.text))
+
+
+def test_an_empty_store_has_no_stale_summaries():
+    assert stale_summaries(Store(None)) is None

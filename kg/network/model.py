@@ -26,6 +26,7 @@ from kg.network.sparql import (
     store_rows,
     term_value,
 )
+from kg.query.run import stale_summaries
 from kg.rdf.quads import article_iri
 from kg.store.embedded import Store
 from kg.vocab import GAZETTEER_GRAPH, KG, SUMMARY_GRAPH, summary_iri
@@ -159,6 +160,8 @@ def load_network(store: Store, article: str | None = None, focus: str | None = N
     them all (from the summaries); `dates` of a fact stated by more then holds the first and last of its
     articles' dates and those of the sentences read, not every date between (`why` lists every sentence).
     """
+    if stale := stale_summaries(store):
+        raise KgError(stale)
     if focus and not selection:
         selection = select_nodes(store, 0, focus, depth)
     wanted, named = None, set()

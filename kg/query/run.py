@@ -14,10 +14,10 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.store.embedded import Store
 from kg.text import name_key
-from kg.vocab import PREFIXES, SUMMARY_FORMAT, SUMMARY_GRAPH
+from kg.vocab import ARTICLE, PREFIXES, SUMMARY_FORMAT, SUMMARY_GRAPH
 
 __all__ = ["SavedQuery", "saved_queries", "bind", "unused_bindings", "unbound_names", "unknown_names", "binding_notes",
-           "values_blocks", "run_query", "parse_bindings", "page"]
+           "values_blocks", "run_query", "parse_bindings", "page", "stale_summaries"]
 
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
 
@@ -222,11 +222,27 @@ def _dates_of(month: str) -> str:
     return f'"{month}"^^xsd:gYearMonth ' + " ".join(f'"{month}-{day:02d}"^^xsd:date' for day in range(1, days + 1))
 
 
+def stale_summaries(store: Store) -> str | None:
+    """Why the store's summaries graph cannot answer (None when it can): a store built by a version that wrote
+    summaries of another shape (kg:summaryFormat) holds articles whose summaries this version does not read, and
+    the queries over them would answer nothing or too little without a word."""
+    found = [int(r["f"].value) for r in store.query(
+        f"SELECT ?f WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> kg:summaryFormat ?f }} }}")]
+    if SUMMARY_FORMAT in found or not any(g.startswith(ARTICLE) for g in store.named_graphs()):
+        return None
+    shape = f"of format {found[0]}" if found else "of an older shape"
+    return (f"the store's summaries are {shape} and this version reads format {SUMMARY_FORMAT}: run `kg build` "
+            "once (with the store's articles) to compute them anew")
+
+
 def run_query(store: Store, sparql: str, bindings: dict | None = None):
     """Run SPARQL with optional bindings (see `bind`); a syntax error or an engine failure becomes a
-    `QueryError` with the engine's message."""
+    `QueryError` with the engine's message, and so does a query of the summaries graph on a store whose
+    summaries are of another shape (`stale_summaries`)."""
     sparql = bind(sparql, bindings)
     try:
+        if SUMMARY_GRAPH in sparql and (stale := stale_summaries(store)):
+            raise QueryError(stale)
         return store.query(sparql)
     except SyntaxError as exc:
         raise QueryError(f"the query does not parse: {exc}") from exc

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from kg.errors import KgError
 from kg.query.results import write_result
-from kg.query.run import SavedQuery, binding_notes, parse_bindings
+from kg.query.run import SavedQuery, binding_notes, parse_bindings, stale_summaries
 from kg.query.run import page as page_of
+from kg.vocab import SUMMARY_GRAPH
 
 __all__ = ["HTML", "JOBS", "TEXT", "Answer"]
 
@@ -32,8 +33,11 @@ class Answer:
 
 def answer_query(store, query: str, default_graphs: list[str], named_graphs: list[str], select_format: str,
                  graph_format: str, max_rows: int) -> Answer:
-    """A query's answer in the negotiated format, at most `max_rows` rows; 400 for a query that does not parse."""
+    """A query's answer in the negotiated format, at most `max_rows` rows; 400 for a query that does not parse,
+    409 for one of the summaries graph when the store's summaries are of another shape (`stale_summaries`)."""
     try:
+        if SUMMARY_GRAPH in query and (stale := stale_summaries(store)):
+            return Answer(409, f"The summaries cannot answer: {stale}.".encode(), TEXT)
         result = store.query(query, default_graphs=default_graphs, named_graphs=named_graphs)
         written = write_result(result, select_format, graph_format, max_rows)
     except SyntaxError as exc:
@@ -47,8 +51,12 @@ def answer_query(store, query: str, default_graphs: list[str], named_graphs: lis
 
 
 def binding_notes_of(store, saved: SavedQuery, pairs: list[str]) -> Answer:
-    """The notes on a saved query's bindings that `kg query` prints (see `binding_notes`), as a JSON list."""
-    return Answer(200, json.dumps(binding_notes(store, saved, parse_bindings(pairs))).encode(), "application/json")
+    """The notes on a saved query's bindings that `kg query` prints (see `binding_notes`), and for one that reads
+    the summaries why they cannot answer (`kg query` fails with it), as a JSON list."""
+    notes = binding_notes(store, saved, parse_bindings(pairs))
+    if SUMMARY_GRAPH in saved.text and (stale := stale_summaries(store)):
+        notes.append(stale)
+    return Answer(200, json.dumps(notes).encode(), "application/json")
 
 
 def paged(store, text: str, limit: int | None, offset: int) -> Answer:
