@@ -25,6 +25,10 @@ from kg.knowledge.dates import anaphoric_dates, find_dates
     ("carried out on Wednesday (29) an operation", date(2024, 6, 6), "2024-05-29"),
     ("arrested this Tuesday (4) in", date(2024, 6, 5), "2024-06-04"),
     ("on Friday (3), police", date(2024, 6, 5), "2024-05-31"),  # no Friday the 3rd near: the weekday alone
+    # a weekday given with its date is that date, not the weekday before publication
+    ("shot on Saturday night, November 1, in the", date(2025, 11, 6), "2025-11-01"),
+    ("captured on Saturday, October 23, in a", date(2021, 10, 25), "2021-10-23"),
+    ("on Sunday 3 March 2024 gunmen", date(2024, 3, 20), "2024-03-03"),
 ])
 def test_date_values(lexicon, text, published, expected):
     found = find_dates(text, lexicon.dates, published)

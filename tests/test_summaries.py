@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from servers import oxigraph_server, virtuoso_server
 
+from kg.errors import KgError, QueryError
+from kg.network.model import load_network
 from kg.paths import ontology_dir
 from kg.pipeline.builder import build, remove_article
 from kg.pipeline.summaries import recomputed_lines, stored_lines, writes_since_compaction
-from kg.errors import KgError, QueryError
-from kg.network.model import load_network
 from kg.query.run import run_query, saved_queries, stale_summaries
-from kg.serve.jobs import answer_query, binding_notes_of
 from kg.read.files import slug_id
+from kg.serve.jobs import answer_query, binding_notes_of
 from kg.store.embedded import Store
 from kg.store.remote import RemoteStore
 from kg.vocab import KG, SUMMARY_GRAPH

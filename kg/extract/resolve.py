@@ -494,9 +494,12 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
         return None, ""  # "the criminal group 'los Comba'", "the gang Los Pumas": a name the gazetteer lacks
     intro = _introduction_before(hit, sentence, rules, introduced, story, lexicon)
     grammar, noun = lexicon.syntax.grammar, text[hit.start:hit.end].split()[-1].lower()  # "the province"
+    bound = noun in grammar["clause_bound_pronouns"]
     for mention in reversed(earlier):
         if intro is not None and mention.end <= intro.start:
             break
+        if bound and _relative_opener(grammar).fullmatch(text, mention.end, hit.start):
+            continue  # "the Sinaloa Cartel, with which it fought": "it" is another
         entity = entities[mention.entity]
         for rule in rules:
             if sentence - mention.sentence <= rule.max_sentences and fits_anaphor(entity, rule, lexicon) and \
@@ -512,6 +515,11 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
     if intro is not None:
         intro.members.append((sentence, hit.start, hit.end))
     return None, ""
+
+
+def _relative_opener(grammar) -> re.Pattern[str]:
+    """What stands between a noun and a pronoun inside the relative clause hanging from it: ", with which", ", whom"."""
+    return _compiled(r"\s*,?\s*(?:[a-z]+\s+)?(?:{0})\s+", grammar["relative_pronouns"] - {"whose"})
 
 
 def _two_antecedents(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], entities: dict[str, Entity],

@@ -340,6 +340,8 @@ def _mention_of(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
         return None, ""
     if token.lower_ in rules.grammar["relative_pronouns"]:
         node = token.head
+        if token.dep_ == "pobj" and node.dep_ == "prep":  # "the Sinaloa Cartel, with which it has fought"
+            node = node.head
         while node.dep_ in ("ccomp", "xcomp", "conj") and node.head.i != node.i:
             node = node.head  # "X, who authorities say is the head of": up to the relative clause
         plural_for_one = token.head.tag_ == "VBP" and node.head.tag_ in ("NNP", "NN")  # "the sons of X who lead"
@@ -412,11 +414,11 @@ def _place_named_before(token, ps: ParsedSentence, rules: SyntaxRules) -> tuple[
     code) its sentence names before it, else the one the two sentences before it in its story name ("Marines raided
     a lab in Sinaloa. Los Chapitos dominate fentanyl production in the state"); a bare "the city" (or "town",
     "port": story_city_nouns) likewise for the one place below the first level ("A court in Rosario sentenced X.
-    Los Monos run drug sales in the south of the city")."""
+    Los Monos run drug sales in the south of the city"), also as a possessor ("in the town's main square")."""
     word = token.lemma_.lower()
     first_level = word in rules.grammar["first_level_nouns"]
-    if not (first_level or word in rules.grammar["story_city_nouns"]) or token.dep_ != "pobj" or \
-            [c.lower_ for c in token.children] != ["the"]:
+    if not (first_level or word in rules.grammar["story_city_nouns"]) or token.dep_ not in ("pobj", "poss") or \
+            [c.lower_ for c in token.children if c.dep_ != "case"] != ["the"]:
         return None
     at = ps.sentence.start + token.idx
 
@@ -559,6 +561,8 @@ def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
         entity = ps.entities.get(m.entity)
         if entity and entity.type in wanted:
             fitting[m.entity] = m
+    for excluded in _clause_head(token, ps):  # "Los Choneros, with which they fought": "they" are others
+        fitting.pop(excluded, None)
     if "Person" in wanted and any(e.label_ == "PERSON" and e.end <= token.i and not ps.at(e.root)
                                   for e in getattr(ps.doc, "ents", ())):
         return None, ""
@@ -580,6 +584,21 @@ def _antecedent(token, ps: ParsedSentence, rules: SyntaxRules, fits=None) -> tup
     note = f"'{token.text}' refers back to {m.text}: {why.format(entity_type)}"
     return Mention(at, at + len(token.text), token.text, m.entity, ps.sentence.index, "anaphor", note), \
         f" (pronoun, {note})"
+
+
+def _clause_head(token, ps: ParsedSentence) -> set[str]:
+    """The entity a relative clause hangs from, for a subject or object pronoun in that clause after its relative
+    pronoun: a pronoun does not stand for the noun its own clause describes ("X, with which they fought", "X, whom
+    they accuse"). (resolve.py applies the same to "it", which it resolves before the parse.)"""
+    if token.tag_ != "PRP" or token.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj"):
+        return set()
+    node = token.head
+    while node.dep_ != "relcl" and node.dep_ in ("conj", "xcomp", "prep", "pobj", "dobj") and node.head.i != node.i:
+        node = node.head
+    if node.dep_ != "relcl" or not any(t.tag_ in ("WDT", "WP") for t in node.subtree if t.i < token.i):
+        return set()
+    head = ps.at(node.head)
+    return {head.entity} if head is not None else set()
 
 
 _CORE = {"nsubj", "nsubjpass", "dobj"}

@@ -111,11 +111,22 @@ def _month_day(rules: DateRules, published: date | None, month: int, day: int, y
 def find_dates(text: str, rules: DateRules, published: date | None, offset: int = 0) -> list[DateMention]:
     """Every date expression in `text`, with offsets shifted by `offset` (the sentence's start)."""
     found: list[DateMention] = []
+    weekdays: list[tuple[int, int]] = []
     for m in rules.pattern().finditer(text):
         value = _value(m, rules, published)
         if value:
             found.append(DateMention(offset + m.start(), offset + m.end(), m.group(0), value))
-    return found
+            if m.group("wd") and not m.group("wdn"):
+                weekdays.append((len(found) - 1, m.end()))
+    # "on Saturday night, November 1": the weekday is the date that follows it, not the Saturday before publication
+    dropped = {n for n, end in weekdays if n + 1 < len(found) and len(found[n + 1].value) == 10
+               and _WEEKDAY_GAP.fullmatch(text, end, found[n + 1].start - offset)}
+    return [d for n, d in enumerate(found) if n not in dropped]
+
+
+# what may stand between a weekday and the day of the month it is given with: "Saturday, October 23", "Saturday
+# night, November 1"
+_WEEKDAY_GAP = re.compile(r",?\s+(?:[a-z]+,?\s+)?")
 
 
 @lru_cache(maxsize=8)

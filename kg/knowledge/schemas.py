@@ -562,6 +562,7 @@ class GrammarFile(CuratedFile):
     water_words: Words = []
     part_nouns: Words = []
     part_leader_words: Words = []
+    clause_bound_pronouns: Words = []
     name_heads: dict[ClassName, Words]
 
 
