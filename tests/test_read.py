@@ -195,3 +195,14 @@ def test_a_masthead_menu_a_greeting_before_the_contents_and_a_readers_corner_are
                     encoding="utf-8")
     article = read_article(path, lexicon.layout, lexicon.dates)
     assert [article.content(p) for p in article.paragraphs] == ["Gangs fought in Quito on Monday."]
+
+
+@pytest.mark.parametrize("heading", ["■ MORE NEWS", "▶ Read more", "» Also worth reading:"])
+def test_a_marked_end_heading_ends_the_page(tmp_path, lexicon, heading):
+    """A newsletter's bullet or box before its "more news" heading does not hide it: the teasers under it are
+    other stories, not this issue's."""
+    path = tmp_path / "letter.txt"
+    path.write_text(f"The Andes Letter\n\nGangs fought in Quito on Monday.\n\n{heading}\n\n"
+                    "• Peru: police raid a prison in Lima.\n", encoding="utf-8")
+    article = read_article(path, lexicon.layout, lexicon.dates)
+    assert [article.content(p) for p in article.paragraphs] == ["Gangs fought in Quito on Monday."]

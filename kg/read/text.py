@@ -82,6 +82,10 @@ def _dateline(lines: list[tuple[int, int, str]], layout: Layout, dates: DateRule
     return first
 
 
+# what a newsletter may set before a heading: "■ MORE NEWS", "▶ Next week", "— Read more"
+_HEADING_MARK = re.compile(r"^[^\w\s\"'“(]+\s*")
+
+
 def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> list[Paragraph]:
     """Body and analysis paragraphs among (start, end, line) rows, up to the first end marker."""
     paragraphs: list[Paragraph] = []
@@ -90,7 +94,7 @@ def content_paragraphs(lines: list[tuple[int, int, str]], layout: Layout) -> lis
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped.rstrip(":").lower() in layout.end_lines or \
+        if _HEADING_MARK.sub("", stripped).rstrip(":").lower() in layout.end_lines or \
                 any(stripped.startswith(marker) for marker in layout.end_markers):
             break
         if stripped in layout.analysis_headings:
