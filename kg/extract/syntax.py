@@ -821,6 +821,10 @@ def _vetoed(rule: SyntaxRule, trigger, rules: SyntaxRules) -> str | None:
             node = node.head
             if node.lemma_.lower() in g["hypothetical_heads"] or node.lower_ in rules.hypothetical_words:
                 return f"under '{node.text}'"
+            aim = next((c for c in node.children if c.dep_ == "nsubj" and c.lemma_.lower() in g["hypothetical_heads"]),
+                       None) if node.lemma_ == "be" else None
+            if aim is not None:
+                return f"under '{aim.text}'"  # "their aim was to capture X", "the goal is to arrest"
             if node.dep_ in ("ROOT",) or node.pos_ == "VERB" and node.dep_ in ("ccomp",):
                 break
     if "past" in rule.checks:
