@@ -132,8 +132,10 @@ def resolve_mentions(sentences: list[Sentence], hits: dict[int, list[Hit]],
                      names: dict[int, list[NameCandidate]] | None = None) -> tuple[list[Mention], dict[str, Entity]]:
     """Mentions of entities, in text order, and the entities they name (curated or new)."""
     starts = {sentence.index: sentence.start for sentence in sentences}
+    opposed = _compiled(r"(?<![\w-])(?:{0})$", lexicon.syntax.grammar["opposing_prefixes"])
     flat = [(s, h) for s, hs in hits.items() for h in hs
-            if not _surname_place(h, people.get(s, ()), starts[s], lexicon)]
+            if not _surname_place(h, people.get(s, ()), starts[s], lexicon)
+            and not opposed.search(text, max(0, h.start - 12), h.start)]
     selected = _select(flat)
     inside = _names_inside_descriptions(flat, selected)
     selected = sorted(selected + _placed_descriptions(selected, text, lexicon),

@@ -563,6 +563,7 @@ class GrammarFile(CuratedFile):
     part_nouns: Words = []
     part_leader_words: Words = []
     clause_bound_pronouns: Words = []
+    opposing_prefixes: Words = []
     name_heads: dict[ClassName, Words]
 
 
