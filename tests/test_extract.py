@@ -1194,6 +1194,9 @@ def test_a_group_nobody_named_keeps_its_references_from_a_name_beside_it(lexicon
     # the Rio neighbourhood of that name
     ("Highway police seized two tons of marijuana in Guaíra, Paraná, near the border.", "py-guaira"),
     ("A militia in Rio de Janeiro dominates the neighborhood of Campo Grande in the west zone.", "br-campo-grande"),
+    # nor Argentina's Santa Cruz province, listed after it
+    ("A militia in Rio de Janeiro controls the neighborhoods of Campo Grande and Santa Cruz.", "ar-santa-cruz"),
+    ("A militia in Rio de Janeiro controls the neighborhoods of Campo Grande and Santa Cruz.", "br-campo-grande"),
 ])
 def test_a_place_set_in_another_country_or_named_as_a_neighbourhood_is_another_place(lexicon, tmp_path, sentence,
                                                                                     name):

@@ -959,17 +959,30 @@ def drop_mentions(drop: list[Mention], mentions: list[Mention], entities: dict[s
         del entities[entity_id]
 
 
+_LISTED = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_NEXT_NAME = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+)[A-ZÀ-Þ]")
+
+
 def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,
                                          text: str) -> None:
     """ "The neighborhood of Campo Grande" (in Rio) is no city: a gazetteer place right below a state or a country
-    named as a neighbourhood is another place of that name, and the mention is dropped (a name rule may then read
+    named as a neighbourhood (or listed after one: "the neighborhoods of Campo Grande and Santa Cruz") is another
+    place of that name, and the mention is dropped (a name rule may then read
     the neighbourhood). A neighbourhood the gazetteer files under its city ("Martissant") keeps its reading."""
-    before = _compiled(r"(?<![\w-])(?:{0})\s+(?:of\s+)?$", lexicon.syntax.grammar["neighbourhood_nouns"])
+    nouns = lexicon.syntax.grammar["neighbourhood_nouns"]
+    before = _compiled(r"(?<![\w-])(?:{0})\s+(?:of\s+)?$", nouns)
+    # a plural only before a list of names ("the neighborhoods of A and B"; "the favelas of Rio" are in Rio)
+    before_list = _compiled(r"(?<![\w-])(?:{0})s\s+of\s+$", nouns)
     drop = []
-    for m in mentions:
+    listed_end = -1  # where the last name read as a neighbourhood ends
+    for m in sorted(mentions, key=lambda m: m.start):
         entity = entities[m.entity]
+        introduced = bool(before.search(text, max(0, m.start - 30), m.start)) or \
+            listed_end >= 0 and bool(_LISTED.fullmatch(text, listed_end, m.start)) or \
+            bool(before_list.search(text, max(0, m.start - 30), m.start)) and bool(_NEXT_NAME.match(text, m.end))
+        listed_end = m.end if introduced else -1
         if m.how != "name" or entity.type == "Country" or not lexicon.ontology.is_a(entity.type, "Region") or \
-                not before.search(text, max(0, m.start - 30), m.start):
+                not introduced:
             continue
         above = [lexicon.entities[r] for r in entity.located_in if r in lexicon.entities]
         if above and all(a.type == "Country" or "-" in (a.iso or "") for a in above):
