@@ -496,11 +496,11 @@ def _antecedent(hit: Hit, sentence: int, by_sentence: dict[int, list[Mention]], 
         return None, ""  # "the criminal group 'los Comba'", "the gang Los Pumas": a name the gazetteer lacks
     intro = _introduction_before(hit, sentence, rules, introduced, story, lexicon)
     grammar, noun = lexicon.syntax.grammar, text[hit.start:hit.end].split()[-1].lower()  # "the province"
-    bound = noun in grammar["clause_bound_pronouns"]
+    opener = _relative_opener(grammar) if noun in grammar["clause_bound_pronouns"] else None
     for mention in reversed(earlier):
         if intro is not None and mention.end <= intro.start:
             break
-        if bound and _relative_opener(grammar).fullmatch(text, mention.end, hit.start):
+        if opener is not None and opener.fullmatch(text, mention.end, hit.start):
             continue  # "the Sinaloa Cartel, with which it fought": "it" is another
         entity = entities[mention.entity]
         for rule in rules:
@@ -960,7 +960,7 @@ def drop_mentions(drop: list[Mention], mentions: list[Mention], entities: dict[s
 
 
 _LISTED = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
-_NEXT_NAME = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+)[A-ZÀ-Þ]")
+_NEXT_NAME = re.compile(rf"(?:{_LISTED.pattern})[A-ZÀ-Þ]")
 
 
 def _drop_cities_named_as_neighbourhoods(mentions: list[Mention], entities: dict[str, Entity], lexicon: Lexicon,

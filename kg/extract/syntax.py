@@ -510,7 +510,7 @@ def _story_place(token, ps: ParsedSentence, lexicon) -> tuple[Mention | None, st
     grammar = lexicon.syntax.grammar
     word = token.lemma_.lower()
     country = word in grammar["story_country_nouns"]
-    spread = country and token.dep_ == "pobj" and token.head.lower_ in ("across", "throughout")  # "across the country"
+    spread = country and token.dep_ == "pobj" and f"{token.head.lower_} the {word}" in grammar["nationwide_phrases"]
     if not (spread or token.dep_ == "poss" and lexicon.syntax.heads.get(token.head.lemma_.lower()) == "CriminalGroup") \
             or not (country or word in grammar["story_city_nouns"]) or \
             [c.lower_ for c in token.children if c.dep_ != "case"] != ["the"]:

@@ -222,10 +222,13 @@ def _dates_of(month: str) -> str:
     return f'"{month}"^^xsd:gYearMonth ' + " ".join(f'"{month}-{day:02d}"^^xsd:date' for day in range(1, days + 1))
 
 
-def stale_summaries(store: Store) -> str | None:
-    """Why the store's summaries graph cannot answer (None when it can): a store built by a version that wrote
-    summaries of another shape (kg:summaryFormat) holds articles whose summaries this version does not read, and
-    the queries over them would answer nothing or too little without a word."""
+def stale_summaries(store: Store, sparql: str | None = None) -> str | None:
+    """Why the store's summaries graph cannot answer (None when it can, or when `sparql`, if given, does not read
+    it): a store built by a version that wrote summaries of another shape (kg:summaryFormat) holds articles whose
+    summaries this version does not read, and the queries over them would answer nothing or too little without a
+    word."""
+    if sparql is not None and SUMMARY_GRAPH not in sparql:
+        return None
     found = [int(r["f"].value) for r in store.query(
         f"SELECT ?f WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> kg:summaryFormat ?f }} }}")]
     if SUMMARY_FORMAT in found or not any(g.startswith(ARTICLE) for g in store.named_graphs()):
@@ -241,7 +244,7 @@ def run_query(store: Store, sparql: str, bindings: dict | None = None):
     summaries are of another shape (`stale_summaries`)."""
     sparql = bind(sparql, bindings)
     try:
-        if SUMMARY_GRAPH in sparql and (stale := stale_summaries(store)):
+        if stale := stale_summaries(store, sparql):
             raise QueryError(stale)
         return store.query(sparql)
     except SyntaxError as exc:

@@ -12,7 +12,6 @@ from kg.errors import KgError
 from kg.query.results import write_result
 from kg.query.run import SavedQuery, binding_notes, parse_bindings, stale_summaries
 from kg.query.run import page as page_of
-from kg.vocab import SUMMARY_GRAPH
 
 __all__ = ["HTML", "JOBS", "TEXT", "Answer"]
 
@@ -36,7 +35,7 @@ def answer_query(store, query: str, default_graphs: list[str], named_graphs: lis
     """A query's answer in the negotiated format, at most `max_rows` rows; 400 for a query that does not parse,
     409 for one of the summaries graph when the store's summaries are of another shape (`stale_summaries`)."""
     try:
-        if SUMMARY_GRAPH in query and (stale := stale_summaries(store)):
+        if stale := stale_summaries(store, query):
             return Answer(409, f"The summaries cannot answer: {stale}.".encode(), TEXT)
         result = store.query(query, default_graphs=default_graphs, named_graphs=named_graphs)
         written = write_result(result, select_format, graph_format, max_rows)
@@ -54,7 +53,7 @@ def binding_notes_of(store, saved: SavedQuery, pairs: list[str]) -> Answer:
     """The notes on a saved query's bindings that `kg query` prints (see `binding_notes`), and for one that reads
     the summaries why they cannot answer (`kg query` fails with it), as a JSON list."""
     notes = binding_notes(store, saved, parse_bindings(pairs))
-    if SUMMARY_GRAPH in saved.text and (stale := stale_summaries(store)):
+    if stale := stale_summaries(store, saved.text):
         notes.append(stale)
     return Answer(200, json.dumps(notes).encode(), "application/json")
 
